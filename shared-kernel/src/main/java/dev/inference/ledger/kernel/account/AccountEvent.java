@@ -1,0 +1,35 @@
+package dev.inference.ledger.kernel.account;
+
+import java.time.Instant;
+
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+
+/**
+ * The facts the Account aggregate records: what auditors replay and other modules read. They are
+ * never edited; a correction is a new event. Each carries the balances after it, so that an auditor
+ * can check every balance against the sum of the entries before it.
+ */
+public sealed interface AccountEvent {
+
+    String accountId();
+
+    record AccountOpened(String accountId, String name, BillingMode billingMode, String currency,
+                         Instant openedAt) implements AccountEvent {
+    }
+
+    /** Money added to a prepaid balance; {@code topUpId} is the client's idempotency key. */
+    record TopUpCredited(String accountId, String topUpId, Money amount, Money balanceAfter,
+                         Instant creditedAt) implements AccountEvent {
+    }
+
+    /**
+     * A usage record charged: drawn from the balance of a prepaid account, added to the unbilled
+     * usage of a postpaid one. {@code usageEventId} is the publisher's {@code eventId}.
+     */
+    record UsageCharged(String accountId, String usageEventId, Instant occurredAt, String source,
+                        Attribution attribution, Charge charge, Money balanceAfter, Money unbilledAfter,
+                        Instant chargedAt) implements AccountEvent {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.inference.ledger.kernel.money;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
+
+/**
+ * An exact amount in one currency. Ledger amounts carry {@value #SCALE} decimal places and are never
+ * rounded: an amount that would need more places is refused rather than silently cut.
+ */
+public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount, String currency) implements Comparable<Money> {
+
+    public static final int SCALE = 12;
+
+    @JsonCreator
+    public Money {
+        Objects.requireNonNull(amount, "amount");
+        Currencies.requireSupported(currency);
+        try {
+            amount = amount.setScale(SCALE, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("amount " + amount.toPlainString() + " has more than " + SCALE + " decimal places");
+        }
+    }
+
+    public static Money of(String amount, String currency) {
+        return new Money(new BigDecimal(amount), currency);
+    }
+
+    public static Money zero(String currency) {
+        return new Money(BigDecimal.ZERO, currency);
+    }
+
+    public Money plus(Money other) {
+        return new Money(amount.add(sameCurrency(other).amount), currency);
+    }
+
+    public Money minus(Money other) {
+        return new Money(amount.subtract(sameCurrency(other).amount), currency);
+    }
+
+    public Money negate() {
+        return new Money(amount.negate(), currency);
+    }
+
+    public boolean isPositive() {
+        return amount.signum() > 0;
+    }
+
+    public boolean isNegative() {
+        return amount.signum() < 0;
+    }
+
+    public boolean isLessThan(Money other) {
+        return compareTo(other) < 0;
+    }
+
+    /** The decimal string used on the wire: all {@value #SCALE} places, no exponent. */
+    public String toPlainString() {
+        return amount.toPlainString();
+    }
+
+    @Override
+    public int compareTo(Money other) {
+        return amount.compareTo(sameCurrency(other).amount);
+    }
+
+    private Money sameCurrency(Money other) {
+        if (!currency.equals(other.currency)) {
+            throw new IllegalArgumentException("cannot combine " + currency + " with " + other.currency);
+        }
+        return other;
+    }
+
+    @Override
+    public String toString() {
+        return toPlainString() + " " + currency;
+    }
+}

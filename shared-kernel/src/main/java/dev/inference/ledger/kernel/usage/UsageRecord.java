@@ -1,0 +1,35 @@
+package dev.inference.ledger.kernel.usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (CONTRACT.md).
+ * Only the fields of its {@link UsageKind} are set; the rest are null.
+ */
+public record UsageRecord(
+        String eventId,
+        UsageKind kind,
+        String accountId,
+        Instant occurredAt,
+        String source,
+        Attribution attribution,
+        String model,
+        String provider,
+        TokenCounts tokens,
+        String meter,
+        BigDecimal seconds,
+        Integer replicas,
+        String state,
+        String unit,
+        BigDecimal quantity) {
+
+    /** Who spent it, for budgets and usage breakdowns; every part is optional. */
+    public record Attribution(String apiKeyId, String projectId, String memberId) {
+        public static final Attribution NONE = new Attribution(null, null, null);
+    }
+
+    /** Token counts as reported: cached input is counted apart from (not inside) input. */
+    public record TokenCounts(long input, long cachedInput, long output) {
+    }
+}

@@ -1,0 +1,61 @@
+package dev.inference.ledger.kernel.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class UsageDecoderTest {
+
+    private final UsageDecoder decoder = new UsageDecoder();
+
+    @Test
+    void a_token_record_of_the_contract_is_read_with_its_attribution() {
+        Decoded decoded = decode("""
+                {"eventId":"gw-7f3a-000001","kind":"tokens","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
+                 "source":"gateway-eu-1","apiKeyId":"key-1","projectId":"proj-a","memberId":"user-3",
+                 "model":"deepseek-ai/DeepSeek-V3","provider":"deepinfra","inputTokens":2000,"cachedInputTokens":0,"outputTokens":500,
+                 "aFieldFromANewerContract":true}""");
+
+        UsageRecord record = ((Decoded.Valid) decoded).record();
+        assertThat(record.eventId()).isEqualTo("gw-7f3a-000001");
+        assertThat(record.occurredAt()).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
+        assertThat(record.attribution().apiKeyId()).isEqualTo("key-1");
+        assertThat(record.tokens().input()).isEqualTo(2000);
+        assertThat(record.tokens().output()).isEqualTo(500);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            not json                        | {"eventId":                                                                                          | malformed-json
+            not an object                   | [1,2]                                                                                                | malformed-json
+            no eventId                      | {"kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1}     | missing-field
+            no model                        | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","inputTokens":1}   | missing-field
+            no counts                       | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m"}       | missing-field
+            bad time                        | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"yesterday","model":"m","inputTokens":1}  | invalid-field
+            bad kind                        | {"eventId":"e","kind":"vibes","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m"}        | invalid-field
+            bad account                     | {"eventId":"e","kind":"tokens","accountId":"a b","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1} | invalid-field
+            fractional tokens               | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1.5} | invalid-field
+            tokens as string                | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":"1"} | invalid-field
+            negative tokens                 | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","outputTokens":-3} | negative-quantity
+            """)
+    void a_bad_record_is_rejected_with_a_stable_reason(String why, String json, String reason) {
+        Decoded decoded = decode(json);
+        assertThat(decoded).isInstanceOfSatisfying(Decoded.Invalid.class,
+                invalid -> assertThat(invalid.rejection().reason()).as(why).isEqualTo(reason));
+    }
+
+    @Test
+    void a_record_over_64_kib_is_rejected_before_it_is_parsed() {
+        Decoded decoded = decoder.decode(new byte[UsageDecoder.MAX_BYTES + 1]);
+        assertThat(((Decoded.Invalid) decoded).rejection().reason()).isEqualTo(Rejection.TOO_LARGE);
+    }
+
+    private Decoded decode(String json) {
+        return decoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+}
