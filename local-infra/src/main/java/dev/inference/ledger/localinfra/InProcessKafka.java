@@ -9,19 +9,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool$;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -61,31 +54,6 @@ public final class InProcessKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return bootstrapServers;
-    }
-
-    /** Creates the topics that are missing; existing ones are left as they are. */
-    public void createTopics(Collection<String> names, int partitions) {
-        ensureTopics(bootstrapServers, names, partitions);
-    }
-
-    public static void ensureTopics(String bootstrapServers, Collection<String> names, int partitions) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
-            List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList();
-            for (var result : admin.createTopics(topics).values().values()) {
-                try {
-                    result.get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic", e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -29,7 +29,17 @@ public sealed interface AccountEvent {
      * usage of a postpaid one. {@code usageEventId} is the publisher's {@code eventId}.
      */
     record UsageCharged(String accountId, String usageEventId, Instant occurredAt, String source,
-                        Attribution attribution, Charge charge, Money balanceAfter, Money unbilledAfter,
-                        Instant chargedAt) implements AccountEvent {
+                        Attribution attribution, Charge charge, BillingMode billingMode,
+                        Money balanceAfter, Money unbilledAfter, Instant chargedAt) implements AccountEvent {
+
+        /** What the charge did to the balance: minus the cost when prepaid, nothing when postpaid. */
+        public Money balanceChange() {
+            return billingMode == BillingMode.PREPAID ? charge.cost().negate() : Money.zero(charge.cost().currency());
+        }
+
+        /** What the charge did to the unbilled usage: plus the cost when postpaid, nothing when prepaid. */
+        public Money unbilledChange() {
+            return billingMode == BillingMode.POSTPAID ? charge.cost() : Money.zero(charge.cost().currency());
+        }
     }
 }

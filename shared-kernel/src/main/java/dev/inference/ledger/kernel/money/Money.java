@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * An exact amount in one currency. Ledger amounts carry {@value #SCALE} decimal places and are never
@@ -46,10 +47,12 @@ public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amou
         return new Money(amount.negate(), currency);
     }
 
+    @JsonIgnore
     public boolean isPositive() {
         return amount.signum() > 0;
     }
 
+    @JsonIgnore
     public boolean isNegative() {
         return amount.signum() < 0;
     }

@@ -1,0 +1,65 @@
+package dev.inference.ledger.service.account;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.time.Clock;
+
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.TopUp;
+
+/**
+ * An account: the shared balance pool of one customer. It decides with {@link AccountRules} and
+ * remembers with {@link AccountState}; this class only wires the two into Axon.
+ */
+@Aggregate(snapshotTriggerDefinition = "accountSnapshotTrigger", cache = "accountCache")
+public class Account {
+
+    @AggregateIdentifier
+    @JsonProperty
+    private String accountId;
+
+    @JsonProperty
+    private AccountState state;
+
+    protected Account() {
+        // for Axon and the snapshot serializer
+    }
+
+    @CommandHandler
+    public Account(OpenAccount command, Clock clock) {
+        apply(AccountRules.open(command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(TopUp command, Clock clock) {
+        apply(AccountRules.topUp(state, command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(ChargeUsage command, Clock clock) {
+        AccountRules.charge(state, command, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @EventSourcingHandler
+    void on(AccountOpened event) {
+        accountId = event.accountId();
+        state = AccountState.opened(event);
+    }
+
+    @EventSourcingHandler
+    void on(AccountEvent event) {
+        if (!(event instanceof AccountOpened)) {
+            state = state.evolve(event);
+        }
+    }
+}

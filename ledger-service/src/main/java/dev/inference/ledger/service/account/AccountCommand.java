@@ -1,0 +1,35 @@
+package dev.inference.ledger.service.account;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+
+/** What can be asked of an account. */
+public sealed interface AccountCommand {
+
+    String accountId();
+
+    record OpenAccount(@TargetAggregateIdentifier String accountId, String name, BillingMode billingMode,
+                       String currency) implements AccountCommand {
+    }
+
+    /** {@code topUpId} is the client's idempotency key for the top-up. */
+    record TopUp(@TargetAggregateIdentifier String accountId, String topUpId, Money amount) implements AccountCommand {
+    }
+
+    /** Every record of one ingest batch that belongs to this account, in the order they were read. */
+    record ChargeUsage(@TargetAggregateIdentifier String accountId, List<UsageToCharge> usage) implements AccountCommand {
+        public ChargeUsage {
+            usage = List.copyOf(usage);
+        }
+    }
+
+    record UsageToCharge(String usageEventId, Instant occurredAt, String source, Attribution attribution, Charge charge) {
+    }
+}

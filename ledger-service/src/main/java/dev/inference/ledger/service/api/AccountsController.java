@@ -1,0 +1,153 @@
+package dev.inference.ledger.service.api;
+
+import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.AUDITOR;
+import static dev.inference.ledger.service.security.Role.GATEWAY;
+import static dev.inference.ledger.service.security.Role.STAFF;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.http.ResponseEntity;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.inference.ledger.kernel.account.AccountId;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.account.balance.AccountBalance;
+import dev.inference.ledger.service.account.balance.BalanceProjection;
+import dev.inference.ledger.service.account.entries.EntriesProjection;
+import dev.inference.ledger.service.account.entries.LedgerEntry;
+import dev.inference.ledger.service.account.registry.AccountRegistry;
+import dev.inference.ledger.service.security.Allowed;
+
+/** Translates the account endpoints of CONTRACT.md into commands and queries; decides nothing. */
+@RestController
+@RequestMapping("/api/v1/accounts")
+public class AccountsController {
+
+    static final int MAX_PAGE = 1000;
+
+    private final CommandGateway commands;
+    private final AccountRegistry registry;
+    private final BalanceProjection balances;
+    private final EntriesProjection entries;
+    private final IdempotentRequests idempotent;
+
+    public AccountsController(CommandGateway commands, AccountRegistry registry, BalanceProjection balances,
+                              EntriesProjection entries, IdempotentRequests idempotent) {
+        this.commands = commands;
+        this.registry = registry;
+        this.balances = balances;
+        this.entries = entries;
+        this.idempotent = idempotent;
+    }
+
+    record OpenAccountRequest(String accountId, String name, String billingMode, String currency) {
+    }
+
+    record OpenedAccount(String accountId, String name, String billingMode, String currency) {
+    }
+
+    @PostMapping
+    @Allowed({ADMIN, STAFF})
+    public ResponseEntity<OpenedAccount> open(@RequestBody OpenAccountRequest request) {
+        if (!AccountId.isValid(request.accountId())) {
+            throw ApiException.badRequest("invalid-account-id",
+                    "accountId must be 1-64 characters of letters, digits, '.', '_', ':' or '-'");
+        }
+        BillingMode mode;
+        try {
+            mode = BillingMode.fromWire(request.billingMode() == null ? "prepaid" : request.billingMode());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-billing-mode", e.getMessage());
+        }
+        String currency = request.currency() == null ? Currencies.USD : request.currency();
+        if (registry.exists(request.accountId())) {
+            throw accountExists(request.accountId());
+        }
+        try {
+            commands.sendAndWait(new OpenAccount(request.accountId(), request.name(), mode, currency));
+        } catch (ConcurrencyException e) {
+            throw accountExists(request.accountId());
+        }
+        return ResponseEntity.created(URI.create("/api/v1/accounts/" + request.accountId()))
+                .body(new OpenedAccount(request.accountId(), request.name().strip(), mode.wire(), currency));
+    }
+
+    private static ApiException accountExists(String accountId) {
+        return new ApiException(409, "account-exists", "Conflict", "account '" + accountId + "' is already open");
+    }
+
+    record AccountView(String accountId, String name, String billingMode, String balance, String unbilled,
+                       String lifetimeSpend, int tier, String status, String currency, Instant asOf) {
+        AccountView(AccountBalance b) {
+            this(b.accountId(), b.name(), b.billingMode().wire(), b.balance().toPlainString(), b.unbilled().toPlainString(),
+                    b.lifetimeSpend().toPlainString(), b.tier(), b.status(), b.currency(), b.asOf());
+        }
+    }
+
+    @GetMapping("/{id}")
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    public AccountView account(@PathVariable String id) {
+        return balances.find(id).map(AccountView::new)
+                .orElseThrow(() -> ApiException.notFound("no account '" + id + "'"));
+    }
+
+    record TopUpRequest(String amount) {
+    }
+
+    record TopUpView(String topUpId, String accountId, String amount, String currency, String status) {
+    }
+
+    @PostMapping("/{id}/top-ups")
+    @Allowed({ADMIN, STAFF})
+    public ResponseEntity<String> topUp(@PathVariable String id, @RequestHeader("Idempotency-Key") String key,
+                                        @RequestBody TopUpRequest request) {
+        return idempotent.once("top-up:" + id, key, request, () -> {
+            var amount = MoneyInput.parse("amount", request.amount(), Currencies.USD);
+            commands.sendAndWait(new TopUp(id, key, amount));
+            return new IdempotentRequests.Answer(201, new TopUpView(key, id, amount.toPlainString(), amount.currency(), "credited"));
+        });
+    }
+
+    record EntryView(long sequence, String type, String reference, String balanceChange, String unbilledChange,
+                     String balanceAfter, Instant occurredAt, Instant recordedAt, @JsonRawValue String details) {
+        EntryView(LedgerEntry e) {
+            this(e.sequence(), e.type(), e.reference(), e.balanceChange().toPlainString(), e.unbilledChange().toPlainString(),
+                    e.balanceAfter().toPlainString(), e.occurredAt(), e.recordedAt(), e.detailsJson());
+        }
+    }
+
+    record EntriesPage(List<EntryView> entries, String next) {
+    }
+
+    @GetMapping("/{id}/entries")
+    @Allowed({STAFF, AUDITOR, ADMIN})
+    public EntriesPage entries(@PathVariable String id, @RequestParam(defaultValue = "0") long after,
+                               @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > MAX_PAGE || after < 0) {
+            throw ApiException.badRequest("invalid-parameter", "limit must be 1-" + MAX_PAGE + " and after a cursor from a previous page");
+        }
+        if (!registry.exists(id)) {
+            throw ApiException.notFound("no account '" + id + "'");
+        }
+        List<EntryView> page = entries.page(id, after, limit).stream().map(EntryView::new).toList();
+        String next = page.size() < limit ? null : String.valueOf(page.get(page.size() - 1).sequence());
+        return new EntriesPage(page, next);
+    }
+}

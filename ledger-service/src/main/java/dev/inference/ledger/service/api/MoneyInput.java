@@ -1,0 +1,25 @@
+package dev.inference.ledger.service.api;
+
+import java.math.BigDecimal;
+
+import dev.inference.ledger.kernel.money.Money;
+
+/** Reads a money field of a request: a decimal string, as CONTRACT.md requires, never a JSON number. */
+final class MoneyInput {
+
+    private MoneyInput() {
+    }
+
+    static Money parse(String field, String value, String currency) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest("invalid-amount", field + " is required, as a decimal string like \"25.00\"");
+        }
+        try {
+            return new Money(new BigDecimal(value.strip()), currency);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid-amount", field + " must be a decimal string like \"25.00\", not '" + value + "'");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-amount", field + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.inference.ledger.service.api;
+
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+import dev.inference.ledger.service.account.AccountRuleViolation;
+
+/** Every error leaves as a problem document; nothing internal leaks into one. */
+@RestControllerAdvice
+public class ProblemHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ProblemDetail api(ApiException e) {
+        return Problems.of(e.status(), e.code(), e.title(), e.getMessage());
+    }
+
+    @ExceptionHandler(AccountRuleViolation.class)
+    ProblemDetail rule(AccountRuleViolation e) {
+        return Problems.of(422, e.code(), "Refused by the account", e.getMessage());
+    }
+
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ProblemDetail noAccount(AggregateNotFoundException e) {
+        return Problems.of(404, "account-not-found", "Not found", "no such account");
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        return Problems.of(400, "malformed-body", "Invalid request", "the body is not the JSON this endpoint takes");
+    }
+
+    @ExceptionHandler(MissingRequestHeaderException.class)
+    ProblemDetail missingHeader(MissingRequestHeaderException e) {
+        return Problems.of(400, "missing-header", "Invalid request", "the header " + e.getHeaderName() + " is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
+        return Problems.of(400, "invalid-parameter", "Invalid request", "parameter '" + e.getName() + "' has an invalid value");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ProblemDetail mediaType(HttpMediaTypeNotSupportedException e) {
+        return Problems.of(415, "unsupported-media-type", "Unsupported media type", "send application/json");
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ProblemDetail method(HttpRequestMethodNotSupportedException e) {
+        return Problems.of(405, "method-not-allowed", "Method not allowed", e.getMethod() + " is not supported here");
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ProblemDetail noResource(NoResourceFoundException e) {
+        return Problems.of(404, "not-found", "Not found", "no such resource");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        log.error("request failed", e);
+        return Problems.of(500, "internal-error", "Internal error", "the request failed; it can be retried with the same Idempotency-Key");
+    }
+}

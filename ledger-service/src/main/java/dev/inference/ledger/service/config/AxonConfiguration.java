@@ -1,0 +1,130 @@
+package dev.inference.ledger.service.config;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * Axon 4 on Spring Boot 4 by hand: its JDBC auto-configuration does not engage on Boot 4, and without
+ * an explicit {@link SpringTransactionManager} Axon would run with no transactions at all.
+ * Events, tokens and snapshots live in PostgreSQL (tables made by Flyway), serialized as JSON.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AxonConfiguration {
+
+    @Bean
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    public TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
+        return new SpringTransactionManager(transactionManager);
+    }
+
+    /** The mapper for stored events, tokens and snapshots: records, Instants as ISO strings. */
+    @Bean("defaultAxonObjectMapper")
+    public ObjectMapper defaultAxonObjectMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    @Bean
+    @Primary
+    public Serializer serializer(@Qualifier("defaultAxonObjectMapper") ObjectMapper mapper) {
+        return JacksonSerializer.builder().objectMapper(mapper).defaultTyping().build();
+    }
+
+    @Bean
+    @Qualifier("eventSerializer")
+    public Serializer eventSerializer(@Qualifier("defaultAxonObjectMapper") ObjectMapper mapper) {
+        return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    @Bean
+    @Qualifier("messageSerializer")
+    public Serializer messageSerializer(@Qualifier("defaultAxonObjectMapper") ObjectMapper mapper) {
+        return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    @Bean
+    public ConnectionProvider axonConnectionProvider(DataSource dataSource) {
+        // Hands Axon the connection of the Spring transaction in progress, so that events, the
+        // dedupe keys and the consumer offsets share one transaction.
+        return new SpringDataSourceConnectionProvider(dataSource);
+    }
+
+    @Bean
+    public PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new JdbcSQLErrorCodesResolver();
+    }
+
+    @Bean
+    public EventStorageEngine eventStorageEngine(ConnectionProvider connections, TransactionManager transactions,
+                                                 @Qualifier("eventSerializer") Serializer eventSerializer,
+                                                 Serializer snapshotSerializer,
+                                                 PersistenceExceptionResolver exceptions,
+                                                 @Value("${ledger.events.gap-timeout-ms:60000}") int gapTimeout) {
+        return JdbcEventStorageEngine.builder()
+                .connectionProvider(connections)
+                .transactionManager(transactions)
+                .eventSerializer(eventSerializer)
+                .snapshotSerializer(snapshotSerializer)
+                .persistenceExceptionResolver(exceptions)
+                .dataType(byte[].class)
+                .gapTimeout(gapTimeout)
+                .batchSize(500)
+                .build();
+    }
+
+    @Bean
+    public TokenStore tokenStore(ConnectionProvider connections, Serializer serializer) {
+        return JdbcTokenStore.builder()
+                .connectionProvider(connections)
+                .serializer(serializer)
+                .contentType(byte[].class)
+                .build();
+    }
+
+    @Bean
+    public Cache accountCache() {
+        return new WeakReferenceCache();
+    }
+
+    @Bean
+    public SnapshotTriggerDefinition accountSnapshotTrigger(Snapshotter snapshotter,
+                                                            @Value("${ledger.accounts.snapshot-every:500}") int threshold) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+    }
+}

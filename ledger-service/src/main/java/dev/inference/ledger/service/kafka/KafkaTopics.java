@@ -1,0 +1,22 @@
+package dev.inference.ledger.service.kafka;
+
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.ingest.TopicSetup;
+import dev.inference.ledger.service.config.LedgerProperties;
+
+/**
+ * The contract's topics, created when missing before anything consumes or produces (on a managed
+ * cluster, deploy/ creates them beforehand with the replication the cluster wants).
+ */
+@Component
+public class KafkaTopics {
+
+    public KafkaTopics(LedgerProperties properties) {
+        var kafka = properties.kafka();
+        TopicSetup.ensure(kafka.bootstrapServers(),
+                List.of(kafka.usageTopic(), kafka.deadLetterTopic(), kafka.notificationsTopic()), kafka.partitions());
+    }
+}

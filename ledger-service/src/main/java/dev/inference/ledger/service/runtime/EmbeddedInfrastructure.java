@@ -1,0 +1,74 @@
+package dev.inference.ledger.service.runtime;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
+import dev.inference.ledger.localinfra.InProcessKafka;
+
+/**
+ * The embedded defaults, so that the service runs on a machine with only a JDK: without
+ * {@code LEDGER_DB_URL} it starts PostgreSQL from packaged binaries with its data under
+ * {@code LEDGER_DATA_DIR} (default {@code ./.data}); without {@code LEDGER_KAFKA_BOOTSTRAP} a real Kafka
+ * broker in this JVM on localhost:9092. Both are handed to Spring as system properties.
+ */
+public final class EmbeddedInfrastructure {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedInfrastructure.class);
+    static final int EMBEDDED_POSTGRES_PORT = 54329;
+    static final int EMBEDDED_KAFKA_PORT = 9092;
+
+    private EmbeddedInfrastructure() {
+    }
+
+    public static void startWhatIsNotConfigured(Map<String, String> env) {
+        quietThirdPartyLogs();
+        Path dataDir = Path.of(env.getOrDefault("LEDGER_DATA_DIR", ".data")).toAbsolutePath();
+        if (isBlank(env.get("LEDGER_DB_URL"))) {
+            int port = Integer.parseInt(env.getOrDefault("LEDGER_EMBEDDED_DB_PORT", String.valueOf(EMBEDDED_POSTGRES_PORT)));
+            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), port);
+            System.setProperty("spring.datasource.url", postgres.jdbcUrl());
+            System.setProperty("spring.datasource.username", postgres.user());
+            System.setProperty("spring.datasource.password", "");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres), "embedded-postgres-stop"));
+            log.info("database: embedded PostgreSQL at {} (data in {}); set LEDGER_DB_URL to use your own",
+                    postgres.jdbcUrl(), dataDir.resolve("postgres"));
+        } else {
+            log.info("database: {}", env.get("LEDGER_DB_URL"));
+        }
+        if (isBlank(env.get("LEDGER_KAFKA_BOOTSTRAP"))) {
+            InProcessKafka kafka = InProcessKafka.start(EMBEDDED_KAFKA_PORT, dataDir.resolve("kafka"));
+            System.setProperty("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(kafka), "embedded-kafka-stop"));
+            log.info("kafka: in-process broker (KRaft) at {} (log in {}); set LEDGER_KAFKA_BOOTSTRAP to use your own",
+                    kafka.bootstrapServers(), dataDir.resolve("kafka"));
+        } else {
+            log.info("kafka: {}", env.get("LEDGER_KAFKA_BOOTSTRAP"));
+        }
+    }
+
+    /** Spring has not configured logging yet; without this the broker and initdb fill the screen. */
+    private static void quietThirdPartyLogs() {
+        for (String name : new String[] {"io.zonky", "kafka", "org.apache.kafka", "state.change.logger"}) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("could not stop {} cleanly: {}", closeable, e.toString());
+        }
+    }
+
+}

@@ -1,0 +1,29 @@
+package dev.inference.ledger.service.security;
+
+import java.util.Optional;
+
+public enum Role {
+    GATEWAY("gateway"),
+    STAFF("staff"),
+    AUDITOR("auditor"),
+    ADMIN("admin");
+
+    private final String wire;
+
+    Role(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static Optional<Role> fromWire(String value) {
+        for (Role role : values()) {
+            if (role.wire.equals(value)) {
+                return Optional.of(role);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.inference.ledger.service.usage;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.jdbc.JdbcException;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.inference.ledger.ingest.DeadLetter;
+import dev.inference.ledger.ingest.DeadLetters;
+import dev.inference.ledger.ingest.LedgerUnavailableException;
+import dev.inference.ledger.ingest.RatedBatch;
+import dev.inference.ledger.ingest.RatedUsage;
+import dev.inference.ledger.ingest.TopicPartitionId;
+import dev.inference.ledger.ingest.UsageLedger;
+import dev.inference.ledger.kernel.usage.Rejection;
+import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+import dev.inference.ledger.service.account.registry.AccountRegistry;
+
+/**
+ * The ledger's side of the ingest port. One PostgreSQL transaction per batch holds the dedupe keys,
+ * the events of every account charged and the consumer's next offsets: all of them commit, or none.
+ */
+@Component
+public class LedgerUsagePort implements UsageLedger {
+
+    private final TransactionTemplate transaction;
+    private final JdbcTemplate jdbc;
+    private final CommandGateway commands;
+    private final AccountRegistry registry;
+    private final Cache accountCache;
+
+    public LedgerUsagePort(TransactionTemplate transaction, JdbcTemplate jdbc, CommandGateway commands,
+                           AccountRegistry registry, @Qualifier("accountCache") Cache accountCache) {
+        this.transaction = transaction;
+        this.jdbc = jdbc;
+        this.commands = commands;
+        this.registry = registry;
+        this.accountCache = accountCache;
+    }
+
+    @Override
+    public ChargeOutcome charge(RatedBatch batch, DeadLetters deadLetters) {
+        try {
+            return transaction.execute(status -> {
+                forgetCachedAccountsOnRollback();
+                return chargeInTransaction(batch, deadLetters);
+            });
+        } catch (DataAccessException | TransactionException | JdbcException e) {
+            throw new LedgerUnavailableException("the batch was not charged: " + e.getMessage(), e);
+        }
+    }
+
+    private ChargeOutcome chargeInTransaction(RatedBatch batch, DeadLetters deadLetters) {
+        Set<String> known = registry.existing(batch.usage().stream().map(u -> u.record().accountId()).distinct().toList());
+        List<DeadLetter> refused = new ArrayList<>();
+        List<RatedUsage> chargeable = new ArrayList<>(batch.usage().size());
+        for (RatedUsage usage : batch.usage()) {
+            if (known.contains(usage.record().accountId())) {
+                chargeable.add(usage);
+            } else {
+                refused.add(new DeadLetter(usage.position(), new Rejection(Rejection.UNKNOWN_ACCOUNT,
+                        "no account '" + usage.record().accountId() + "' is open in the ledger")));
+            }
+        }
+        Set<DedupeKey> fresh = claimFirstCharges(chargeable);
+        Map<String, List<UsageToCharge>> byAccount = new LinkedHashMap<>();
+        int charged = 0;
+        for (RatedUsage usage : chargeable) {
+            // remove(): a second copy inside the same batch is a duplicate too
+            if (fresh.remove(new DedupeKey(usage.record().accountId(), usage.record().eventId()))) {
+                var r = usage.record();
+                byAccount.computeIfAbsent(r.accountId(), id -> new ArrayList<>())
+                        .add(new UsageToCharge(r.eventId(), r.occurredAt(), r.source(), r.attribution(), usage.charge()));
+                charged++;
+            }
+        }
+        byAccount.forEach((accountId, usage) -> commands.sendAndWait(new ChargeUsage(accountId, usage)));
+        storeOffsets(batch);
+        deadLetters.publish(refused);
+        return new ChargeOutcome(charged, chargeable.size() - charged, refused.size());
+    }
+
+    private record DedupeKey(String accountId, String eventId) {
+    }
+
+    /** Inserts the dedupe keys; the ones that come back were never charged before. */
+    private Set<DedupeKey> claimFirstCharges(List<RatedUsage> usage) {
+        if (usage.isEmpty()) {
+            return new HashSet<>();
+        }
+        String[] accounts = usage.stream().map(u -> u.record().accountId()).toArray(String[]::new);
+        String[] eventIds = usage.stream().map(u -> u.record().eventId()).toArray(String[]::new);
+        return new HashSet<>(jdbc.query("""
+                INSERT INTO charged_usage (account_id, event_id)
+                SELECT * FROM unnest(?::varchar[], ?::varchar[])
+                ON CONFLICT DO NOTHING
+                RETURNING account_id, event_id""",
+                (rs, n) -> new DedupeKey(rs.getString(1), rs.getString(2)), accounts, eventIds));
+    }
+
+    private void storeOffsets(RatedBatch batch) {
+        List<Object[]> rows = batch.nextOffsets().entrySet().stream()
+                .map(e -> new Object[] {batch.consumerGroup(), e.getKey().topic(), e.getKey().partition(), e.getValue()})
+                .toList();
+        // GREATEST: a consumer that lost the partition in a rebalance can never move it backwards.
+        jdbc.batchUpdate("""
+                INSERT INTO ingest_offsets (consumer_group, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+                ON CONFLICT (consumer_group, topic, partition)
+                DO UPDATE SET next_offset = GREATEST(ingest_offsets.next_offset, excluded.next_offset), updated_at = now()""", rows);
+    }
+
+    @Override
+    public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
+        try {
+            Map<TopicPartitionId, Long> stored = new HashMap<>();
+            jdbc.query("SELECT topic, partition, next_offset FROM ingest_offsets WHERE consumer_group = ?",
+                    rs -> {
+                        var tp = new TopicPartitionId(rs.getString(1), rs.getInt(2));
+                        if (partitions.contains(tp)) {
+                            stored.put(tp, rs.getLong(3));
+                        }
+                    }, consumerGroup);
+            return stored;
+        } catch (DataAccessException e) {
+            throw new LedgerUnavailableException("cannot read stored offsets: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Axon commits its unit of work inside our transaction and caches the aggregates it changed; if
+     * our transaction then rolls back, those cached states never happened and must be forgotten.
+     */
+    private void forgetCachedAccountsOnRollback() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    accountCache.removeAll();
+                }
+            }
+        });
+    }
+}

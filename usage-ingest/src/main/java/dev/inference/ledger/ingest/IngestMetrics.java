@@ -1,0 +1,43 @@
+package dev.inference.ledger.ingest;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** What the ingest counts: records in and their outcomes, batch sizes, time to charge a batch. */
+public final class IngestMetrics {
+
+    private final Counter received;
+    private final Counter charged;
+    private final Counter duplicates;
+    private final Counter deadLettered;
+    private final Counter retries;
+    private final DistributionSummary batchSize;
+    private final Timer batchTime;
+
+    public IngestMetrics(MeterRegistry registry) {
+        received = registry.counter("ledger.ingest.records", "outcome", "received");
+        charged = registry.counter("ledger.ingest.records", "outcome", "charged");
+        duplicates = registry.counter("ledger.ingest.records", "outcome", "duplicate");
+        deadLettered = registry.counter("ledger.ingest.records", "outcome", "dead-lettered");
+        retries = registry.counter("ledger.ingest.batch.retries");
+        batchSize = DistributionSummary.builder("ledger.ingest.batch.size").register(registry);
+        batchTime = Timer.builder("ledger.ingest.batch.time").description("decode, rate, charge and commit one batch").register(registry);
+    }
+
+    void batch(int size, UsageLedger.ChargeOutcome outcome, int rejectedBeforeLedger, long nanos) {
+        received.increment(size);
+        charged.increment(outcome.charged());
+        duplicates.increment(outcome.duplicates());
+        deadLettered.increment(outcome.deadLettered() + rejectedBeforeLedger);
+        batchSize.record(size);
+        batchTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void retry() {
+        retries.increment();
+    }
+}

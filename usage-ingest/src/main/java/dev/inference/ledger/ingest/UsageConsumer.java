@@ -1,0 +1,184 @@
+package dev.inference.ledger.ingest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.inference.ledger.kernel.pricing.CatalogHistory;
+
+/**
+ * The consumer of {@code usage.events}. Offsets live in the ledger's database, written in the same
+ * transaction as the charges (Kafka's "storing offsets outside Kafka"): on assignment the consumer
+ * seeks to them, so a crash at any moment resumes exactly after the last charged batch. The commit to
+ * Kafka that follows is only for lag monitoring.
+ */
+public final class UsageConsumer implements Runnable, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UsageConsumer.class);
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final IngestSettings settings;
+    private final UsageLedger ledger;
+    private final DeadLetters deadLetters;
+    private final BatchRater rater;
+    private final IngestMetrics metrics;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    public UsageConsumer(IngestSettings settings, UsageLedger ledger, DeadLetters deadLetters,
+                         CatalogHistory catalogs, IngestMetrics metrics) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.deadLetters = deadLetters;
+        this.rater = new BatchRater(catalogs);
+        this.metrics = metrics;
+        this.consumer = new KafkaConsumer<>(consumerProperties(settings));
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(settings.usageTopic()), new ResumeFromLedger());
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                if (!records.isEmpty()) {
+                    ingest(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void ingest(ConsumerRecords<byte[], byte[]> records) {
+        List<SourcePosition> polled = new ArrayList<>(records.count());
+        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            polled.add(new SourcePosition(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
+            firstOffsets.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+        }
+        BatchRater.Result rated = rater.rate(settings.consumerGroup(), polled);
+        long started = System.nanoTime();
+        Duration backoff = Duration.ofMillis(100);
+        while (running.get()) {
+            try {
+                // Dead letters first: a crash before the charge commits republishes them (at least
+                // once on the DLQ) but never loses one.
+                deadLetters.publish(rated.deadLetters());
+                UsageLedger.ChargeOutcome outcome = ledger.charge(rated.batch(), deadLetters);
+                metrics.batch(polled.size(), outcome, rated.deadLetters().size(), System.nanoTime() - started);
+                commitForMonitoring(rated.batch());
+                return;
+            } catch (RuntimeException e) {
+                // Nothing is skipped: the same batch is tried again until the ledger takes it.
+                metrics.retry();
+                log.warn("charging a batch of {} records failed, retrying in {} ms: {}", polled.size(), backoff.toMillis(), e.toString());
+                sleep(backoff);
+                backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+            }
+        }
+    }
+
+    private void commitForMonitoring(RatedBatch batch) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        batch.nextOffsets().forEach((tp, next) -> offsets.put(new TopicPartition(tp.topic(), tp.partition()), new OffsetAndMetadata(next)));
+        consumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                log.debug("offset commit for monitoring failed; the ledger holds the real offsets", error);
+            }
+        });
+    }
+
+    /** Seeks every newly assigned partition to the offset the ledger stored with its last charge. */
+    private final class ResumeFromLedger implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            List<TopicPartitionId> ids = partitions.stream().map(tp -> new TopicPartitionId(tp.topic(), tp.partition())).toList();
+            Map<TopicPartitionId, Long> stored = storedOffsets(ids);
+            for (TopicPartition tp : partitions) {
+                Long next = stored.get(new TopicPartitionId(tp.topic(), tp.partition()));
+                if (next != null) {
+                    consumer.seek(tp, next);
+                } else {
+                    consumer.seekToBeginning(List.of(tp));
+                }
+            }
+            log.info("assigned {} partition(s) of {}, resuming from the ledger's stored offsets", partitions.size(), settings.usageTopic());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Nothing to flush: a batch is charged, with its offsets, before the next poll.
+        }
+
+        private Map<TopicPartitionId, Long> storedOffsets(List<TopicPartitionId> ids) {
+            Duration backoff = Duration.ofMillis(100);
+            while (true) {
+                try {
+                    return ledger.storedOffsets(settings.consumerGroup(), ids);
+                } catch (LedgerUnavailableException e) {
+                    log.warn("cannot read stored offsets yet: {}", e.getMessage());
+                    sleep(backoff);
+                    backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+    }
+
+    private static Properties consumerProperties(IngestSettings settings) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return p;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
