@@ -1,0 +1,50 @@
+package dev.inference.ledger.service;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/** The module boundaries of DESIGN.md, checked on the compiled classes of every module. */
+class ArchitectureTest {
+
+    private static final JavaClasses LEDGER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.inference.ledger");
+
+    @Test
+    void shared_kernel_depends_on_no_framework_but_jackson() {
+        classes().that().resideInAPackage("dev.inference.ledger.kernel..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.inference.ledger.kernel..", "java..",
+                        "com.fasterxml.jackson..")
+                .check(LEDGER);
+    }
+
+    @Test
+    void ingest_never_depends_on_the_ledger_service_or_axon() {
+        noClasses().that().resideInAPackage("dev.inference.ledger.ingest..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.inference.ledger.service..", "org.axonframework..",
+                        "org.springframework..")
+                .check(LEDGER);
+    }
+
+    @Test
+    void invoicing_never_depends_on_the_ledger_service() {
+        noClasses().that().resideInAPackage("dev.inference.ledger.invoicing..")
+                .should().dependOnClassesThat().resideInAPackage("dev.inference.ledger.service..")
+                .allowEmptyShould(true)
+                .check(LEDGER);
+    }
+
+    @Test
+    void controllers_only_translate_they_never_touch_the_database() {
+        noClasses().that().resideInAPackage("dev.inference.ledger.service.api..")
+                .and().haveSimpleNameEndingWith("Controller")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework.jdbc..", "java.sql..")
+                .check(LEDGER);
+    }
+}

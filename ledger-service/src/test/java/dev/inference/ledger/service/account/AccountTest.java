@@ -1,0 +1,116 @@
+package dev.inference.ledger.service.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+
+class AccountTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final String ID = "acct-42";
+
+    private AggregateTestFixture<Account> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Account.class);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void opening_an_account_records_who_and_how_it_pays() {
+        fixture.givenNoPriorActivity()
+                .when(new OpenAccount(ID, "Acme", BillingMode.PREPAID, "USD"))
+                .expectEvents(opened(BillingMode.PREPAID));
+    }
+
+    @Test
+    void an_account_in_another_currency_is_refused() {
+        fixture.givenNoPriorActivity()
+                .when(new OpenAccount(ID, "Acme", BillingMode.PREPAID, "EUR"))
+                .expectException(AccountRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_top_up_adds_to_the_balance() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"))
+                .when(new TopUp(ID, "t-2", usd("25.5")))
+                .expectEvents(credited("t-2", "25.5", "75.5"));
+    }
+
+    @Test
+    void a_top_up_of_zero_or_less_is_refused() {
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new TopUp(ID, "t-1", usd("0")))
+                .expectExceptionMessage("a top-up must be more than zero")
+                .expectNoEvents();
+    }
+
+    @Test
+    void usage_of_a_prepaid_account_draws_the_balance_down_by_the_exact_cost() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "0.001425"), usage("u-2", "0.00000315"))))
+                .expectEvents(charged("u-1", "0.001425", BillingMode.PREPAID, "9.998575", "0"),
+                        charged("u-2", "0.00000315", BillingMode.PREPAID, "9.99857185", "0"));
+    }
+
+    @Test
+    void usage_that_happened_is_charged_even_below_zero() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "0.001", "0.001"))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "0.5"))))
+                .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0"));
+    }
+
+    @Test
+    void usage_of_a_postpaid_account_accrues_as_unbilled() {
+        fixture.given(opened(BillingMode.POSTPAID))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "1.25"), usage("u-2", "0.75"))))
+                .expectEvents(charged("u-1", "1.25", BillingMode.POSTPAID, "0", "1.25"),
+                        charged("u-2", "0.75", BillingMode.POSTPAID, "0", "2.00"));
+    }
+
+    private static AccountOpened opened(BillingMode mode) {
+        return new AccountOpened(ID, "Acme", mode, "USD", NOW);
+    }
+
+    private static TopUpCredited credited(String id, String amount, String balanceAfter) {
+        return new TopUpCredited(ID, id, usd(amount), usd(balanceAfter), NOW);
+    }
+
+    private static UsageToCharge usage(String eventId, String cost) {
+        return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost));
+    }
+
+    private static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter, String unbilledAfter) {
+        return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), mode, usd(balanceAfter),
+                usd(unbilledAfter), NOW);
+    }
+
+    private static Charge charge(String cost) {
+        return new Charge("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1,
+                List.of(new ChargeLine("input", java.math.BigDecimal.ONE, java.math.BigDecimal.ONE, "1M tokens", usd(cost))), usd(cost));
+    }
+
+    private static Money usd(String amount) {
+        return Money.of(amount, "USD");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.inference.ledger.service.support;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.localinfra.TestKafka;
+
+/** A fresh database and a real broker for one test class, handed to the Spring context. */
+public final class Infrastructure implements AutoCloseable {
+
+    public static final String ADMIN_TOKEN = "lt_test-admin-token";
+
+    public final TestDatabases.Database database;
+    public final TestKafka kafka;
+
+    private Infrastructure(TestDatabases.Database database, TestKafka kafka) {
+        this.database = database;
+        this.kafka = kafka;
+    }
+
+    public static Infrastructure start(String purpose) {
+        return new Infrastructure(TestDatabases.fresh(purpose), TestKafka.start());
+    }
+
+    public void register(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", database::jdbcUrl);
+        registry.add("spring.datasource.username", database::user);
+        registry.add("spring.datasource.password", database::password);
+        registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
+        registry.add("ledger.security.admin-token", () -> ADMIN_TOKEN);
+    }
+
+    @Override
+    public void close() throws Exception {
+        kafka.close();
+    }
+}

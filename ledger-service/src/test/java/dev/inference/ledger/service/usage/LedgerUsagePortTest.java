@@ -1,0 +1,138 @@
+package dev.inference.ledger.service.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.inference.ledger.ingest.DeadLetter;
+import dev.inference.ledger.ingest.DeadLetters;
+import dev.inference.ledger.ingest.RatedBatch;
+import dev.inference.ledger.ingest.RatedUsage;
+import dev.inference.ledger.ingest.SourcePosition;
+import dev.inference.ledger.ingest.TopicPartitionId;
+import dev.inference.ledger.ingest.UsageLedger.ChargeOutcome;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.DefaultCatalog;
+import dev.inference.ledger.kernel.pricing.Rated;
+import dev.inference.ledger.kernel.pricing.Rating;
+import dev.inference.ledger.kernel.usage.UsageKind;
+import dev.inference.ledger.kernel.usage.UsageRecord;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
+import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.support.Infrastructure;
+
+/**
+ * The transaction that proves Axon runs with Spring's transactions: the charge, the dedupe keys and
+ * the consumer offsets commit together or roll back together, against the real PostgreSQL.
+ */
+@SpringBootTest(properties = "ledger.roles.ingest=false")
+class LedgerUsagePortTest {
+
+    private static final String TOPIC = "usage.events";
+    private static Infrastructure infra;
+
+    @BeforeAll
+    static void start() {
+        infra = Infrastructure.start("usage_port");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        infra.close();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        infra.register(registry);
+    }
+
+    @Autowired
+    LedgerUsagePort port;
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void the_charge_the_dedupe_keys_and_the_offsets_commit_or_roll_back_together() {
+        commands.sendAndWait(new OpenAccount("acct-tx", "Tx", BillingMode.PREPAID, "USD"));
+        commands.sendAndWait(new TopUp("acct-tx", "t-1", Money.of("10", "USD")));
+        RatedBatch batch = batch("acct-tx", "stranger", 3);
+
+        DeadLetters brokerDown = letters -> {
+            throw new IllegalStateException("the dead-letter topic is down");
+        };
+        assertThatThrownBy(() -> port.charge(batch, brokerDown)).hasMessageContaining("dead-letter topic is down");
+        assertThat(eventsOf("acct-tx")).isEqualTo(2);
+        assertThat(count("charged_usage")).isZero();
+        assertThat(count("ingest_offsets")).isZero();
+
+        List<DeadLetter> published = new ArrayList<>();
+        ChargeOutcome outcome = port.charge(batch, published::addAll);
+        assertThat(outcome).isEqualTo(new ChargeOutcome(3, 0, 1));
+        assertThat(published).singleElement().satisfies(d -> assertThat(d.rejection().reason()).isEqualTo("unknown-account"));
+        assertThat(eventsOf("acct-tx")).isEqualTo(5);
+        assertThat(count("charged_usage")).isEqualTo(3);
+        assertThat(port.storedOffsets("ingest", List.of(new TopicPartitionId(TOPIC, 0)))).containsEntry(new TopicPartitionId(TOPIC, 0), 4L);
+        // The rolled-back attempt left nothing behind in the aggregate cache either: 10 - 3 × 0.001425.
+        assertThat(jdbc.queryForObject("""
+                SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
+                WHERE aggregateidentifier = 'acct-tx' ORDER BY sequencenumber DESC LIMIT 1""", String.class))
+                .isEqualTo("9.995725000000");
+    }
+
+    @Test
+    void a_redelivered_batch_is_counted_as_duplicates_and_charges_nothing() {
+        commands.sendAndWait(new OpenAccount("acct-dup", "Dup", BillingMode.PREPAID, "USD"));
+        RatedBatch batch = batch("acct-dup", null, 2);
+        assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
+
+        assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(0, 2, 0));
+        assertThat(eventsOf("acct-dup")).isEqualTo(3);
+    }
+
+    private RatedBatch batch(String account, String unknownAccount, int records) {
+        List<RatedUsage> usage = new ArrayList<>();
+        long offset = 0;
+        for (int i = 0; i < records; i++) {
+            usage.add(rated(account, account + "-e" + i, offset++));
+        }
+        if (unknownAccount != null) {
+            usage.add(rated(unknownAccount, "x-1", offset++));
+        }
+        return new RatedBatch("ingest", usage, Map.of(new TopicPartitionId(TOPIC, 0), offset));
+    }
+
+    private static RatedUsage rated(String account, String eventId, long offset) {
+        UsageRecord record = new UsageRecord(eventId, UsageKind.TOKENS, account, Instant.parse("2026-11-22T10:00:00Z"), null,
+                Attribution.NONE, "deepseek-ai/DeepSeek-V3", null, new TokenCounts(2000, 0, 500), null, null, null, null, null, null);
+        var charge = ((Rated.Priced) Rating.rate(record, DefaultCatalog.version1())).charge();
+        return new RatedUsage(record, charge, new SourcePosition(TOPIC, 0, offset, account.getBytes(StandardCharsets.UTF_8), new byte[0]));
+    }
+
+    private int eventsOf(String account) {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Integer.class, account);
+    }
+
+    private int count(String table) {
+        return jdbc.queryForObject("SELECT count(*) FROM " + table, Integer.class);
+    }
+}
