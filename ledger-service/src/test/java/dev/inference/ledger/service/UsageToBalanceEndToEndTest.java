@@ -1,0 +1,215 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Infrastructure;
+
+/**
+ * The foundation story: ten prepaid customers are topped up, their gateways publish a thousand token
+ * usage records (a hundred of them sent twice, five of them broken), and every balance ends exactly
+ * at the top-up minus the sum of its prices, each record charged once, the broken ones dead-lettered.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class UsageToBalanceEndToEndTest {
+
+    private static final String ADMIN = Infrastructure.ADMIN_TOKEN;
+    private static final BigDecimal OPENING = new BigDecimal("100.00");
+    /** USD per 1M tokens (input, output), written out here independently of the product's catalog. */
+    private static final Map<String, BigDecimal[]> PRICES = Map.of(
+            "meta-llama/Llama-3.3-70B-Instruct", prices("0.23", "0.40"),
+            "meta-llama/Llama-3.3-70B-Instruct-Turbo", prices("0.12", "0.30"),
+            "deepseek-ai/DeepSeek-R1", prices("0.75", "2.40"),
+            "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", prices("0.23", "0.69"),
+            "deepseek-ai/DeepSeek-V3", prices("0.49", "0.89"));
+
+    private static Infrastructure infra;
+
+    @BeforeAll
+    static void start() {
+        infra = Infrastructure.start("end_to_end");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        infra.close();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        infra.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void a_thousand_usage_records_for_ten_accounts_move_each_balance_by_exactly_its_rated_usage() throws Exception {
+        HttpApi api = new HttpApi(port);
+        List<String> accounts = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            String id = "acct-" + i;
+            accounts.add(id);
+            assertThat(api.post("/api/v1/accounts", ADMIN,
+                    "{\"accountId\":\"" + id + "\",\"name\":\"Customer " + i + "\",\"billingMode\":\"prepaid\",\"currency\":\"USD\"}").status())
+                    .isEqualTo(201);
+            assertThat(api.post("/api/v1/accounts/" + id + "/top-ups", ADMIN, "{\"amount\":\"100.00\"}",
+                    "Idempotency-Key", "opening-" + id).status()).isEqualTo(201);
+        }
+
+        Random random = new Random(42);
+        List<String[]> unique = new ArrayList<>();
+        Map<String, BigDecimal> expectedSpend = new HashMap<>();
+        Map<String, Integer> expectedCharges = new HashMap<>();
+        List<String> models = List.copyOf(PRICES.keySet());
+        for (int i = 0; i < 895; i++) {
+            String account = accounts.get(random.nextInt(accounts.size()));
+            String model = models.get(random.nextInt(models.size()));
+            long input = random.nextInt(20_000);
+            long output = random.nextInt(4_000);
+            String json = "{\"eventId\":\"gw-" + i + "\",\"kind\":\"tokens\",\"accountId\":\"" + account
+                    + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"" + model + "\",\"inputTokens\":" + input
+                    + ",\"outputTokens\":" + output + ",\"apiKeyId\":\"key-" + random.nextInt(3) + "\"}";
+            unique.add(new String[] {account, json});
+            BigDecimal cost = BigDecimal.valueOf(input).multiply(PRICES.get(model)[0])
+                    .add(BigDecimal.valueOf(output).multiply(PRICES.get(model)[1])).movePointLeft(6);
+            expectedSpend.merge(account, cost, BigDecimal::add);
+            expectedCharges.merge(account, 1, Integer::sum);
+        }
+        List<String[]> stream = new ArrayList<>(unique);
+        for (int i = 0; i < 100; i++) {
+            stream.add(random.nextInt(stream.size()), unique.get(random.nextInt(unique.size())));
+        }
+        String[][] invalid = {
+                {"acct-1", "{\"eventId\":\"bad-1\",\"kind\":\"tokens\""},
+                {"acct-2", "{\"eventId\":\"bad-2\",\"kind\":\"tokens\",\"accountId\":\"acct-2\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"inputTokens\":5}"},
+                {"acct-3", "{\"eventId\":\"bad-3\",\"kind\":\"tokens\",\"accountId\":\"acct-3\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":-5}"},
+                {"acct-4", "{\"eventId\":\"bad-4\",\"kind\":\"tokens\",\"accountId\":\"acct-4\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"acme/no-such-model\",\"inputTokens\":5}"},
+                {"acct-404", "{\"eventId\":\"bad-5\",\"kind\":\"tokens\",\"accountId\":\"acct-404\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":5}"}};
+        for (String[] bad : invalid) {
+            stream.add(random.nextInt(stream.size()), bad);
+        }
+        assertThat(stream).hasSize(1000);
+        publish(stream);
+
+        for (String account : accounts) {
+            BigDecimal expected = OPENING.subtract(expectedSpend.getOrDefault(account, BigDecimal.ZERO));
+            Await.until(account + " shows its balance of " + expected, Duration.ofSeconds(60),
+                    () -> expected.compareTo(new BigDecimal(api.get("/api/v1/accounts/" + account, ADMIN).body().get("balance").asText())) == 0);
+            var entries = api.get("/api/v1/accounts/" + account + "/entries?limit=1000", ADMIN).body().get("entries");
+            Await.until(account + " lists every entry", Duration.ofSeconds(30),
+                    () -> api.get("/api/v1/accounts/" + account + "/entries?limit=1000", ADMIN).body().get("entries").size()
+                            == 1 + expectedCharges.getOrDefault(account, 0));
+            assertThat(entries.size()).isLessThanOrEqualTo(1 + expectedCharges.getOrDefault(account, 0));
+        }
+
+        Map<String, String> reasons = deadLetterReasons(5);
+        assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "acct-1", "malformed-json", "acct-2", "missing-field", "acct-3", "negative-quantity",
+                "acct-4", "unknown-price", "acct-404", "unknown-account"));
+    }
+
+    @Test
+    void the_api_refuses_without_a_token_and_outside_a_role_with_problem_documents() {
+        HttpApi api = new HttpApi(port);
+        HttpApi.Response anonymous = api.get("/api/v1/accounts/acct-1", null);
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.contentType()).startsWith("application/problem+json");
+
+        String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\"}").body().get("token").asText();
+        HttpApi.Response forbidden = api.post("/api/v1/accounts", gateway, "{\"accountId\":\"x\",\"name\":\"X\"}");
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(forbidden.body().get("type").asText()).isEqualTo("/problems/forbidden");
+
+        api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-bound\",\"name\":\"Bound\"}");
+        String bound = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"staff\",\"accountId\":\"acct-bound\"}").body().get("token").asText();
+        assertThat(api.get("/api/v1/accounts/acct-1/entries", bound).status()).isEqualTo(403);
+
+        HttpApi.Response numberAmount = api.post("/api/v1/accounts/acct-bound/top-ups", ADMIN, "{\"amount\":12.5}", "Idempotency-Key", "n-1");
+        assertThat(numberAmount.status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/accounts/acct-bound/top-ups", ADMIN, "{\"amount\":\"12.5\"}").status()).isEqualTo(400);
+    }
+
+    @Test
+    void a_top_up_retried_with_its_idempotency_key_is_credited_once() {
+        HttpApi api = new HttpApi(port);
+        api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-retry\",\"name\":\"Retry\"}");
+        var first = api.post("/api/v1/accounts/acct-retry/top-ups", ADMIN, "{\"amount\":\"25.00\"}", "Idempotency-Key", "pay-1");
+        var again = api.post("/api/v1/accounts/acct-retry/top-ups", ADMIN, "{\"amount\":\"25.00\"}", "Idempotency-Key", "pay-1");
+        var other = api.post("/api/v1/accounts/acct-retry/top-ups", ADMIN, "{\"amount\":\"30.00\"}", "Idempotency-Key", "pay-1");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(other.status()).isEqualTo(409);
+        Await.until("the top-up is projected", Duration.ofSeconds(20),
+                () -> api.get("/api/v1/accounts/acct-retry", ADMIN).status() == 200
+                        && new BigDecimal(api.get("/api/v1/accounts/acct-retry", ADMIN).body().get("balance").asText()).compareTo(new BigDecimal("25")) == 0);
+        assertThat(api.get("/api/v1/accounts/acct-retry/entries", ADMIN).body().get("entries")).hasSize(1);
+    }
+
+    private static void publish(List<String[]> records) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            for (String[] record : records) {
+                producer.send(new ProducerRecord<>("usage.events", record[0], record[1]));
+            }
+        }
+    }
+
+    private static Map<String, String> deadLetterReasons(int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        Map<String, String> reasons = new HashMap<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of("usage.events.dlq"));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (reasons.size() < expected && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(r.headers().lastHeader("x-dlq-detail")).isNotNull();
+                    reasons.put(r.key(), new String(r.headers().lastHeader("x-dlq-reason").value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return reasons;
+    }
+
+    private static BigDecimal[] prices(String input, String output) {
+        return new BigDecimal[] {new BigDecimal(input), new BigDecimal(output)};
+    }
+}
