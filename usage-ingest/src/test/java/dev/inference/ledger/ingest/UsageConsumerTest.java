@@ -1,0 +1,194 @@
+package dev.inference.ledger.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.kernel.pricing.CatalogHistory;
+import dev.inference.ledger.kernel.pricing.DefaultCatalog;
+import dev.inference.ledger.localinfra.TestKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The consumer against a real broker, with a ledger that keeps what it is given in memory. */
+class UsageConsumerTest {
+
+    private static TestKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = TestKafka.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    void bad_records_go_to_the_dead_letter_topic_with_their_reason_and_original_bytes_and_never_stop_the_partition() throws Exception {
+        IngestSettings settings = settings("dlq");
+        String broken = "{\"eventId\":\"e-2\",\"kind\":\"tokens\"";
+        publish(settings.usageTopic(), List.of(valid("e-1"), broken, valid("e-3"), valid("e-4").replace("DeepSeek-V3", "nope/model")));
+        MemoryLedger ledger = new MemoryLedger();
+
+        try (Running running = run(settings, ledger)) {
+            awaitCharged(ledger, 2);
+        }
+
+        assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-3");
+        List<ConsumerRecord<byte[], byte[]>> letters = read(settings.deadLetterTopic(), 2);
+        assertThat(letters).extracting(r -> header(r, KafkaDeadLetters.REASON)).containsExactly("malformed-json", "unknown-price");
+        assertThat(new String(letters.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(broken);
+        assertThat(new String(letters.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("acct-1");
+        assertThat(header(letters.get(1), KafkaDeadLetters.DETAIL)).contains("nope/model");
+    }
+
+    @Test
+    void a_restarted_consumer_resumes_from_the_offsets_the_ledger_stored() throws Exception {
+        IngestSettings settings = settings("resume");
+        publish(settings.usageTopic(), List.of(valid("e-1"), valid("e-2")));
+        MemoryLedger ledger = new MemoryLedger();
+        try (Running running = run(settings, ledger)) {
+            awaitCharged(ledger, 2);
+        }
+
+        publish(settings.usageTopic(), List.of(valid("e-3")));
+        try (Running running = run(settings, ledger)) {
+            awaitCharged(ledger, 3);
+            Thread.sleep(500);
+        }
+
+        assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-2", "e-3");
+    }
+
+    @Test
+    void a_batch_the_ledger_could_not_take_is_retried_until_it_is_charged_skipping_nothing() throws Exception {
+        IngestSettings settings = settings("retry");
+        publish(settings.usageTopic(), List.of(valid("e-1"), valid("e-2")));
+        MemoryLedger ledger = new MemoryLedger();
+        ledger.failures.set(3);
+
+        try (Running running = run(settings, ledger)) {
+            awaitCharged(ledger, 2);
+        }
+
+        assertThat(ledger.failures.get()).isZero();
+        assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-2");
+    }
+
+    /** A ledger that keeps charges and offsets in memory, and can be told to be unreachable. */
+    static final class MemoryLedger implements UsageLedger {
+        final List<RatedUsage> charged = new CopyOnWriteArrayList<>();
+        final Map<TopicPartitionId, Long> offsets = new ConcurrentHashMap<>();
+        final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public synchronized ChargeOutcome charge(RatedBatch batch, DeadLetters deadLetters) {
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new LedgerUnavailableException("database down", null);
+            }
+            charged.addAll(batch.usage());
+            offsets.putAll(batch.nextOffsets());
+            return new ChargeOutcome(batch.usage().size(), 0, 0);
+        }
+
+        @Override
+        public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
+            return Map.copyOf(offsets);
+        }
+    }
+
+    private record Running(UsageConsumer consumer, KafkaDeadLetters letters, Thread thread) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            consumer.close();
+            thread.join(10_000);
+            letters.close();
+        }
+    }
+
+    private static Running run(IngestSettings settings, UsageLedger ledger) {
+        KafkaDeadLetters letters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic());
+        UsageConsumer consumer = new UsageConsumer(settings, ledger, letters, CatalogHistory.of(List.of(DefaultCatalog.version1())),
+                new IngestMetrics(new SimpleMeterRegistry()));
+        Thread thread = new Thread(consumer, "test-consumer");
+        thread.start();
+        return new Running(consumer, letters, thread);
+    }
+
+    private static IngestSettings settings(String name) {
+        String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), "usage." + suffix, "dlq." + suffix, "group-" + suffix, 500);
+        TopicSetup.ensure(settings.bootstrapServers(), List.of(settings.usageTopic(), settings.deadLetterTopic()), 1);
+        return settings;
+    }
+
+    private static String valid(String eventId) {
+        return "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-1\",\"occurredAt\":\"2026-11-22T10:00:00Z\","
+                + "\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":2000,\"outputTokens\":500}";
+    }
+
+    private static void publish(String topic, List<String> values) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            values.forEach(v -> producer.send(new ProducerRecord<>(topic, "acct-1", v)));
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (records.size() < expected && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static void awaitCharged(MemoryLedger ledger, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (ledger.charged.size() < count) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("only " + ledger.charged.size() + " of " + count + " records were charged");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
