@@ -5,7 +5,6 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import org.axonframework.common.caching.Cache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
@@ -118,8 +117,8 @@ public class AxonConfiguration {
     }
 
     @Bean
-    public Cache accountCache() {
-        return new WeakReferenceCache();
+    public Cache accountCache(@Value("${ledger.accounts.cache-size:20000}") int capacity) {
+        return new BoundedCache(capacity);
     }
 
     @Bean

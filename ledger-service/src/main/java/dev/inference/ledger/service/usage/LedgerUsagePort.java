@@ -10,15 +10,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.common.caching.Cache;
 import org.axonframework.common.jdbc.JdbcException;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.inference.ledger.ingest.DeadLetter;
@@ -44,24 +40,19 @@ public class LedgerUsagePort implements UsageLedger {
     private final JdbcTemplate jdbc;
     private final CommandGateway commands;
     private final AccountRegistry registry;
-    private final Cache accountCache;
 
     public LedgerUsagePort(TransactionTemplate transaction, JdbcTemplate jdbc, CommandGateway commands,
-                           AccountRegistry registry, @Qualifier("accountCache") Cache accountCache) {
+                           AccountRegistry registry) {
         this.transaction = transaction;
         this.jdbc = jdbc;
         this.commands = commands;
         this.registry = registry;
-        this.accountCache = accountCache;
     }
 
     @Override
     public ChargeOutcome charge(RatedBatch batch, DeadLetters deadLetters) {
         try {
-            return transaction.execute(status -> {
-                forgetCachedAccountsOnRollback();
-                return chargeInTransaction(batch, deadLetters);
-            });
+            return transaction.execute(status -> chargeInTransaction(batch, deadLetters));
         } catch (DataAccessException | TransactionException | JdbcException e) {
             throw new LedgerUnavailableException("the batch was not charged: " + e.getMessage(), e);
         }
@@ -141,20 +132,5 @@ public class LedgerUsagePort implements UsageLedger {
         } catch (DataAccessException e) {
             throw new LedgerUnavailableException("cannot read stored offsets: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Axon commits its unit of work inside our transaction and caches the aggregates it changed; if
-     * our transaction then rolls back, those cached states never happened and must be forgotten.
-     */
-    private void forgetCachedAccountsOnRollback() {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED) {
-                    accountCache.removeAll();
-                }
-            }
-        });
     }
 }

@@ -1,0 +1,45 @@
+package dev.inference.ledger.service.account;
+
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Axon commits its unit of work inside the caller's Spring transaction and caches the account it
+ * changed. When that transaction later rolls back (another part of the ingest batch failed, or
+ * another instance wrote the same account first), the cached state never happened: forget it, so
+ * the retry loads the account from the event store.
+ */
+@Component
+public class ForgetAccountOnRollback implements MessageHandlerInterceptor<CommandMessage<?>> {
+
+    private final Cache accountCache;
+
+    public ForgetAccountOnRollback(@Qualifier("accountCache") Cache accountCache, CommandBus commandBus) {
+        this.accountCache = accountCache;
+        commandBus.registerHandlerInterceptor(this);
+    }
+
+    @Override
+    public Object handle(UnitOfWork<? extends CommandMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
+        if (unitOfWork.getMessage().getPayload() instanceof AccountCommand command
+                && TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        accountCache.remove(command.accountId());
+                    }
+                }
+            });
+        }
+        return chain.proceed();
+    }
+}
