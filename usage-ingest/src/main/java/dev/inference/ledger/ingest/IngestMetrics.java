@@ -1,6 +1,7 @@
 package dev.inference.ledger.ingest;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -17,6 +18,7 @@ public final class IngestMetrics {
     private final Counter retries;
     private final DistributionSummary batchSize;
     private final Timer batchTime;
+    private final AtomicLong lag = new AtomicLong();
 
     public IngestMetrics(MeterRegistry registry) {
         received = registry.counter("ledger.ingest.records", "outcome", "received");
@@ -25,6 +27,7 @@ public final class IngestMetrics {
         deadLettered = registry.counter("ledger.ingest.records", "outcome", "dead-lettered");
         retries = registry.counter("ledger.ingest.batch.retries");
         batchSize = DistributionSummary.builder("ledger.ingest.batch.size").register(registry);
+        registry.gauge("ledger.ingest.consumer.lag", lag);
         batchTime = Timer.builder("ledger.ingest.batch.time").description("decode, rate, charge and commit one batch").register(registry);
     }
 
@@ -35,6 +38,10 @@ public final class IngestMetrics {
         deadLettered.increment(outcome.deadLettered() + rejectedBeforeLedger);
         batchSize.record(size);
         batchTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void lag(long records) {
+        lag.set(records);
     }
 
     void retry() {

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.inference.ledger.kernel.pricing.CatalogHistory;
+import dev.inference.ledger.kernel.usage.Rejection;
 
 /**
  * The consumer of {@code usage.events}. Offsets live in the ledger's database, written in the same
@@ -34,6 +35,8 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageConsumer.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    private static final int ATTEMPTS_BEFORE_ISOLATING = 3;
+    static final String CHARGE_FAILED = "charge-failed";
 
     private final IngestSettings settings;
     private final UsageLedger ledger;
@@ -42,6 +45,8 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
     private final IngestMetrics metrics;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private UsageLedger.ChargeOutcome lastOutcome = new UsageLedger.ChargeOutcome(0, 0, 0);
+    private String lastFailure = "";
 
     public UsageConsumer(IngestSettings settings, UsageLedger ledger, DeadLetters deadLetters,
                          CatalogHistory catalogs, IngestMetrics metrics) {
@@ -74,31 +79,67 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
 
     private void ingest(ConsumerRecords<byte[], byte[]> records) {
         List<SourcePosition> polled = new ArrayList<>(records.count());
-        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             polled.add(new SourcePosition(r.topic(), r.partition(), r.offset(), r.key(), r.value()));
-            firstOffsets.putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
         }
         BatchRater.Result rated = rater.rate(settings.consumerGroup(), polled);
         long started = System.nanoTime();
+        if (!chargeWithRetries(rated.batch(), rated.deadLetters(), ATTEMPTS_BEFORE_ISOLATING)) {
+            // The batch keeps failing for a reason that is not an outage: find the record that
+            // causes it by charging one record at a time, so that it alone goes to the DLQ.
+            for (RatedUsage usage : rated.batch().usage()) {
+                RatedBatch single = new RatedBatch(settings.consumerGroup(), List.of(usage),
+                        Map.of(usage.position().topicPartition(), usage.position().offset() + 1));
+                if (!chargeWithRetries(single, List.of(), ATTEMPTS_BEFORE_ISOLATING)) {
+                    DeadLetter poison = new DeadLetter(usage.position(), new Rejection(CHARGE_FAILED,
+                            "the ledger could not charge this record: " + lastFailure));
+                    chargeWithRetries(new RatedBatch(settings.consumerGroup(), List.of(), single.nextOffsets()), List.of(poison), Integer.MAX_VALUE);
+                }
+            }
+            chargeWithRetries(new RatedBatch(settings.consumerGroup(), List.of(), rated.batch().nextOffsets()), List.of(), Integer.MAX_VALUE);
+        }
+        metrics.batch(polled.size(), lastOutcome, rated.deadLetters().size(), System.nanoTime() - started);
+        commitForMonitoring(rated.batch());
+        metrics.lag(lag());
+    }
+
+    /**
+     * Charges a batch, retrying with backoff: without limit while the ledger is unavailable (an outage
+     * skips nothing), up to {@code attempts} times for any other failure.
+     */
+    private boolean chargeWithRetries(RatedBatch batch, List<DeadLetter> rejected, int attempts) {
         Duration backoff = Duration.ofMillis(100);
+        int failures = 0;
         while (running.get()) {
             try {
                 // Dead letters first: a crash before the charge commits republishes them (at least
                 // once on the DLQ) but never loses one.
-                deadLetters.publish(rated.deadLetters());
-                UsageLedger.ChargeOutcome outcome = ledger.charge(rated.batch(), deadLetters);
-                metrics.batch(polled.size(), outcome, rated.deadLetters().size(), System.nanoTime() - started);
-                commitForMonitoring(rated.batch());
-                return;
+                deadLetters.publish(rejected);
+                lastOutcome = ledger.charge(batch, deadLetters);
+                return true;
+            } catch (LedgerUnavailableException e) {
+                log.warn("ledger unavailable, retrying a batch of {} records in {} ms: {}", batch.usage().size(), backoff.toMillis(), e.getMessage());
             } catch (RuntimeException e) {
-                // Nothing is skipped: the same batch is tried again until the ledger takes it.
-                metrics.retry();
-                log.warn("charging a batch of {} records failed, retrying in {} ms: {}", polled.size(), backoff.toMillis(), e.toString());
-                sleep(backoff);
-                backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
+                lastFailure = e.toString();
+                if (++failures >= attempts) {
+                    log.error("a batch of {} records failed {} times", batch.usage().size(), failures, e);
+                    return false;
+                }
+                log.warn("a batch of {} records failed, retrying in {} ms: {}", batch.usage().size(), backoff.toMillis(), e.toString());
             }
+            metrics.retry();
+            sleep(backoff);
+            backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
         }
+        throw new WakeupException();
+    }
+
+    private long lag() {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            total += consumer.currentLag(tp).orElse(0);
+        }
+        return total;
     }
 
     private void commitForMonitoring(RatedBatch batch) {

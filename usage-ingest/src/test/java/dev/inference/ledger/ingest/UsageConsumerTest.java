@@ -98,6 +98,24 @@ class UsageConsumerTest {
         assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-2");
     }
 
+    @Test
+    void a_record_the_ledger_keeps_failing_on_is_isolated_and_dead_lettered_while_the_rest_are_charged() throws Exception {
+        IngestSettings settings = settings("poison");
+        publish(settings.usageTopic(), List.of(valid("e-1"), valid("poison"), valid("e-3")));
+        MemoryLedger ledger = new MemoryLedger();
+
+        try (Running running = run(settings, ledger)) {
+            awaitCharged(ledger, 2);
+            Thread.sleep(300);
+        }
+
+        assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-3");
+        assertThat(ledger.offsets).containsEntry(new TopicPartitionId(settings.usageTopic(), 0), 3L);
+        List<ConsumerRecord<byte[], byte[]>> letters = read(settings.deadLetterTopic(), 1);
+        assertThat(letters).extracting(r -> header(r, KafkaDeadLetters.REASON)).containsExactly("charge-failed");
+        assertThat(header(letters.get(0), KafkaDeadLetters.DETAIL)).contains("cannot fold this record");
+    }
+
     /** A ledger that keeps charges and offsets in memory, and can be told to be unreachable. */
     static final class MemoryLedger implements UsageLedger {
         final List<RatedUsage> charged = new CopyOnWriteArrayList<>();
@@ -109,8 +127,11 @@ class UsageConsumerTest {
             if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 throw new LedgerUnavailableException("database down", null);
             }
+            if (batch.usage().stream().anyMatch(u -> u.record().eventId().equals("poison"))) {
+                throw new IllegalStateException("cannot fold this record");
+            }
             charged.addAll(batch.usage());
-            offsets.putAll(batch.nextOffsets());
+            batch.nextOffsets().forEach((tp, next) -> offsets.merge(tp, next, Math::max));
             return new ChargeOutcome(batch.usage().size(), 0, 0);
         }
 

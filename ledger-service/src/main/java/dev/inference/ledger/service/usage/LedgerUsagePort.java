@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -53,7 +54,8 @@ public class LedgerUsagePort implements UsageLedger {
     public ChargeOutcome charge(RatedBatch batch, DeadLetters deadLetters) {
         try {
             return transaction.execute(status -> chargeInTransaction(batch, deadLetters));
-        } catch (DataAccessException | TransactionException | JdbcException e) {
+        } catch (DataAccessException | TransactionException | JdbcException | ConcurrencyException e) {
+            // Outages and write conflicts with another instance: the batch can be retried as it is.
             throw new LedgerUnavailableException("the batch was not charged: " + e.getMessage(), e);
         }
     }
