@@ -131,6 +131,10 @@ class UsageToBalanceEndToEndTest {
             assertThat(entries.size()).isLessThanOrEqualTo(1 + expectedCharges.getOrDefault(account, 0));
         }
 
+        var reconciliation = api.get("/api/v1/audit/reconciliation", ADMIN).body();
+        assertThat(reconciliation.get("mismatches")).isEmpty();
+        assertThat(reconciliation.get("moneyEvents").asLong()).isGreaterThanOrEqualTo(895 + 10);
+
         Map<String, String> reasons = deadLetterReasons(5);
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "acct-1", "malformed-json", "acct-2", "missing-field", "acct-3", "negative-quantity",

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,8 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.audit.Reconciliation;
+import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.Infrastructure;
 
 /**
@@ -70,6 +73,8 @@ class LedgerUsagePortTest {
     CommandGateway commands;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    Reconciliation reconciliation;
 
     @Test
     void the_charge_the_dedupe_keys_and_the_offsets_commit_or_roll_back_together() {
@@ -82,16 +87,16 @@ class LedgerUsagePortTest {
         };
         assertThatThrownBy(() -> port.charge(batch, brokerDown)).hasMessageContaining("dead-letter topic is down");
         assertThat(eventsOf("acct-tx")).isEqualTo(2);
-        assertThat(count("charged_usage")).isZero();
-        assertThat(count("ingest_offsets")).isZero();
+        assertThat(count("charged_usage WHERE account_id = 'acct-tx'")).isZero();
+        assertThat(count("ingest_offsets WHERE consumer_group = 'group-of-acct-tx'")).isZero();
 
         List<DeadLetter> published = new ArrayList<>();
         ChargeOutcome outcome = port.charge(batch, published::addAll);
         assertThat(outcome).isEqualTo(new ChargeOutcome(3, 0, 1));
         assertThat(published).singleElement().satisfies(d -> assertThat(d.rejection().reason()).isEqualTo("unknown-account"));
         assertThat(eventsOf("acct-tx")).isEqualTo(5);
-        assertThat(count("charged_usage")).isEqualTo(3);
-        assertThat(port.storedOffsets("ingest", List.of(new TopicPartitionId(TOPIC, 0)))).containsEntry(new TopicPartitionId(TOPIC, 0), 4L);
+        assertThat(count("charged_usage WHERE account_id = 'acct-tx'")).isEqualTo(3);
+        assertThat(port.storedOffsets("group-of-acct-tx", List.of(new TopicPartitionId(TOPIC, 0)))).containsEntry(new TopicPartitionId(TOPIC, 0), 4L);
         // The rolled-back attempt left nothing behind in the aggregate cache either: 10 - 3 × 0.001425.
         assertThat(jdbc.queryForObject("""
                 SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
@@ -109,6 +114,21 @@ class LedgerUsagePortTest {
         assertThat(eventsOf("acct-dup")).isEqualTo(3);
     }
 
+    @Test
+    void reconciliation_finds_a_projection_that_disagrees_with_the_event_store_by_a_single_unit() {
+        commands.sendAndWait(new OpenAccount("acct-rec", "Rec", BillingMode.PREPAID, "USD"));
+        commands.sendAndWait(new TopUp("acct-rec", "t-1", Money.of("5", "USD")));
+        port.charge(batch("acct-rec", null, 4), letters -> { });
+        Await.until("the projections catch up", Duration.ofSeconds(20),
+                () -> reconciliation.run().balanced() && jdbc.queryForObject(
+                        "SELECT count(*) FROM ledger_entries WHERE account_id = 'acct-rec'", Integer.class) == 5);
+
+        jdbc.update("UPDATE account_balances SET balance = balance + 0.000000000001 WHERE account_id = 'acct-rec'");
+
+        assertThat(reconciliation.run().mismatches()).singleElement()
+                .satisfies(m -> assertThat(m.accountId()).isEqualTo("acct-rec"));
+    }
+
     private RatedBatch batch(String account, String unknownAccount, int records) {
         List<RatedUsage> usage = new ArrayList<>();
         long offset = 0;
@@ -118,7 +138,7 @@ class LedgerUsagePortTest {
         if (unknownAccount != null) {
             usage.add(rated(unknownAccount, "x-1", offset++));
         }
-        return new RatedBatch("ingest", usage, Map.of(new TopicPartitionId(TOPIC, 0), offset));
+        return new RatedBatch("group-of-" + account, usage, Map.of(new TopicPartitionId(TOPIC, 0), offset));
     }
 
     private static RatedUsage rated(String account, String eventId, long offset) {
