@@ -39,7 +39,8 @@ CREATE TABLE account_balances (
 );
 
 -- One row per account event that moves money, in the account's own order (its event sequence).
--- The balance is the sum of balance_change, the unbilled usage the sum of unbilled_change.
+-- The balance is the sum of balance_change, the unbilled usage the sum of unbilled_change. What was
+-- charged and at which prices is not copied here: it is read from the event the entry came from.
 CREATE TABLE ledger_entries (
     account_id      VARCHAR(64)     NOT NULL,
     sequence        BIGINT          NOT NULL,
@@ -50,7 +51,6 @@ CREATE TABLE ledger_entries (
     balance_after   NUMERIC(38, 12) NOT NULL,
     occurred_at    TIMESTAMPTZ     NOT NULL,
     recorded_at    TIMESTAMPTZ     NOT NULL,
-    details        JSONB,
     PRIMARY KEY (account_id, sequence)
 );
 

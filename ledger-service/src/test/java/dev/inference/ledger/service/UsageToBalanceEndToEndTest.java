@@ -130,6 +130,14 @@ class UsageToBalanceEndToEndTest {
                             == 1 + expectedCharges.getOrDefault(account, 0));
             assertThat(entries.size()).isLessThanOrEqualTo(1 + expectedCharges.getOrDefault(account, 0));
         }
+        var usageEntry = api.get("/api/v1/accounts/acct-1/entries?limit=2", ADMIN).body().get("entries").get(1);
+        assertThat(usageEntry.get("type").asText()).isEqualTo("usage");
+        var charge = usageEntry.get("details").get("charge");
+        assertThat(PRICES).containsKey(charge.get("item").asText());
+        assertThat(charge.get("catalogVersion").asInt()).isEqualTo(1);
+        assertThat(charge.get("lines")).isNotEmpty();
+        assertThat(new BigDecimal(charge.get("cost").get("amount").asText()).negate())
+                .isEqualByComparingTo(new BigDecimal(usageEntry.get("balanceChange").asText()));
 
         var reconciliation = api.get("/api/v1/audit/reconciliation", ADMIN).body();
         assertThat(reconciliation.get("mismatches")).isEmpty();

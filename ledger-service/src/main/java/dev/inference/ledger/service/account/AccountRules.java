@@ -57,6 +57,7 @@ public final class AccountRules {
         List<AccountEvent> events = new ArrayList<>(command.usage().size());
         Money balance = state.balance();
         Money unbilled = state.unbilled();
+        Money lifetimeSpend = state.lifetimeSpend();
         for (UsageToCharge usage : command.usage()) {
             Money cost = usage.charge().cost();
             if (state.billingMode() == BillingMode.PREPAID) {
@@ -64,8 +65,9 @@ public final class AccountRules {
             } else {
                 unbilled = unbilled.plus(cost);
             }
+            lifetimeSpend = lifetimeSpend.plus(cost);
             events.add(new UsageCharged(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(),
-                    usage.attribution(), usage.charge(), state.billingMode(), balance, unbilled, now));
+                    usage.attribution(), usage.charge(), state.billingMode(), balance, unbilled, lifetimeSpend, now));
         }
         return events;
     }

@@ -28,7 +28,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         }
         if (event instanceof UsageCharged charged) {
             return new AccountState(accountId, billingMode, currency, charged.balanceAfter(), charged.unbilledAfter(),
-                    lifetimeSpend.plus(charged.charge().cost()));
+                    charged.lifetimeSpendAfter());
         }
         return this;
     }

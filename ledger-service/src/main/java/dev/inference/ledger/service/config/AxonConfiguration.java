@@ -1,6 +1,8 @@
 package dev.inference.ledger.service.config;
 
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
@@ -13,6 +15,12 @@ import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
@@ -43,6 +51,16 @@ public class AxonConfiguration {
     @Bean
     public Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /**
+     * Events carry no correlation metadata: what caused each is in the event itself (the usage
+     * {@code eventId}, the top-up's idempotency key). Axon's default trace and correlation ids cost a
+     * typed metadata map per event, measured at 40% of the projections' deserialization time.
+     */
+    @Bean
+    public CorrelationDataProvider noCorrelationMetadata() {
+        return message -> Map.of();
     }
 
     @Bean
@@ -103,7 +121,7 @@ public class AxonConfiguration {
                 .persistenceExceptionResolver(exceptions)
                 .dataType(byte[].class)
                 .gapTimeout(gapTimeout)
-                .batchSize(500)
+                .batchSize(1000)
                 .build();
     }
 
@@ -121,9 +139,34 @@ public class AxonConfiguration {
         return new BoundedCache(capacity);
     }
 
+    /**
+     * Snapshots are taken on their own thread, in their own transaction, after the charge committed:
+     * a snapshot reads every event since the last one, which the ingest must not wait for.
+     */
+    @Bean
+    public SpringAggregateSnapshotter aggregateSnapshotter(org.axonframework.config.Configuration configuration,
+                                                           HandlerDefinition handlerDefinition,
+                                                           ParameterResolverFactory parameterResolverFactory,
+                                                           EventStore eventStore, TransactionManager transactionManager,
+                                                           SnapshotterSpanFactory spanFactory) {
+        return SpringAggregateSnapshotter.builder()
+                .repositoryProvider(configuration::repository)
+                .transactionManager(transactionManager)
+                .eventStore(eventStore)
+                .parameterResolverFactory(parameterResolverFactory)
+                .handlerDefinition(handlerDefinition)
+                .spanFactory(spanFactory)
+                .executor(Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "account-snapshots");
+                    thread.setDaemon(true);
+                    return thread;
+                }))
+                .build();
+    }
+
     @Bean
     public SnapshotTriggerDefinition accountSnapshotTrigger(Snapshotter snapshotter,
-                                                            @Value("${ledger.accounts.snapshot-every:500}") int threshold) {
+                                                            @Value("${ledger.accounts.snapshot-every:2000}") int threshold) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
     }
 }

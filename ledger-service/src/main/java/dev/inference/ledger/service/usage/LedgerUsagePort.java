@@ -11,7 +11,12 @@ import java.util.Set;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.command.Repository;
+import org.axonframework.common.caching.Cache;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -26,6 +31,7 @@ import dev.inference.ledger.ingest.RatedUsage;
 import dev.inference.ledger.ingest.TopicPartitionId;
 import dev.inference.ledger.ingest.UsageLedger;
 import dev.inference.ledger.kernel.usage.Rejection;
+import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
@@ -41,13 +47,18 @@ public class LedgerUsagePort implements UsageLedger {
     private final JdbcTemplate jdbc;
     private final CommandGateway commands;
     private final AccountRegistry registry;
+    private final Repository<Account> accounts;
+    private final Cache accountCache;
 
     public LedgerUsagePort(TransactionTemplate transaction, JdbcTemplate jdbc, CommandGateway commands,
-                           AccountRegistry registry) {
+                           AccountRegistry registry, Repository<Account> accounts,
+                           @Qualifier("accountCache") Cache accountCache) {
         this.transaction = transaction;
         this.jdbc = jdbc;
         this.commands = commands;
         this.registry = registry;
+        this.accounts = accounts;
+        this.accountCache = accountCache;
     }
 
     @Override
@@ -84,10 +95,40 @@ public class LedgerUsagePort implements UsageLedger {
                 charged++;
             }
         }
-        byAccount.forEach((accountId, usage) -> commands.sendAndWait(new ChargeUsage(accountId, usage)));
+        chargeAccounts(byAccount);
         storeOffsets(batch);
         deadLetters.publish(refused);
         return new ChargeOutcome(charged, chargeable.size() - charged, refused.size());
+    }
+
+    /**
+     * One command per account, all inside one root unit of work: Axon queues the events of every
+     * nested command on the root and appends them in one JDBC batch, instead of a round trip per account.
+     */
+    private void chargeAccounts(Map<String, List<UsageToCharge>> byAccount) {
+        loadUncached(byAccount.keySet());
+        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        try {
+            byAccount.forEach((accountId, usage) -> commands.sendAndWait(new ChargeUsage(accountId, usage)));
+            batch.commit();
+        } catch (RuntimeException e) {
+            if (batch.isActive()) {
+                batch.rollback(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the accounts that are not cached in a unit of work of their own, which puts them in the
+     * cache. Loaded inside the batch's unit of work instead, each would make Axon scan every event the
+     * batch has queued so far (AbstractEventStore.stagedDomainEventMessages): quadratic in the batch.
+     */
+    private void loadUncached(Collection<String> accountIds) {
+        List<String> uncached = accountIds.stream().filter(id -> !accountCache.containsKey(id)).toList();
+        if (!uncached.isEmpty()) {
+            DefaultUnitOfWork.startAndGet(null).execute(() -> uncached.forEach(accounts::load));
+        }
     }
 
     private record DedupeKey(String accountId, String eventId) {

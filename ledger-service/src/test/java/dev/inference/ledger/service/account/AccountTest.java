@@ -69,23 +69,23 @@ class AccountTest {
     void usage_of_a_prepaid_account_draws_the_balance_down_by_the_exact_cost() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.001425"), usage("u-2", "0.00000315"))))
-                .expectEvents(charged("u-1", "0.001425", BillingMode.PREPAID, "9.998575", "0"),
-                        charged("u-2", "0.00000315", BillingMode.PREPAID, "9.99857185", "0"));
+                .expectEvents(charged("u-1", "0.001425", BillingMode.PREPAID, "9.998575", "0", "0.001425"),
+                        charged("u-2", "0.00000315", BillingMode.PREPAID, "9.99857185", "0", "0.00142815"));
     }
 
     @Test
     void usage_that_happened_is_charged_even_below_zero() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "0.001", "0.001"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.5"))))
-                .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0"));
+                .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"));
     }
 
     @Test
     void usage_of_a_postpaid_account_accrues_as_unbilled() {
         fixture.given(opened(BillingMode.POSTPAID))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "1.25"), usage("u-2", "0.75"))))
-                .expectEvents(charged("u-1", "1.25", BillingMode.POSTPAID, "0", "1.25"),
-                        charged("u-2", "0.75", BillingMode.POSTPAID, "0", "2.00"));
+                .expectEvents(charged("u-1", "1.25", BillingMode.POSTPAID, "0", "1.25", "1.25"),
+                        charged("u-2", "0.75", BillingMode.POSTPAID, "0", "2.00", "2.00"));
     }
 
     private static AccountOpened opened(BillingMode mode) {
@@ -100,9 +100,10 @@ class AccountTest {
         return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost));
     }
 
-    private static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter, String unbilledAfter) {
+    private static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter,
+                                        String unbilledAfter, String lifetimeSpendAfter) {
         return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), mode, usd(balanceAfter),
-                usd(unbilledAfter), NOW);
+                usd(unbilledAfter), usd(lifetimeSpendAfter), NOW);
     }
 
     private static Charge charge(String cost) {

@@ -96,6 +96,8 @@ public final class IngestBenchmark {
                 JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
                 MeterRegistry meters = app.getBean(MeterRegistry.class);
                 long first = awaitFirstPoll(meters);
+                CpuProfile cpu = new CpuProfile();
+                cpu.start();
                 awaitCharged(meters, records, Duration.ofMinutes(30));
                 System.out.printf("   write path (decode, rate, dedupe, aggregate, events + offsets committed): %,.0f records/s in %.1f s%n",
                         records / seconds(first), seconds(first));
@@ -104,6 +106,7 @@ public final class IngestBenchmark {
                 System.out.printf("2. product end to end: %,.0f records/s (%,d unique charged + %,d duplicates skipped in %.1f s), %.2f x ceiling%n",
                         records / seconds(first), unique, records - unique, seconds(first), records / seconds(first) / ceiling);
                 System.out.printf("   charged records/s alone: %,.0f%n", e2e);
+                System.out.print("   where the CPU went, first record polled to last balance projected:\n" + cpu.report(seconds(first)));
                 steady(kafka.bootstrapServers(), jdbc, workload, rate, steadySeconds);
             }
             resources.stop();

@@ -27,10 +27,12 @@ public sealed interface AccountEvent {
     /**
      * A usage record charged: drawn from the balance of a prepaid account, added to the unbilled
      * usage of a postpaid one. {@code usageEventId} is the publisher's {@code eventId}.
+     * {@code lifetimeSpendAfter} is all usage ever charged to the account, this charge included.
      */
     record UsageCharged(String accountId, String usageEventId, Instant occurredAt, String source,
                         Attribution attribution, Charge charge, BillingMode billingMode,
-                        Money balanceAfter, Money unbilledAfter, Instant chargedAt) implements AccountEvent {
+                        Money balanceAfter, Money unbilledAfter, Money lifetimeSpendAfter,
+                        Instant chargedAt) implements AccountEvent {
 
         /** What the charge did to the balance: minus the cost when prepaid, nothing when postpaid. */
         public Money balanceChange() {

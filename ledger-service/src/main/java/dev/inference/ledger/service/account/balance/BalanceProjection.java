@@ -3,7 +3,10 @@ package dev.inference.ledger.service.account.balance;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.axonframework.config.ProcessingGroup;
@@ -17,16 +20,18 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.service.projection.ProcessingBatch;
 
 /**
- * Balances for reading. Each row remembers the last event sequence applied, so a redelivered event
- * (after a crash or a token reset) changes nothing.
+ * Balances for reading. Events carry the account's figures after them, so a row is simply the state
+ * after the last event applied: a batch writes each account once, and a redelivered event (after a
+ * crash or a token reset) changes nothing because the row remembers its last sequence.
  */
 @Component
-@ProcessingGroup(BalanceProjection.GROUP)
+@ProcessingGroup(AccountViews.GROUP)
 public class BalanceProjection {
 
-    public static final String GROUP = "balances";
     static final int FIRST_TIER = 1;
     static final String ACTIVE = "active";
 
@@ -48,22 +53,45 @@ public class BalanceProjection {
 
     @EventHandler
     void on(TopUpCredited event, @SequenceNumber long sequence) {
-        move(event.accountId(), sequence, event.balanceAfter(), null, Money.zero(event.amount().currency()), event.creditedAt());
+        record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, event.creditedAt()));
     }
 
     @EventHandler
     void on(UsageCharged event, @SequenceNumber long sequence) {
-        move(event.accountId(), sequence, event.balanceAfter(), event.unbilledAfter(), event.charge().cost(), event.chargedAt());
+        record(event.accountId(), new After(sequence, event.balanceAfter(), event.unbilledAfter(),
+                event.lifetimeSpendAfter(), event.chargedAt()));
     }
 
-    private void move(String accountId, long sequence, Money balance, Money unbilled, Money spent, java.time.Instant at) {
-        jdbc.update("""
+    /** An account's figures after one event; null where the event does not say. */
+    private record After(long sequence, Money balance, Money unbilled, Money lifetimeSpend, Instant at) {
+
+        /** The figures after {@code later}, keeping what it does not say from this one. */
+        After then(After later) {
+            return new After(later.sequence, later.balance, later.unbilled != null ? later.unbilled : unbilled,
+                    later.lifetimeSpend != null ? later.lifetimeSpend : lifetimeSpend, later.at);
+        }
+    }
+
+    private void record(String accountId, After after) {
+        ProcessingBatch.<Map<String, After>>pending("balances", HashMap::new, this::write)
+                .merge(accountId, after, After::then);
+    }
+
+    private void write(Map<String, After> accounts) {
+        List<Object[]> rows = accounts.entrySet().stream().map(e -> {
+            After a = e.getValue();
+            return new Object[] {a.balance.amount(), amount(a.unbilled), amount(a.lifetimeSpend), Timestamp.from(a.at),
+                    a.sequence, e.getKey(), a.sequence};
+        }).toList();
+        jdbc.batchUpdate("""
                 UPDATE account_balances
-                   SET balance = ?, unbilled = COALESCE(?, unbilled), lifetime_spend = lifetime_spend + ?,
+                   SET balance = ?, unbilled = COALESCE(?, unbilled), lifetime_spend = COALESCE(?, lifetime_spend),
                        as_of = ?, last_sequence = ?
-                 WHERE account_id = ? AND last_sequence < ?""",
-                balance.amount(), unbilled == null ? null : unbilled.amount(), spent.amount(), Timestamp.from(at),
-                sequence, accountId, sequence);
+                 WHERE account_id = ? AND last_sequence < ?""", rows);
+    }
+
+    private static Object amount(Money money) {
+        return money == null ? null : money.amount();
     }
 
     public Optional<AccountBalance> find(String accountId) {
