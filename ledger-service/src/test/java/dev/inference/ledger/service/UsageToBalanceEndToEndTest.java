@@ -6,21 +6,17 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +28,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
+import dev.inference.ledger.service.support.UsageStream;
 
 /**
  * The foundation story: ten prepaid customers are topped up, their gateways publish a thousand token
@@ -43,13 +40,6 @@ class UsageToBalanceEndToEndTest {
 
     private static final String ADMIN = Infrastructure.ADMIN_TOKEN;
     private static final BigDecimal OPENING = new BigDecimal("100.00");
-    /** USD per 1M tokens (input, output), written out here independently of the product's catalog. */
-    private static final Map<String, BigDecimal[]> PRICES = Map.of(
-            "meta-llama/Llama-3.3-70B-Instruct", prices("0.23", "0.40"),
-            "meta-llama/Llama-3.3-70B-Instruct-Turbo", prices("0.12", "0.30"),
-            "deepseek-ai/DeepSeek-R1", prices("0.75", "2.40"),
-            "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", prices("0.23", "0.69"),
-            "deepseek-ai/DeepSeek-V3", prices("0.49", "0.89"));
 
     private static Infrastructure infra;
 
@@ -85,55 +75,32 @@ class UsageToBalanceEndToEndTest {
                     "Idempotency-Key", "opening-" + id).status()).isEqualTo(201);
         }
 
-        Random random = new Random(42);
-        List<String[]> unique = new ArrayList<>();
-        Map<String, BigDecimal> expectedSpend = new HashMap<>();
-        Map<String, Integer> expectedCharges = new HashMap<>();
-        List<String> models = List.copyOf(PRICES.keySet());
-        for (int i = 0; i < 895; i++) {
-            String account = accounts.get(random.nextInt(accounts.size()));
-            String model = models.get(random.nextInt(models.size()));
-            long input = random.nextInt(20_000);
-            long output = random.nextInt(4_000);
-            String json = "{\"eventId\":\"gw-" + i + "\",\"kind\":\"tokens\",\"accountId\":\"" + account
-                    + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"" + model + "\",\"inputTokens\":" + input
-                    + ",\"outputTokens\":" + output + ",\"apiKeyId\":\"key-" + random.nextInt(3) + "\"}";
-            unique.add(new String[] {account, json});
-            BigDecimal cost = BigDecimal.valueOf(input).multiply(PRICES.get(model)[0])
-                    .add(BigDecimal.valueOf(output).multiply(PRICES.get(model)[1])).movePointLeft(6);
-            expectedSpend.merge(account, cost, BigDecimal::add);
-            expectedCharges.merge(account, 1, Integer::sum);
-        }
-        List<String[]> stream = new ArrayList<>(unique);
-        for (int i = 0; i < 100; i++) {
-            stream.add(random.nextInt(stream.size()), unique.get(random.nextInt(unique.size())));
-        }
+        UsageStream usage = new UsageStream(42).unique("gw-", 895, accounts);
+        List<UsageStream.Usage> stream = usage.withDuplicates(100);
         String[][] invalid = {
                 {"acct-1", "{\"eventId\":\"bad-1\",\"kind\":\"tokens\""},
                 {"acct-2", "{\"eventId\":\"bad-2\",\"kind\":\"tokens\",\"accountId\":\"acct-2\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"inputTokens\":5}"},
                 {"acct-3", "{\"eventId\":\"bad-3\",\"kind\":\"tokens\",\"accountId\":\"acct-3\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":-5}"},
                 {"acct-4", "{\"eventId\":\"bad-4\",\"kind\":\"tokens\",\"accountId\":\"acct-4\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"acme/no-such-model\",\"inputTokens\":5}"},
                 {"acct-404", "{\"eventId\":\"bad-5\",\"kind\":\"tokens\",\"accountId\":\"acct-404\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":5}"}};
-        for (String[] bad : invalid) {
-            stream.add(random.nextInt(stream.size()), bad);
-        }
+        stream = usage.mixedWith(stream, Arrays.stream(invalid).map(bad -> new UsageStream.Usage(bad[0], bad[1])).toList());
         assertThat(stream).hasSize(1000);
-        publish(stream);
+        UsageStream.publish(infra.kafka.bootstrapServers(), stream, 0);
 
         for (String account : accounts) {
-            BigDecimal expected = OPENING.subtract(expectedSpend.getOrDefault(account, BigDecimal.ZERO));
+            BigDecimal expected = OPENING.subtract(usage.expectedSpend(account));
             Await.until(account + " shows its balance of " + expected, Duration.ofSeconds(60),
                     () -> expected.compareTo(new BigDecimal(api.get("/api/v1/accounts/" + account, ADMIN).body().get("balance").asText())) == 0);
             var entries = api.get("/api/v1/accounts/" + account + "/entries?limit=1000", ADMIN).body().get("entries");
             Await.until(account + " lists every entry", Duration.ofSeconds(30),
                     () -> api.get("/api/v1/accounts/" + account + "/entries?limit=1000", ADMIN).body().get("entries").size()
-                            == 1 + expectedCharges.getOrDefault(account, 0));
-            assertThat(entries.size()).isLessThanOrEqualTo(1 + expectedCharges.getOrDefault(account, 0));
+                            == 1 + usage.expectedCharges(account));
+            assertThat(entries.size()).isLessThanOrEqualTo(1 + usage.expectedCharges(account));
         }
         var usageEntry = api.get("/api/v1/accounts/acct-1/entries?limit=2", ADMIN).body().get("entries").get(1);
         assertThat(usageEntry.get("type").asText()).isEqualTo("usage");
         var charge = usageEntry.get("details").get("charge");
-        assertThat(PRICES).containsKey(charge.get("item").asText());
+        assertThat(UsageStream.PRICES).containsKey(charge.get("item").asText());
         assertThat(charge.get("catalogVersion").asInt()).isEqualTo(1);
         assertThat(charge.get("lines")).isNotEmpty();
         assertThat(new BigDecimal(charge.get("cost").get("amount").asText()).negate())
@@ -188,17 +155,6 @@ class UsageToBalanceEndToEndTest {
         assertThat(api.get("/api/v1/accounts/acct-retry/entries", ADMIN).body().get("entries")).hasSize(1);
     }
 
-    private static void publish(List<String[]> records) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            for (String[] record : records) {
-                producer.send(new ProducerRecord<>("usage.events", record[0], record[1]));
-            }
-        }
-    }
 
     private static Map<String, String> deadLetterReasons(int expected) {
         Properties props = new Properties();
@@ -221,7 +177,4 @@ class UsageToBalanceEndToEndTest {
         return reasons;
     }
 
-    private static BigDecimal[] prices(String input, String output) {
-        return new BigDecimal[] {new BigDecimal(input), new BigDecimal(output)};
-    }
 }

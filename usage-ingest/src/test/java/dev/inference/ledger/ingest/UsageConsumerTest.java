@@ -161,7 +161,7 @@ class UsageConsumerTest {
 
     private static IngestSettings settings(String name) {
         String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), "usage." + suffix, "dlq." + suffix, "group-" + suffix, 500);
+        IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), "usage." + suffix, "dlq." + suffix, "group-" + suffix, 500, null);
         TopicSetup.ensure(settings.bootstrapServers(), List.of(settings.usageTopic(), settings.deadLetterTopic()), 1);
         return settings;
     }

@@ -12,11 +12,12 @@ public record LedgerProperties(Kafka kafka, Ingest ingest) {
                         int partitions) {
     }
 
-    public record Ingest(String consumerGroup, int maxPollRecords) {
+    public record Ingest(String consumerGroup, int maxPollRecords, String instanceId) {
     }
 
     public IngestSettings ingestSettings() {
         return new IngestSettings(kafka.bootstrapServers(), kafka.usageTopic(), kafka.deadLetterTopic(),
-                ingest.consumerGroup(), ingest.maxPollRecords());
+                ingest.consumerGroup(), ingest.maxPollRecords(),
+                ingest.instanceId() == null || ingest.instanceId().isBlank() ? null : ingest.instanceId());
     }
 }

@@ -1,0 +1,86 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.localinfra.TestKafka;
+import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceProcess;
+import dev.inference.ledger.service.support.UsageStream;
+
+/**
+ * The ledger service, a real process started with {@code java -jar}, ingests a stream of 100,000 usage
+ * records (10% of them duplicates) while it is killed with SIGKILL at five random moments and started
+ * again; PostgreSQL and Kafka outlive it. In the end every record is charged exactly once.
+ */
+class CrashRecoveryIT {
+
+    private static final Logger log = LoggerFactory.getLogger(CrashRecoveryIT.class);
+    private static final String ADMIN = "lt_crash-test-admin";
+    private static final BigDecimal OPENING = new BigDecimal("1000000.00");
+    private static final int UNIQUE = 90_000;
+    private static final int DUPLICATES = 10_000;
+    private static final int KILLS = 5;
+
+    @Test
+    void a_service_killed_five_times_mid_stream_charges_every_record_exactly_once() throws Exception {
+        Random random = new Random();
+        List<String> accounts = IntStream.range(0, 50).mapToObj(i -> "acct-" + i).toList();
+        UsageStream usage = new UsageStream(random.nextLong()).unique("crash-", UNIQUE, accounts);
+        List<UsageStream.Usage> stream = usage.withDuplicates(DUPLICATES);
+
+        try (TestKafka kafka = TestKafka.start()) {
+            TestDatabases.Database database = TestDatabases.fresh("crash");
+            // A stable instance id: a restarted process takes its partitions back without waiting for the
+            // dead one's session to time out, as a restarted pod would.
+            ServiceProcess service = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN,
+                    Map.of("LEDGER_INGEST_INSTANCE_ID", "ledger-0"), Path.of("target", "crash-test"));
+            service.start().awaitHealthy(Duration.ofMinutes(2));
+            HttpApi api = new HttpApi(service.port());
+            Ledger ledger = new Ledger(database, api, ADMIN);
+            ledger.openPrepaid(accounts, OPENING);
+
+            Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 10_000), "publisher");
+            publisher.start();
+
+            // Kill points: random shares of the stream, so that every kill lands while records are in flight.
+            List<Long> killAt = new ArrayList<>(random.doubles(KILLS, 0.05, 0.85).sorted().mapToObj(f -> (long) (f * UNIQUE)).toList());
+            for (long point : killAt) {
+                Await.until(point + " records are charged", Duration.ofMinutes(3), () -> ledger.charged() >= point);
+                Thread.sleep(random.nextInt(300));
+                service.kill();
+                long charged = ledger.charged();
+                log.info("killed the service with SIGKILL at {} of {} records charged", charged, UNIQUE);
+                assertThat(charged).as("the kill landed mid-stream").isLessThan(UNIQUE);
+                service.start().awaitHealthy(Duration.ofMinutes(2));
+            }
+            publisher.join();
+
+            Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
+            assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
+            assertThat(ledger.usageEventIdsChargedTwice()).isZero();
+            for (String account : accounts) {
+                BigDecimal expected = OPENING.subtract(usage.expectedSpend(account));
+                Await.until(account + " shows its balance of " + expected, Duration.ofMinutes(2),
+                        () -> ledger.balance(account).compareTo(expected) == 0);
+            }
+            ledger.assertReconciles();
+            service.stop();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.inference.ledger.service.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import dev.inference.ledger.localinfra.TestDatabases;
+
+/** What an auditor checks in the ledger's own database and API once a stream has been ingested. */
+public final class Ledger {
+
+    private final TestDatabases.Database database;
+    private final HttpApi api;
+    private final String token;
+
+    public Ledger(TestDatabases.Database database, HttpApi api, String token) {
+        this.database = database;
+        this.api = api;
+        this.token = token;
+    }
+
+    public void openPrepaid(List<String> accounts, BigDecimal opening) {
+        for (String id : accounts) {
+            assertThat(api.post("/api/v1/accounts", token,
+                    "{\"accountId\":\"" + id + "\",\"name\":\"Customer " + id + "\",\"billingMode\":\"prepaid\",\"currency\":\"USD\"}")
+                    .status()).isEqualTo(201);
+            assertThat(api.post("/api/v1/accounts/" + id + "/top-ups", token, "{\"amount\":\"" + opening.toPlainString() + "\"}",
+                    "Idempotency-Key", "opening-" + id).status()).isEqualTo(201);
+        }
+    }
+
+    /** Usage records charged so far, as committed in the database. */
+    public long charged() {
+        return count("SELECT count(*) FROM charged_usage");
+    }
+
+    /** UsageCharged events in the event store. */
+    public long usageChargedEvents() {
+        return count("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%UsageCharged'");
+    }
+
+    /** Usage event ids that were charged to the same account more than once: must be none. */
+    public long usageEventIdsChargedTwice() {
+        return count("""
+                SELECT count(*) FROM (
+                    SELECT aggregateidentifier, convert_from(payload, 'UTF8')::jsonb ->> 'usageEventId'
+                      FROM domainevententry WHERE payloadtype LIKE '%UsageCharged'
+                     GROUP BY 1, 2 HAVING count(*) > 1) twice""");
+    }
+
+    public BigDecimal balance(String accountId) {
+        return new BigDecimal(api.get("/api/v1/accounts/" + accountId, token).body().get("balance").asText());
+    }
+
+    /** The audit reconciliation: every projected balance and entry against the event store. */
+    public void assertReconciles() {
+        var report = api.get("/api/v1/audit/reconciliation", token).body();
+        assertThat(report.get("mismatches")).as("reconciliation mismatches").isEmpty();
+    }
+
+    private long count(String sql) {
+        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            // Before the service's first start the tables may not exist yet.
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.inference.ledger.service.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.inference.ledger.localinfra.TestDatabases;
+
+/**
+ * The ledger service as an operator runs it: {@code java -jar ledger-service.jar} in a JVM of its own,
+ * configured by environment, against a PostgreSQL and a Kafka that outlive it. {@link #kill()} is a
+ * SIGKILL: no shutdown hook, no graceful stop, whatever was in flight is cut off.
+ */
+public final class ServiceProcess {
+
+    static final Path JAR = Path.of("target", "ledger-service.jar");
+
+    private final Map<String, String> environment;
+    private final Path logDirectory;
+    private final int port;
+    private Process process;
+    private int starts;
+
+    public ServiceProcess(TestDatabases.Database database, String kafkaBootstrap, String adminToken,
+                          Map<String, String> extraEnvironment, Path logDirectory) {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: this test runs after the package phase (./mvnw verify)");
+        }
+        this.port = freePort();
+        this.logDirectory = logDirectory;
+        this.environment = new HashMap<>(extraEnvironment);
+        environment.put("LEDGER_DB_URL", database.jdbcUrl());
+        environment.put("LEDGER_DB_USER", database.user());
+        environment.put("LEDGER_DB_PASSWORD", database.password());
+        environment.put("LEDGER_KAFKA_BOOTSTRAP", kafkaBootstrap);
+        environment.put("LEDGER_ADMIN_TOKEN", adminToken);
+        environment.put("LEDGER_HTTP_PORT", String.valueOf(port));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ServiceProcess start() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        try {
+            Files.createDirectories(logDirectory);
+            ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logDirectory.resolve("service-" + (++starts) + ".log").toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Waits until {@code /actuator/health} says UP (database, Kafka and the usage consumer all running). */
+    public ServiceProcess awaitHealthy(Duration timeout) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Await.until("the service on port " + port + " is healthy", timeout, () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("the service exited with " + process.exitValue() + "; see " + logDirectory);
+            }
+            try {
+                HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
+                return response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        return this;
+    }
+
+    /** SIGKILL, and wait until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** SIGTERM: the graceful stop an orchestrator asks for. */
+    public void stop() {
+        process.destroy();
+        awaitExit();
+    }
+
+    private void awaitExit() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
