@@ -20,11 +20,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
@@ -60,6 +63,9 @@ class UsageToBalanceEndToEndTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     @Test
     void a_thousand_usage_records_for_ten_accounts_move_each_balance_by_exactly_its_rated_usage() throws Exception {
@@ -155,6 +161,26 @@ class UsageToBalanceEndToEndTest {
         assertThat(api.get("/api/v1/accounts/acct-retry/entries", ADMIN).body().get("entries")).hasSize(1);
     }
 
+
+    @Test
+    void a_top_up_that_meets_a_write_from_another_instance_is_retried_and_neither_is_lost() {
+        HttpApi api = new HttpApi(port);
+        api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-race\",\"name\":\"Race\"}");
+        assertThat(api.post("/api/v1/accounts/acct-race/top-ups", ADMIN, "{\"amount\":\"50.00\"}", "Idempotency-Key", "race-1").status())
+                .isEqualTo(201);
+        // Another instance credits 25 to the same account: its event takes the next sequence number,
+        // behind the back of this instance, which still holds the account at a balance of 50 in its cache.
+        AnotherInstance.creditsTopUp(jdbc, "acct-race", "race-elsewhere", "25.000000000000", "75.000000000000");
+
+        var topUp = api.post("/api/v1/accounts/acct-race/top-ups", ADMIN, "{\"amount\":\"10.00\"}", "Idempotency-Key", "race-2");
+
+        assertThat(topUp.status()).isEqualTo(201);
+        Await.until("the balance holds all three top-ups", Duration.ofSeconds(20), () -> {
+            var account = api.get("/api/v1/accounts/acct-race", ADMIN);
+            return account.status() == 200 && new BigDecimal(account.body().get("balance").asText()).compareTo(new BigDecimal("85")) == 0;
+        });
+        assertThat(api.get("/api/v1/accounts/acct-race/entries", ADMIN).body().get("entries")).hasSize(3);
+    }
 
     private static Map<String, String> deadLetterReasons(int expected) {
         Properties props = new Properties();

@@ -3,6 +3,7 @@ package dev.inference.ledger.service.api;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class IdempotentRequests {
 
     static final int MAX_KEY_LENGTH = 256;
+    static final int MAX_ATTEMPTS = 5;
 
     private final TransactionTemplate transaction;
     private final JdbcTemplate jdbc;
@@ -43,6 +45,20 @@ public class IdempotentRequests {
             throw ApiException.badRequest("invalid-idempotency-key", "Idempotency-Key must be 1-" + MAX_KEY_LENGTH + " characters");
         }
         String requestHash = Sha256.hex(json.writeValueAsString(request));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attempt(scope, key, requestHash, write);
+            } catch (ConcurrencyException e) {
+                // Another instance wrote to the same account first; the rolled-back state is forgotten,
+                // so the whole request runs again against the account as it now is.
+                if (attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ResponseEntity<String> attempt(String scope, String key, String requestHash, Supplier<Answer> write) {
         return transaction.execute(status -> {
             int claimed = jdbc.update("""
                     INSERT INTO idempotent_requests (scope, idempotency_key, request_hash, status, response_body)

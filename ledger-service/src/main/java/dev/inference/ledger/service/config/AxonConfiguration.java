@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -23,7 +24,6 @@ import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
@@ -47,6 +47,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 @Configuration(proxyBeanMethods = false)
 public class AxonConfiguration {
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     @Bean
     public Clock clock() {
@@ -102,9 +104,14 @@ public class AxonConfiguration {
         return new SpringDataSourceConnectionProvider(dataSource);
     }
 
+    /**
+     * A unique violation (SQLSTATE 23505) on the event table means another writer appended to the
+     * aggregate first: Axon then raises a ConcurrencyException, which callers retry. The error-code
+     * resolver misses PostgreSQL's violation inside a batch insert and calls it a store failure.
+     */
     @Bean
     public PersistenceExceptionResolver persistenceExceptionResolver() {
-        return new JdbcSQLErrorCodesResolver();
+        return new SQLStateResolver(UNIQUE_VIOLATION);
     }
 
     @Bean

@@ -22,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.ingest.DeadLetter;
 import dev.inference.ledger.ingest.DeadLetters;
+import dev.inference.ledger.ingest.LedgerUnavailableException;
 import dev.inference.ledger.ingest.RatedBatch;
 import dev.inference.ledger.ingest.RatedUsage;
 import dev.inference.ledger.ingest.SourcePosition;
@@ -39,6 +40,7 @@ import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.audit.Reconciliation;
+import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.Infrastructure;
 
@@ -112,6 +114,23 @@ class LedgerUsagePortTest {
 
         assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(0, 2, 0));
         assertThat(eventsOf("acct-dup")).isEqualTo(3);
+    }
+
+    @Test
+    void a_batch_that_meets_a_write_from_another_instance_is_retried_whole_and_both_are_kept() {
+        commands.sendAndWait(new OpenAccount("acct-race", "Race", BillingMode.PREPAID, "USD"));
+        commands.sendAndWait(new TopUp("acct-race", "t-1", Money.of("10", "USD")));
+        AnotherInstance.creditsTopUp(jdbc, "acct-race", "t-elsewhere", "5.000000000000", "15.000000000000");
+        RatedBatch batch = batch("acct-race", null, 2);
+
+        assertThatThrownBy(() -> port.charge(batch, letters -> { })).isInstanceOf(LedgerUnavailableException.class);
+        assertThat(count("charged_usage WHERE account_id = 'acct-race'")).isZero();
+
+        assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
+        assertThat(jdbc.queryForObject("""
+                SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
+                WHERE aggregateidentifier = 'acct-race' ORDER BY sequencenumber DESC LIMIT 1""", String.class))
+                .isEqualTo("14.997150000000");
     }
 
     @Test
