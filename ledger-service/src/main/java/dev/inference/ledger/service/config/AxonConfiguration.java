@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -70,19 +71,28 @@ public class AxonConfiguration {
         return new SpringTransactionManager(transactionManager);
     }
 
-    /** The mapper for stored events, tokens and snapshots: records, Instants as ISO strings. */
+    /**
+     * The mapper for stored events, tokens and snapshots: records, Instants as ISO strings, amounts as
+     * plain decimals ("0.000000000000", never "0E-12").
+     */
     @Bean("defaultAxonObjectMapper")
     public ObjectMapper defaultAxonObjectMapper() {
         return new ObjectMapper()
                 .registerModule(new JavaTimeModule())
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
+    /**
+     * Tokens and snapshots need type information for Axon's polymorphic tokens. It goes on a copy of
+     * the mapper: default typing changes the mapper it is given, and on the events' mapper it would
+     * write JDK class names (java.util.ImmutableCollections$List12) into the permanent event log.
+     */
     @Bean
     @Primary
     public Serializer serializer(@Qualifier("defaultAxonObjectMapper") ObjectMapper mapper) {
-        return JacksonSerializer.builder().objectMapper(mapper).defaultTyping().build();
+        return JacksonSerializer.builder().objectMapper(mapper.copy()).defaultTyping().build();
     }
 
     @Bean
@@ -173,7 +183,7 @@ public class AxonConfiguration {
 
     @Bean
     public SnapshotTriggerDefinition accountSnapshotTrigger(Snapshotter snapshotter,
-                                                            @Value("${ledger.accounts.snapshot-every:2000}") int threshold) {
+                                                            @Value("${ledger.accounts.snapshot-every:10000}") int threshold) {
         return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
     }
 }

@@ -134,6 +134,17 @@ class LedgerUsagePortTest {
     }
 
     @Test
+    void stored_events_are_plain_json_an_auditor_can_read_without_java_class_names() {
+        commands.sendAndWait(new OpenAccount("acct-json", "Json", BillingMode.PREPAID, "USD"));
+        port.charge(batch("acct-json", null, 1), letters -> { });
+
+        String payload = jdbc.queryForObject("""
+                SELECT convert_from(payload, 'UTF8') FROM domainevententry
+                WHERE aggregateidentifier = 'acct-json' AND payloadtype LIKE '%UsageCharged'""", String.class);
+        assertThat(payload).doesNotContain("java.").contains("\"lines\":[{").contains("\"unbilledAfter\":{\"amount\":\"0.000000000000\"");
+    }
+
+    @Test
     void reconciliation_finds_a_projection_that_disagrees_with_the_event_store_by_a_single_unit() {
         commands.sendAndWait(new OpenAccount("acct-rec", "Rec", BillingMode.PREPAID, "USD"));
         commands.sendAndWait(new TopUp("acct-rec", "t-1", Money.of("5", "USD")));
