@@ -1,7 +1,6 @@
 package dev.inference.ledger.kernel.pricing;
 
 import java.math.BigDecimal;
-import java.util.Objects;
 
 /**
  * Prices per 1M tokens. A model without a cached-input price charges cached input at the input
@@ -25,10 +24,7 @@ public record TokenPrice(BigDecimal inputPerMillion, BigDecimal cachedInputPerMi
     }
 
     private static void requirePrice(BigDecimal price, String what) {
-        Objects.requireNonNull(price, what + " price");
-        if (price.signum() < 0) {
-            throw new IllegalArgumentException(what + " price is negative");
-        }
+        Prices.requireNonNegative(price, what + " price");
         if (price.stripTrailingZeros().scale() > MAX_SCALE) {
             throw new IllegalArgumentException(what + " price " + price.toPlainString() + " has more than " + MAX_SCALE + " decimal places");
         }

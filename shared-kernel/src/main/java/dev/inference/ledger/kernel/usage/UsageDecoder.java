@@ -1,6 +1,7 @@
 package dev.inference.ledger.kernel.usage;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -68,9 +69,63 @@ public final class UsageDecoder {
         return switch (kind) {
             case TOKENS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
                     requiredText(root, "model"), provider, tokenCounts(root), null, null, null, null, null, null);
-            case COMPUTE, UNITS -> throw reject(Rejection.UNSUPPORTED_KIND,
-                    "usage of kind '" + kind.wire() + "' is not charged by this version of the ledger yet");
+            case COMPUTE -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
+                    optionalText(root, "model"), provider, null, requiredText(root, "meter"), quantity(root, "seconds"),
+                    replicas(root), state(root), null, null);
+            case UNITS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
+                    requiredText(root, "model"), provider, null, null, null, null, null, requiredText(root, "unit"),
+                    quantity(root, "quantity"));
         };
+    }
+
+    /** A decimal amount of time or units: a string as the contract writes it ("60.0"), or a whole number. */
+    private BigDecimal quantity(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw reject(Rejection.MISSING_FIELD, field + " is required");
+        }
+        BigDecimal value;
+        if (node.isIntegralNumber()) {
+            value = node.decimalValue();
+        } else if (node.isTextual()) {
+            try {
+                value = new BigDecimal(node.asText());
+            } catch (NumberFormatException e) {
+                throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\", not '" + node.asText() + "'");
+            }
+        } else {
+            // A JSON fraction would arrive as a binary double: exact amounts come as strings.
+            throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\" or a whole number");
+        }
+        if (value.signum() < 0) {
+            throw reject(Rejection.NEGATIVE_QUANTITY, field + " is negative (" + value.toPlainString() + ")");
+        }
+        return value;
+    }
+
+    private int replicas(JsonNode root) {
+        JsonNode node = root.get("replicas");
+        if (node == null || node.isNull()) {
+            return 1;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw reject(Rejection.INVALID_FIELD, "replicas must be a whole number");
+        }
+        if (node.asInt() < 0) {
+            throw reject(Rejection.NEGATIVE_QUANTITY, "replicas is negative (" + node.asInt() + ")");
+        }
+        return node.asInt();
+    }
+
+    private String state(JsonNode root) {
+        String state = optionalText(root, "state");
+        if (state == null) {
+            return ComputeState.RUNNING.wire();
+        }
+        if (ComputeState.fromWire(state).isEmpty()) {
+            throw reject(Rejection.INVALID_FIELD, "state must be one of " + ComputeState.wireNames() + ", not '" + state + "'");
+        }
+        return state;
     }
 
     private TokenCounts tokenCounts(JsonNode root) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +62,85 @@ class RatingTest {
         assertThat(Rating.rate(record, catalog)).isEqualTo(Rating.rate(record, catalog));
     }
 
+    @Test
+    void nine_minutes_streaming_and_one_idle_minute_on_a_micro_llm_meter_bill_ten_minutes() {
+        // Seed 001: a 1-minute inactivity shutdown after 9 minutes of streaming bills 600 s.
+        Money streaming = priced(compute("llm.micro", "540", 1, "running")).cost();
+        Money idle = priced(compute("llm.micro", "60", 1, "idle")).cost();
+
+        assertThat(streaming.plus(idle)).isEqualTo(Money.of("0.05232498", "USD"));
+    }
+
+    @Test
+    void an_hourly_instance_bills_started_minutes_times_replicas() {
+        // Seed 004: rate × (hours × min replicas + scale-up hours × extra replicas).
+        Money hour = priced(compute("aws.gpu.small", "3600", 1, "running")).cost();
+        Money scaleUp = priced(compute("aws.gpu.small", "900", 2, "running")).cost();
+        assertThat(hour.plus(scaleUp)).isEqualTo(Money.of("0.90", "USD"));
+
+        Money month = priced(compute("aws.gpu.small", String.valueOf(730 * 3600), 1, "running")).cost();
+        Money scaleUps = priced(compute("aws.gpu.small", String.valueOf(182.5 * 3600), 2, "running")).cost();
+        assertThat(month.plus(scaleUps)).isEqualTo(Money.of("657.00", "USD"));
+    }
+
+    @Test
+    void a_started_minute_is_a_whole_minute() {
+        assertThat(priced(compute("aws.gpu.small", "61", 1, "initializing")).cost()).isEqualTo(Money.of("0.02", "USD"));
+    }
+
+    @Test
+    void an_hourly_rate_that_does_not_divide_into_minutes_is_kept_to_the_ledgers_twelve_places() {
+        // 1.30 / 60 per minute is 0.0216666…: the one amount rounded, half-even, below 5e-13.
+        Charge minute = priced(compute("aws.gpu.medium", "60", 1, "running"));
+        assertThat(minute.cost()).isEqualTo(Money.of("0.021666666667", "USD"));
+        assertThat(minute.lines().get(0).unitPrice()).isEqualByComparingTo("1.30");
+        assertThat(priced(compute("aws.gpu.medium", "3600", 1, "running")).cost()).isEqualTo(Money.of("1.30", "USD"));
+    }
+
+    @Test
+    void stopped_paused_and_scaled_to_zero_time_costs_nothing() {
+        for (String state : List.of("stopped", "paused", "scaled-to-zero")) {
+            assertThat(priced(compute("llm.super", "3600", 4, state)).cost()).as(state).isEqualTo(Money.zero("USD"));
+        }
+    }
+
+    @Test
+    void units_are_quantity_times_the_models_price_per_unit() {
+        Charge images = priced(units("black-forest-labs/FLUX-1-schnell", "image", "4"));
+        assertThat(images.cost()).isEqualTo(Money.of("0.002", "USD"));
+        assertThat(images.lines()).singleElement().satisfies(l -> assertThat(l.priceUnit()).isEqualTo("image"));
+    }
+
+    @Test
+    void a_unit_the_model_is_not_priced_in_has_no_price() {
+        assertThat(Rating.rate(units("black-forest-labs/FLUX-1-schnell", "video-second", "4"), catalog))
+                .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.UNKNOWN_PRICE));
+    }
+
+    @Test
+    void an_amount_that_would_need_more_than_twelve_places_is_refused_not_rounded() {
+        assertThat(Rating.rate(compute("llm.micro", "0.001", 1, "running"), catalog))
+                .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));
+    }
+
+    @Test
+    void cached_input_with_its_own_price_is_charged_at_it() {
+        Charge charge = priced(tokens("deepseek-ai/DeepSeek-V3.2", null, 1_000_000, 1_000_000, 1_000_000));
+        assertThat(charge.cost()).isEqualTo(Money.of("0.77", "USD"));
+    }
+
     private Charge priced(UsageRecord record) {
         return ((Rated.Priced) Rating.rate(record, catalog)).charge();
+    }
+
+    static UsageRecord compute(String meter, String seconds, int replicas, String state) {
+        return new UsageRecord("e-1", UsageKind.COMPUTE, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
+                Attribution.NONE, null, null, null, meter, new BigDecimal(seconds), replicas, state, null, null);
+    }
+
+    static UsageRecord units(String model, String unit, String quantity) {
+        return new UsageRecord("e-1", UsageKind.UNITS, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
+                Attribution.NONE, model, null, null, null, null, null, null, unit, new BigDecimal(quantity));
     }
 
     static UsageRecord tokens(String model, String provider, long input, long cached, long output) {

@@ -29,6 +29,38 @@ class UsageDecoderTest {
         assertThat(record.tokens().output()).isEqualTo(500);
     }
 
+    @Test
+    void a_compute_interval_of_the_contract_is_read_with_its_seconds_exactly() {
+        UsageRecord record = ((Decoded.Valid) decode("""
+                {"eventId":"gpu-1","kind":"compute","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
+                 "meter":"llm.micro","seconds":"60.0","replicas":2,"state":"idle"}""")).record();
+
+        assertThat(record.meter()).isEqualTo("llm.micro");
+        assertThat(record.seconds()).isEqualByComparingTo("60");
+        assertThat(record.replicas()).isEqualTo(2);
+        assertThat(record.state()).isEqualTo("idle");
+    }
+
+    @Test
+    void a_compute_interval_without_replicas_or_state_is_one_running_replica() {
+        UsageRecord record = ((Decoded.Valid) decode("""
+                {"eventId":"gpu-2","kind":"compute","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
+                 "meter":"aws.gpu.small","seconds":3600}""")).record();
+
+        assertThat(record.replicas()).isEqualTo(1);
+        assertThat(record.state()).isEqualTo("running");
+    }
+
+    @Test
+    void a_units_record_of_the_contract_is_read() {
+        UsageRecord record = ((Decoded.Valid) decode("""
+                {"eventId":"img-1","kind":"units","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
+                 "model":"black-forest-labs/FLUX-1-schnell","unit":"image","quantity":"4"}""")).record();
+
+        assertThat(record.unit()).isEqualTo("image");
+        assertThat(record.quantity()).isEqualByComparingTo("4");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             not json                        | {"eventId":                                                                                          | malformed-json
@@ -42,6 +74,16 @@ class UsageDecoderTest {
             fractional tokens               | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1.5} | invalid-field
             tokens as string                | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":"1"} | invalid-field
             negative tokens                 | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","outputTokens":-3} | negative-quantity
+            compute without meter           | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","seconds":"60"}          | missing-field
+            compute without seconds         | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro"}     | missing-field
+            seconds as a binary fraction    | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":60.5} | invalid-field
+            seconds not a number            | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"a minute"} | invalid-field
+            negative seconds                | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"-1"} | negative-quantity
+            negative replicas               | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","replicas":-1} | negative-quantity
+            unknown state                   | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","state":"napping"} | invalid-field
+            units without unit              | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","quantity":"4"} | missing-field
+            units without model             | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","unit":"image","quantity":"4"} | missing-field
+            negative quantity               | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","unit":"image","quantity":"-4"} | negative-quantity
             """)
     void a_bad_record_is_rejected_with_a_stable_reason(String why, String json, String reason) {
         Decoded decoded = decode(json);
