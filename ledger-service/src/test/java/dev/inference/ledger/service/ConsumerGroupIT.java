@@ -79,8 +79,7 @@ class ConsumerGroupIT {
             Ledger survivor = new Ledger(database, new HttpApi(second.port()), ADMIN);
             for (String account : accounts) {
                 BigDecimal expected = OPENING.add(TOP_UP).subtract(usage.expectedSpend(account));
-                Await.until(account + " shows its balance of " + expected, Duration.ofMinutes(2),
-                        () -> survivor.balance(account).compareTo(expected) == 0);
+                survivor.awaitBalance(account, expected, Duration.ofMinutes(2));
             }
             survivor.assertReconciles();
             second.stop();

@@ -76,8 +76,7 @@ class CrashRecoveryIT {
             assertThat(ledger.usageEventIdsChargedTwice()).isZero();
             for (String account : accounts) {
                 BigDecimal expected = OPENING.subtract(usage.expectedSpend(account));
-                Await.until(account + " shows its balance of " + expected, Duration.ofMinutes(2),
-                        () -> ledger.balance(account).compareTo(expected) == 0);
+                ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
             }
             ledger.assertReconciles();
             service.stop();

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 
 import dev.inference.ledger.localinfra.TestDatabases;
@@ -53,8 +54,12 @@ public final class Ledger {
                      GROUP BY 1, 2 HAVING count(*) > 1) twice""");
     }
 
-    public BigDecimal balance(String accountId) {
-        return new BigDecimal(api.get("/api/v1/accounts/" + accountId, token).body().get("balance").asText());
+    /** Waits until the account's projected balance is exactly {@code expected}. */
+    public void awaitBalance(String accountId, BigDecimal expected, Duration timeout) {
+        Await.until(accountId + " shows its balance of " + expected.toPlainString(), timeout, () -> {
+            HttpApi.Response account = api.get("/api/v1/accounts/" + accountId, token);
+            return account.status() == 200 && new BigDecimal(account.body().get("balance").asText()).compareTo(expected) == 0;
+        });
     }
 
     /** The audit reconciliation: every projected balance and entry against the event store. */

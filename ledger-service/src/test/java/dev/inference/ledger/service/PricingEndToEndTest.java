@@ -1,0 +1,98 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Infrastructure;
+import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.UsageStream;
+import dev.inference.ledger.service.support.UsageStream.Usage;
+
+/**
+ * Every way the seeds bill inference, through the real ingest: usage published to Kafka, balances
+ * read over HTTP, each moved by exactly the seed's own worked example.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PricingEndToEndTest {
+
+    private static final BigDecimal OPENING = new BigDecimal("1000.00");
+    private static Infrastructure infra;
+
+    @BeforeAll
+    static void start() {
+        infra = Infrastructure.start("pricing");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        infra.close();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        infra.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void each_seed_example_moves_its_balance_by_exactly_the_seeds_amount() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra.database, api, Infrastructure.ADMIN_TOKEN);
+        ledger.openPrepaid(List.of("acct-meter", "acct-hour", "acct-month", "acct-images", "acct-sonnet", "acct-stopped"), OPENING);
+
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+                // Seed 001: 9 minutes streaming, then the 1-minute inactivity timeout, on a Micro LLM meter.
+                compute("meter-1", "acct-meter", "llm.micro", "540", 1, "running"),
+                compute("meter-2", "acct-meter", "llm.micro", "60", 1, "idle"),
+                // Seed 004: one replica for the hour, two extra replicas for 15 minutes of it.
+                compute("hour-1", "acct-hour", "aws.gpu.small", "3600", 1, "running"),
+                compute("hour-2", "acct-hour", "aws.gpu.small", "900", 2, "running"),
+                // Seed 004: a 730-hour month with 182.5 scale-up hours of 2 extra replicas.
+                compute("month-1", "acct-month", "aws.gpu.small", "2628000", 1, "running"),
+                compute("month-2", "acct-month", "aws.gpu.small", "657000", 2, "running"),
+                units("img-1", "acct-images", "black-forest-labs/FLUX-1-schnell", "image", "4"),
+                // Seed 002: 6,000 input tokens at 3.30 per 1M, one request of the support pipeline.
+                new Usage("acct-sonnet", "{\"eventId\":\"sonnet-1\",\"kind\":\"tokens\",\"accountId\":\"acct-sonnet\","
+                        + "\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"anthropic/claude-4-sonnet\",\"inputTokens\":6000}"),
+                compute("stopped-1", "acct-stopped", "llm.super", "3600", 4, "stopped")), 0);
+
+        ledger.awaitBalance("acct-meter", OPENING.subtract(new BigDecimal("0.05232498")), Duration.ofSeconds(30));
+        ledger.awaitBalance("acct-hour", OPENING.subtract(new BigDecimal("0.90")), Duration.ofSeconds(30));
+        ledger.awaitBalance("acct-month", OPENING.subtract(new BigDecimal("657.00")), Duration.ofSeconds(30));
+        ledger.awaitBalance("acct-images", OPENING.subtract(new BigDecimal("0.002")), Duration.ofSeconds(30));
+        ledger.awaitBalance("acct-sonnet", OPENING.subtract(new BigDecimal("0.0198")), Duration.ofSeconds(30));
+        ledger.awaitBalance("acct-stopped", OPENING, Duration.ofSeconds(30));
+
+        var line = api.get("/api/v1/accounts/acct-hour/entries", Infrastructure.ADMIN_TOKEN).body()
+                .get("entries").get(2).get("details").get("charge").get("lines").get(0);
+        assertThat(line.get("quantity").asText()).isEqualTo("30");
+        assertThat(line.get("unitPrice").asText()).isEqualTo("0.60");
+        assertThat(line.get("priceUnit").asText()).isEqualTo("hour, per started minute");
+    }
+
+    private static Usage compute(String eventId, String account, String meter, String seconds, int replicas, String state) {
+        return new Usage(account, "{\"eventId\":\"" + eventId + "\",\"kind\":\"compute\",\"accountId\":\"" + account
+                + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"meter\":\"" + meter + "\",\"seconds\":\"" + seconds
+                + "\",\"replicas\":" + replicas + ",\"state\":\"" + state + "\"}");
+    }
+
+    private static Usage units(String eventId, String account, String model, String unit, String quantity) {
+        return new Usage(account, "{\"eventId\":\"" + eventId + "\",\"kind\":\"units\",\"accountId\":\"" + account
+                + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"" + model + "\",\"unit\":\"" + unit
+                + "\",\"quantity\":\"" + quantity + "\"}");
+    }
+}
