@@ -84,6 +84,68 @@ class PricingEndToEndTest {
         assertThat(line.get("priceUnit").asText()).isEqualTo("hour, per started minute");
     }
 
+    @Test
+    void a_gateway_gets_a_quote_with_the_prices_and_catalog_version_and_nothing_is_written() {
+        HttpApi api = new HttpApi(port);
+        String gateway = api.post("/api/v1/tokens", Infrastructure.ADMIN_TOKEN, "{\"role\":\"gateway\"}").body().get("token").asText();
+
+        var quote = api.post("/api/v1/quote", gateway,
+                "{\"kind\":\"compute\",\"meter\":\"aws.gpu.small\",\"seconds\":\"900\",\"replicas\":2}");
+
+        assertThat(quote.status()).isEqualTo(200);
+        assertThat(quote.body().get("cost").asText()).isEqualTo("0.300000000000");
+        assertThat(quote.body().get("catalogVersion").asInt()).isEqualTo(1);
+        assertThat(quote.body().get("provider").asText()).isEqualTo("endpoints");
+        var line = quote.body().get("lines").get(0);
+        assertThat(line.get("quantity").asText()).isEqualTo("30");
+        assertThat(line.get("unitPrice").asText()).isEqualTo("0.60");
+
+        var tokens = api.post("/api/v1/quote", gateway, "{\"kind\":\"tokens\",\"model\":\"deepseek-ai/DeepSeek-V3\","
+                + "\"inputTokens\":2000,\"outputTokens\":500}");
+        assertThat(tokens.body().get("cost").asText()).isEqualTo("0.001425000000");
+        assertThat(api.get("/api/v1/accounts/quote", Infrastructure.ADMIN_TOKEN).status()).isEqualTo(404);
+    }
+
+    @Test
+    void a_quote_that_cannot_be_priced_or_read_is_a_problem_document_with_the_dead_letter_reason() {
+        HttpApi api = new HttpApi(port);
+        var unknown = api.post("/api/v1/quote", Infrastructure.ADMIN_TOKEN, "{\"kind\":\"tokens\",\"model\":\"acme/none\",\"inputTokens\":1}");
+        assertThat(unknown.status()).isEqualTo(422);
+        assertThat(unknown.body().get("type").asText()).isEqualTo("/problems/unknown-price");
+
+        var broken = api.post("/api/v1/quote", Infrastructure.ADMIN_TOKEN, "{\"kind\":\"compute\",\"meter\":\"llm.micro\",\"seconds\":-5}");
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.body().get("type").asText()).isEqualTo("/problems/negative-quantity");
+        assertThat(api.post("/api/v1/quote", null, "{}").status()).isEqualTo(401);
+    }
+
+    @Test
+    void an_estimate_gives_the_monthly_cost_per_model_cheapest_first() {
+        HttpApi api = new HttpApi(port);
+        var estimate = api.post("/api/v1/estimate", Infrastructure.ADMIN_TOKEN, """
+                {"requestsPerDay": 80000, "inputTokens": 6000,
+                 "models": ["anthropic/claude-4-sonnet", "deepseek-ai/DeepSeek-V3.2", "acme/none"]}""");
+
+        assertThat(estimate.status()).isEqualTo(200);
+        var models = estimate.body().get("models");
+        assertThat(models.get(0).get("model").asText()).isEqualTo("deepseek-ai/DeepSeek-V3.2");
+        assertThat(models.get(1).get("monthlyCost").asText()).isEqualTo("47520.00");
+        assertThat(estimate.body().get("unpriced").get(0).asText()).isEqualTo("acme/none");
+        assertThat(api.post("/api/v1/estimate", Infrastructure.ADMIN_TOKEN, "{\"requestsPerDay\": 1, \"models\": [\"x\"], \"cacheHitShare\": \"2\"}")
+                .status()).isEqualTo(400);
+    }
+
+    @Test
+    void the_catalog_in_force_lists_every_price_of_the_seeds() {
+        var catalog = new HttpApi(port).get("/api/v1/prices?at=2026-11-22T10:00:00Z", Infrastructure.ADMIN_TOKEN).body();
+
+        assertThat(catalog.get("version").asInt()).isEqualTo(1);
+        assertThat(catalog.get("tokens")).hasSize(21);
+        assertThat(catalog.get("meters")).hasSize(16 + 8 + 8);
+        assertThat(catalog.get("units")).hasSize(4);
+        assertThat(catalog.get("meters").findValuesAsText("price")).contains("0.0000872083", "45.00");
+    }
+
     private static Usage compute(String eventId, String account, String meter, String seconds, int replicas, String state) {
         return new Usage(account, "{\"eventId\":\"" + eventId + "\",\"kind\":\"compute\",\"accountId\":\"" + account
                 + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"meter\":\"" + meter + "\",\"seconds\":\"" + seconds

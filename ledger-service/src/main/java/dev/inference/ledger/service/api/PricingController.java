@@ -1,0 +1,139 @@
+package dev.inference.ledger.service.api;
+
+import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.AUDITOR;
+import static dev.inference.ledger.service.security.Role.GATEWAY;
+import static dev.inference.ledger.service.security.Role.STAFF;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.inference.ledger.kernel.pricing.CatalogHistory;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.CostEstimate;
+import dev.inference.ledger.kernel.pricing.PriceCatalog;
+import dev.inference.ledger.kernel.pricing.Rated;
+import dev.inference.ledger.kernel.pricing.Rating;
+import dev.inference.ledger.kernel.usage.Decoded;
+import dev.inference.ledger.kernel.usage.UsageDecoder;
+import dev.inference.ledger.service.pricing.CatalogView;
+import dev.inference.ledger.service.pricing.QuoteRequest;
+import dev.inference.ledger.service.security.Allowed;
+
+/** Prices, quotes and estimates (CONTRACT.md): reads the catalog, writes nothing. */
+@RestController
+public class PricingController {
+
+    private final CatalogHistory catalogs;
+    private final Clock clock;
+    private final UsageDecoder decoder = new UsageDecoder();
+
+    public PricingController(CatalogHistory catalogs, Clock clock) {
+        this.catalogs = catalogs;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/prices")
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    public CatalogView prices(@RequestParam(required = false) String at) {
+        Instant instant = at == null ? clock.instant() : instant("at", at);
+        return new CatalogView(inForce(instant));
+    }
+
+    record QuoteLine(String component, String quantity, String unitPrice, String priceUnit, String amount) {
+    }
+
+    record Quote(int catalogVersion, String kind, String item, String provider, List<QuoteLine> lines, String cost,
+                 String currency) {
+        Quote(Charge c) {
+            this(c.catalogVersion(), c.kind(), c.item(), c.provider(), c.lines().stream()
+                    .map(l -> new QuoteLine(l.component(), l.quantity().toPlainString(), l.unitPrice().toPlainString(),
+                            l.priceUnit(), l.amount().toPlainString())).toList(),
+                    c.cost().toPlainString(), c.cost().currency());
+        }
+    }
+
+    /** A usage event in, its charge out: what a gateway attaches to its own response. */
+    @PostMapping("/api/v1/quote")
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    public Quote quote(@RequestBody byte[] body) {
+        Decoded decoded = decoder.decode(QuoteRequest.of(body, clock.instant()).usageEvent());
+        if (decoded instanceof Decoded.Invalid invalid) {
+            throw ApiException.badRequest(invalid.rejection().reason(), invalid.rejection().detail());
+        }
+        var record = ((Decoded.Valid) decoded).record();
+        Rated rated = Rating.rate(record, inForce(record.occurredAt()));
+        if (rated instanceof Rated.Unpriced unpriced) {
+            throw new ApiException(422, unpriced.rejection().reason(), "Cannot be priced", unpriced.rejection().detail());
+        }
+        return new Quote(((Rated.Priced) rated).charge());
+    }
+
+    record EstimateRequest(Long requestsPerDay, Long inputTokens, Long cachedInputTokens, Long outputTokens,
+                           List<String> models, String cacheHitShare, Integer days) {
+    }
+
+    record ModelEstimate(String model, String provider, String monthlyCost, String monthlyCostWithCacheHits, String saving) {
+    }
+
+    record Estimate(int catalogVersion, int days, List<ModelEstimate> models, List<String> unpriced) {
+    }
+
+    /** Requests a day and tokens a request → monthly cost per model, cheapest first. */
+    @PostMapping("/api/v1/estimate")
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    public Estimate estimate(@RequestBody EstimateRequest request) {
+        if (request.requestsPerDay() == null || request.models() == null || request.models().isEmpty()) {
+            throw ApiException.badRequest("invalid-estimate", "requestsPerDay and a non-empty list of models are required");
+        }
+        CostEstimate.Workload workload;
+        try {
+            workload = new CostEstimate.Workload(request.requestsPerDay(), orZero(request.inputTokens()),
+                    orZero(request.cachedInputTokens()), orZero(request.outputTokens()), share(request.cacheHitShare()),
+                    request.days() == null ? 30 : request.days());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-estimate", e.getMessage());
+        }
+        var result = CostEstimate.monthly(workload, request.models(), inForce(clock.instant()));
+        return new Estimate(result.catalogVersion(), workload.days(), result.models().stream()
+                .map(m -> new ModelEstimate(m.model(), m.provider(), m.monthlyCost().toPlainString(),
+                        m.monthlyCostWithCacheHits().toPlainString(), m.saving().toPlainString())).toList(),
+                result.unpriced());
+    }
+
+    private PriceCatalog inForce(Instant at) {
+        return catalogs.inForceAt(at).orElseThrow(() -> ApiException.notFound("no price catalog was in force at " + at));
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    private static BigDecimal share(String value) {
+        if (value == null) {
+            return BigDecimal.ZERO;
+        }
+        try {
+            return new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid-estimate", "cacheHitShare must be a decimal string like \"0.5\"");
+        }
+    }
+
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid-parameter", name + " must be an ISO-8601 instant like 2026-11-22T10:00:00Z");
+        }
+    }
+}
