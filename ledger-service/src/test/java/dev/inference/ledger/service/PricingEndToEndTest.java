@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +92,7 @@ class PricingEndToEndTest {
         String gateway = api.post("/api/v1/tokens", Infrastructure.ADMIN_TOKEN, "{\"role\":\"gateway\"}").body().get("token").asText();
 
         var quote = api.post("/api/v1/quote", gateway,
-                "{\"kind\":\"compute\",\"meter\":\"aws.gpu.small\",\"seconds\":\"900\",\"replicas\":2}");
+                "{\"kind\":\"compute\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"meter\":\"aws.gpu.small\",\"seconds\":\"900\",\"replicas\":2}");
 
         assertThat(quote.status()).isEqualTo(200);
         assertThat(quote.body().get("cost").asText()).isEqualTo("0.300000000000");
@@ -144,6 +146,47 @@ class PricingEndToEndTest {
         assertThat(catalog.get("meters")).hasSize(16 + 8 + 8);
         assertThat(catalog.get("units")).hasSize(4);
         assertThat(catalog.get("meters").findValuesAsText("price")).contains("0.0000872083", "45.00");
+    }
+
+    @Test
+    void a_new_catalog_version_prices_what_happens_after_it_and_a_late_record_keeps_the_old_price() throws Exception {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra.database, api, Infrastructure.ADMIN_TOKEN);
+        ledger.openPrepaid(List.of("acct-late"), OPENING);
+        // Version 2: the catalog in force, with Gemma 3's input price raised from 0.08 to 0.10 per 1M tokens.
+        Instant effective = Instant.now().plusSeconds(1);
+        var current = (ObjectNode) api.get("/api/v1/prices", Infrastructure.ADMIN_TOKEN).body();
+        current.put("effectiveFrom", effective.toString());
+        for (var token : current.get("tokens")) {
+            if (token.get("model").asText().equals("google/gemma-3-27b-it")) {
+                ((ObjectNode) token).put("input", "0.10").put("cachedInput", "0.10");
+            }
+        }
+        var published = api.post("/api/v1/prices", Infrastructure.ADMIN_TOKEN, current.toString());
+        assertThat(published.status()).isEqualTo(201);
+        assertThat(published.body().get("version").asInt()).isEqualTo(2);
+        assertThat(api.post("/api/v1/prices", Infrastructure.ADMIN_TOKEN, current.put("effectiveFrom", "2026-01-01T00:00:00Z").toString())
+                .body().get("type").asText()).isEqualTo("/problems/effective-in-the-past");
+        while (Instant.now().isBefore(effective)) {
+            Thread.sleep(50);
+        }
+
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+                gemma("late-1", effective.minusSeconds(3600)),
+                gemma("new-1", effective.plusMillis(1))), 0);
+
+        // 1M input tokens: 0.08 at the old price (the late record), 0.10 at the new one.
+        ledger.awaitBalance("acct-late", OPENING.subtract(new BigDecimal("0.18")), Duration.ofSeconds(30));
+        var entries = api.get("/api/v1/accounts/acct-late/entries", Infrastructure.ADMIN_TOKEN).body().get("entries");
+        assertThat(entries.get(1).get("details").get("charge").get("catalogVersion").asInt()).isEqualTo(1);
+        assertThat(entries.get(2).get("details").get("charge").get("catalogVersion").asInt()).isEqualTo(2);
+        assertThat(api.get("/api/v1/prices?at=" + effective.minusSeconds(1), Infrastructure.ADMIN_TOKEN).body()
+                .get("version").asInt()).isEqualTo(1);
+    }
+
+    private static Usage gemma(String eventId, Instant occurredAt) {
+        return new Usage("acct-late", "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-late\","
+                + "\"occurredAt\":\"" + occurredAt + "\",\"model\":\"google/gemma-3-27b-it\",\"inputTokens\":1000000}");
     }
 
     private static Usage compute(String eventId, String account, String meter, String seconds, int replicas, String state) {

@@ -6,18 +6,20 @@ import static dev.inference.ledger.service.security.Role.GATEWAY;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.inference.ledger.kernel.pricing.CatalogHistory;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.CostEstimate;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
@@ -26,6 +28,7 @@ import dev.inference.ledger.kernel.pricing.Rating;
 import dev.inference.ledger.kernel.usage.Decoded;
 import dev.inference.ledger.kernel.usage.UsageDecoder;
 import dev.inference.ledger.service.pricing.CatalogView;
+import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.pricing.QuoteRequest;
 import dev.inference.ledger.service.security.Allowed;
 
@@ -33,12 +36,14 @@ import dev.inference.ledger.service.security.Allowed;
 @RestController
 public class PricingController {
 
-    private final CatalogHistory catalogs;
+    private final PublishedCatalogs catalogs;
+    private final CommandGateway commands;
     private final Clock clock;
     private final UsageDecoder decoder = new UsageDecoder();
 
-    public PricingController(CatalogHistory catalogs, Clock clock) {
+    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock) {
         this.catalogs = catalogs;
+        this.commands = commands;
         this.clock = clock;
     }
 
@@ -47,6 +52,19 @@ public class PricingController {
     public CatalogView prices(@RequestParam(required = false) String at) {
         Instant instant = at == null ? clock.instant() : instant("at", at);
         return new CatalogView(inForce(instant));
+    }
+
+    /**
+     * Publishes the next catalog version: the whole price list in force from {@code effectiveFrom} (now or
+     * later), in the shape {@code GET /api/v1/prices} returns, so a version is made by editing the last.
+     */
+    @PostMapping("/api/v1/prices")
+    @Allowed({ADMIN})
+    public ResponseEntity<CatalogView> publish(@RequestBody CatalogView request) {
+        int version = commands.sendAndWait(CatalogRequest.toCommand(PublishedCatalogs.PRICE_LIST, request));
+        catalogs.refresh();
+        PriceCatalog published = catalogs.versions().stream().filter(c -> c.version() == version).findFirst().orElseThrow();
+        return ResponseEntity.created(URI.create("/api/v1/prices?at=" + published.effectiveFrom())).body(new CatalogView(published));
     }
 
     record QuoteLine(String component, String quantity, String unitPrice, String priceUnit, String amount) {

@@ -14,6 +14,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import dev.inference.ledger.service.account.AccountRuleViolation;
+import dev.inference.ledger.service.pricing.PriceListRuleViolation;
 
 /** Every error leaves as a problem document; nothing internal leaks into one. */
 @RestControllerAdvice
@@ -29,6 +30,11 @@ public class ProblemHandler {
     @ExceptionHandler(AccountRuleViolation.class)
     ProblemDetail rule(AccountRuleViolation e) {
         return Problems.of(422, e.code(), "Refused by the account", e.getMessage());
+    }
+
+    @ExceptionHandler(PriceListRuleViolation.class)
+    ProblemDetail priceRule(PriceListRuleViolation e) {
+        return Problems.of(422, e.code(), "Refused by the price list", e.getMessage());
     }
 
     @ExceptionHandler(AggregateNotFoundException.class)

@@ -37,7 +37,7 @@ public class Reconciliation {
                     SELECT aggregateidentifier AS account_id,
                            count(*) FILTER (WHERE payloadtype LIKE '%$TopUpCredited' OR payloadtype LIKE '%$UsageCharged') AS money_events,
                            max(sequencenumber) AS last_sequence
-                      FROM domainevententry GROUP BY aggregateidentifier),
+                      FROM domainevententry WHERE type = 'Account' GROUP BY aggregateidentifier),
                 last_balance AS (
                     SELECT e.account_id, e.money_events,
                            COALESCE((convert_from(d.payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount')::numeric, 0) AS balance

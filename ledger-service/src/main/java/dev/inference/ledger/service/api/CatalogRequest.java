@@ -1,0 +1,39 @@
+package dev.inference.ledger.service.api;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.kernel.pricing.CatalogPublished.MeterEntry;
+import dev.inference.ledger.kernel.pricing.CatalogPublished.TokenEntry;
+import dev.inference.ledger.kernel.pricing.CatalogPublished.UnitEntry;
+import dev.inference.ledger.service.pricing.CatalogView;
+import dev.inference.ledger.service.pricing.PriceListCommand.PublishCatalog;
+
+/** Translates a catalog sent over HTTP (decimal strings) into the command that publishes it. */
+final class CatalogRequest {
+
+    private CatalogRequest() {
+    }
+
+    static PublishCatalog toCommand(String priceListId, CatalogView body) {
+        return new PublishCatalog(priceListId, body.effectiveFrom(), body.currency() == null ? Currencies.USD : body.currency(),
+                entries(body.tokens(), t -> new TokenEntry(t.model(), t.provider(), decimal("input", t.input()),
+                        t.cachedInput() == null ? null : decimal("cachedInput", t.cachedInput()), decimal("output", t.output()))),
+                entries(body.meters(), m -> new MeterEntry(m.meter(), m.provider(), m.billing(), decimal("price", m.price()))),
+                entries(body.units(), u -> new UnitEntry(u.model(), u.provider(), u.unit(), decimal("price", u.price()))));
+    }
+
+    private static <V, E> List<E> entries(List<V> views, Function<V, E> toEntry) {
+        return views == null ? List.of() : views.stream().map(toEntry).toList();
+    }
+
+    private static BigDecimal decimal(String field, String value) {
+        try {
+            return new BigDecimal(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw ApiException.badRequest("invalid-price", field + " must be a decimal string like \"0.23\", not '" + value + "'");
+        }
+    }
+}
