@@ -22,6 +22,7 @@ public final class UsageDecoder {
 
     public static final int MAX_BYTES = 64 * 1024;
     private static final int MAX_ID_LENGTH = 256;
+    static final long MAX_PROMPT_TOKENS = 10_000_000;
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -128,11 +129,22 @@ public final class UsageDecoder {
         return state;
     }
 
+    /**
+     * Counts as the contract defines them: cached input apart from (not inside) input. Some providers
+     * report cached tokens as part of the prompt; their gateways subtract before publishing. A prompt
+     * (input and cached input) beyond {@value #MAX_PROMPT_TOKENS} tokens, ten times the largest context
+     * window of any catalogued model, cannot have happened.
+     */
     private TokenCounts tokenCounts(JsonNode root) {
         if (!root.has("inputTokens") && !root.has("cachedInputTokens") && !root.has("outputTokens")) {
             throw reject(Rejection.MISSING_FIELD, "a tokens record needs inputTokens, cachedInputTokens or outputTokens");
         }
-        return new TokenCounts(count(root, "inputTokens"), count(root, "cachedInputTokens"), count(root, "outputTokens"));
+        TokenCounts counts = new TokenCounts(count(root, "inputTokens"), count(root, "cachedInputTokens"), count(root, "outputTokens"));
+        if (counts.cachedInput() > MAX_PROMPT_TOKENS - counts.input()) {
+            throw reject(Rejection.IMPOSSIBLE_COUNT, "inputTokens + cachedInputTokens is " + (counts.input() + counts.cachedInput())
+                    + "; no request can have more than " + MAX_PROMPT_TOKENS + " (cached tokens are counted apart from inputTokens)");
+        }
+        return counts;
     }
 
     private long count(JsonNode root, String field) {

@@ -74,6 +74,7 @@ class UsageDecoderTest {
             fractional tokens               | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1.5} | invalid-field
             tokens as string                | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":"1"} | invalid-field
             negative tokens                 | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","outputTokens":-3} | negative-quantity
+            impossible cached count         | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":2000,"cachedInputTokens":9999999} | impossible-count
             compute without meter           | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","seconds":"60"}          | missing-field
             compute without seconds         | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro"}     | missing-field
             seconds as a binary fraction    | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":60.5} | invalid-field
