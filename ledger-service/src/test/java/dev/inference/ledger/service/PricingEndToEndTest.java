@@ -184,6 +184,14 @@ class PricingEndToEndTest {
                 .get("version").asInt()).isEqualTo(1);
     }
 
+    @Test
+    void the_openapi_description_is_served_without_a_token() {
+        String[] spec = new HttpApi(port).text("/openapi.yaml");
+
+        assertThat(spec[0]).isEqualTo("200");
+        assertThat(spec[1]).contains("/api/v1/quote:", "/api/v1/estimate:", "/api/v1/prices:");
+    }
+
     private static Usage gemma(String eventId, Instant occurredAt) {
         return new Usage("acct-late", "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-late\","
                 + "\"occurredAt\":\"" + occurredAt + "\",\"model\":\"google/gemma-3-27b-it\",\"inputTokens\":1000000}");

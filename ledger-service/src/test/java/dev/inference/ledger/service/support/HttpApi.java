@@ -27,6 +27,19 @@ public final class HttpApi {
         return send(request(path, token).GET());
     }
 
+    /** A GET whose body is not JSON, without a token: status and text. */
+    public String[] text(String path) {
+        try {
+            HttpResponse<String> response = client.send(request(path, null).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return new String[] {String.valueOf(response.statusCode()), response.body()};
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response post(String path, String token, String body, String... headers) {
         HttpRequest.Builder builder = request(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
