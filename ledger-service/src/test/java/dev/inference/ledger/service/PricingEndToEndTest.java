@@ -16,6 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.inference.ledger.service.support.DeadLetterTopic;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
@@ -182,6 +183,25 @@ class PricingEndToEndTest {
         assertThat(entries.get(2).get("details").get("charge").get("catalogVersion").asInt()).isEqualTo(2);
         assertThat(api.get("/api/v1/prices?at=" + effective.minusSeconds(1), Infrastructure.ADMIN_TOKEN).body()
                 .get("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void compute_time_overlapping_time_already_charged_on_the_same_replica_is_dead_lettered_as_overlap() {
+        Ledger ledger = new Ledger(infra.database, new HttpApi(port), Infrastructure.ADMIN_TOKEN);
+        ledger.openPrepaid(List.of("acct-overlap"), OPENING);
+
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+                interval("ov-1", "10:00:00", "r1"), interval("ov-2", "10:05:00", "r1"), interval("ov-3", "10:05:00", "r2")), 0);
+
+        // Two 10-minute intervals on llm.micro charged (ov-1, ov-3); ov-2 overlaps ov-1 on replica r1.
+        ledger.awaitBalance("acct-overlap", OPENING.subtract(new BigDecimal("0.10464996")), Duration.ofSeconds(30));
+        assertThat(DeadLetterTopic.reasonsByKey(infra.kafka.bootstrapServers(), 1)).containsEntry("acct-overlap", "overlap");
+    }
+
+    private static Usage interval(String eventId, String start, String replica) {
+        return new Usage("acct-overlap", "{\"eventId\":\"" + eventId + "\",\"kind\":\"compute\",\"accountId\":\"acct-overlap\","
+                + "\"occurredAt\":\"2026-11-22T" + start + "Z\",\"meter\":\"llm.micro\",\"seconds\":\"600\","
+                + "\"endpoint\":\"chat-prod\",\"replica\":\"" + replica + "\"}");
     }
 
     @Test

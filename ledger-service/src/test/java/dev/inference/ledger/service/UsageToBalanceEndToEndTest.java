@@ -3,32 +3,25 @@ package dev.inference.ledger.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.DeadLetterTopic;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.UsageStream;
@@ -116,7 +109,7 @@ class UsageToBalanceEndToEndTest {
         assertThat(reconciliation.get("mismatches")).isEmpty();
         assertThat(reconciliation.get("moneyEvents").asLong()).isGreaterThanOrEqualTo(895 + 10);
 
-        Map<String, String> reasons = deadLetterReasons(5);
+        Map<String, String> reasons = DeadLetterTopic.reasonsByKey(infra.kafka.bootstrapServers(), 5);
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "acct-1", "malformed-json", "acct-2", "missing-field", "acct-3", "negative-quantity",
                 "acct-4", "unknown-price", "acct-404", "unknown-account"));
@@ -180,27 +173,6 @@ class UsageToBalanceEndToEndTest {
             return account.status() == 200 && new BigDecimal(account.body().get("balance").asText()).compareTo(new BigDecimal("85")) == 0;
         });
         assertThat(api.get("/api/v1/accounts/acct-race/entries", ADMIN).body().get("entries")).hasSize(3);
-    }
-
-    private static Map<String, String> deadLetterReasons(int expected) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        Map<String, String> reasons = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of("usage.events.dlq"));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (reasons.size() < expected && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    assertThat(r.headers().lastHeader("x-dlq-detail")).isNotNull();
-                    reasons.put(r.key(), new String(r.headers().lastHeader("x-dlq-reason").value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return reasons;
     }
 
 }

@@ -3,6 +3,7 @@ package dev.inference.ledger.service.account;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.time.Clock;
+import java.util.List;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -45,9 +47,12 @@ public class Account {
         apply(AccountRules.topUp(state, command, clock.instant()));
     }
 
+    /** Returns the records refused, for the ingest to dead-letter. */
     @CommandHandler
-    public void handle(ChargeUsage command, Clock clock) {
-        AccountRules.charge(state, command, clock.instant()).forEach(event -> apply(event));
+    public List<UsageRefused> handle(ChargeUsage command, Clock clock) {
+        List<AccountEvent> events = AccountRules.charge(state, command, clock.instant());
+        events.forEach(event -> apply(event));
+        return events.stream().filter(UsageRefused.class::isInstance).map(UsageRefused.class::cast).toList();
     }
 
     @EventSourcingHandler

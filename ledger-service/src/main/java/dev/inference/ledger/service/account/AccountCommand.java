@@ -8,6 +8,7 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
 /** What can be asked of an account. */
@@ -30,6 +31,8 @@ public sealed interface AccountCommand {
         }
     }
 
-    record UsageToCharge(String usageEventId, Instant occurredAt, String source, Attribution attribution, Charge charge) {
+    /** {@code interval}: the endpoint time a compute record covers, when it names its endpoint; else null. */
+    record UsageToCharge(String usageEventId, Instant occurredAt, String source, Attribution attribution, Charge charge,
+                         Interval interval) {
     }
 }

@@ -8,10 +8,12 @@ import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.usage.Rejection;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -51,14 +53,27 @@ public final class AccountRules {
 
     /**
      * Usage that happened is charged, whatever the balance: a prepaid balance may go below zero.
-     * What stops further spending is the gateway's authorize check, not a refused charge.
+     * What stops further spending is the gateway's authorize check, not a refused charge. The one
+     * refusal: compute time overlapping time already charged for the same endpoint and replica.
      */
     public static List<AccountEvent> charge(AccountState state, ChargeUsage command, Instant now) {
         List<AccountEvent> events = new ArrayList<>(command.usage().size());
         Money balance = state.balance();
         Money unbilled = state.unbilled();
         Money lifetimeSpend = state.lifetimeSpend();
+        EndpointIntervals intervals = state.intervals();
         for (UsageToCharge usage : command.usage()) {
+            if (usage.interval() != null) {
+                var overlapped = intervals.overlapping(usage.interval());
+                if (overlapped.isPresent()) {
+                    events.add(new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.OVERLAP,
+                            "endpoint " + usage.interval().endpoint() + ", replica " + usage.interval().replica() + ": "
+                                    + usage.interval().start() + " to " + usage.interval().end() + " overlaps "
+                                    + overlapped.get().start() + " to " + overlapped.get().end() + ", already charged", now));
+                    continue;
+                }
+                intervals = intervals.with(usage.interval());
+            }
             Money cost = usage.charge().cost();
             if (state.billingMode() == BillingMode.PREPAID) {
                 balance = balance.minus(cost);
@@ -67,7 +82,7 @@ public final class AccountRules {
             }
             lifetimeSpend = lifetimeSpend.plus(cost);
             events.add(new UsageCharged(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(),
-                    usage.attribution(), usage.charge(), state.billingMode(), balance, unbilled, lifetimeSpend, now));
+                    usage.attribution(), usage.charge(), usage.interval(), state.billingMode(), balance, unbilled, lifetimeSpend, now));
         }
         return events;
     }

@@ -11,24 +11,25 @@ import dev.inference.ledger.kernel.money.Money;
 
 /** What the account remembers to decide: the result of folding its events, nothing else. */
 public record AccountState(String accountId, BillingMode billingMode, String currency,
-                           Money balance, Money unbilled, Money lifetimeSpend) {
+                           Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals) {
 
     @JsonCreator
     public AccountState {
+        intervals = intervals == null ? EndpointIntervals.NONE : intervals;
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
-        return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero);
+        return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE);
     }
 
     AccountState evolve(AccountEvent event) {
         if (event instanceof TopUpCredited credited) {
-            return new AccountState(accountId, billingMode, currency, credited.balanceAfter(), unbilled, lifetimeSpend);
+            return new AccountState(accountId, billingMode, currency, credited.balanceAfter(), unbilled, lifetimeSpend, intervals);
         }
         if (event instanceof UsageCharged charged) {
             return new AccountState(accountId, billingMode, currency, charged.balanceAfter(), charged.unbilledAfter(),
-                    charged.lifetimeSpendAfter());
+                    charged.lifetimeSpendAfter(), charged.interval() == null ? intervals : intervals.with(charged.interval()));
         }
         return this;
     }

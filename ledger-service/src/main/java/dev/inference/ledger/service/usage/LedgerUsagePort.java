@@ -30,6 +30,7 @@ import dev.inference.ledger.ingest.RatedBatch;
 import dev.inference.ledger.ingest.RatedUsage;
 import dev.inference.ledger.ingest.TopicPartitionId;
 import dev.inference.ledger.ingest.UsageLedger;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.usage.Rejection;
 import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
@@ -85,32 +86,40 @@ public class LedgerUsagePort implements UsageLedger {
         }
         Set<DedupeKey> fresh = claimFirstCharges(chargeable);
         Map<String, List<UsageToCharge>> byAccount = new LinkedHashMap<>();
-        int charged = 0;
+        Map<DedupeKey, RatedUsage> first = new HashMap<>();
         for (RatedUsage usage : chargeable) {
+            var r = usage.record();
+            DedupeKey key = new DedupeKey(r.accountId(), r.eventId());
             // remove(): a second copy inside the same batch is a duplicate too
-            if (fresh.remove(new DedupeKey(usage.record().accountId(), usage.record().eventId()))) {
-                var r = usage.record();
+            if (fresh.remove(key)) {
                 byAccount.computeIfAbsent(r.accountId(), id -> new ArrayList<>())
-                        .add(new UsageToCharge(r.eventId(), r.occurredAt(), r.source(), r.attribution(), usage.charge()));
-                charged++;
+                        .add(new UsageToCharge(r.eventId(), r.occurredAt(), r.source(), r.attribution(), usage.charge(), r.interval()));
+                first.put(key, usage);
             }
         }
-        chargeAccounts(byAccount);
+        for (UsageRefused refusal : chargeAccounts(byAccount)) {
+            RatedUsage usage = first.remove(new DedupeKey(refusal.accountId(), refusal.usageEventId()));
+            refused.add(new DeadLetter(usage.position(), new Rejection(refusal.reason(), refusal.detail())));
+        }
         storeOffsets(batch);
         deadLetters.publish(refused);
-        return new ChargeOutcome(charged, chargeable.size() - charged, refused.size());
+        return new ChargeOutcome(first.size(), chargeable.size() - byAccount.values().stream().mapToInt(List::size).sum(),
+                refused.size());
     }
 
     /**
-     * One command per account, all inside one root unit of work: Axon queues the events of every
-     * nested command on the root and appends them in one JDBC batch, instead of a round trip per account.
+     * One command per account (each returns the records its account refused), all inside one root unit
+     * of work: Axon queues the events of every nested command on the root and appends them in one JDBC
+     * batch, instead of a round trip per account.
      */
-    private void chargeAccounts(Map<String, List<UsageToCharge>> byAccount) {
+    private List<UsageRefused> chargeAccounts(Map<String, List<UsageToCharge>> byAccount) {
         loadUncached(byAccount.keySet());
         UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
         try {
-            byAccount.forEach((accountId, usage) -> commands.sendAndWait(new ChargeUsage(accountId, usage)));
+            List<UsageRefused> refused = new ArrayList<>();
+            byAccount.forEach((accountId, usage) -> refused.addAll(commands.<List<UsageRefused>>sendAndWait(new ChargeUsage(accountId, usage))));
             batch.commit();
+            return refused;
         } catch (RuntimeException e) {
             if (batch.isActive()) {
                 batch.rollback(e);

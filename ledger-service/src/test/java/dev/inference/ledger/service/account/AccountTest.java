@@ -1,5 +1,9 @@
 package dev.inference.ledger.service.account;
 
+import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
+import static org.axonframework.test.matchers.Matchers.messageWithPayload;
+import static org.hamcrest.Matchers.instanceOf;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -12,10 +16,12 @@ import org.junit.jupiter.api.Test;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
@@ -88,6 +94,50 @@ class AccountTest {
                         charged("u-2", "0.75", BillingMode.POSTPAID, "0", "2.00", "2.00"));
     }
 
+    @Test
+    void compute_time_overlapping_time_already_charged_for_the_same_endpoint_and_replica_is_refused() {
+        Interval first = interval("r1", "10:00:00", "10:10:00");
+        Interval overlapping = interval("r1", "10:09:00", "10:11:00");
+        fixture.given(opened(BillingMode.POSTPAID), chargedFor("c-1", first, "1"))
+                .when(new ChargeUsage(ID, List.of(compute("c-2", overlapping))))
+                .expectEvents(new UsageRefused(ID, "c-2", "overlap", "endpoint chat-prod, replica r1: "
+                        + overlapping.start() + " to " + overlapping.end() + " overlaps " + first.start() + " to " + first.end()
+                        + ", already charged", NOW));
+    }
+
+    @Test
+    void adjacent_intervals_and_other_replicas_of_the_same_endpoint_are_charged() {
+        fixture.given(opened(BillingMode.POSTPAID), chargedFor("c-1", interval("r1", "10:00:00", "10:10:00"), "1"))
+                .when(new ChargeUsage(ID, List.of(compute("c-2", interval("r1", "10:10:00", "10:20:00")),
+                        compute("c-3", interval("r2", "10:00:00", "10:10:00")))))
+                .expectEventsMatching(exactSequenceOf(
+                        messageWithPayload(instanceOf(UsageCharged.class)),
+                        messageWithPayload(instanceOf(UsageCharged.class))));
+    }
+
+    @Test
+    void two_overlapping_intervals_in_one_batch_charge_the_first_and_refuse_the_second() {
+        fixture.given(opened(BillingMode.POSTPAID))
+                .when(new ChargeUsage(ID, List.of(compute("c-1", interval("r1", "10:00:00", "10:10:00")),
+                        compute("c-2", interval("r1", "10:05:00", "10:06:00")))))
+                .expectEventsMatching(exactSequenceOf(
+                        messageWithPayload(instanceOf(UsageCharged.class)),
+                        messageWithPayload(instanceOf(UsageRefused.class))));
+    }
+
+    private static Interval interval(String replica, String from, String to) {
+        return new Interval("chat-prod", replica, Instant.parse("2026-11-22T" + from + "Z"), Instant.parse("2026-11-22T" + to + "Z"));
+    }
+
+    private static UsageToCharge compute(String eventId, Interval interval) {
+        return new UsageToCharge(eventId, interval.start(), "cluster-1", Attribution.NONE, charge("1"), interval);
+    }
+
+    private static UsageCharged chargedFor(String eventId, Interval interval, String unbilledAfter) {
+        return new UsageCharged(ID, eventId, interval.start(), "cluster-1", Attribution.NONE, charge("1"), interval,
+                BillingMode.POSTPAID, usd("0"), usd(unbilledAfter), usd(unbilledAfter), NOW);
+    }
+
     private static AccountOpened opened(BillingMode mode) {
         return new AccountOpened(ID, "Acme", mode, "USD", NOW);
     }
@@ -97,12 +147,12 @@ class AccountTest {
     }
 
     private static UsageToCharge usage(String eventId, String cost) {
-        return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost));
+        return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null);
     }
 
     private static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter,
                                         String unbilledAfter, String lifetimeSpendAfter) {
-        return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), mode, usd(balanceAfter),
+        return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null, mode, usd(balanceAfter),
                 usd(unbilledAfter), usd(lifetimeSpendAfter), NOW);
     }
 

@@ -173,7 +173,7 @@ class LedgerUsagePortTest {
 
     private static RatedUsage rated(String account, String eventId, long offset) {
         UsageRecord record = new UsageRecord(eventId, UsageKind.TOKENS, account, Instant.parse("2026-11-22T10:00:00Z"), null,
-                Attribution.NONE, "deepseek-ai/DeepSeek-V3", null, new TokenCounts(2000, 0, 500), null, null, null, null, null, null);
+                Attribution.NONE, "deepseek-ai/DeepSeek-V3", null, new TokenCounts(2000, 0, 500), null, null, null, null, null, null, null);
         var charge = ((Rated.Priced) Rating.rate(record, DefaultCatalog.version1())).charge();
         return new RatedUsage(record, charge, new SourcePosition(TOPIC, 0, offset, account.getBytes(StandardCharsets.UTF_8), new byte[0]));
     }

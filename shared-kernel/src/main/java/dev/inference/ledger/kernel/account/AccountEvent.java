@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
 /**
@@ -27,10 +28,11 @@ public sealed interface AccountEvent {
     /**
      * A usage record charged: drawn from the balance of a prepaid account, added to the unbilled
      * usage of a postpaid one. {@code usageEventId} is the publisher's {@code eventId}.
-     * {@code lifetimeSpendAfter} is all usage ever charged to the account, this charge included.
+     * {@code lifetimeSpendAfter} is all usage ever charged to the account, this charge included;
+     * {@code interval} the endpoint time a compute record covered, when it named its endpoint.
      */
     record UsageCharged(String accountId, String usageEventId, Instant occurredAt, String source,
-                        Attribution attribution, Charge charge, BillingMode billingMode,
+                        Attribution attribution, Charge charge, Interval interval, BillingMode billingMode,
                         Money balanceAfter, Money unbilledAfter, Money lifetimeSpendAfter,
                         Instant chargedAt) implements AccountEvent {
 
@@ -43,5 +45,10 @@ public sealed interface AccountEvent {
         public Money unbilledChange() {
             return billingMode == BillingMode.POSTPAID ? charge.cost() : Money.zero(charge.cost().currency());
         }
+    }
+
+    /** A usage record the account refused to charge, and why: {@code reason} is its dead-letter reason. */
+    record UsageRefused(String accountId, String usageEventId, String reason, String detail,
+                        Instant refusedAt) implements AccountEvent {
     }
 }

@@ -12,6 +12,7 @@ public record Rejection(String reason, String detail) {
     public static final String INVALID_FIELD = "invalid-field";
     public static final String NEGATIVE_QUANTITY = "negative-quantity";
     public static final String IMPOSSIBLE_COUNT = "impossible-count";
+    public static final String OVERLAP = "overlap";
     public static final String UNKNOWN_PRICE = "unknown-price";
     public static final String UNKNOWN_ACCOUNT = "unknown-account";
     public static final String CURRENCY_MISMATCH = "currency-mismatch";

@@ -2,6 +2,7 @@ package dev.inference.ledger.kernel.usage;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -23,6 +24,7 @@ public final class UsageDecoder {
     public static final int MAX_BYTES = 64 * 1024;
     private static final int MAX_ID_LENGTH = 256;
     static final long MAX_PROMPT_TOKENS = 10_000_000;
+    static final BigDecimal MAX_INTERVAL_SECONDS = BigDecimal.valueOf(366L * 24 * 3600);
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -69,14 +71,27 @@ public final class UsageDecoder {
         String provider = optionalText(root, "provider");
         return switch (kind) {
             case TOKENS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
-                    requiredText(root, "model"), provider, tokenCounts(root), null, null, null, null, null, null);
-            case COMPUTE -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
-                    optionalText(root, "model"), provider, null, requiredText(root, "meter"), quantity(root, "seconds"),
-                    replicas(root), state(root), null, null);
+                    requiredText(root, "model"), provider, tokenCounts(root), null, null, null, null, null, null, null);
+            case COMPUTE -> compute(root, eventId, accountId, occurredAt, source, attribution, provider);
             case UNITS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
                     requiredText(root, "model"), provider, null, null, null, null, null, requiredText(root, "unit"),
-                    quantity(root, "quantity"));
+                    quantity(root, "quantity"), null);
         };
+    }
+
+    private UsageRecord compute(JsonNode root, String eventId, String accountId, Instant occurredAt, String source,
+                                Attribution attribution, String provider) {
+        BigDecimal seconds = quantity(root, "seconds");
+        if (seconds.compareTo(MAX_INTERVAL_SECONDS) > 0) {
+            throw reject(Rejection.INVALID_FIELD, "seconds is " + seconds.toPlainString() + "; one interval covers at most "
+                    + MAX_INTERVAL_SECONDS + " (366 days)");
+        }
+        String endpoint = optionalText(root, "endpoint");
+        String replica = optionalText(root, "replica");
+        Interval interval = endpoint == null ? null : new Interval(endpoint, replica == null ? Interval.DEFAULT_REPLICA : replica,
+                occurredAt, occurredAt.plusNanos(seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact()));
+        return new UsageRecord(eventId, UsageKind.COMPUTE, accountId, occurredAt, source, attribution, optionalText(root, "model"),
+                provider, null, requiredText(root, "meter"), seconds, replicas(root), state(root), null, null, interval);
     }
 
     /** A decimal amount of time or units: a string as the contract writes it ("60.0"), or a whole number. */

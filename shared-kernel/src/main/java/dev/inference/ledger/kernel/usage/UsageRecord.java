@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (CONTRACT.md).
- * Only the fields of its {@link UsageKind} are set; the rest are null.
+ * Only the fields of its {@link UsageKind} are set; the rest are null. {@code interval} is set for a
+ * compute record that names its {@code endpoint}: only those can be checked for overlaps.
  */
 public record UsageRecord(
         String eventId,
@@ -22,7 +23,8 @@ public record UsageRecord(
         Integer replicas,
         String state,
         String unit,
-        BigDecimal quantity) {
+        BigDecimal quantity,
+        Interval interval) {
 
     /** Who spent it, for budgets and usage breakdowns; every part is optional. */
     public record Attribution(String apiKeyId, String projectId, String memberId) {

@@ -135,16 +135,16 @@ class RatingTest {
 
     static UsageRecord compute(String meter, String seconds, int replicas, String state) {
         return new UsageRecord("e-1", UsageKind.COMPUTE, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
-                Attribution.NONE, null, null, null, meter, new BigDecimal(seconds), replicas, state, null, null);
+                Attribution.NONE, null, null, null, meter, new BigDecimal(seconds), replicas, state, null, null, null);
     }
 
     static UsageRecord units(String model, String unit, String quantity) {
         return new UsageRecord("e-1", UsageKind.UNITS, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
-                Attribution.NONE, model, null, null, null, null, null, null, unit, new BigDecimal(quantity));
+                Attribution.NONE, model, null, null, null, null, null, null, unit, new BigDecimal(quantity), null);
     }
 
     static UsageRecord tokens(String model, String provider, long input, long cached, long output) {
         return new UsageRecord("e-1", UsageKind.TOKENS, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
-                Attribution.NONE, model, provider, new TokenCounts(input, cached, output), null, null, null, null, null, null);
+                Attribution.NONE, model, provider, new TokenCounts(input, cached, output), null, null, null, null, null, null, null);
     }
 }

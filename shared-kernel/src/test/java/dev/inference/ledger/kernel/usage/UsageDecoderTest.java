@@ -42,6 +42,16 @@ class UsageDecoderTest {
     }
 
     @Test
+    void a_compute_record_that_names_its_endpoint_covers_an_interval_from_when_it_occurred() {
+        UsageRecord record = ((Decoded.Valid) decode("""
+                {"eventId":"gpu-3","kind":"compute","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
+                 "meter":"llm.micro","seconds":"90.5","endpoint":"chat-prod","replica":"r2"}""")).record();
+
+        assertThat(record.interval()).isEqualTo(new Interval("chat-prod", "r2", Instant.parse("2026-11-22T10:00:00Z"),
+                Instant.parse("2026-11-22T10:01:30.500Z")));
+    }
+
+    @Test
     void a_compute_interval_without_replicas_or_state_is_one_running_replica() {
         UsageRecord record = ((Decoded.Valid) decode("""
                 {"eventId":"gpu-2","kind":"compute","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
@@ -79,6 +89,7 @@ class UsageDecoderTest {
             compute without seconds         | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro"}     | missing-field
             seconds as a binary fraction    | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":60.5} | invalid-field
             seconds not a number            | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"a minute"} | invalid-field
+            seconds over a year             | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1e30"} | invalid-field
             negative seconds                | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"-1"} | negative-quantity
             negative replicas               | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","replicas":-1} | negative-quantity
             unknown state                   | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","state":"napping"} | invalid-field
