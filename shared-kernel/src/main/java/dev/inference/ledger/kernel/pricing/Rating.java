@@ -21,7 +21,6 @@ public final class Rating {
     static final String PER_MILLION_TOKENS = "1M tokens";
     static final String PER_SECOND = "second";
     static final String PER_HOUR_BY_MINUTE = "hour, per started minute";
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
 
     private Rating() {
@@ -104,7 +103,7 @@ public final class Rating {
     private static void addLine(List<ChargeLine> lines, String component, BigDecimal quantity, BigDecimal perMillion,
                                 String unit, PriceCatalog catalog) {
         if (quantity.signum() != 0) {
-            lines.add(line(component, quantity, perMillion, unit, exact(quantity.multiply(perMillion).divide(MILLION), catalog)));
+            lines.add(line(component, quantity, perMillion, unit, exact(quantity.multiply(perMillion).movePointLeft(6), catalog)));
         }
     }
 
@@ -113,7 +112,8 @@ public final class Rating {
     }
 
     private static Money exact(BigDecimal amount, PriceCatalog catalog) {
-        if (Math.max(amount.stripTrailingZeros().scale(), 0) > Money.SCALE) {
+        // The common case first: stripping zeros costs more than the whole rating.
+        if (amount.scale() > Money.SCALE && amount.stripTrailingZeros().scale() > Money.SCALE) {
             throw new InexactAmount("the amount " + amount.toPlainString() + " needs more than " + Money.SCALE
                     + " decimal places; report the quantity with fewer");
         }
