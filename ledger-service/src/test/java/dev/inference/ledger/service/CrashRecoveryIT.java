@@ -32,7 +32,7 @@ class CrashRecoveryIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashRecoveryIT.class);
     private static final String ADMIN = "lt_crash-test-admin";
-    private static final BigDecimal OPENING = new BigDecimal("1000000.00");
+    private static final BigDecimal OPENING = new BigDecimal("1000.00");
     private static final int UNIQUE = 90_000;
     private static final int DUPLICATES = 10_000;
     private static final int KILLS = 5;

@@ -14,9 +14,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 
 /**
@@ -42,15 +45,28 @@ public class Account {
         apply(AccountRules.open(command, clock.instant()));
     }
 
+    /** Returns whether the money was credited or is held for review. */
     @CommandHandler
-    public void handle(TopUp command, Clock clock) {
-        apply(AccountRules.topUp(state, command, clock.instant()));
+    public TopUpOutcome handle(TopUp command, Clock clock) {
+        List<AccountEvent> events = AccountRules.topUp(state, command, clock.instant());
+        events.forEach(event -> apply(event));
+        return events.get(0) instanceof TopUpHeld ? TopUpOutcome.HELD_FOR_REVIEW : TopUpOutcome.CREDITED;
+    }
+
+    @CommandHandler
+    public void handle(ApproveTopUp command, Clock clock) {
+        AccountRules.approve(state, command, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(RejectTopUp command, Clock clock) {
+        apply(AccountRules.reject(state, command, clock.instant()));
     }
 
     /** Returns the records refused, for the ingest to dead-letter. */
     @CommandHandler
-    public List<UsageRefused> handle(ChargeUsage command, Clock clock) {
-        List<AccountEvent> events = AccountRules.charge(state, command, clock.instant());
+    public List<UsageRefused> handle(ChargeUsage command, Clock clock, UsageTiers tiers) {
+        List<AccountEvent> events = AccountRules.charge(state, command, tiers, clock.instant());
         events.forEach(event -> apply(event));
         return events.stream().filter(UsageRefused.class::isInstance).map(UsageRefused.class::cast).toList();
     }

@@ -24,6 +24,13 @@ public sealed interface AccountCommand {
     record TopUp(@TargetAggregateIdentifier String accountId, String topUpId, Money amount) implements AccountCommand {
     }
 
+    /** An admin's decision on a top-up held for review. */
+    record ApproveTopUp(@TargetAggregateIdentifier String accountId, String topUpId) implements AccountCommand {
+    }
+
+    record RejectTopUp(@TargetAggregateIdentifier String accountId, String topUpId, String reason) implements AccountCommand {
+    }
+
     /** Every record of one ingest batch that belongs to this account, in the order they were read. */
     record ChargeUsage(@TargetAggregateIdentifier String accountId, List<UsageToCharge> usage) implements AccountCommand {
         public ChargeUsage {

@@ -6,7 +6,13 @@ import java.util.List;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.AccountId;
@@ -14,8 +20,10 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.Rejection;
+import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
@@ -23,6 +31,8 @@ import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 public final class AccountRules {
 
     static final int MAX_NAME_LENGTH = 200;
+    static final String MIN_TOP_UP = "10";
+    static final String REVIEW_ABOVE = "5000";
 
     private AccountRules() {
     }
@@ -41,14 +51,45 @@ public final class AccountRules {
         return new AccountOpened(command.accountId(), command.name().strip(), command.billingMode(), command.currency(), now);
     }
 
-    public static TopUpCredited topUp(AccountState state, TopUp command, Instant now) {
-        if (!command.amount().isPositive()) {
-            throw new AccountRuleViolation("invalid-amount", "a top-up must be more than zero");
-        }
+    /** Top-ups of at least {@link #MIN_TOP_UP}; above {@link #REVIEW_ABOVE} they wait for an admin's review. */
+    public static List<AccountEvent> topUp(AccountState state, TopUp command, Instant now) {
         if (!command.amount().currency().equals(state.currency())) {
             throw new AccountRuleViolation("currency-mismatch", "the account is kept in " + state.currency());
         }
-        return new TopUpCredited(state.accountId(), command.topUpId(), command.amount(), state.balance().plus(command.amount()), now);
+        if (command.amount().isLessThan(Money.of(MIN_TOP_UP, state.currency()))) {
+            throw new AccountRuleViolation("top-up-below-minimum", "a top-up is at least " + MIN_TOP_UP + " " + state.currency());
+        }
+        if (Money.of(REVIEW_ABOVE, state.currency()).isLessThan(command.amount())) {
+            return List.of(new TopUpHeld(state.accountId(), command.topUpId(), command.amount(), now));
+        }
+        return credit(state, command.topUpId(), command.amount(), now);
+    }
+
+    public static List<AccountEvent> approve(AccountState state, ApproveTopUp command, Instant now) {
+        return credit(state, command.topUpId(), held(state, command.topUpId()), now);
+    }
+
+    public static TopUpRejected reject(AccountState state, RejectTopUp command, Instant now) {
+        String reason = command.reason() == null || command.reason().isBlank() ? "rejected on review" : command.reason().strip();
+        return new TopUpRejected(state.accountId(), command.topUpId(), held(state, command.topUpId()), reason, now);
+    }
+
+    private static Money held(AccountState state, String topUpId) {
+        Money amount = state.heldTopUps().get(topUpId);
+        if (amount == null) {
+            throw new AccountRuleViolation("top-up-not-held", "no top-up '" + topUpId + "' is waiting for review");
+        }
+        return amount;
+    }
+
+    /** Money in: a suspended account whose balance it lifts above zero is reinstated. */
+    private static List<AccountEvent> credit(AccountState state, String topUpId, Money amount, Instant now) {
+        Money balance = state.balance().plus(amount);
+        TopUpCredited credited = new TopUpCredited(state.accountId(), topUpId, amount, balance, now);
+        if (state.suspended() && balance.isPositive()) {
+            return List.of(credited, new AccountReinstated(state.accountId(), balance, now));
+        }
+        return List.of(credited);
     }
 
     /**
@@ -56,7 +97,7 @@ public final class AccountRules {
      * What stops further spending is the gateway's authorize check, not a refused charge. The one
      * refusal: compute time overlapping time already charged for the same endpoint and replica.
      */
-    public static List<AccountEvent> charge(AccountState state, ChargeUsage command, Instant now) {
+    public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, Instant now) {
         List<AccountEvent> events = new ArrayList<>(command.usage().size());
         Money balance = state.balance();
         Money unbilled = state.unbilled();
@@ -83,6 +124,30 @@ public final class AccountRules {
             lifetimeSpend = lifetimeSpend.plus(cost);
             events.add(new UsageCharged(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(),
                     usage.attribution(), usage.charge(), usage.interval(), state.billingMode(), balance, unbilled, lifetimeSpend, now));
+        }
+        AccountState after = state;
+        for (AccountEvent event : events) {
+            after = after.evolve(event);
+        }
+        events.addAll(consequences(after, tiers, now));
+        return events;
+    }
+
+    /** What the account's new figures trigger, decided the moment the usage that causes it is charged. */
+    static List<AccountEvent> consequences(AccountState state, UsageTiers tiers, Instant now) {
+        List<AccountEvent> events = new ArrayList<>(1);
+        UsageTiers.Tier tier = tiers.level(state.tier());
+        UsageTiers.Tier reached = tiers.forPaidSpend(state.paidSpend());
+        if (reached.level() > tier.level()) {
+            events.add(new TierPromoted(state.accountId(), tier.level(), reached.level(), reached.billingLimit(), state.paidSpend(), now));
+            tier = reached;
+        }
+        if (state.billingMode() == BillingMode.POSTPAID && !state.billingLimitReached()
+                && !state.unbilled().isLessThan(tier.billingLimit())) {
+            events.add(new BillingLimitReached(state.accountId(), tier.level(), tier.billingLimit(), state.unbilled(), now));
+        }
+        if (state.billingMode() == BillingMode.PREPAID && !state.suspended() && !state.balance().isPositive()) {
+            events.add(new AccountSuspended(state.accountId(), "balance-exhausted", state.balance(), now));
         }
         return events;
     }

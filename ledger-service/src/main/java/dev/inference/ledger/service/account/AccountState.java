@@ -1,36 +1,85 @@
 package dev.inference.ledger.service.account;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 
 /** What the account remembers to decide: the result of folding its events, nothing else. */
 public record AccountState(String accountId, BillingMode billingMode, String currency,
-                           Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals) {
+                           Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
+                           int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
 
     @JsonCreator
     public AccountState {
         intervals = intervals == null ? EndpointIntervals.NONE : intervals;
+        tier = Math.max(tier, 1);
+        heldTopUps = heldTopUps == null ? Map.of() : Map.copyOf(heldTopUps);
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
-        return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE);
+        return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
+                1, false, Map.of(), false);
+    }
+
+    /** Lifetime spend already paid: usage drawn from a prepaid balance. Postpaid usage counts once invoices are paid. */
+    Money paidSpend() {
+        return billingMode == BillingMode.PREPAID ? lifetimeSpend : Money.zero(currency);
     }
 
     AccountState evolve(AccountEvent event) {
         if (event instanceof TopUpCredited credited) {
-            return new AccountState(accountId, billingMode, currency, credited.balanceAfter(), unbilled, lifetimeSpend, intervals);
+            Map<String, Money> held = new HashMap<>(heldTopUps);
+            held.remove(credited.topUpId());
+            return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached);
         }
         if (event instanceof UsageCharged charged) {
-            return new AccountState(accountId, billingMode, currency, charged.balanceAfter(), charged.unbilledAfter(),
-                    charged.lifetimeSpendAfter(), charged.interval() == null ? intervals : intervals.with(charged.interval()));
+            return with(charged.balanceAfter(), charged.unbilledAfter(), charged.lifetimeSpendAfter(),
+                    charged.interval() == null ? intervals : intervals.with(charged.interval()), tier, suspended, heldTopUps,
+                    billingLimitReached);
+        }
+        if (event instanceof TopUpHeld held) {
+            Map<String, Money> next = new HashMap<>(heldTopUps);
+            next.put(held.topUpId(), held.amount());
+            return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
+        }
+        if (event instanceof TopUpRejected rejected) {
+            Map<String, Money> next = new HashMap<>(heldTopUps);
+            next.remove(rejected.topUpId());
+            return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
+        }
+        if (event instanceof TierPromoted promoted) {
+            return with(balance, unbilled, lifetimeSpend, intervals, promoted.toTier(), suspended, heldTopUps, billingLimitReached);
+        }
+        if (event instanceof BillingLimitReached) {
+            return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, true);
+        }
+        if (event instanceof AccountSuspended) {
+            return with(balance, unbilled, lifetimeSpend, intervals, tier, true, heldTopUps, billingLimitReached);
+        }
+        if (event instanceof AccountReinstated) {
+            return with(balance, unbilled, lifetimeSpend, intervals, tier, false, heldTopUps, billingLimitReached);
         }
         return this;
+    }
+
+    private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
+                              boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached);
     }
 }

@@ -26,8 +26,11 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.account.TopUpOutcome;
 import dev.inference.ledger.service.account.balance.AccountBalance;
 import dev.inference.ledger.service.account.balance.BalanceProjection;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
@@ -120,9 +123,31 @@ public class AccountsController {
                                         @RequestBody TopUpRequest request) {
         return idempotent.once("top-up:" + id, key, request, () -> {
             var amount = MoneyInput.parse("amount", request.amount(), Currencies.USD);
-            commands.sendAndWait(new TopUp(id, key, amount));
-            return new IdempotentRequests.Answer(201, new TopUpView(key, id, amount.toPlainString(), amount.currency(), "credited"));
+            TopUpOutcome outcome = commands.sendAndWait(new TopUp(id, key, amount));
+            int status = outcome == TopUpOutcome.CREDITED ? 201 : 202;
+            return new IdempotentRequests.Answer(status, new TopUpView(key, id, amount.toPlainString(), amount.currency(), outcome.wire()));
         });
+    }
+
+    record ReviewRequest(String reason) {
+    }
+
+    record ReviewView(String topUpId, String accountId, String status) {
+    }
+
+    /** An admin credits a top-up that was held for review. */
+    @PostMapping("/{id}/top-ups/{topUpId}/approve")
+    @Allowed({ADMIN})
+    public ReviewView approve(@PathVariable String id, @PathVariable String topUpId) {
+        commands.sendAndWait(new ApproveTopUp(id, topUpId));
+        return new ReviewView(topUpId, id, "credited");
+    }
+
+    @PostMapping("/{id}/top-ups/{topUpId}/reject")
+    @Allowed({ADMIN})
+    public ReviewView reject(@PathVariable String id, @PathVariable String topUpId, @RequestBody(required = false) ReviewRequest request) {
+        commands.sendAndWait(new RejectTopUp(id, topUpId, request == null ? null : request.reason()));
+        return new ReviewView(topUpId, id, "rejected");
     }
 
     record EntryView(long sequence, String type, String reference, String balanceChange, String unbilledChange,

@@ -14,7 +14,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -23,8 +29,10 @@ import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
 import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
@@ -39,6 +47,7 @@ class AccountTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(Account.class);
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource(UsageTiers.defaults());
     }
 
     @Test
@@ -64,11 +73,82 @@ class AccountTest {
     }
 
     @Test
-    void a_top_up_of_zero_or_less_is_refused() {
+    void a_top_up_below_the_minimum_of_10_is_refused() {
         fixture.given(opened(BillingMode.PREPAID))
-                .when(new TopUp(ID, "t-1", usd("0")))
-                .expectExceptionMessage("a top-up must be more than zero")
+                .when(new TopUp(ID, "t-1", usd("9.99")))
+                .expectException(AccountRuleViolation.class)
+                .expectExceptionMessage("a top-up is at least 10 USD")
                 .expectNoEvents();
+    }
+
+    @Test
+    void a_top_up_above_5000_is_held_for_review_and_credits_nothing_yet() {
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new TopUp(ID, "t-big", usd("5000.01")))
+                .expectResultMessagePayload(TopUpOutcome.HELD_FOR_REVIEW)
+                .expectEvents(new TopUpHeld(ID, "t-big", usd("5000.01"), NOW));
+    }
+
+    @Test
+    void an_approved_top_up_is_credited_and_a_rejected_one_is_not() {
+        fixture.given(opened(BillingMode.PREPAID), new TopUpHeld(ID, "t-big", usd("6000"), NOW))
+                .when(new ApproveTopUp(ID, "t-big"))
+                .expectEvents(credited("t-big", "6000", "6000"));
+        fixture.given(opened(BillingMode.PREPAID), new TopUpHeld(ID, "t-big", usd("6000"), NOW))
+                .when(new RejectTopUp(ID, "t-big", "card declined by the bank"))
+                .expectEvents(new TopUpRejected(ID, "t-big", usd("6000"), "card declined by the bank", NOW));
+    }
+
+    @Test
+    void only_a_held_top_up_can_be_approved_and_only_once() {
+        fixture.given(opened(BillingMode.PREPAID), new TopUpHeld(ID, "t-big", usd("6000"), NOW), credited("t-big", "6000", "6000"))
+                .when(new ApproveTopUp(ID, "t-big"))
+                .expectException(AccountRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_prepaid_balance_charged_to_zero_suspends_the_account_and_a_top_up_reinstates_it() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
+                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
+                        new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW));
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
+                        new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW))
+                .when(new TopUp(ID, "t-2", usd("25")))
+                .expectEvents(credited("t-2", "25", "25"), new AccountReinstated(ID, usd("25"), NOW));
+    }
+
+    @Test
+    void paid_spend_crossing_100_promotes_to_tier_2_once_and_never_back() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"), charged("u-1", "99", BillingMode.PREPAID, "401", "0", "99"))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "400", "0", "100"),
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW));
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"), charged("u-1", "100", BillingMode.PREPAID, "400", "0", "100"),
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "399", "0", "101"));
+    }
+
+    @Test
+    void a_large_charge_promotes_straight_to_the_highest_tier_reached() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "3000", "3000"))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "2500"))))
+                .expectEvents(charged("u-1", "2500", BillingMode.PREPAID, "500", "0", "2500"),
+                        new TierPromoted(ID, 1, 4, usd("2000"), usd("2500"), NOW));
+    }
+
+    @Test
+    void postpaid_unbilled_usage_reaching_the_tier_limit_signals_it_once() {
+        fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "19", BillingMode.POSTPAID, "0", "19", "19"))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(charged("u-2", "1", BillingMode.POSTPAID, "0", "20", "20"),
+                        new BillingLimitReached(ID, 1, usd("20"), usd("20"), NOW));
+        fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "20", BillingMode.POSTPAID, "0", "20", "20"),
+                        new BillingLimitReached(ID, 1, usd("20"), usd("20"), NOW))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(charged("u-2", "1", BillingMode.POSTPAID, "0", "21", "21"));
     }
 
     @Test
@@ -83,7 +163,8 @@ class AccountTest {
     void usage_that_happened_is_charged_even_below_zero() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "0.001", "0.001"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.5"))))
-                .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"));
+                .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"),
+                        new AccountSuspended(ID, "balance-exhausted", usd("-0.499"), NOW));
     }
 
     @Test

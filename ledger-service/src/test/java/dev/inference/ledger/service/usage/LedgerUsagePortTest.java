@@ -111,9 +111,10 @@ class LedgerUsagePortTest {
         commands.sendAndWait(new OpenAccount("acct-dup", "Dup", BillingMode.PREPAID, "USD"));
         RatedBatch batch = batch("acct-dup", null, 2);
         assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
+        long events = eventsOf("acct-dup");
 
         assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(0, 2, 0));
-        assertThat(eventsOf("acct-dup")).isEqualTo(3);
+        assertThat(eventsOf("acct-dup")).isEqualTo(events);
     }
 
     @Test
@@ -147,7 +148,7 @@ class LedgerUsagePortTest {
     @Test
     void reconciliation_finds_a_projection_that_disagrees_with_the_event_store_by_a_single_unit() {
         commands.sendAndWait(new OpenAccount("acct-rec", "Rec", BillingMode.PREPAID, "USD"));
-        commands.sendAndWait(new TopUp("acct-rec", "t-1", Money.of("5", "USD")));
+        commands.sendAndWait(new TopUp("acct-rec", "t-1", Money.of("10", "USD")));
         port.charge(batch("acct-rec", null, 4), letters -> { });
         Await.until("the projections catch up", Duration.ofSeconds(20),
                 () -> reconciliation.run().balanced() && jdbc.queryForObject(

@@ -51,4 +51,30 @@ public sealed interface AccountEvent {
     record UsageRefused(String accountId, String usageEventId, String reason, String detail,
                         Instant refusedAt) implements AccountEvent {
     }
+
+    /** A top-up above the enterprise-review limit, held until an admin approves or rejects it. */
+    record TopUpHeld(String accountId, String topUpId, Money amount, Instant heldAt) implements AccountEvent {
+    }
+
+    /** A held top-up an admin rejected: nothing is credited. */
+    record TopUpRejected(String accountId, String topUpId, Money amount, String reason, Instant rejectedAt)
+            implements AccountEvent {
+    }
+
+    /** The account moved up the usage tiers, as its paid spend grew; tiers never go down. */
+    record TierPromoted(String accountId, int fromTier, int toTier, Money billingLimit, Money paidSpend,
+                        Instant promotedAt) implements AccountEvent {
+    }
+
+    /** A postpaid account's unbilled usage reached its tier's billing limit: the cue for a threshold invoice. */
+    record BillingLimitReached(String accountId, int tier, Money billingLimit, Money unbilled, Instant reachedAt)
+            implements AccountEvent {
+    }
+
+    /** A prepaid account with nothing left to spend; the gateway's authorize refuses it until it is reinstated. */
+    record AccountSuspended(String accountId, String reason, Money balance, Instant suspendedAt) implements AccountEvent {
+    }
+
+    record AccountReinstated(String accountId, Money balance, Instant reinstatedAt) implements AccountEvent {
+    }
 }

@@ -16,6 +16,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -34,6 +37,7 @@ public class BalanceProjection {
 
     static final int FIRST_TIER = 1;
     static final String ACTIVE = "active";
+    static final String SUSPENDED = "suspended";
 
     private final JdbcTemplate jdbc;
 
@@ -53,22 +57,42 @@ public class BalanceProjection {
 
     @EventHandler
     void on(TopUpCredited event, @SequenceNumber long sequence) {
-        record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, event.creditedAt()));
+        record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, null, null, event.creditedAt()));
+    }
+
+    @EventHandler
+    void on(TierPromoted event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, null, null, null, event.toTier(), null, event.promotedAt()));
+    }
+
+    @EventHandler
+    void on(AccountSuspended event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, null, null, null, null, SUSPENDED, event.suspendedAt()));
+    }
+
+    @EventHandler
+    void on(AccountReinstated event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, null, null, null, null, ACTIVE, event.reinstatedAt()));
     }
 
     @EventHandler
     void on(UsageCharged event, @SequenceNumber long sequence) {
         record(event.accountId(), new After(sequence, event.balanceAfter(), event.unbilledAfter(),
-                event.lifetimeSpendAfter(), event.chargedAt()));
+                event.lifetimeSpendAfter(), null, null, event.chargedAt()));
     }
 
     /** An account's figures after one event; null where the event does not say. */
-    private record After(long sequence, Money balance, Money unbilled, Money lifetimeSpend, Instant at) {
+    private record After(long sequence, Money balance, Money unbilled, Money lifetimeSpend, Integer tier, String status,
+                         Instant at) {
 
         /** The figures after {@code later}, keeping what it does not say from this one. */
         After then(After later) {
-            return new After(later.sequence, later.balance, later.unbilled != null ? later.unbilled : unbilled,
-                    later.lifetimeSpend != null ? later.lifetimeSpend : lifetimeSpend, later.at);
+            return new After(later.sequence, or(later.balance, balance), or(later.unbilled, unbilled),
+                    or(later.lifetimeSpend, lifetimeSpend), or(later.tier, tier), or(later.status, status), later.at);
+        }
+
+        private static <T> T or(T later, T earlier) {
+            return later != null ? later : earlier;
         }
     }
 
@@ -80,12 +104,13 @@ public class BalanceProjection {
     private void write(Map<String, After> accounts) {
         List<Object[]> rows = accounts.entrySet().stream().map(e -> {
             After a = e.getValue();
-            return new Object[] {a.balance.amount(), amount(a.unbilled), amount(a.lifetimeSpend), Timestamp.from(a.at),
-                    a.sequence, e.getKey(), a.sequence};
+            return new Object[] {amount(a.balance), amount(a.unbilled), amount(a.lifetimeSpend), a.tier, a.status,
+                    Timestamp.from(a.at), a.sequence, e.getKey(), a.sequence};
         }).toList();
         jdbc.batchUpdate("""
                 UPDATE account_balances
-                   SET balance = ?, unbilled = COALESCE(?, unbilled), lifetime_spend = COALESCE(?, lifetime_spend),
+                   SET balance = COALESCE(?, balance), unbilled = COALESCE(?, unbilled),
+                       lifetime_spend = COALESCE(?, lifetime_spend), tier = COALESCE(?, tier), status = COALESCE(?, status),
                        as_of = ?, last_sequence = ?
                  WHERE account_id = ? AND last_sequence < ?""", rows);
     }

@@ -1,0 +1,112 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Infrastructure;
+import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.UsageStream;
+import dev.inference.ledger.service.support.UsageStream.Usage;
+
+/**
+ * The account's money rules as billing staff and gateways meet them: top-ups under the minimum and
+ * above the review limit, an admin's review, and a prepaid customer who spends through the balance,
+ * is suspended, tops up, and moves up a usage tier.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AccountMoneyRulesEndToEndTest {
+
+    private static final String ADMIN = Infrastructure.ADMIN_TOKEN;
+    private static Infrastructure infra;
+
+    @BeforeAll
+    static void start() {
+        infra = Infrastructure.start("money_rules");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        infra.close();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        infra.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void a_top_up_over_5000_waits_for_an_admin_and_one_under_10_is_refused() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-enterprise\",\"name\":\"Enterprise\"}");
+
+        var small = api.post("/api/v1/accounts/acct-enterprise/top-ups", ADMIN, "{\"amount\":\"9.99\"}", "Idempotency-Key", "small");
+        assertThat(small.status()).isEqualTo(422);
+        assertThat(small.body().get("type").asText()).isEqualTo("/problems/top-up-below-minimum");
+
+        var big = api.post("/api/v1/accounts/acct-enterprise/top-ups", ADMIN, "{\"amount\":\"6000.00\"}", "Idempotency-Key", "big");
+        assertThat(big.status()).isEqualTo(202);
+        assertThat(big.body().get("status").asText()).isEqualTo("held-for-review");
+        var other = api.post("/api/v1/accounts/acct-enterprise/top-ups", ADMIN, "{\"amount\":\"7000.00\"}", "Idempotency-Key", "other");
+
+        String staff = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"staff\"}").body().get("token").asText();
+        assertThat(api.post("/api/v1/accounts/acct-enterprise/top-ups/big/approve", staff, "").status()).isEqualTo(403);
+        assertThat(api.post("/api/v1/accounts/acct-enterprise/top-ups/big/approve", ADMIN, "").status()).isEqualTo(200);
+        assertThat(api.post("/api/v1/accounts/acct-enterprise/top-ups/other/reject", ADMIN, "{\"reason\":\"card declined\"}").status())
+                .isEqualTo(200);
+        assertThat(other.status()).isEqualTo(202);
+
+        ledger.awaitBalance("acct-enterprise", new BigDecimal("6000"), Duration.ofSeconds(20));
+        var again = api.post("/api/v1/accounts/acct-enterprise/top-ups/big/approve", ADMIN, "");
+        assertThat(again.status()).isEqualTo(422);
+        assertThat(again.body().get("type").asText()).isEqualTo("/problems/top-up-not-held");
+    }
+
+    @Test
+    void a_customer_who_spends_through_the_balance_is_suspended_reinstated_by_a_top_up_and_promoted_at_100() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        ledger.openPrepaid(List.of("acct-opus"), new BigDecimal("10.00"));
+
+        // 1M output tokens of Claude 4 Opus: 82.50.
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("opus-1")), 0);
+        ledger.awaitBalance("acct-opus", new BigDecimal("-72.50"), Duration.ofSeconds(30));
+        awaitAccount(api, "suspended", 1);
+
+        api.post("/api/v1/accounts/acct-opus/top-ups", ADMIN, "{\"amount\":\"100.00\"}", "Idempotency-Key", "refill");
+        awaitAccount(api, "active", 1);
+
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("opus-2")), 0);
+        ledger.awaitBalance("acct-opus", new BigDecimal("-55.00"), Duration.ofSeconds(30));
+        // 165.00 spent from a prepaid balance: past tier 2's 100; and below zero again.
+        awaitAccount(api, "suspended", 2);
+    }
+
+    private static void awaitAccount(HttpApi api, String status, int tier) {
+        Await.until("acct-opus is " + status + " at tier " + tier, Duration.ofSeconds(20), () -> {
+            var account = api.get("/api/v1/accounts/acct-opus", ADMIN).body();
+            return account.get("status").asText().equals(status) && account.get("tier").asInt() == tier;
+        });
+    }
+
+    private static Usage opus(String eventId) {
+        return new Usage("acct-opus", "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-opus\","
+                + "\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"anthropic/claude-4-opus\",\"outputTokens\":1000000}");
+    }
+}
