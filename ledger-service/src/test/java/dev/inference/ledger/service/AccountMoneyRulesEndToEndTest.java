@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +97,30 @@ class AccountMoneyRulesEndToEndTest {
         ledger.awaitBalance("acct-opus", new BigDecimal("-55.00"), Duration.ofSeconds(30));
         // 165.00 spent from a prepaid balance: past tier 2's 100; and below zero again.
         awaitAccount(api, "suspended", 2);
+    }
+
+    @Test
+    void an_api_key_budget_alerts_at_half_its_cap_and_blocks_at_the_cap() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        ledger.openPrepaid(List.of("acct-budget"), new BigDecimal("100.00"));
+        var budget = api.put("/api/v1/accounts/acct-budget/budgets/apiKey/key-1", ADMIN,
+                "{\"period\":\"month\",\"hardCap\":\"0.05\",\"softAlerts\":[\"0.5\"]}");
+        assertThat(budget.status()).isEqualTo(200);
+        assertThat(api.put("/api/v1/accounts/acct-budget/budgets/galaxy/g-1", ADMIN, "{\"hardCap\":\"1\"}").status()).isEqualTo(422);
+
+        // 10,000 input tokens of Claude 4 Sonnet: 0.033 each, on key-1; the third goes on another key.
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(sonnet("b-1", "key-1"), sonnet("b-2", "key-1"), sonnet("b-3", "key-2")), 0);
+
+        ledger.awaitBalance("acct-budget", new BigDecimal("99.901"), Duration.ofSeconds(30));
+        assertThat(ledger.eventsOf("acct-budget", "BudgetAlertRaised")).isEqualTo(1);
+        assertThat(ledger.eventsOf("acct-budget", "BudgetBlocked")).isEqualTo(1);
+    }
+
+    private static Usage sonnet(String eventId, String apiKey) {
+        return new Usage("acct-budget", "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-budget\","
+                + "\"occurredAt\":\"" + Instant.now() + "\",\"model\":\"anthropic/claude-4-sonnet\","
+                + "\"inputTokens\":10000,\"apiKeyId\":\"" + apiKey + "\"}");
     }
 
     private static void awaitAccount(HttpApi api, String status, int tier) {

@@ -20,6 +20,7 @@ import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
+import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 
 /**
@@ -61,6 +62,11 @@ public class Account {
     @CommandHandler
     public void handle(RejectTopUp command, Clock clock) {
         apply(AccountRules.reject(state, command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(SetBudget command, Clock clock) {
+        AccountRules.setBudget(state, command, clock.instant()).forEach(event -> apply(event));
     }
 
     /** Returns the records refused, for the ingest to dead-letter. */

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -29,6 +30,11 @@ public sealed interface AccountCommand {
     }
 
     record RejectTopUp(@TargetAggregateIdentifier String accountId, String topUpId, String reason) implements AccountCommand {
+    }
+
+    /** A monthly budget on a scope: {@code softAlerts} are fractions of {@code hardCap}, e.g. 0.5 and 0.8. */
+    record SetBudget(@TargetAggregateIdentifier String accountId, String scope, String scopeId, String period, Money hardCap,
+                     List<BigDecimal> softAlerts) implements AccountCommand {
     }
 
     /** Every record of one ingest batch that belongs to this account, in the order they were read. */

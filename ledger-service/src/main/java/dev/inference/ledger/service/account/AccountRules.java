@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,10 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
@@ -24,6 +29,7 @@ import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
+import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
@@ -80,6 +86,36 @@ public final class AccountRules {
             throw new AccountRuleViolation("top-up-not-held", "no top-up '" + topUpId + "' is waiting for review");
         }
         return amount;
+    }
+
+    public static List<AccountEvent> setBudget(AccountState state, SetBudget command, Instant now) {
+        if (!Budget.SCOPES.contains(command.scope())) {
+            throw new AccountRuleViolation("invalid-budget-scope", "scope must be one of " + Budget.SCOPES + ", not '" + command.scope() + "'");
+        }
+        if (command.scope().equals("account") && !command.scopeId().equals(state.accountId())) {
+            throw new AccountRuleViolation("invalid-budget-scope", "an account budget's scopeId is the account's id");
+        }
+        if (!"month".equals(command.period())) {
+            throw new AccountRuleViolation("invalid-budget-period", "budgets run by the calendar month: period must be \"month\"");
+        }
+        if (command.hardCap() == null || !command.hardCap().isPositive() || !command.hardCap().currency().equals(state.currency())) {
+            throw new AccountRuleViolation("invalid-hard-cap", "hardCap must be more than zero, in " + state.currency());
+        }
+        for (BigDecimal alert : command.softAlerts()) {
+            if (alert.signum() <= 0 || alert.compareTo(BigDecimal.ONE) >= 0) {
+                throw new AccountRuleViolation("invalid-soft-alert", "a soft alert is a fraction of the hard cap, between 0 and 1: " + alert);
+            }
+        }
+        List<AccountEvent> events = new ArrayList<>(2);
+        BudgetSet set = new BudgetSet(state.accountId(), command.scope(), command.scopeId(), command.period(), command.hardCap(),
+                command.softAlerts().stream().map(BigDecimal::stripTrailingZeros).sorted().distinct().toList(), now);
+        events.add(set);
+        Budget budget = state.evolve(set).budgets().get(Budget.key(set.scope(), set.scopeId()));
+        if (budget.blocked() && !budget.capReached()) {
+            events.add(new BudgetUnblocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
+                    budget.hardCap(), now));
+        }
+        return events;
     }
 
     /** Money in: a suspended account whose balance it lifts above zero is reinstated. */
@@ -148,6 +184,16 @@ public final class AccountRules {
         }
         if (state.billingMode() == BillingMode.PREPAID && !state.suspended() && !state.balance().isPositive()) {
             events.add(new AccountSuspended(state.accountId(), "balance-exhausted", state.balance(), now));
+        }
+        for (Budget budget : state.budgets().values()) {
+            for (BigDecimal threshold : budget.alertsDue()) {
+                events.add(new BudgetAlertRaised(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), threshold,
+                        budget.spent(), budget.hardCap(), now));
+            }
+            if (!budget.blocked() && budget.capReached()) {
+                events.add(new BudgetBlocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
+                        budget.hardCap(), now));
+            }
         }
         return events;
     }

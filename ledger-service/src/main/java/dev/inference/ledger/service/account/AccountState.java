@@ -2,6 +2,7 @@ package dev.inference.ledger.service.account;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
@@ -10,6 +11,10 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
@@ -21,19 +26,21 @@ import dev.inference.ledger.kernel.money.Money;
 /** What the account remembers to decide: the result of folding its events, nothing else. */
 public record AccountState(String accountId, BillingMode billingMode, String currency,
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
-                           int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
+                           int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
+                           Map<String, Budget> budgets) {
 
     @JsonCreator
     public AccountState {
         intervals = intervals == null ? EndpointIntervals.NONE : intervals;
         tier = Math.max(tier, 1);
         heldTopUps = heldTopUps == null ? Map.of() : Map.copyOf(heldTopUps);
+        budgets = budgets == null ? Map.of() : Map.copyOf(budgets);
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false);
+                1, false, Map.of(), false, Map.of());
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance. Postpaid usage counts once invoices are paid. */
@@ -50,7 +57,26 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         if (event instanceof UsageCharged charged) {
             return with(charged.balanceAfter(), charged.unbilledAfter(), charged.lifetimeSpendAfter(),
                     charged.interval() == null ? intervals : intervals.with(charged.interval()), tier, suspended, heldTopUps,
-                    billingLimitReached);
+                    billingLimitReached).withBudgets(budgets.isEmpty() ? budgets : spend(charged));
+        }
+        if (event instanceof BudgetSet set) {
+            String key = Budget.key(set.scope(), set.scopeId());
+            Budget existing = budgets.get(key);
+            return withBudget(key, existing != null ? existing.withLimits(set.hardCap(), set.softAlerts())
+                    : new Budget(set.scope(), set.scopeId(), set.hardCap(), set.softAlerts(), Budget.periodOf(set.setAt()),
+                            Money.zero(currency), Set.of(), false));
+        }
+        if (event instanceof BudgetAlertRaised alert) {
+            String key = Budget.key(alert.scope(), alert.scopeId());
+            return withBudget(key, budgets.get(key).alerted(alert.threshold()));
+        }
+        if (event instanceof BudgetBlocked blocked) {
+            String key = Budget.key(blocked.scope(), blocked.scopeId());
+            return withBudget(key, budgets.get(key).blocked(true));
+        }
+        if (event instanceof BudgetUnblocked unblocked) {
+            String key = Budget.key(unblocked.scope(), unblocked.scopeId());
+            return withBudget(key, budgets.get(key).blocked(false));
         }
         if (event instanceof TopUpHeld held) {
             Map<String, Money> next = new HashMap<>(heldTopUps);
@@ -80,6 +106,24 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached);
+                heldTopUps, billingLimitReached, budgets);
+    }
+
+    private AccountState withBudgets(Map<String, Budget> next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, next);
+    }
+
+    private AccountState withBudget(String key, Budget budget) {
+        Map<String, Budget> next = new HashMap<>(budgets);
+        next.put(key, budget);
+        return withBudgets(next);
+    }
+
+    private Map<String, Budget> spend(UsageCharged charged) {
+        Map<String, Budget> next = new HashMap<>(budgets);
+        next.replaceAll((key, budget) -> budget.covers(accountId, charged.attribution())
+                ? budget.spend(charged.charge().cost(), charged.occurredAt()) : budget);
+        return next;
     }
 }

@@ -5,6 +5,7 @@ import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -29,6 +31,7 @@ import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
+import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.TopUpOutcome;
 import dev.inference.ledger.service.account.balance.AccountBalance;
@@ -127,6 +130,34 @@ public class AccountsController {
             int status = outcome == TopUpOutcome.CREDITED ? 201 : 202;
             return new IdempotentRequests.Answer(status, new TopUpView(key, id, amount.toPlainString(), amount.currency(), outcome.wire()));
         });
+    }
+
+    record BudgetRequest(String period, String hardCap, List<String> softAlerts) {
+    }
+
+    record BudgetView(String accountId, String scope, String scopeId, String period, String hardCap, List<String> softAlerts) {
+    }
+
+    /** Sets (or replaces) a monthly budget on the account, a project, a member or an API key. */
+    @PutMapping("/{id}/budgets/{scope}/{scopeId}")
+    @Allowed({ADMIN, STAFF})
+    public BudgetView budget(@PathVariable String id, @PathVariable String scope, @PathVariable String scopeId,
+                             @RequestBody BudgetRequest request) {
+        var hardCap = MoneyInput.parse("hardCap", request.hardCap(), Currencies.USD);
+        List<BigDecimal> alerts = (request.softAlerts() == null ? List.<String>of() : request.softAlerts()).stream()
+                .map(AccountsController::fraction).toList();
+        String period = request.period() == null ? "month" : request.period();
+        commands.sendAndWait(new SetBudget(id, scope, scopeId, period, hardCap, alerts));
+        return new BudgetView(id, scope, scopeId, period, hardCap.toPlainString(),
+                alerts.stream().map(a -> a.stripTrailingZeros().toPlainString()).toList());
+    }
+
+    private static BigDecimal fraction(String value) {
+        try {
+            return new BigDecimal(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw ApiException.badRequest("invalid-soft-alert", "softAlerts are decimal strings like \"0.8\", not '" + value + "'");
+        }
     }
 
     record ReviewRequest(String reason) {

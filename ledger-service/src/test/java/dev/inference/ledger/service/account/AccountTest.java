@@ -4,6 +4,7 @@ import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.messageWithPayload;
 import static org.hamcrest.Matchers.instanceOf;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,6 +18,10 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
@@ -33,6 +38,7 @@ import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
+import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
@@ -204,6 +210,48 @@ class AccountTest {
                 .expectEventsMatching(exactSequenceOf(
                         messageWithPayload(instanceOf(UsageCharged.class)),
                         messageWithPayload(instanceOf(UsageRefused.class))));
+    }
+
+    @Test
+    void a_budget_alerts_once_at_each_soft_threshold_and_blocks_its_scope_at_the_hard_cap() {
+        BudgetSet budget = new BudgetSet(ID, "apiKey", "key-1", "month", usd("1"), List.of(new BigDecimal("0.5")), NOW);
+        fixture.given(opened(BillingMode.POSTPAID), budget)
+                .when(new ChargeUsage(ID, List.of(usageBy("u-1", "0.6", "key-1"))))
+                .expectEvents(chargedBy("u-1", "0.6", "key-1", "0.6"),
+                        new BudgetAlertRaised(ID, "apiKey", "key-1", "2026-11", new BigDecimal("0.5"), usd("0.6"), usd("1"), NOW));
+        fixture.given(opened(BillingMode.POSTPAID), budget, chargedBy("u-1", "0.6", "key-1", "0.6"),
+                        new BudgetAlertRaised(ID, "apiKey", "key-1", "2026-11", new BigDecimal("0.5"), usd("0.6"), usd("1"), NOW))
+                .when(new ChargeUsage(ID, List.of(usageBy("u-2", "0.4", "key-1"), usageBy("u-3", "5", "key-2"))))
+                .expectEvents(chargedBy("u-2", "0.4", "key-1", "1.0"), chargedBy("u-3", "5", "key-2", "6.0"),
+                        new BudgetBlocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("1"), NOW));
+    }
+
+    @Test
+    void raising_the_cap_above_the_spend_unblocks_the_scope() {
+        fixture.given(opened(BillingMode.POSTPAID), new BudgetSet(ID, "apiKey", "key-1", "month", usd("1"), List.of(), NOW),
+                        chargedBy("u-1", "1", "key-1", "1"), new BudgetBlocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("1"), NOW))
+                .when(new SetBudget(ID, "apiKey", "key-1", "month", usd("2"), List.of()))
+                .expectEvents(new BudgetSet(ID, "apiKey", "key-1", "month", usd("2"), List.of(), NOW),
+                        new BudgetUnblocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("2"), NOW));
+    }
+
+    @Test
+    void a_budget_with_a_fraction_outside_0_to_1_or_another_period_is_refused() {
+        fixture.given(opened(BillingMode.POSTPAID))
+                .when(new SetBudget(ID, "project", "p-1", "month", usd("10"), List.of(new BigDecimal("1.5"))))
+                .expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.POSTPAID))
+                .when(new SetBudget(ID, "project", "p-1", "week", usd("10"), List.of()))
+                .expectException(AccountRuleViolation.class);
+    }
+
+    private static UsageToCharge usageBy(String eventId, String cost, String apiKey) {
+        return new UsageToCharge(eventId, NOW, "gw-1", new Attribution(apiKey, null, null), charge(cost), null);
+    }
+
+    private static UsageCharged chargedBy(String eventId, String cost, String apiKey, String unbilledAfter) {
+        return new UsageCharged(ID, eventId, NOW, "gw-1", new Attribution(apiKey, null, null), charge(cost), null,
+                BillingMode.POSTPAID, usd("0"), usd(unbilledAfter), usd(unbilledAfter), NOW);
     }
 
     private static Interval interval(String replica, String from, String to) {

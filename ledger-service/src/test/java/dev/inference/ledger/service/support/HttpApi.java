@@ -41,8 +41,16 @@ public final class HttpApi {
     }
 
     public Response post(String path, String token, String body, String... headers) {
+        return write("POST", path, token, body, headers);
+    }
+
+    public Response put(String path, String token, String body, String... headers) {
+        return write("PUT", path, token, body, headers);
+    }
+
+    private Response write(String method, String path, String token, String body, String... headers) {
         HttpRequest.Builder builder = request(path, token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {
             builder.header(headers[i], headers[i + 1]);
         }

@@ -45,6 +45,12 @@ public final class Ledger {
         return count("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%UsageCharged'");
     }
 
+    /** How many events of {@code type} (e.g. BudgetBlocked) the account has recorded. */
+    public long eventsOf(String accountId, String type) {
+        return count("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = '" + accountId.replace("'", "")
+                + "' AND payloadtype LIKE '%$" + type.replace("'", "") + "'");
+    }
+
     /** Usage event ids that were charged to the same account more than once: must be none. */
     public long usageEventIdsChargedTwice() {
         return count("""

@@ -1,6 +1,10 @@
 package dev.inference.ledger.kernel.account;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
 
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
@@ -76,5 +80,29 @@ public sealed interface AccountEvent {
     }
 
     record AccountReinstated(String accountId, Money balance, Instant reinstatedAt) implements AccountEvent {
+    }
+
+    /**
+     * A spending budget on one scope of the account ({@code account}, {@code project}, {@code member} or
+     * {@code apiKey}) for each calendar month (UTC): soft alerts at fractions of the hard cap, and a block
+     * at the cap. Setting it again replaces the cap and the alerts; the month's spend is kept.
+     */
+    record BudgetSet(String accountId, String scope, String scopeId, String period, Money hardCap,
+                     List<BigDecimal> softAlerts, Instant setAt) implements AccountEvent {
+    }
+
+    /** A scope's spend in {@code period} (e.g. 2026-11) crossed {@code threshold} × its hard cap; once a period. */
+    record BudgetAlertRaised(String accountId, String scope, String scopeId, String period,
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal threshold, Money spent,
+                             Money hardCap, Instant raisedAt) implements AccountEvent {
+    }
+
+    /** A scope reached its hard cap in {@code period}: the gateway's authorize refuses it until the month or the cap changes. */
+    record BudgetBlocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
+                         Instant blockedAt) implements AccountEvent {
+    }
+
+    record BudgetUnblocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
+                           Instant unblockedAt) implements AccountEvent {
     }
 }

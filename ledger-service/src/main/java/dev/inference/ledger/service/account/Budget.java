@@ -1,0 +1,83 @@
+package dev.inference.ledger.service.account;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+
+/**
+ * One scope's budget and its spend in the current month (UTC). A charge of an earlier month than the
+ * current one does not count against it: that month's budget is closed.
+ */
+public record Budget(String scope, String scopeId, Money hardCap, List<BigDecimal> softAlerts, String period, Money spent,
+                     Set<BigDecimal> alertsRaised, boolean blocked) {
+
+    public static final List<String> SCOPES = List.of("account", "project", "member", "apiKey");
+
+    public Budget {
+        softAlerts = List.copyOf(softAlerts);
+        alertsRaised = Set.copyOf(alertsRaised);
+    }
+
+    static String key(String scope, String scopeId) {
+        return scope + ":" + scopeId;
+    }
+
+    static String periodOf(Instant at) {
+        return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
+    }
+
+    /** Whether a charge attributed so belongs to this scope. */
+    boolean covers(String accountId, Attribution attribution) {
+        return switch (scope) {
+            case "account" -> scopeId.equals(accountId);
+            case "project" -> scopeId.equals(attribution.projectId());
+            case "member" -> scopeId.equals(attribution.memberId());
+            default -> scopeId.equals(attribution.apiKeyId());
+        };
+    }
+
+    Budget spend(Money cost, Instant occurredAt) {
+        String when = periodOf(occurredAt);
+        if (when.compareTo(period) < 0) {
+            return this;
+        }
+        if (when.compareTo(period) > 0) {
+            return new Budget(scope, scopeId, hardCap, softAlerts, when, cost, Set.of(), false);
+        }
+        return new Budget(scope, scopeId, hardCap, softAlerts, period, spent.plus(cost), alertsRaised, blocked);
+    }
+
+    Budget withLimits(Money hardCap, List<BigDecimal> softAlerts) {
+        return new Budget(scope, scopeId, hardCap, softAlerts, period, spent, alertsRaised, blocked);
+    }
+
+    Budget alerted(BigDecimal threshold) {
+        Set<BigDecimal> raised = new TreeSet<>(alertsRaised);
+        raised.add(threshold);
+        return new Budget(scope, scopeId, hardCap, softAlerts, period, spent, raised, blocked);
+    }
+
+    Budget blocked(boolean blocked) {
+        return new Budget(scope, scopeId, hardCap, softAlerts, period, spent, alertsRaised, blocked);
+    }
+
+    /** The soft alerts the spend has reached and that were not raised yet this period. */
+    List<BigDecimal> alertsDue() {
+        return softAlerts.stream()
+                .filter(f -> !alertsRaised.contains(f))
+                .filter(f -> !spent.isLessThan(new Money(hardCap.amount().multiply(f).setScale(Money.SCALE, RoundingMode.CEILING), hardCap.currency())))
+                .toList();
+    }
+
+    boolean capReached() {
+        return !spent.isLessThan(hardCap);
+    }
+}
