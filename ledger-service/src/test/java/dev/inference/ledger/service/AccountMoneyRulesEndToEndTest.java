@@ -89,9 +89,13 @@ class AccountMoneyRulesEndToEndTest {
         UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("opus-1")), 0);
         ledger.awaitBalance("acct-opus", new BigDecimal("-72.50"), Duration.ofSeconds(30));
         awaitAccount(api, "suspended", 1);
+        Await.until("the gateway is told the account is suspended", Duration.ofSeconds(20), () -> "suspended".equals(
+                api.get("/api/v1/authorize?accountId=acct-opus&apiKeyId=key-1", ADMIN).body().path("reason").asText()));
 
         api.post("/api/v1/accounts/acct-opus/top-ups", ADMIN, "{\"amount\":\"100.00\"}", "Idempotency-Key", "refill");
         awaitAccount(api, "active", 1);
+        Await.until("the gateway may spend again", Duration.ofSeconds(20),
+                () -> api.get("/api/v1/authorize?accountId=acct-opus", ADMIN).body().path("allowed").asBoolean());
 
         UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("opus-2")), 0);
         ledger.awaitBalance("acct-opus", new BigDecimal("-55.00"), Duration.ofSeconds(30));
@@ -115,6 +119,18 @@ class AccountMoneyRulesEndToEndTest {
         ledger.awaitBalance("acct-budget", new BigDecimal("99.901"), Duration.ofSeconds(30));
         assertThat(ledger.eventsOf("acct-budget", "BudgetAlertRaised")).isEqualTo(1);
         assertThat(ledger.eventsOf("acct-budget", "BudgetBlocked")).isEqualTo(1);
+
+        // The gateway asks before each request; the blocked key is refused, the other one may spend.
+        String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\",\"accountId\":\"acct-budget\"}").body().get("token").asText();
+        Await.until("key-1 is refused by its budget", Duration.ofSeconds(20), () -> "budget-hard-cap:apiKey:key-1".equals(
+                api.get("/api/v1/authorize?accountId=acct-budget&apiKeyId=key-1", gateway).body().path("reason").asText()));
+        var other = api.get("/api/v1/authorize?accountId=acct-budget&apiKeyId=key-2", gateway).body();
+        assertThat(other.get("allowed").asBoolean()).isTrue();
+        assertThat(api.get("/api/v1/authorize?accountId=acct-opus", gateway).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/authorize?accountId=acct-nobody", ADMIN).body().get("reason").asText()).isEqualTo("unknown-account");
+        var missing = api.get("/api/v1/authorize", ADMIN);
+        assertThat(missing.status()).as(String.valueOf(missing.body())).isEqualTo(400);
+        assertThat(missing.body().path("type").asText()).as(String.valueOf(missing.body())).isEqualTo("/problems/missing-parameter");
     }
 
     private static Usage sonnet(String eventId, String apiKey) {

@@ -3,11 +3,14 @@ package dev.inference.ledger.service.api;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -17,6 +20,8 @@ import dev.inference.ledger.service.account.AccountRuleViolation;
 import dev.inference.ledger.service.pricing.PriceListRuleViolation;
 
 /** Every error leaves as a problem document; nothing internal leaks into one. */
+// Before Spring's own problem-details handler, which would answer binding errors without a stable type.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice
 public class ProblemHandler {
 
@@ -50,6 +55,11 @@ public class ProblemHandler {
     @ExceptionHandler(MissingRequestHeaderException.class)
     ProblemDetail missingHeader(MissingRequestHeaderException e) {
         return Problems.of(400, "missing-header", "Invalid request", "the header " + e.getHeaderName() + " is required");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ProblemDetail missingParameter(MissingServletRequestParameterException e) {
+        return Problems.of(400, "missing-parameter", "Invalid request", "the parameter " + e.getParameterName() + " is required");
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -15,6 +15,8 @@ import dev.inference.ledger.localinfra.TestDatabases;
 /** What an auditor checks in the ledger's own database and API once a stream has been ingested. */
 public final class Ledger {
 
+    private static final String UNDEFINED_TABLE = "42P01";
+
     private final TestDatabases.Database database;
     private final HttpApi api;
     private final String token;
@@ -79,8 +81,10 @@ public final class Ledger {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            // Before the service's first start the tables may not exist yet.
-            return 0;
+            if (UNDEFINED_TABLE.equals(e.getSQLState())) {
+                return 0; // the service has not created its tables yet
+            }
+            throw new IllegalStateException(e);
         }
     }
 }

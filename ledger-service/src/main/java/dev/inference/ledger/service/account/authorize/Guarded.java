@@ -1,0 +1,49 @@
+package dev.inference.ledger.service.account.authorize;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.inference.ledger.service.account.authorize.SpendGuard.Decision;
+
+/** What refuses an account's requests: its suspension, and the budget scopes blocked with the month of the block. */
+record Guarded(boolean suspended, Map<String, String> blockedScopes) {
+
+    static final Guarded OPEN = new Guarded(false, Map.of());
+
+    Guarded {
+        blockedScopes = Map.copyOf(blockedScopes);
+    }
+
+    /** The first reason to refuse, account-wide before narrower scopes; a block of an earlier month has lapsed. */
+    Decision decide(String accountId, String apiKeyId, String projectId, String memberId, String period) {
+        if (suspended) {
+            return new Decision(false, "suspended");
+        }
+        if (blockedScopes.isEmpty()) {
+            return Decision.ALLOWED;
+        }
+        String[][] scopes = {{"account", accountId}, {"project", projectId}, {"member", memberId}, {"apiKey", apiKeyId}};
+        for (String[] scope : scopes) {
+            if (scope[1] != null && period.equals(blockedScopes.get(scope[0] + ":" + scope[1]))) {
+                return new Decision(false, "budget-hard-cap:" + scope[0] + ":" + scope[1]);
+            }
+        }
+        return Decision.ALLOWED;
+    }
+
+    Guarded suspended(boolean suspended) {
+        return new Guarded(suspended, blockedScopes);
+    }
+
+    Guarded blocked(String scope, String period) {
+        Map<String, String> next = new HashMap<>(blockedScopes);
+        next.put(scope, period);
+        return new Guarded(suspended, next);
+    }
+
+    Guarded unblocked(String scope) {
+        Map<String, String> next = new HashMap<>(blockedScopes);
+        next.remove(scope);
+        return new Guarded(suspended, next);
+    }
+}

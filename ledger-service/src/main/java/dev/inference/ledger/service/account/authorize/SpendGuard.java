@@ -1,0 +1,76 @@
+package dev.inference.ledger.service.account.authorize;
+
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+
+/**
+ * May this request spend? Answered from memory: each instance reads the whole event stream into this
+ * view (an in-memory token store, so no instance shares its progress), keeping per account only what
+ * refuses a request — suspension and budget blocks. A prepaid balance at or below zero is what
+ * suspends an account, so "suspended" is also the balance check.
+ */
+@Component
+@ProcessingGroup(SpendGuard.GROUP)
+public class SpendGuard {
+
+    public static final String GROUP = "spend-guard";
+
+    private final Map<String, Guarded> accounts = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public SpendGuard(Clock clock) {
+        this.clock = clock;
+    }
+
+    public record Decision(boolean allowed, String reason) {
+        static final Decision ALLOWED = new Decision(true, null);
+    }
+
+    public Decision authorize(String accountId, String apiKeyId, String projectId, String memberId) {
+        Guarded account = accounts.get(accountId);
+        return account == null ? new Decision(false, "unknown-account")
+                : account.decide(accountId, apiKeyId, projectId, memberId, YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC)).toString());
+    }
+
+    @EventHandler
+    void on(AccountOpened event) {
+        accounts.putIfAbsent(event.accountId(), Guarded.OPEN);
+    }
+
+    @EventHandler
+    void on(AccountSuspended event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).suspended(true));
+    }
+
+    @EventHandler
+    void on(AccountReinstated event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).suspended(false));
+    }
+
+    @EventHandler
+    void on(BudgetBlocked event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).blocked(event.scope() + ":" + event.scopeId(), event.period()));
+    }
+
+    @EventHandler
+    void on(BudgetUnblocked event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).unblocked(event.scope() + ":" + event.scopeId()));
+    }
+
+    private static Guarded orOpen(Guarded guarded) {
+        return guarded == null ? Guarded.OPEN : guarded;
+    }
+}
