@@ -36,13 +36,14 @@ public class Reconciliation {
                 WITH events AS (
                     SELECT aggregateidentifier AS account_id,
                            count(*) FILTER (WHERE payloadtype LIKE '%$TopUpCredited' OR payloadtype LIKE '%$UsageCharged') AS money_events,
-                           max(sequencenumber) AS last_sequence
+                           -- the last event that moved money carries the balance; later ones (a suspension) do not
+                           max(sequencenumber) FILTER (WHERE payloadtype LIKE '%$TopUpCredited' OR payloadtype LIKE '%$UsageCharged') AS last_sequence
                       FROM domainevententry WHERE type = 'Account' GROUP BY aggregateidentifier),
                 last_balance AS (
                     SELECT e.account_id, e.money_events,
                            COALESCE((convert_from(d.payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount')::numeric, 0) AS balance
                       FROM events e
-                      JOIN domainevententry d ON d.aggregateidentifier = e.account_id AND d.sequencenumber = e.last_sequence),
+                      LEFT JOIN domainevententry d ON d.aggregateidentifier = e.account_id AND d.sequencenumber = e.last_sequence),
                 entries AS (
                     SELECT account_id, count(*) AS n, sum(balance_change) AS balance FROM ledger_entries GROUP BY account_id)
                 SELECT l.account_id, l.balance AS event_balance, b.balance AS projected_balance,

@@ -70,10 +70,10 @@ public final class Ledger {
         });
     }
 
-    /** The audit reconciliation: every projected balance and entry against the event store. */
+    /** The audit reconciliation: every projected balance and entry against the event store, once the projections caught up. */
     public void assertReconciles() {
-        var report = api.get("/api/v1/audit/reconciliation", token).body();
-        assertThat(report.get("mismatches")).as("reconciliation mismatches").isEmpty();
+        Await.until("the projections reconcile with the event store", Duration.ofSeconds(60),
+                () -> api.get("/api/v1/audit/reconciliation", token).body().get("mismatches").isEmpty());
     }
 
     private long count(String sql) {
