@@ -22,6 +22,7 @@ import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
 
@@ -168,6 +169,23 @@ class AccountMoneyRulesEndToEndTest {
         assertThat(ledger.eventsOf("acct-busy", "TopUpCredited")).isEqualTo(101);
         assertThat(ledger.eventsOf("acct-busy", "UsageCharged")).isEqualTo(10_000);
         ledger.assertReconciles();
+    }
+
+    @Test
+    void gateways_are_told_of_each_charge_and_of_a_tier_promotion_on_billing_notifications() {
+        Ledger ledger = new Ledger(infra.database, new HttpApi(port), ADMIN);
+        ledger.openPrepaid(List.of("acct-notify"), new BigDecimal("200.00"));
+
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+                new Usage("acct-notify", opus("n-1").json().replace("acct-opus", "acct-notify")),
+                new Usage("acct-notify", opus("n-2").json().replace("acct-opus", "acct-notify"))), 0);
+
+        var notifications = Topics.read(infra.kafka.bootstrapServers(), "billing.notifications", 3, r -> "acct-notify".equals(r.key()));
+        assertThat(notifications).extracting(r -> Topics.header(r, "x-notification-type"))
+                .containsExactlyInAnyOrder("usage.charged", "usage.charged", "tier.promoted");
+        assertThat(notifications).extracting(r -> Topics.header(r, "x-event-id")).doesNotHaveDuplicates();
+        assertThat(notifications).filteredOn(r -> Topics.header(r, "x-notification-type").equals("tier.promoted"))
+                .singleElement().satisfies(r -> assertThat(r.value()).contains("\"toTier\":2"));
     }
 
     private static void awaitAccount(HttpApi api, String status, int tier) {

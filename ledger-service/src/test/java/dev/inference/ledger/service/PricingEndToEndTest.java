@@ -16,7 +16,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.inference.ledger.service.support.DeadLetterTopic;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
@@ -195,7 +195,7 @@ class PricingEndToEndTest {
 
         // Two 10-minute intervals on llm.micro charged (ov-1, ov-3); ov-2 overlaps ov-1 on replica r1.
         ledger.awaitBalance("acct-overlap", OPENING.subtract(new BigDecimal("0.10464996")), Duration.ofSeconds(30));
-        assertThat(DeadLetterTopic.reasonsByKey(infra.kafka.bootstrapServers(), 1)).containsEntry("acct-overlap", "overlap");
+        assertThat(Topics.deadLetterReasonsByKey(infra.kafka.bootstrapServers(), 1)).containsEntry("acct-overlap", "overlap");
     }
 
     private static Usage interval(String eventId, String start, String replica) {

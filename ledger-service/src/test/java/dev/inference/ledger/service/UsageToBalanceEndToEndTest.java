@@ -21,7 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
-import dev.inference.ledger.service.support.DeadLetterTopic;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.UsageStream;
@@ -109,7 +109,7 @@ class UsageToBalanceEndToEndTest {
         assertThat(reconciliation.get("mismatches")).isEmpty();
         assertThat(reconciliation.get("moneyEvents").asLong()).isGreaterThanOrEqualTo(895 + 10);
 
-        Map<String, String> reasons = DeadLetterTopic.reasonsByKey(infra.kafka.bootstrapServers(), 5);
+        Map<String, String> reasons = Topics.deadLetterReasonsByKey(infra.kafka.bootstrapServers(), 5);
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "acct-1", "malformed-json", "acct-2", "missing-field", "acct-3", "negative-quantity",
                 "acct-4", "unknown-price", "acct-404", "unknown-account"));
