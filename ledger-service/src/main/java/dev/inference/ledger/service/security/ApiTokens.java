@@ -1,8 +1,11 @@
 package dev.inference.ledger.service.security;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -16,8 +19,15 @@ import org.springframework.transaction.annotation.Transactional;
 public class ApiTokens {
 
     private static final String PREFIX = "lt_";
+    /** How long a known token is trusted from memory before the database is asked again. */
+    static final Duration REMEMBERED = Duration.ofSeconds(30);
+    private static final int MAX_REMEMBERED = 10_000;
     private final SecureRandom random = new SecureRandom();
     private final JdbcTemplate jdbc;
+    private final Map<String, Remembered> known = new ConcurrentHashMap<>();
+
+    private record Remembered(Caller caller, long until) {
+    }
 
     public ApiTokens(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -33,6 +43,7 @@ public class ApiTokens {
     /** Makes {@code token} the one bootstrap admin token; the previous bootstrap token stops working. */
     @Transactional
     public void replaceBootstrapAdmin(String token) {
+        known.clear();
         jdbc.update("DELETE FROM api_tokens WHERE bootstrap");
         jdbc.update("""
                 INSERT INTO api_tokens (token_hash, role, bootstrap) VALUES (?, ?, true)
@@ -40,10 +51,20 @@ public class ApiTokens {
                 Sha256.hex(token), Role.ADMIN.wire());
     }
 
+    /** Known tokens are remembered for {@link #REMEMBERED}, so a gateway's authorize check needs no database. */
     public Optional<Caller> authenticate(String token) {
-        return jdbc.query("SELECT role, account_id FROM api_tokens WHERE token_hash = ?",
-                (rs, n) -> new Caller(Role.fromWire(rs.getString(1)).orElseThrow(), rs.getString(2)),
-                Sha256.hex(token)).stream().findFirst();
+        String hash = Sha256.hex(token);
+        Remembered remembered = known.get(hash);
+        if (remembered != null && remembered.until() > System.nanoTime()) {
+            return Optional.of(remembered.caller());
+        }
+        Optional<Caller> caller = jdbc.query("SELECT role, account_id FROM api_tokens WHERE token_hash = ?",
+                (rs, n) -> new Caller(Role.fromWire(rs.getString(1)).orElseThrow(), rs.getString(2)), hash).stream().findFirst();
+        if (known.size() >= MAX_REMEMBERED) {
+            known.clear();
+        }
+        caller.ifPresent(c -> known.put(hash, new Remembered(c, System.nanoTime() + REMEMBERED.toNanos())));
+        return caller;
     }
 
     public String generate() {
