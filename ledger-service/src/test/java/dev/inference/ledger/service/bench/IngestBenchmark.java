@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -262,9 +263,9 @@ public final class IngestBenchmark {
         for (int p = 0; p < probeAccounts; p++) {
             probes[p] = UsageWorkload.account(p);
             base.put(probes[p], jdbc.queryForObject("SELECT last_sequence FROM account_balances WHERE account_id = ?", Long.class, probes[p]));
-            sent.put(probes[p], java.util.Collections.synchronizedList(new ArrayList<>()));
+            sent.put(probes[p], Collections.synchronizedList(new ArrayList<>()));
         }
-        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean publishing = new AtomicBoolean(true);
         Thread watcher = new Thread(() -> {
             Map<String, Integer> seen = new HashMap<>();
@@ -324,7 +325,7 @@ public final class IngestBenchmark {
         watcher.join(60_000);
         watcher.interrupt();
         List<Long> sorted = new ArrayList<>(latencies);
-        java.util.Collections.sort(sorted);
+        Collections.sort(sorted);
         System.out.printf("3. latency at a steady %,.0f records/s for %d s (%,d probes): publish -> balance visible p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 achieved, seconds, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0));
     }

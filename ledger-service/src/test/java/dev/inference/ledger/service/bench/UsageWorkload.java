@@ -2,6 +2,7 @@ package dev.inference.ledger.service.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -37,7 +38,7 @@ final class UsageWorkload {
     }
 
     String zipfAccount() {
-        int i = java.util.Arrays.binarySearch(cumulative, random.nextDouble());
+        int i = Arrays.binarySearch(cumulative, random.nextDouble());
         return account(i < 0 ? -i - 1 : i);
     }
 
