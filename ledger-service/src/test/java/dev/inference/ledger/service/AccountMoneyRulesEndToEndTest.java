@@ -188,6 +188,30 @@ class AccountMoneyRulesEndToEndTest {
                 .singleElement().satisfies(r -> assertThat(r.value()).contains("\"toTier\":2"));
     }
 
+    @Test
+    void staff_set_up_an_organisation_of_projects_members_and_api_keys() {
+        HttpApi api = new HttpApi(port);
+        api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-org\",\"name\":\"Org\"}");
+        String staff = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"staff\"}").body().get("token").asText();
+
+        assertThat(api.post("/api/v1/accounts/acct-org/projects", staff, "{\"projectId\":\"proj-a\",\"name\":\"Assistant\"}").status())
+                .isEqualTo(201);
+        assertThat(api.post("/api/v1/accounts/acct-org/members", staff, "{\"memberId\":\"user-3\",\"role\":\"developer\"}").status())
+                .isEqualTo(201);
+        assertThat(api.post("/api/v1/accounts/acct-org/api-keys", staff,
+                "{\"apiKeyId\":\"key-1\",\"projectId\":\"proj-a\",\"memberId\":\"user-3\"}").status()).isEqualTo(201);
+        var refused = api.post("/api/v1/accounts/acct-org/api-keys", staff, "{\"apiKeyId\":\"key-2\",\"projectId\":\"proj-x\"}");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.body().get("type").asText()).isEqualTo("/problems/unknown-project");
+
+        Await.until("the organisation is projected", Duration.ofSeconds(20),
+                () -> api.get("/api/v1/accounts/acct-org/organisation", staff).body().get("apiKeys").size() == 1);
+        var organisation = api.get("/api/v1/accounts/acct-org/organisation", staff).body();
+        assertThat(organisation.get("projects").get(0).get("name").asText()).isEqualTo("Assistant");
+        assertThat(organisation.get("members").get(0).get("role").asText()).isEqualTo("developer");
+        assertThat(organisation.get("apiKeys").get(0).get("projectId").asText()).isEqualTo("proj-a");
+    }
+
     private static void awaitAccount(HttpApi api, String status, int tier) {
         Await.until("acct-opus is " + status + " at tier " + tier, Duration.ofSeconds(20), () -> {
             var account = api.get("/api/v1/accounts/acct-opus", ADMIN).body();

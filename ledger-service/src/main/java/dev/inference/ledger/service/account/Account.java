@@ -12,12 +12,15 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.service.account.AccountCommand.AddMember;
+import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
@@ -62,6 +65,21 @@ public class Account {
     @CommandHandler
     public void handle(RejectTopUp command, Clock clock) {
         apply(AccountRules.reject(state, command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(AddProject command, Clock clock) {
+        apply(AccountRules.addProject(state, command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(AddMember command, Clock clock) {
+        apply(AccountRules.addMember(state, command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(IssueApiKey command, Clock clock) {
+        apply(AccountRules.issueApiKey(state, command, clock.instant()));
     }
 
     @CommandHandler

@@ -32,6 +32,17 @@ public sealed interface AccountCommand {
     record RejectTopUp(@TargetAggregateIdentifier String accountId, String topUpId, String reason) implements AccountCommand {
     }
 
+    record AddProject(@TargetAggregateIdentifier String accountId, String projectId, String name) implements AccountCommand {
+    }
+
+    record AddMember(@TargetAggregateIdentifier String accountId, String memberId, String role) implements AccountCommand {
+    }
+
+    /** {@code projectId} and {@code memberId} are optional, and must belong to the account when given. */
+    record IssueApiKey(@TargetAggregateIdentifier String accountId, String apiKeyId, String projectId, String memberId)
+            implements AccountCommand {
+    }
+
     /** A monthly budget on a scope: {@code softAlerts} are fractions of {@code hardCap}, e.g. 0.5 and 0.8. */
     record SetBudget(@TargetAggregateIdentifier String accountId, String scope, String scopeId, String period, Money hardCap,
                      List<BigDecimal> softAlerts) implements AccountCommand {

@@ -5,28 +5,34 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.Rejection;
+import dev.inference.ledger.service.account.AccountCommand.AddMember;
+import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
@@ -86,6 +92,49 @@ public final class AccountRules {
             throw new AccountRuleViolation("top-up-not-held", "no top-up '" + topUpId + "' is waiting for review");
         }
         return amount;
+    }
+
+    public static ProjectAdded addProject(AccountState state, AddProject command, Instant now) {
+        requireId("projectId", command.projectId());
+        if (command.name() == null || command.name().isBlank() || command.name().length() > MAX_NAME_LENGTH) {
+            throw new AccountRuleViolation("invalid-name", "name must be 1-" + MAX_NAME_LENGTH + " characters");
+        }
+        if (state.organisation().projects().contains(command.projectId())) {
+            throw new AccountRuleViolation("project-exists", "project '" + command.projectId() + "' already belongs to the account");
+        }
+        return new ProjectAdded(state.accountId(), command.projectId(), command.name().strip(), now);
+    }
+
+    public static MemberAdded addMember(AccountState state, AddMember command, Instant now) {
+        requireId("memberId", command.memberId());
+        if (!Organisation.ROLES.contains(command.role())) {
+            throw new AccountRuleViolation("invalid-role", "role must be one of " + Organisation.ROLES + ", not '" + command.role() + "'");
+        }
+        if (state.organisation().members().containsKey(command.memberId())) {
+            throw new AccountRuleViolation("member-exists", "member '" + command.memberId() + "' already belongs to the account");
+        }
+        return new MemberAdded(state.accountId(), command.memberId(), command.role(), now);
+    }
+
+    public static ApiKeyIssued issueApiKey(AccountState state, IssueApiKey command, Instant now) {
+        requireId("apiKeyId", command.apiKeyId());
+        Organisation organisation = state.organisation();
+        if (organisation.apiKeys().contains(command.apiKeyId())) {
+            throw new AccountRuleViolation("api-key-exists", "API key '" + command.apiKeyId() + "' already belongs to the account");
+        }
+        if (command.projectId() != null && !organisation.projects().contains(command.projectId())) {
+            throw new AccountRuleViolation("unknown-project", "no project '" + command.projectId() + "' belongs to the account");
+        }
+        if (command.memberId() != null && !organisation.members().containsKey(command.memberId())) {
+            throw new AccountRuleViolation("unknown-member", "no member '" + command.memberId() + "' belongs to the account");
+        }
+        return new ApiKeyIssued(state.accountId(), command.apiKeyId(), command.projectId(), command.memberId(), now);
+    }
+
+    private static void requireId(String field, String id) {
+        if (!AccountId.isValid(id)) {
+            throw new AccountRuleViolation("invalid-id", field + " must be 1-64 characters of letters, digits, '.', '_', ':' or '-'");
+        }
     }
 
     public static List<AccountEvent> setBudget(AccountState state, SetBudget command, Instant now) {

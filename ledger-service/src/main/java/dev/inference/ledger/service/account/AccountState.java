@@ -6,20 +6,23 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
-import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 
@@ -27,7 +30,7 @@ import dev.inference.ledger.kernel.money.Money;
 public record AccountState(String accountId, BillingMode billingMode, String currency,
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
-                           Map<String, Budget> budgets) {
+                           Map<String, Budget> budgets, Organisation organisation) {
 
     @JsonCreator
     public AccountState {
@@ -35,12 +38,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         tier = Math.max(tier, 1);
         heldTopUps = heldTopUps == null ? Map.of() : Map.copyOf(heldTopUps);
         budgets = budgets == null ? Map.of() : Map.copyOf(budgets);
+        organisation = organisation == null ? Organisation.EMPTY : organisation;
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of());
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY);
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance. Postpaid usage counts once invoices are paid. */
@@ -65,6 +69,15 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             return withBudget(key, existing != null ? existing.withLimits(set.hardCap(), set.softAlerts())
                     : new Budget(set.scope(), set.scopeId(), set.hardCap(), set.softAlerts(), Budget.periodOf(set.setAt()),
                             Money.zero(currency), Set.of(), false));
+        }
+        if (event instanceof ProjectAdded added) {
+            return withOrganisation(organisation.withProject(added.projectId()));
+        }
+        if (event instanceof MemberAdded added) {
+            return withOrganisation(organisation.withMember(added.memberId(), added.role()));
+        }
+        if (event instanceof ApiKeyIssued issued) {
+            return withOrganisation(organisation.withApiKey(issued.apiKeyId()));
         }
         if (event instanceof BudgetAlertRaised alert) {
             String key = Budget.key(alert.scope(), alert.scopeId());
@@ -106,12 +119,17 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets);
+                heldTopUps, billingLimitReached, budgets, organisation);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next);
+                heldTopUps, billingLimitReached, next, organisation);
+    }
+
+    private AccountState withOrganisation(Organisation next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, budgets, next);
     }
 
     private AccountState withBudget(String key, Budget budget) {

@@ -28,7 +28,10 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.service.account.AccountCommand.AddMember;
+import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
+import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
@@ -38,6 +41,7 @@ import dev.inference.ledger.service.account.balance.AccountBalance;
 import dev.inference.ledger.service.account.balance.BalanceProjection;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
 import dev.inference.ledger.service.account.entries.LedgerEntry;
+import dev.inference.ledger.service.account.organisation.OrganisationProjection;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.security.Allowed;
 
@@ -53,14 +57,16 @@ public class AccountsController {
     private final BalanceProjection balances;
     private final EntriesProjection entries;
     private final IdempotentRequests idempotent;
+    private final OrganisationProjection organisation;
 
     public AccountsController(CommandGateway commands, AccountRegistry registry, BalanceProjection balances,
-                              EntriesProjection entries, IdempotentRequests idempotent) {
+                              EntriesProjection entries, IdempotentRequests idempotent, OrganisationProjection organisation) {
         this.commands = commands;
         this.registry = registry;
         this.balances = balances;
         this.entries = entries;
         this.idempotent = idempotent;
+        this.organisation = organisation;
     }
 
     record OpenAccountRequest(String accountId, String name, String billingMode, String currency) {
@@ -130,6 +136,42 @@ public class AccountsController {
             int status = outcome == TopUpOutcome.CREDITED ? 201 : 202;
             return new IdempotentRequests.Answer(status, new TopUpView(key, id, amount.toPlainString(), amount.currency(), outcome.wire()));
         });
+    }
+
+    record ProjectRequest(String projectId, String name) {
+    }
+
+    record MemberRequest(String memberId, String role) {
+    }
+
+    record ApiKeyRequest(String apiKeyId, String projectId, String memberId) {
+    }
+
+    @PostMapping("/{id}/projects")
+    @Allowed({ADMIN, STAFF})
+    public ResponseEntity<ProjectRequest> addProject(@PathVariable String id, @RequestBody ProjectRequest request) {
+        commands.sendAndWait(new AddProject(id, request.projectId(), request.name()));
+        return ResponseEntity.status(201).body(request);
+    }
+
+    @PostMapping("/{id}/members")
+    @Allowed({ADMIN, STAFF})
+    public ResponseEntity<MemberRequest> addMember(@PathVariable String id, @RequestBody MemberRequest request) {
+        commands.sendAndWait(new AddMember(id, request.memberId(), request.role()));
+        return ResponseEntity.status(201).body(request);
+    }
+
+    @PostMapping("/{id}/api-keys")
+    @Allowed({ADMIN, STAFF})
+    public ResponseEntity<ApiKeyRequest> issueApiKey(@PathVariable String id, @RequestBody ApiKeyRequest request) {
+        commands.sendAndWait(new IssueApiKey(id, request.apiKeyId(), request.projectId(), request.memberId()));
+        return ResponseEntity.status(201).body(request);
+    }
+
+    @GetMapping("/{id}/organisation")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public OrganisationProjection.View organisation(@PathVariable String id) {
+        return organisation.find(id);
     }
 
     record BudgetRequest(String period, String hardCap, List<String> softAlerts) {

@@ -17,11 +17,14 @@ import org.junit.jupiter.api.Test;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
@@ -34,8 +37,11 @@ import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
 import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.service.account.AccountCommand.AddMember;
+import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
@@ -243,6 +249,33 @@ class AccountTest {
         fixture.given(opened(BillingMode.POSTPAID))
                 .when(new SetBudget(ID, "project", "p-1", "week", usd("10"), List.of()))
                 .expectException(AccountRuleViolation.class);
+    }
+
+    @Test
+    void an_organisation_has_projects_members_with_roles_and_api_keys_of_its_own() {
+        fixture.given(opened(BillingMode.PREPAID), new ProjectAdded(ID, "proj-a", "Assistant", NOW),
+                        new MemberAdded(ID, "user-3", "developer", NOW))
+                .when(new IssueApiKey(ID, "key-1", "proj-a", "user-3"))
+                .expectEvents(new ApiKeyIssued(ID, "key-1", "proj-a", "user-3", NOW));
+    }
+
+    @Test
+    void an_api_key_of_a_project_or_member_the_account_does_not_have_is_refused() {
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new IssueApiKey(ID, "key-1", "proj-x", null))
+                .expectException(AccountRuleViolation.class)
+                .expectExceptionMessage("no project 'proj-x' belongs to the account");
+    }
+
+    @Test
+    void a_member_needs_a_known_role_and_a_project_id_is_used_once() {
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new AddMember(ID, "user-3", "janitor"))
+                .expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.PREPAID), new ProjectAdded(ID, "proj-a", "Assistant", NOW))
+                .when(new AddProject(ID, "proj-a", "Again"))
+                .expectException(AccountRuleViolation.class)
+                .expectNoEvents();
     }
 
     private static UsageToCharge usageBy(String eventId, String cost, String apiKey) {

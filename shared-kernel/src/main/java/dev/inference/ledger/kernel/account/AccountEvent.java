@@ -105,4 +105,17 @@ public sealed interface AccountEvent {
     record BudgetUnblocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
                            Instant unblockedAt) implements AccountEvent {
     }
+
+    /** A project of the organisation whose balance pool the account is: an attribution and budget scope. */
+    record ProjectAdded(String accountId, String projectId, String name, Instant addedAt) implements AccountEvent {
+    }
+
+    /** A member of the organisation, with a role: owner, billing or developer. */
+    record MemberAdded(String accountId, String memberId, String role, Instant addedAt) implements AccountEvent {
+    }
+
+    /** An API key of the organisation, optionally of one of its projects and members. */
+    record ApiKeyIssued(String accountId, String apiKeyId, String projectId, String memberId, Instant issuedAt)
+            implements AccountEvent {
+    }
 }
