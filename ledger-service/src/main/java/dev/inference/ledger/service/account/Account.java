@@ -12,10 +12,10 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
-import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;

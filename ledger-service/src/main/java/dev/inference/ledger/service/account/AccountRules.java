@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
@@ -22,7 +23,6 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
-import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
@@ -183,39 +183,34 @@ public final class AccountRules {
      * refusal: compute time overlapping time already charged for the same endpoint and replica.
      */
     public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, Instant now) {
-        List<AccountEvent> events = new ArrayList<>(command.usage().size());
-        Money balance = state.balance();
-        Money unbilled = state.unbilled();
-        Money lifetimeSpend = state.lifetimeSpend();
-        EndpointIntervals intervals = state.intervals();
-        for (UsageToCharge usage : command.usage()) {
-            if (usage.interval() != null) {
-                var overlapped = intervals.overlapping(usage.interval());
-                if (overlapped.isPresent()) {
-                    events.add(new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.OVERLAP,
-                            "endpoint " + usage.interval().endpoint() + ", replica " + usage.interval().replica() + ": "
-                                    + usage.interval().start() + " to " + usage.interval().end() + " overlaps "
-                                    + overlapped.get().start() + " to " + overlapped.get().end() + ", already charged", now));
-                    continue;
-                }
-                intervals = intervals.with(usage.interval());
-            }
-            Money cost = usage.charge().cost();
-            if (state.billingMode() == BillingMode.PREPAID) {
-                balance = balance.minus(cost);
-            } else {
-                unbilled = unbilled.plus(cost);
-            }
-            lifetimeSpend = lifetimeSpend.plus(cost);
-            events.add(new UsageCharged(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(),
-                    usage.attribution(), usage.charge(), usage.interval(), state.billingMode(), balance, unbilled, lifetimeSpend, now));
-        }
+        List<AccountEvent> events = new ArrayList<>(command.usage().size() + 1);
         AccountState after = state;
-        for (AccountEvent event : events) {
-            after = after.evolve(event);
+        for (UsageToCharge usage : command.usage()) {
+            AccountEvent decided = chargeOne(after, usage, now);
+            events.add(decided);
+            after = after.evolve(decided);
         }
         events.addAll(consequences(after, tiers, now));
         return events;
+    }
+
+    /** One record against the account as the records before it in the batch left it. */
+    private static AccountEvent chargeOne(AccountState state, UsageToCharge usage, Instant now) {
+        if (usage.interval() != null) {
+            var overlapped = state.intervals().overlapping(usage.interval());
+            if (overlapped.isPresent()) {
+                return new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.OVERLAP,
+                        "endpoint " + usage.interval().endpoint() + ", replica " + usage.interval().replica() + ": "
+                                + usage.interval().start() + " to " + usage.interval().end() + " overlaps "
+                                + overlapped.get().start() + " to " + overlapped.get().end() + ", already charged", now);
+            }
+        }
+        Money cost = usage.charge().cost();
+        boolean prepaid = state.billingMode() == BillingMode.PREPAID;
+        return new UsageCharged(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(),
+                usage.attribution(), usage.charge(), usage.interval(), state.billingMode(),
+                prepaid ? state.balance().minus(cost) : state.balance(), prepaid ? state.unbilled() : state.unbilled().plus(cost),
+                state.lifetimeSpend().plus(cost), now);
     }
 
     /** What the account's new figures trigger, decided the moment the usage that causes it is charged. */

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
@@ -22,7 +23,6 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
-import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 
@@ -59,9 +59,9 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached);
         }
         if (event instanceof UsageCharged charged) {
-            return with(charged.balanceAfter(), charged.unbilledAfter(), charged.lifetimeSpendAfter(),
-                    charged.interval() == null ? intervals : intervals.with(charged.interval()), tier, suspended, heldTopUps,
-                    billingLimitReached).withBudgets(budgets.isEmpty() ? budgets : spend(charged));
+            return new AccountState(accountId, billingMode, currency, charged.balanceAfter(), charged.unbilledAfter(),
+                    charged.lifetimeSpendAfter(), charged.interval() == null ? intervals : intervals.with(charged.interval()),
+                    tier, suspended, heldTopUps, billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation);
         }
         if (event instanceof BudgetSet set) {
             String key = Budget.key(set.scope(), set.scopeId());
