@@ -20,8 +20,10 @@ import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -85,6 +87,16 @@ public class Account {
     @CommandHandler
     public void handle(SetBudget command, Clock clock) {
         AccountRules.setBudget(state, command, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(ConfigureAutoRecharge command, Clock clock) {
+        FundingRules.configure(state, command, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(RecordRechargeOutcome command, Clock clock, RechargePolicy policy) {
+        FundingRules.outcome(state, command, policy, clock.instant()).forEach(event -> apply(event));
     }
 
     /** Returns the records refused, for the ingest to dead-letter. */

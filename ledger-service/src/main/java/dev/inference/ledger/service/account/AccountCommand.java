@@ -48,6 +48,16 @@ public sealed interface AccountCommand {
                      List<BigDecimal> softAlerts) implements AccountCommand {
     }
 
+    /** Auto-recharge's settings; {@code threshold} is also the low-balance warning, enabled or not. */
+    record ConfigureAutoRecharge(@TargetAggregateIdentifier String accountId, boolean enabled, Money threshold, Money amount)
+            implements AccountCommand {
+    }
+
+    /** The payment provider's answer for one attempt of a recharge; recording it twice changes nothing. */
+    record RecordRechargeOutcome(@TargetAggregateIdentifier String accountId, String rechargeId, int attempt, boolean succeeded,
+                                 String paymentReference, String reason) implements AccountCommand {
+    }
+
     /** Every record of one ingest batch that belongs to this account, in the order they were read. */
     record ChargeUsage(@TargetAggregateIdentifier String accountId, List<UsageToCharge> usage) implements AccountCommand {
         public ChargeUsage {

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.account;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,5 +15,12 @@ public class AccountConfiguration {
     @Bean
     public UsageTiers usageTiers(@Value("${ledger.accounts.tiers:" + UsageTiers.DEFAULT + "}") String table) {
         return UsageTiers.parse(table, Currencies.USD);
+    }
+
+    /** How failed recharges are retried (LEDGER_RECHARGE_MAX_ATTEMPTS, LEDGER_RECHARGE_FIRST_RETRY_AFTER). */
+    @Bean
+    public RechargePolicy rechargePolicy(@Value("${ledger.recharge.max-attempts}") int maxAttempts,
+                                         @Value("${ledger.recharge.first-retry-after}") Duration firstRetryAfter) {
+        return new RechargePolicy(maxAttempts, firstRetryAfter);
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
-import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
@@ -167,7 +166,7 @@ public final class AccountRules {
         return events;
     }
 
-    /** Money in: a suspended account whose balance it lifts above zero is reinstated. */
+    /** Money in: a suspended account whose balance it lifts above zero is reinstated; a resting auto-recharge wakes. */
     private static List<AccountEvent> credit(AccountState state, String topUpId, Money amount, Instant now) {
         Money balance = state.balance().plus(amount);
         TopUpCredited credited = new TopUpCredited(state.accountId(), topUpId, amount, balance, now);
@@ -226,9 +225,6 @@ public final class AccountRules {
                 && !state.unbilled().isLessThan(tier.billingLimit())) {
             events.add(new BillingLimitReached(state.accountId(), tier.level(), tier.billingLimit(), state.unbilled(), now));
         }
-        if (state.billingMode() == BillingMode.PREPAID && !state.suspended() && !state.balance().isPositive()) {
-            events.add(new AccountSuspended(state.accountId(), "balance-exhausted", state.balance(), now));
-        }
         for (Budget budget : state.budgets().values()) {
             for (BigDecimal threshold : budget.alertsDue()) {
                 events.add(new BudgetAlertRaised(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), threshold,
@@ -239,6 +235,7 @@ public final class AccountRules {
                         budget.hardCap(), now));
             }
         }
+        events.addAll(FundingRules.consequences(state, now));
         return events;
     }
 }

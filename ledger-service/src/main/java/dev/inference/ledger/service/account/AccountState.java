@@ -11,6 +11,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
@@ -18,6 +21,10 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
@@ -30,7 +37,7 @@ import dev.inference.ledger.kernel.money.Money;
 public record AccountState(String accountId, BillingMode billingMode, String currency,
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
-                           Map<String, Budget> budgets, Organisation organisation) {
+                           Map<String, Budget> budgets, Organisation organisation, Funding funding) {
 
     @JsonCreator
     public AccountState {
@@ -39,12 +46,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         heldTopUps = heldTopUps == null ? Map.of() : Map.copyOf(heldTopUps);
         budgets = budgets == null ? Map.of() : Map.copyOf(budgets);
         organisation = organisation == null ? Organisation.EMPTY : organisation;
+        funding = funding == null ? Funding.NONE : funding;
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of(), Organisation.EMPTY);
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE);
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance. Postpaid usage counts once invoices are paid. */
@@ -56,12 +64,35 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         if (event instanceof TopUpCredited credited) {
             Map<String, Money> held = new HashMap<>(heldTopUps);
             held.remove(credited.topUpId());
-            return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached);
+            return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached)
+                    .withFunding(funding.credited(credited.balanceAfter()));
+        }
+        if (event instanceof RechargeSucceeded succeeded) {
+            return with(succeeded.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
+                    .withFunding(funding.succeeded(succeeded.balanceAfter()));
+        }
+        if (event instanceof AutoRechargeConfigured configured) {
+            return withFunding(funding.configured(configured.enabled(), configured.threshold(), configured.amount(), balance));
+        }
+        if (event instanceof RechargeRequested requested) {
+            return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1)));
+        }
+        if (event instanceof RechargeAttemptFailed) {
+            return withFunding(funding.attemptFailed());
+        }
+        if (event instanceof RechargeFailed) {
+            return withFunding(funding.failed());
+        }
+        if (event instanceof BalanceLow) {
+            return withFunding(funding.warnedLow());
+        }
+        if (event instanceof BalanceExhausted) {
+            return withFunding(funding.warnedExhausted());
         }
         if (event instanceof UsageCharged charged) {
             return new AccountState(accountId, billingMode, currency, charged.balanceAfter(), charged.unbilledAfter(),
                     charged.lifetimeSpendAfter(), charged.interval() == null ? intervals : intervals.with(charged.interval()),
-                    tier, suspended, heldTopUps, billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation);
+                    tier, suspended, heldTopUps, billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding);
         }
         if (event instanceof BudgetSet set) {
             String key = Budget.key(set.scope(), set.scopeId());
@@ -119,17 +150,22 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation);
+                heldTopUps, billingLimitReached, budgets, organisation, funding);
+    }
+
+    private AccountState withFunding(Funding next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, budgets, organisation, next);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next, organisation);
+                heldTopUps, billingLimitReached, next, organisation, funding);
     }
 
     private AccountState withOrganisation(Organisation next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, next);
+                heldTopUps, billingLimitReached, budgets, next, funding);
     }
 
     private AccountState withBudget(String key, Budget budget) {

@@ -35,9 +35,9 @@ public class Reconciliation {
         List<Mismatch> all = jdbc.query("""
                 WITH events AS (
                     SELECT aggregateidentifier AS account_id,
-                           count(*) FILTER (WHERE payloadtype LIKE '%$TopUpCredited' OR payloadtype LIKE '%$UsageCharged') AS money_events,
+                           count(*) FILTER (WHERE payloadtype LIKE ANY (ARRAY['%$TopUpCredited', '%$RechargeSucceeded', '%$UsageCharged'])) AS money_events,
                            -- the last event that moved money carries the balance; later ones (a suspension) do not
-                           max(sequencenumber) FILTER (WHERE payloadtype LIKE '%$TopUpCredited' OR payloadtype LIKE '%$UsageCharged') AS last_sequence
+                           max(sequencenumber) FILTER (WHERE payloadtype LIKE ANY (ARRAY['%$TopUpCredited', '%$RechargeSucceeded', '%$UsageCharged'])) AS last_sequence
                       FROM domainevententry WHERE type = 'Account' GROUP BY aggregateidentifier),
                 last_balance AS (
                     SELECT e.account_id, e.money_events,

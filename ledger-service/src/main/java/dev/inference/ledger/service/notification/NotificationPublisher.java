@@ -24,8 +24,11 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.service.config.LedgerProperties;
@@ -91,6 +94,27 @@ public class NotificationPublisher implements AutoCloseable {
         queue(new Notification("budget.blocked", message.getIdentifier(), event.accountId(), event.blockedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "spent", event.spent().toPlainString(), "hardCap", event.hardCap().toPlainString())));
+    }
+
+    @EventHandler
+    void on(BalanceLow event, EventMessage<?> message) {
+        queue(new Notification("balance.low", message.getIdentifier(), event.accountId(), event.at(), details(
+                "balance", event.balance().toPlainString(), "threshold", event.threshold().toPlainString(),
+                "currency", event.balance().currency())));
+    }
+
+    @EventHandler
+    void on(RechargeSucceeded event, EventMessage<?> message) {
+        queue(new Notification("recharge.succeeded", message.getIdentifier(), event.accountId(), event.succeededAt(), details(
+                "rechargeId", event.rechargeId(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
+                "paymentReference", event.paymentReference(), "balanceAfter", event.balanceAfter().toPlainString())));
+    }
+
+    @EventHandler
+    void on(RechargeFailed event, EventMessage<?> message) {
+        queue(new Notification("recharge.failed", message.getIdentifier(), event.accountId(), event.failedAt(), details(
+                "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
+                "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
     }
 
     private void queue(Notification notification) {

@@ -1,5 +1,13 @@
 package dev.inference.ledger.service.account;
 
+import static dev.inference.ledger.service.account.AccountEvents.ID;
+import static dev.inference.ledger.service.account.AccountEvents.NOW;
+import static dev.inference.ledger.service.account.AccountEvents.charge;
+import static dev.inference.ledger.service.account.AccountEvents.charged;
+import static dev.inference.ledger.service.account.AccountEvents.credited;
+import static dev.inference.ledger.service.account.AccountEvents.opened;
+import static dev.inference.ledger.service.account.AccountEvents.usage;
+import static dev.inference.ledger.service.account.AccountEvents.usd;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
 import static org.axonframework.test.matchers.Matchers.messageWithPayload;
 import static org.hamcrest.Matchers.instanceOf;
@@ -17,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
@@ -50,8 +59,6 @@ import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
 class AccountTest {
 
-    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-    private static final String ID = "acct-42";
 
     private AggregateTestFixture<Account> fixture;
 
@@ -123,10 +130,10 @@ class AccountTest {
     void a_prepaid_balance_charged_to_zero_suspends_the_account_and_a_top_up_reinstates_it() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
-                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
+                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"), new BalanceExhausted(ID, usd("0"), NOW),
                         new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
-                        new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW))
+                        new BalanceExhausted(ID, usd("0"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW))
                 .when(new TopUp(ID, "t-2", usd("25")))
                 .expectEvents(credited("t-2", "25", "25"), new AccountReinstated(ID, usd("25"), NOW));
     }
@@ -176,7 +183,7 @@ class AccountTest {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "0.001", "0.001"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.5"))))
                 .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"),
-                        new AccountSuspended(ID, "balance-exhausted", usd("-0.499"), NOW));
+                        new BalanceExhausted(ID, usd("-0.499"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("-0.499"), NOW));
     }
 
     @Test
@@ -298,32 +305,5 @@ class AccountTest {
     private static UsageCharged chargedFor(String eventId, Interval interval, String unbilledAfter) {
         return new UsageCharged(ID, eventId, interval.start(), "cluster-1", Attribution.NONE, charge("1"), interval,
                 BillingMode.POSTPAID, usd("0"), usd(unbilledAfter), usd(unbilledAfter), NOW);
-    }
-
-    private static AccountOpened opened(BillingMode mode) {
-        return new AccountOpened(ID, "Acme", mode, "USD", NOW);
-    }
-
-    private static TopUpCredited credited(String id, String amount, String balanceAfter) {
-        return new TopUpCredited(ID, id, usd(amount), usd(balanceAfter), NOW);
-    }
-
-    private static UsageToCharge usage(String eventId, String cost) {
-        return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null);
-    }
-
-    private static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter,
-                                        String unbilledAfter, String lifetimeSpendAfter) {
-        return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null, mode, usd(balanceAfter),
-                usd(unbilledAfter), usd(lifetimeSpendAfter), NOW);
-    }
-
-    private static Charge charge(String cost) {
-        return new Charge("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1,
-                List.of(new ChargeLine("input", java.math.BigDecimal.ONE, java.math.BigDecimal.ONE, "1M tokens", usd(cost))), usd(cost));
-    }
-
-    private static Money usd(String amount) {
-        return Money.of(amount, "USD");
     }
 }

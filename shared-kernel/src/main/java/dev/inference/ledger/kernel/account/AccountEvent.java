@@ -118,4 +118,45 @@ public sealed interface AccountEvent {
     record ApiKeyIssued(String accountId, String apiKeyId, String projectId, String memberId, Instant issuedAt)
             implements AccountEvent {
     }
+
+    /**
+     * Auto-recharge set up or changed: when a charge takes the balance below {@code threshold},
+     * {@code amount} is charged to the customer's payment method. The threshold is also the balance
+     * below which the customer is warned ({@link BalanceLow}), with auto-recharge enabled or not.
+     */
+    record AutoRechargeConfigured(String accountId, boolean enabled, Money threshold, Money amount, Instant configuredAt)
+            implements AccountEvent {
+    }
+
+    /** A charge took a prepaid balance below the low-balance threshold; once until a credit lifts it back. */
+    record BalanceLow(String accountId, Money balance, Money threshold, Instant at) implements AccountEvent {
+    }
+
+    /**
+     * A charge took a prepaid balance to zero or below: the gateway's authorize refuses the account
+     * ({@code insufficient-balance}) until a credit lifts it above zero. Without a recharge in flight
+     * the account is suspended as well.
+     */
+    record BalanceExhausted(String accountId, Money balance, Instant at) implements AccountEvent {
+    }
+
+    /** One recharge asked of the payment provider; never a second while one is in flight. */
+    record RechargeRequested(String accountId, String rechargeId, Money amount, Money balance, Instant requestedAt)
+            implements AccountEvent {
+    }
+
+    /** The provider took the payment: the money is credited. */
+    record RechargeSucceeded(String accountId, String rechargeId, Money amount, String paymentReference, Money balanceAfter,
+                             Instant succeededAt) implements AccountEvent {
+    }
+
+    /** One attempt of a recharge failed; it is tried again at {@code retryAt}. */
+    record RechargeAttemptFailed(String accountId, String rechargeId, int attempt, String reason, Instant retryAt,
+                                 Instant failedAt) implements AccountEvent {
+    }
+
+    /** Every attempt failed: auto-recharge rests until the account is topped up or its settings are saved again. */
+    record RechargeFailed(String accountId, String rechargeId, int attempts, String reason, Money balance, Instant failedAt)
+            implements AccountEvent {
+    }
 }

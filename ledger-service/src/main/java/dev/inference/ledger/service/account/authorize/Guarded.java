@@ -5,10 +5,13 @@ import java.util.Map;
 
 import dev.inference.ledger.service.account.authorize.SpendGuard.Decision;
 
-/** What refuses an account's requests: its suspension, and the budget scopes blocked with the month of the block. */
-record Guarded(boolean suspended, Map<String, String> blockedScopes) {
+/**
+ * What refuses an account's requests: its suspension, a prepaid balance spent while a recharge is on
+ * its way ({@code exhausted}), and the budget scopes blocked with the month of the block.
+ */
+record Guarded(boolean suspended, boolean exhausted, Map<String, String> blockedScopes) {
 
-    static final Guarded OPEN = new Guarded(false, Map.of());
+    static final Guarded OPEN = new Guarded(false, false, Map.of());
 
     Guarded {
         blockedScopes = Map.copyOf(blockedScopes);
@@ -18,6 +21,9 @@ record Guarded(boolean suspended, Map<String, String> blockedScopes) {
     Decision decide(String accountId, String apiKeyId, String projectId, String memberId, String period) {
         if (suspended) {
             return new Decision(false, "suspended");
+        }
+        if (exhausted) {
+            return new Decision(false, "insufficient-balance");
         }
         if (blockedScopes.isEmpty()) {
             return Decision.ALLOWED;
@@ -32,18 +38,22 @@ record Guarded(boolean suspended, Map<String, String> blockedScopes) {
     }
 
     Guarded suspended(boolean suspended) {
-        return new Guarded(suspended, blockedScopes);
+        return new Guarded(suspended, exhausted, blockedScopes);
+    }
+
+    Guarded exhausted(boolean exhausted) {
+        return new Guarded(suspended, exhausted, blockedScopes);
     }
 
     Guarded blocked(String scope, String period) {
         Map<String, String> next = new HashMap<>(blockedScopes);
         next.put(scope, period);
-        return new Guarded(suspended, next);
+        return new Guarded(suspended, exhausted, next);
     }
 
     Guarded unblocked(String scope) {
         Map<String, String> next = new HashMap<>(blockedScopes);
         next.remove(scope);
-        return new Guarded(suspended, next);
+        return new Guarded(suspended, exhausted, next);
     }
 }

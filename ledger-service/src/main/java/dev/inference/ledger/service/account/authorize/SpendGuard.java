@@ -13,14 +13,17 @@ import org.springframework.stereotype.Component;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 
 /**
  * May this request spend? Answered from memory: each instance reads the whole event stream into this
  * view (an in-memory token store, so no instance shares its progress), keeping per account only what
- * refuses a request — suspension and budget blocks. A prepaid balance at or below zero is what
- * suspends an account, so "suspended" is also the balance check.
+ * refuses a request — suspension, a spent balance and budget blocks. A prepaid balance at or below
+ * zero suspends an account unless a recharge is on its way; then it is refused as insufficient-balance.
  */
 @Component
 @ProcessingGroup(SpendGuard.GROUP)
@@ -58,6 +61,21 @@ public class SpendGuard {
     @EventHandler
     void on(AccountReinstated event) {
         accounts.compute(event.accountId(), (id, g) -> orOpen(g).suspended(false));
+    }
+
+    @EventHandler
+    void on(BalanceExhausted event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(true));
+    }
+
+    @EventHandler
+    void on(TopUpCredited event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(!event.balanceAfter().isPositive()));
+    }
+
+    @EventHandler
+    void on(RechargeSucceeded event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(!event.balanceAfter().isPositive()));
     }
 
     @EventHandler

@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
@@ -58,6 +59,11 @@ public class BalanceProjection {
     @EventHandler
     void on(TopUpCredited event, @SequenceNumber long sequence) {
         record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, null, null, event.creditedAt()));
+    }
+
+    @EventHandler
+    void on(RechargeSucceeded event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, null, null, event.succeededAt()));
     }
 
     @EventHandler

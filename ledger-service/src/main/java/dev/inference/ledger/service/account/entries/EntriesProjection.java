@@ -13,6 +13,7 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.kernel.money.Currencies;
@@ -30,6 +31,7 @@ public class EntriesProjection {
 
     public static final String TOP_UP = "top-up";
     public static final String USAGE = "usage";
+    public static final String RECHARGE = "recharge";
 
     private final JdbcTemplate jdbc;
 
@@ -41,6 +43,12 @@ public class EntriesProjection {
     void on(TopUpCredited event, @SequenceNumber long sequence) {
         insert(event.accountId(), sequence, TOP_UP, event.topUpId(), event.amount(), Money.zero(event.amount().currency()),
                 event.balanceAfter(), event.creditedAt(), event.creditedAt());
+    }
+
+    @EventHandler
+    void on(RechargeSucceeded event, @SequenceNumber long sequence) {
+        insert(event.accountId(), sequence, RECHARGE, event.rechargeId(), event.amount(), Money.zero(event.amount().currency()),
+                event.balanceAfter(), event.succeededAt(), event.succeededAt());
     }
 
     @EventHandler

@@ -1,0 +1,108 @@
+package dev.inference.ledger.service.account;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
+import dev.inference.ledger.service.account.Funding.Recharge;
+
+/**
+ * The decisions that keep a prepaid balance funded: the low-balance warning, auto-recharge, and
+ * suspension when the balance is gone with no recharge on its way. Pure, like {@link AccountRules}.
+ */
+public final class FundingRules {
+
+    private FundingRules() {
+    }
+
+    public static List<AccountEvent> configure(AccountState state, ConfigureAutoRecharge command, Instant now) {
+        if (state.billingMode() != BillingMode.PREPAID) {
+            throw new AccountRuleViolation("auto-recharge-not-prepaid", "auto-recharge refills a prepaid balance; the account is postpaid");
+        }
+        Money zero = Money.zero(state.currency());
+        if (command.threshold() == null || !command.threshold().currency().equals(state.currency()) || command.threshold().isLessThan(zero)) {
+            throw new AccountRuleViolation("invalid-auto-recharge", "threshold must be zero or more, in " + state.currency());
+        }
+        // Outside the top-up limits a recharge would dodge the minimum or the enterprise review.
+        Money min = Money.of(AccountRules.MIN_TOP_UP, state.currency());
+        Money max = Money.of(AccountRules.REVIEW_ABOVE, state.currency());
+        if (command.amount() == null || !command.amount().currency().equals(state.currency())
+                || command.amount().isLessThan(min) || max.isLessThan(command.amount())) {
+            throw new AccountRuleViolation("invalid-auto-recharge", "amount must be from " + AccountRules.MIN_TOP_UP + " to "
+                    + AccountRules.REVIEW_ABOVE + " " + state.currency() + ", like a top-up that needs no review");
+        }
+        AutoRechargeConfigured configured = new AutoRechargeConfigured(state.accountId(), command.enabled(), command.threshold(),
+                command.amount(), now);
+        List<AccountEvent> events = new ArrayList<>(List.of(configured));
+        events.addAll(consequences(state.evolve(configured), now));
+        return events;
+    }
+
+    /** The provider's answer for one attempt; an answer for another recharge or attempt was already recorded. */
+    public static List<AccountEvent> outcome(AccountState state, RecordRechargeOutcome command, RechargePolicy policy, Instant now) {
+        Recharge inFlight = state.funding().inFlight();
+        if (inFlight == null || !inFlight.rechargeId().equals(command.rechargeId()) || inFlight.attempt() != command.attempt()) {
+            return List.of();
+        }
+        List<AccountEvent> events = new ArrayList<>(3);
+        AccountEvent decided;
+        if (command.succeeded()) {
+            decided = new RechargeSucceeded(state.accountId(), inFlight.rechargeId(), inFlight.amount(), command.paymentReference(),
+                    state.balance().plus(inFlight.amount()), now);
+        } else if (policy.retries(inFlight.attempt())) {
+            decided = new RechargeAttemptFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), command.reason(),
+                    policy.retryAt(inFlight.attempt(), now), now);
+        } else {
+            decided = new RechargeFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), command.reason(),
+                    state.balance(), now);
+        }
+        events.add(decided);
+        AccountState after = state.evolve(decided);
+        if (decided instanceof RechargeSucceeded && after.suspended() && after.balance().isPositive()) {
+            AccountReinstated reinstated = new AccountReinstated(state.accountId(), after.balance(), now);
+            events.add(reinstated);
+            after = after.evolve(reinstated);
+        }
+        events.addAll(consequences(after, now));
+        return events;
+    }
+
+    /** What a prepaid balance as it now is calls for, each at most once until the balance recovers. */
+    static List<AccountEvent> consequences(AccountState state, Instant now) {
+        if (state.billingMode() != BillingMode.PREPAID) {
+            return List.of();
+        }
+        List<AccountEvent> events = new ArrayList<>(0);
+        Funding funding = state.funding();
+        Money balance = state.balance();
+        if (funding.warnLow(balance)) {
+            events.add(new BalanceLow(state.accountId(), balance, funding.threshold(), now));
+        }
+        boolean rechargeOnItsWay = funding.rechargeInFlight();
+        if (funding.rechargeDue(balance)) {
+            events.add(new RechargeRequested(state.accountId(), funding.nextRechargeId(state.accountId()), funding.amount(), balance, now));
+            rechargeOnItsWay = true;
+        }
+        if (!balance.isPositive() && !funding.exhausted()) {
+            events.add(new BalanceExhausted(state.accountId(), balance, now));
+        }
+        if (!balance.isPositive() && !state.suspended() && !rechargeOnItsWay) {
+            events.add(new AccountSuspended(state.accountId(), "balance-exhausted", balance, now));
+        }
+        return events;
+    }
+}

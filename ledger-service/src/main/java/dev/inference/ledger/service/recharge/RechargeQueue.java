@@ -1,0 +1,72 @@
+package dev.inference.ledger.service.recharge;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.service.projection.AccountViews;
+
+/**
+ * The recharges in flight, each due at its next attempt: a projection of the account's recharge
+ * events, so it survives any crash, and a redelivered event changes nothing.
+ */
+@Component
+@ProcessingGroup(AccountViews.GROUP)
+public class RechargeQueue {
+
+    /** One attempt to make: its key at the payment provider is the recharge's id and the attempt. */
+    public record DueRecharge(String rechargeId, String accountId, Money amount, int attempt) {
+        String idempotencyKey() {
+            return rechargeId + "/attempt-" + attempt;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public RechargeQueue(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(RechargeRequested event) {
+        jdbc.update("""
+                INSERT INTO recharges_due (recharge_id, account_id, amount, currency, attempt, due_at)
+                VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING""",
+                event.rechargeId(), event.accountId(), event.amount().amount(), event.amount().currency(),
+                Timestamp.from(event.requestedAt()));
+    }
+
+    @EventHandler
+    void on(RechargeAttemptFailed event) {
+        jdbc.update("UPDATE recharges_due SET attempt = ?, due_at = ? WHERE recharge_id = ? AND attempt = ?",
+                event.attempt() + 1, Timestamp.from(event.retryAt()), event.rechargeId(), event.attempt());
+    }
+
+    @EventHandler
+    void on(RechargeSucceeded event) {
+        jdbc.update("DELETE FROM recharges_due WHERE recharge_id = ?", event.rechargeId());
+    }
+
+    @EventHandler
+    void on(RechargeFailed event) {
+        jdbc.update("DELETE FROM recharges_due WHERE recharge_id = ?", event.rechargeId());
+    }
+
+    List<DueRecharge> due(Instant now, int limit) {
+        return jdbc.query("""
+                SELECT recharge_id, account_id, amount, currency, attempt FROM recharges_due
+                 WHERE due_at <= ? ORDER BY due_at LIMIT ?""",
+                (rs, n) -> new DueRecharge(rs.getString(1), rs.getString(2), new Money(rs.getBigDecimal(3), rs.getString(4)),
+                        rs.getInt(5)), Timestamp.from(now), limit);
+    }
+}

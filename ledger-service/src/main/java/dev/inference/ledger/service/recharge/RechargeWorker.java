@@ -1,0 +1,107 @@
+package dev.inference.ledger.service.recharge;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
+import dev.inference.ledger.service.recharge.RechargeQueue.DueRecharge;
+
+/**
+ * Makes the attempts the queue says are due: asks the payment provider, then tells the account its
+ * answer. A crash between the two asks again with the same idempotency key, which the provider answers
+ * as before without charging twice; an answer recorded twice is ignored by the account. Instances may
+ * all run this: the provider and the account make a repeat harmless.
+ */
+@Component
+@ConditionalOnProperty(name = "ledger.roles.recharges", havingValue = "true", matchIfMissing = true)
+public class RechargeWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RechargeWorker.class);
+    private static final int BATCH = 20;
+
+    private final RechargeQueue queue;
+    private final PaymentProvider provider;
+    private final CommandGateway commands;
+    private final Clock clock;
+    private final Duration pollInterval;
+    // Attempts already recorded whose row the projection has not removed yet: not worth asking again.
+    private final Set<String> recorded = Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 1000;
+        }
+    });
+    private ScheduledExecutorService executor;
+
+    public RechargeWorker(RechargeQueue queue, PaymentProvider provider, CommandGateway commands, Clock clock,
+                          @Value("${ledger.recharge.poll-interval}") Duration pollInterval) {
+        this.queue = queue;
+        this.provider = provider;
+        this.commands = commands;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+    }
+
+    void runOnce() {
+        for (DueRecharge due : queue.due(clock.instant(), BATCH)) {
+            if (recorded.contains(due.idempotencyKey())) {
+                continue;
+            }
+            try {
+                var outcome = provider.pay(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), due.amount()));
+                commands.sendAndWait(new RecordRechargeOutcome(due.accountId(), due.rechargeId(), due.attempt(), outcome.succeeded(),
+                        outcome.reference(), outcome.reason()));
+                recorded.add(due.idempotencyKey());
+            } catch (RuntimeException e) {
+                log.warn("recharge {} attempt {}: no answer recorded, asking again on the next round: {}", due.rechargeId(),
+                        due.attempt(), e.toString());
+            }
+        }
+    }
+
+    private void runQuietly() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("could not read the recharges due: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "recharge-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::runQuietly, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return executor != null;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.inference.ledger.service.account;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+
+/** The account's events and commands as the given-when-then tests write them: one account, one instant. */
+final class AccountEvents {
+
+    static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    static final String ID = "acct-42";
+
+    private AccountEvents() {
+    }
+
+    static AccountOpened opened(BillingMode mode) {
+        return new AccountOpened(ID, "Acme", mode, "USD", NOW);
+    }
+
+    static TopUpCredited credited(String id, String amount, String balanceAfter) {
+        return new TopUpCredited(ID, id, usd(amount), usd(balanceAfter), NOW);
+    }
+
+    static UsageToCharge usage(String eventId, String cost) {
+        return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null);
+    }
+
+    static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter,
+                                        String unbilledAfter, String lifetimeSpendAfter) {
+        return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null, mode, usd(balanceAfter),
+                usd(unbilledAfter), usd(lifetimeSpendAfter), NOW);
+    }
+
+    static Charge charge(String cost) {
+        return new Charge("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1,
+                List.of(new ChargeLine("input", BigDecimal.ONE, BigDecimal.ONE, "1M tokens", usd(cost))), usd(cost));
+    }
+
+    static Money usd(String amount) {
+        return Money.of(amount, "USD");
+    }
+}

@@ -1,0 +1,218 @@
+package dev.inference.ledger.service.account;
+
+import static dev.inference.ledger.service.account.AccountEvents.ID;
+import static dev.inference.ledger.service.account.AccountEvents.NOW;
+import static dev.inference.ledger.service.account.AccountEvents.charged;
+import static dev.inference.ledger.service.account.AccountEvents.credited;
+import static dev.inference.ledger.service.account.AccountEvents.opened;
+import static dev.inference.ledger.service.account.AccountEvents.usage;
+import static dev.inference.ledger.service.account.AccountEvents.usd;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
+import dev.inference.ledger.service.account.AccountCommand.TopUp;
+
+/** Auto-recharge, the low-balance warning and suspension, given-when-then. Threshold 20, amount 100, three attempts. */
+class AutoRechargeTest {
+
+    private static final String FIRST = ID + "-recharge-1";
+    private static final AutoRechargeConfigured ENABLED = new AutoRechargeConfigured(ID, true, usd("20"), usd("100"), NOW);
+
+    private AggregateTestFixture<Account> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = fixture(new RechargePolicy(3, Duration.ofSeconds(30)));
+    }
+
+    private static AggregateTestFixture<Account> fixture(RechargePolicy policy) {
+        AggregateTestFixture<Account> fixture = new AggregateTestFixture<>(Account.class);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource(UsageTiers.defaults());
+        fixture.registerInjectableResource(policy);
+        return fixture;
+    }
+
+    @Test
+    void a_charge_taking_the_balance_below_the_threshold_warns_and_requests_one_recharge() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED)
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "35"))))
+                .expectEvents(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"),
+                        new BalanceLow(ID, usd("15"), usd("20"), NOW),
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW));
+    }
+
+    @Test
+    void no_second_recharge_is_requested_while_one_is_in_flight() {
+        fixture.given(inFlightAt15())
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "5"), usage("u-3", "1"))))
+                .expectEvents(charged("u-2", "5", BillingMode.PREPAID, "10", "0", "40"),
+                        charged("u-3", "1", BillingMode.PREPAID, "9", "0", "41"));
+    }
+
+    @Test
+    void a_balance_spent_while_a_recharge_is_in_flight_is_exhausted_but_the_account_is_not_suspended() {
+        fixture.given(inFlightAt15())
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "20"))))
+                .expectEvents(charged("u-2", "20", BillingMode.PREPAID, "-5", "0", "55"), new BalanceExhausted(ID, usd("-5"), NOW));
+    }
+
+    @Test
+    void a_recharge_that_succeeds_is_credited_once_however_often_its_answer_arrives() {
+        fixture.given(inFlightAt15())
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW));
+        fixture.given(inFlightAt15(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .expectNoEvents();
+    }
+
+    @Test
+    void after_a_recharge_the_next_fall_below_the_threshold_warns_and_recharges_again() {
+        fixture.given(inFlightAt15(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW)))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "100"))))
+                .expectEvents(charged("u-2", "100", BillingMode.PREPAID, "15", "0", "135"),
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("135"), NOW),
+                        new BalanceLow(ID, usd("15"), usd("20"), NOW),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("15"), NOW));
+    }
+
+    @Test
+    void a_failed_attempt_is_retried_later_each_time_and_the_last_failure_is_final() {
+        fixture.given(inFlightAt15())
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, false, null, "processor-unavailable"))
+                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 1, "processor-unavailable", NOW.plusSeconds(30), NOW));
+        fixture.given(inFlightAt15(new RechargeAttemptFailed(ID, FIRST, 1, "processor-unavailable", NOW.plusSeconds(30), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 2, false, null, "processor-unavailable"))
+                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 2, "processor-unavailable", NOW.plusSeconds(60), NOW));
+        fixture.given(inFlightAt15(new RechargeAttemptFailed(ID, FIRST, 1, "processor-unavailable", NOW.plusSeconds(30), NOW),
+                        new RechargeAttemptFailed(ID, FIRST, 2, "processor-unavailable", NOW.plusSeconds(60), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 3, false, null, "card-declined"))
+                .expectEvents(new RechargeFailed(ID, FIRST, 3, "card-declined", usd("15"), NOW));
+    }
+
+    @Test
+    void a_recharge_failing_for_good_on_a_spent_balance_suspends_the_account() {
+        fixture.given(spentWithRechargeInFlight())
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, false, null, "card-declined"))
+                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 1, "card-declined", NOW.plusSeconds(30), NOW));
+        AggregateTestFixture<Account> oneAttempt = fixture(new RechargePolicy(1, Duration.ofSeconds(30)));
+        oneAttempt.given(spentWithRechargeInFlight())
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, false, null, "card-declined"))
+                .expectEvents(new RechargeFailed(ID, FIRST, 1, "card-declined", usd("-5"), NOW),
+                        new AccountSuspended(ID, "balance-exhausted", usd("-5"), NOW));
+    }
+
+    @Test
+    void after_a_failed_recharge_auto_recharge_rests_until_the_account_is_topped_up() {
+        List<Object> failed = List.of(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
+                charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"), new BalanceLow(ID, usd("15"), usd("20"), NOW),
+                new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
+                new RechargeFailed(ID, FIRST, 3, "card-declined", usd("15"), NOW));
+        fixture.given(failed)
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "36"));
+        fixture.given(with(failed, credited("t-2", "10", "24")))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "5"))))
+                .expectEvents(charged("u-2", "5", BillingMode.PREPAID, "19", "0", "40"),
+                        new BalanceLow(ID, usd("19"), usd("20"), NOW),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("19"), NOW));
+    }
+
+    @Test
+    void enabling_auto_recharge_on_a_suspended_account_recharges_it_and_the_recharge_reinstates_it() {
+        List<Object> suspended = List.of(opened(BillingMode.PREPAID), credited("t-1", "10", "10"),
+                charged("u-1", "15", BillingMode.PREPAID, "-5", "0", "15"), new BalanceExhausted(ID, usd("-5"), NOW),
+                new AccountSuspended(ID, "balance-exhausted", usd("-5"), NOW));
+        fixture.given(suspended)
+                .when(new ConfigureAutoRecharge(ID, true, usd("20"), usd("100")))
+                .expectEvents(ENABLED, new BalanceLow(ID, usd("-5"), usd("20"), NOW),
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("-5"), NOW));
+        fixture.given(with(suspended, ENABLED, new BalanceLow(ID, usd("-5"), usd("20"), NOW),
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("-5"), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("95"), NOW),
+                        new AccountReinstated(ID, usd("95"), NOW));
+    }
+
+    @Test
+    void a_disabled_auto_recharge_still_warns_of_a_low_balance_once_each_time_it_falls_below() {
+        var warnOnly = new AutoRechargeConfigured(ID, false, usd("20"), usd("100"), NOW);
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), warnOnly)
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "35"), usage("u-2", "1"))))
+                .expectEvents(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"),
+                        charged("u-2", "1", BillingMode.PREPAID, "14", "0", "36"),
+                        new BalanceLow(ID, usd("14"), usd("20"), NOW));
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), warnOnly,
+                        charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"), new BalanceLow(ID, usd("15"), usd("20"), NOW),
+                        credited("t-2", "10", "25"))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "10"))))
+                .expectEvents(charged("u-2", "10", BillingMode.PREPAID, "15", "0", "45"), new BalanceLow(ID, usd("15"), usd("20"), NOW));
+    }
+
+    @Test
+    void auto_recharge_is_refused_for_a_postpaid_account_and_outside_the_top_up_limits() {
+        fixture.given(opened(BillingMode.POSTPAID))
+                .when(new ConfigureAutoRecharge(ID, true, usd("20"), usd("100")))
+                .expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new ConfigureAutoRecharge(ID, true, usd("20"), usd("9.99")))
+                .expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new ConfigureAutoRecharge(ID, true, usd("20"), usd("5000.01")))
+                .expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new ConfigureAutoRecharge(ID, true, usd("-1"), usd("100")))
+                .expectException(AccountRuleViolation.class);
+    }
+
+    @Test
+    void top_ups_credit_a_balance_a_recharge_is_on_its_way_to_without_cancelling_it() {
+        fixture.given(inFlightAt15())
+                .when(new TopUp(ID, "t-2", usd("10")))
+                .expectEvents(credited("t-2", "10", "25"));
+        fixture.given(inFlightAt15(credited("t-2", "10", "25")))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("125"), NOW));
+    }
+
+    private static List<Object> inFlightAt15(Object... then) {
+        return with(List.of(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
+                charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"), new BalanceLow(ID, usd("15"), usd("20"), NOW),
+                new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW)), then);
+    }
+
+    private static List<Object> with(List<Object> given, Object... then) {
+        List<Object> all = new ArrayList<>(given);
+        all.addAll(List.of(then));
+        return all;
+    }
+
+    private static List<Object> spentWithRechargeInFlight() {
+        return List.of(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), ENABLED,
+                charged("u-1", "15", BillingMode.PREPAID, "-5", "0", "15"), new BalanceLow(ID, usd("-5"), usd("20"), NOW),
+                new RechargeRequested(ID, FIRST, usd("100"), usd("-5"), NOW), new BalanceExhausted(ID, usd("-5"), NOW));
+    }
+}
