@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.inference.ledger.localinfra.TestDatabases;
@@ -51,6 +52,24 @@ public final class Ledger {
     public long eventsOf(String accountId, String type) {
         return count("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = '" + accountId.replace("'", "")
                 + "' AND payloadtype LIKE '%$" + type.replace("'", "") + "'");
+    }
+
+    /** The account's events, oldest first, by their simple type name (e.g. RechargeRequested). */
+    public List<String> eventTypes(String accountId) {
+        List<String> types = new ArrayList<>();
+        try (Connection c = database.connect(); var s = c.prepareStatement(
+                "SELECT payloadtype FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber")) {
+            s.setString(1, accountId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String type = rs.getString(1);
+                    types.add(type.substring(type.lastIndexOf('$') + 1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return types;
     }
 
     /** Usage event ids that were charged to the same account more than once: must be none. */
