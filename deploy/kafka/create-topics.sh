@@ -9,6 +9,9 @@ for topic in usage.events usage.events.dlq billing.notifications; do
   kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$topic" \
     --partitions "$PARTITIONS" --replication-factor "$REPLICATION" --config min.insync.replicas=2
 done
+# The notifications publisher's position, written in the same transaction as each batch it tells.
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic billing.notifications.positions \
+  --partitions 1 --replication-factor "$REPLICATION" --config min.insync.replicas=2 --config cleanup.policy=compact
 # Dead letters are evidence: keep them.
 kafka-configs.sh --bootstrap-server "$BOOTSTRAP" --alter --entity-type topics --entity-name usage.events.dlq \
   --add-config retention.ms=-1

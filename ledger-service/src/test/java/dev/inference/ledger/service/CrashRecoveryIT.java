@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceProcess;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 
 /**
@@ -36,6 +38,11 @@ class CrashRecoveryIT {
     private static final int UNIQUE = 90_000;
     private static final int DUPLICATES = 10_000;
     private static final int KILLS = 5;
+
+    private static List<ConsumerRecord<String, String>> receipts(TestKafka kafka) {
+        return Topics.readToEnd(kafka.bootstrapServers(), "billing.notifications",
+                r -> "usage.charged".equals(Topics.header(r, "x-notification-type")));
+    }
 
     @Test
     void a_service_killed_five_times_mid_stream_charges_every_record_exactly_once() throws Exception {
@@ -79,6 +86,11 @@ class CrashRecoveryIT {
                 ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
             }
             ledger.assertReconciles();
+
+            // Each charge told once on billing.notifications, however the kills fell on its transactions.
+            Await.until("every charge is told", Duration.ofMinutes(2), () -> receipts(kafka).size() >= UNIQUE);
+            List<String> told = receipts(kafka).stream().map(r -> Topics.header(r, "x-event-id")).toList();
+            assertThat(told).hasSize(UNIQUE).doesNotHaveDuplicates();
             service.stop();
         }
     }

@@ -17,10 +17,13 @@ public final class TopicSetup {
     }
 
     public static void ensure(String bootstrapServers, Collection<String> names, int partitions) {
+        ensure(bootstrapServers, names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList());
+    }
+
+    public static void ensure(String bootstrapServers, List<NewTopic> topics) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
-            List<NewTopic> topics = names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList();
             for (var result : admin.createTopics(topics).values().values()) {
                 try {
                     result.get();

@@ -8,8 +8,9 @@ import dev.inference.ledger.ingest.IngestSettings;
 @ConfigurationProperties("ledger")
 public record LedgerProperties(Kafka kafka, Ingest ingest) {
 
+    /** {@code notificationPositionsTopic}: compacted, one partition; where the notifications publisher keeps its place. */
     public record Kafka(String bootstrapServers, String usageTopic, String deadLetterTopic, String notificationsTopic,
-                        int partitions) {
+                        String notificationPositionsTopic, String notificationsTransactionalId, int partitions) {
     }
 
     public record Ingest(String consumerGroup, int maxPollRecords, String instanceId) {

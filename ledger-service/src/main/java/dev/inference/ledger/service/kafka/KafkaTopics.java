@@ -1,7 +1,9 @@
 package dev.inference.ledger.service.kafka;
 
 import java.util.List;
+import java.util.Map;
 
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.ingest.TopicSetup;
@@ -18,5 +20,8 @@ public class KafkaTopics {
         var kafka = properties.kafka();
         TopicSetup.ensure(kafka.bootstrapServers(),
                 List.of(kafka.usageTopic(), kafka.deadLetterTopic(), kafka.notificationsTopic()), kafka.partitions());
+        // Only the newest position matters, and it is read back from one partition.
+        TopicSetup.ensure(kafka.bootstrapServers(), List.of(new NewTopic(kafka.notificationPositionsTopic(), 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact"))));
     }
 }

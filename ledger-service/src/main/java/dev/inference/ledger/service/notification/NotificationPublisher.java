@@ -1,22 +1,15 @@
 package dev.inference.ledger.service.notification;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
@@ -32,13 +25,14 @@ import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
 import dev.inference.ledger.service.config.LedgerProperties;
+import dev.inference.ledger.service.notification.NotificationTransactions.Pending;
 import dev.inference.ledger.service.projection.ProcessingBatch;
 
 /**
  * Tells gateways and other systems what the ledger decided, on {@code billing.notifications}, keyed by
- * account. A batch is sent and acknowledged by Kafka before the processor's position commits, so a
- * crash repeats a notification rather than losing it; each carries the ledger event's id
- * ({@code x-event-id}), by which a consumer recognises a repeat.
+ * account: once per fact to a read_committed consumer ({@link NotificationTransactions}). One segment,
+ * one thread: the claim on the segment picks the one instance that publishes. Each notification
+ * carries the ledger event's id ({@code x-event-id}).
  */
 @Component
 @ProcessingGroup(NotificationPublisher.GROUP)
@@ -49,97 +43,70 @@ public class NotificationPublisher implements AutoCloseable {
     public static final String EVENT_ID = "x-event-id";
     public static final String TYPE = "x-notification-type";
 
-    private final KafkaProducer<String, String> producer;
-    private final String topic;
+    private final NotificationTransactions transactions;
     private final ObjectMapper json;
 
-    public NotificationPublisher(LedgerProperties properties, @Qualifier("defaultAxonObjectMapper") ObjectMapper json) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafka().bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-notifications");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        this.producer = new KafkaProducer<>(p);
-        this.topic = properties.kafka().notificationsTopic();
+    public NotificationPublisher(LedgerProperties properties, @Qualifier("defaultAxonObjectMapper") ObjectMapper json,
+                                 Serializer serializer) {
+        var kafka = properties.kafka();
         this.json = json;
+        this.transactions = new NotificationTransactions(kafka.bootstrapServers(), kafka.notificationsTopic(),
+                kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer, this::toJson);
     }
 
     @EventHandler
-    void on(UsageCharged event, EventMessage<?> message) {
-        queue(new Notification("usage.charged", message.getIdentifier(), event.accountId(), event.chargedAt(), details(
+    void on(UsageCharged event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("usage.charged", message.getIdentifier(), event.accountId(), event.chargedAt(), details(
                 "usageEventId", event.usageEventId(), "occurredAt", event.occurredAt(), "cost", event.charge().cost().toPlainString(),
                 "currency", event.charge().cost().currency(), "catalogVersion", event.charge().catalogVersion(),
                 "balanceAfter", event.balanceAfter().toPlainString(), "unbilledAfter", event.unbilledAfter().toPlainString())));
     }
 
     @EventHandler
-    void on(TierPromoted event, EventMessage<?> message) {
-        queue(new Notification("tier.promoted", message.getIdentifier(), event.accountId(), event.promotedAt(), details(
+    void on(TierPromoted event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("tier.promoted", message.getIdentifier(), event.accountId(), event.promotedAt(), details(
                 "fromTier", event.fromTier(), "toTier", event.toTier(), "billingLimit", event.billingLimit().toPlainString())));
     }
 
     @EventHandler
-    void on(BudgetAlertRaised event, EventMessage<?> message) {
-        queue(new Notification("budget.alert", message.getIdentifier(), event.accountId(), event.raisedAt(), details(
+    void on(BudgetAlertRaised event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("budget.alert", message.getIdentifier(), event.accountId(), event.raisedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "threshold", event.threshold().toPlainString(), "spent", event.spent().toPlainString(),
                 "hardCap", event.hardCap().toPlainString())));
     }
 
     @EventHandler
-    void on(BudgetBlocked event, EventMessage<?> message) {
-        queue(new Notification("budget.blocked", message.getIdentifier(), event.accountId(), event.blockedAt(), details(
+    void on(BudgetBlocked event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("budget.blocked", message.getIdentifier(), event.accountId(), event.blockedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "spent", event.spent().toPlainString(), "hardCap", event.hardCap().toPlainString())));
     }
 
     @EventHandler
-    void on(BalanceLow event, EventMessage<?> message) {
-        queue(new Notification("balance.low", message.getIdentifier(), event.accountId(), event.at(), details(
+    void on(BalanceLow event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("balance.low", message.getIdentifier(), event.accountId(), event.at(), details(
                 "balance", event.balance().toPlainString(), "threshold", event.threshold().toPlainString(),
                 "currency", event.balance().currency())));
     }
 
     @EventHandler
-    void on(RechargeSucceeded event, EventMessage<?> message) {
-        queue(new Notification("recharge.succeeded", message.getIdentifier(), event.accountId(), event.succeededAt(), details(
+    void on(RechargeSucceeded event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("recharge.succeeded", message.getIdentifier(), event.accountId(), event.succeededAt(), details(
                 "rechargeId", event.rechargeId(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
                 "paymentReference", event.paymentReference(), "balanceAfter", event.balanceAfter().toPlainString())));
     }
 
     @EventHandler
-    void on(RechargeFailed event, EventMessage<?> message) {
-        queue(new Notification("recharge.failed", message.getIdentifier(), event.accountId(), event.failedAt(), details(
+    void on(RechargeFailed event, EventMessage<?> message, TrackingToken token) {
+        queue(token, new Notification("recharge.failed", message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
                 "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
     }
 
-    private void queue(Notification notification) {
-        ProcessingBatch.<List<Notification>>pending("notifications", ArrayList::new, this::send).add(notification);
-    }
-
-    /** Sends the batch and waits for Kafka's acknowledgement: only then may the processor's position advance. */
-    private void send(List<Notification> batch) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        for (Notification n : batch) {
-            var record = new ProducerRecord<>(topic, n.accountId(), toJson(n));
-            record.headers().add(EVENT_ID, n.eventId().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(TYPE, n.type().getBytes(StandardCharsets.UTF_8));
-            acks.add(producer.send(record));
-        }
-        try {
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing notifications", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("billing.notifications did not acknowledge; the batch will be retried", e.getCause());
-        }
+    private void queue(TrackingToken token, Notification notification) {
+        ProcessingBatch.<List<Pending>>pending("notifications", ArrayList::new, transactions::publish)
+                .add(new Pending(notification, token));
     }
 
     private String toJson(Notification notification) {
@@ -160,6 +127,6 @@ public class NotificationPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        transactions.close();
     }
 }

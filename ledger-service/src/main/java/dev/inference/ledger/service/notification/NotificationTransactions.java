@@ -1,0 +1,173 @@
+package dev.inference.ledger.service.notification;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes each batch of notifications together with the position in the event stream it reaches,
+ * in one Kafka transaction: a read_committed consumer sees a batch and its position whole or not at
+ * all. After a crash (or when another instance takes over) the position read back says which events
+ * were told already, and those are skipped: each fact is told once. The fixed transactional id fences
+ * off a publisher that lost its turn, so its late commit fails instead of telling a fact twice.
+ */
+final class NotificationTransactions implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationTransactions.class);
+    private static final String POSITION_KEY = "notifications";
+    private static final String TOKEN_TYPE = "x-token-type";
+    private static final int POSITIONS_LOOK_BACK = 100;
+
+    /** A notification and the stream position of the event it tells of. */
+    record Pending(Notification notification, TrackingToken token) {
+    }
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final String positionsTopic;
+    private final String transactionalId;
+    private final Serializer serializer;
+    private final Function<Notification, String> json;
+    private KafkaProducer<String, String> producer;
+    private TrackingToken told;
+
+    NotificationTransactions(String bootstrapServers, String topic, String positionsTopic, String transactionalId,
+                             Serializer serializer, Function<Notification, String> json) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.positionsTopic = positionsTopic;
+        this.transactionalId = transactionalId;
+        this.serializer = serializer;
+        this.json = json;
+    }
+
+    /** Called by the one processor thread; throws when the batch is not told, and the processor retries it. */
+    void publish(List<Pending> batch) {
+        if (producer == null) {
+            open();
+        }
+        List<Pending> fresh = batch.stream().filter(p -> told == null || !told.covers(WrappedToken.unwrapLowerBound(p.token()))).toList();
+        if (fresh.isEmpty()) {
+            return;
+        }
+        TrackingToken reached = WrappedToken.unwrapLowerBound(fresh.get(fresh.size() - 1).token());
+        try {
+            producer.beginTransaction();
+            for (Pending p : fresh) {
+                Notification n = p.notification();
+                var record = new ProducerRecord<>(topic, n.accountId(), json.apply(n));
+                record.headers().add(NotificationPublisher.EVENT_ID, n.eventId().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(NotificationPublisher.TYPE, n.type().getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            SerializedObject<String> position = serializer.serialize(reached, String.class);
+            var marker = new ProducerRecord<>(positionsTopic, POSITION_KEY, position.getData());
+            marker.headers().add(TOKEN_TYPE, position.getType().getName().getBytes(StandardCharsets.UTF_8));
+            producer.send(marker);
+            producer.commitTransaction();
+            told = reached;
+        } catch (KafkaException e) {
+            // Whatever the failure (fenced, timed out, broker gone), start again from what Kafka holds.
+            close();
+            throw new IllegalStateException("billing.notifications did not take the batch; it will be told again", e);
+        }
+    }
+
+    private void open() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-notifications");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        KafkaProducer<String, String> opened = new KafkaProducer<>(p);
+        try {
+            // Completes or aborts whatever an earlier publisher with this id left open, and fences it off.
+            opened.initTransactions();
+            told = readPosition();
+        } catch (RuntimeException e) {
+            opened.close(Duration.ZERO);
+            throw e;
+        }
+        producer = opened;
+        log.info("notifications: told up to {}", told);
+    }
+
+    /** The position of the last batch committed, read back from the compacted positions topic. */
+    private TrackingToken readPosition() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger-notification-positions-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        TopicPartition partition = new TopicPartition(positionsTopic, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.assign(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            ConsumerRecord<String, String> last = lastBefore(consumer, partition, Math.max(0, end - POSITIONS_LOOK_BACK), end);
+            if (last == null && end > POSITIONS_LOOK_BACK) {
+                last = lastBefore(consumer, partition, 0, end);
+            }
+            if (last == null) {
+                return null;
+            }
+            Header type = last.headers().lastHeader(TOKEN_TYPE);
+            return serializer.deserialize(new SimpleSerializedObject<>(last.value(), String.class,
+                    new String(type.value(), StandardCharsets.UTF_8), null));
+        }
+    }
+
+    private static ConsumerRecord<String, String> lastBefore(KafkaConsumer<String, String> consumer, TopicPartition partition,
+                                                             long from, long end) {
+        consumer.seek(partition, from);
+        ConsumerRecord<String, String> last = null;
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (consumer.position(partition) < end) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("could not read " + partition + " to its end " + end);
+            }
+            for (var record : consumer.poll(Duration.ofMillis(200)).records(partition)) {
+                if (POSITION_KEY.equals(record.key())) {
+                    last = record;
+                }
+            }
+        }
+        return last;
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+            told = null;
+        }
+    }
+}
