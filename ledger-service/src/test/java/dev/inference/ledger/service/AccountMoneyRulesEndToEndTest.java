@@ -105,6 +105,34 @@ class AccountMoneyRulesEndToEndTest {
     }
 
     @Test
+    void a_postpaid_account_accrues_unbilled_usage_and_signals_its_tier_billing_limit_once() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        assertThat(api.post("/api/v1/accounts", ADMIN,
+                "{\"accountId\":\"acct-postpaid\",\"name\":\"Invoiced\",\"billingMode\":\"postpaid\",\"currency\":\"USD\"}")
+                .status()).isEqualTo(201);
+
+        // Two charges of 82.50: the first passes tier 1's billing limit of 20, the second signals nothing new.
+        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+                new Usage("acct-postpaid", opus("post-1").json().replace("acct-opus", "acct-postpaid")),
+                new Usage("acct-postpaid", opus("post-2").json().replace("acct-opus", "acct-postpaid"))), 0);
+
+        Await.until("the unbilled usage is 165.00", Duration.ofSeconds(30), () -> {
+            var unbilled = api.get("/api/v1/accounts/acct-postpaid", ADMIN).body().path("unbilled");
+            return unbilled.isTextual() && new BigDecimal(unbilled.asText()).compareTo(new BigDecimal("165")) == 0;
+        });
+        var account = api.get("/api/v1/accounts/acct-postpaid", ADMIN).body();
+        assertThat(new BigDecimal(account.get("balance").asText())).isZero();
+        assertThat(account.get("status").asText()).isEqualTo("active");
+        assertThat(ledger.eventsOf("acct-postpaid", "BillingLimitReached")).isEqualTo(1);
+        assertThat(ledger.eventsOf("acct-postpaid", "TierPromoted")).as("postpaid spend counts once invoices are paid").isZero();
+        assertThat(api.put("/api/v1/accounts/acct-postpaid/auto-recharge", ADMIN, "{\"threshold\":\"1\",\"amount\":\"10\",\"enabled\":true}")
+                .body().path("type").asText()).isEqualTo("/problems/auto-recharge-not-prepaid");
+        Await.until("a postpaid account may spend", Duration.ofSeconds(20),
+                () -> api.get("/api/v1/authorize?accountId=acct-postpaid", ADMIN).body().path("allowed").asBoolean());
+    }
+
+    @Test
     void an_api_key_budget_alerts_at_half_its_cap_and_blocks_at_the_cap() {
         HttpApi api = new HttpApi(port);
         Ledger ledger = new Ledger(infra.database, api, ADMIN);

@@ -28,7 +28,8 @@ import dev.inference.ledger.service.support.UsageStream;
 /**
  * The ledger service, a real process started with {@code java -jar}, ingests a stream of 100,000 usage
  * records (10% of them duplicates) while it is killed with SIGKILL at five random moments and started
- * again; PostgreSQL and Kafka outlive it. In the end every record is charged exactly once.
+ * again; PostgreSQL and Kafka outlive it. In the end every record is charged exactly once, told once
+ * on billing.notifications, and every auto-recharge payment taken is credited exactly once.
  */
 class CrashRecoveryIT {
 
@@ -56,11 +57,20 @@ class CrashRecoveryIT {
             // A stable instance id: a restarted process takes its partitions back without waiting for the
             // dead one's session to time out, as a restarted pod would.
             ServiceProcess service = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN,
-                    Map.of("LEDGER_INGEST_INSTANCE_ID", "ledger-0"), Path.of("target", "crash-test"));
+                    Map.of("LEDGER_INGEST_INSTANCE_ID", "ledger-0",
+                            // Slow payments, each account's first one failing: kills land on recharges and their retries.
+                            "LEDGER_PAYMENTS_SIMULATED_DELAY", "300ms", "LEDGER_PAYMENTS_SIMULATED_FAILURES_PER_ACCOUNT", "1",
+                            "LEDGER_RECHARGE_FIRST_RETRY_AFTER", "1s"), Path.of("target", "crash-test"));
             service.start().awaitHealthy(Duration.ofMinutes(2));
             HttpApi api = new HttpApi(service.port());
             Ledger ledger = new Ledger(database, api, ADMIN);
             ledger.openPrepaid(accounts, OPENING);
+            // Half the accounts recharge by 10 whenever the balance dips below its opening.
+            List<String> recharging = accounts.subList(0, accounts.size() / 2);
+            for (String account : recharging) {
+                assertThat(api.put("/api/v1/accounts/" + account + "/auto-recharge", ADMIN,
+                        "{\"threshold\":\"" + OPENING + "\",\"amount\":\"10.00\",\"enabled\":true}").status()).isEqualTo(200);
+            }
 
             Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 10_000), "publisher");
             publisher.start();
@@ -81,8 +91,17 @@ class CrashRecoveryIT {
             Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
             assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
             assertThat(ledger.usageEventIdsChargedTwice()).isZero();
+            for (String account : recharging) {
+                Await.until(account + " has recharged back to its threshold", Duration.ofMinutes(2), () -> {
+                    long requested = ledger.eventsOf(account, "RechargeRequested");
+                    return requested > 0 && requested == ledger.eventsOf(account, "RechargeSucceeded");
+                });
+            }
             for (String account : accounts) {
-                BigDecimal expected = OPENING.subtract(usage.expectedSpend(account));
+                // Every payment taken is credited once, and nothing is credited that was not paid.
+                long recharges = ledger.eventsOf(account, "RechargeSucceeded");
+                assertThat(ledger.paymentsTaken(account)).as(account + ": payments taken").isEqualTo(recharges);
+                BigDecimal expected = OPENING.subtract(usage.expectedSpend(account)).add(BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges)));
                 ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
             }
             ledger.assertReconciles();

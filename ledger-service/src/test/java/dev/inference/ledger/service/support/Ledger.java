@@ -54,6 +54,11 @@ public final class Ledger {
                 + "' AND payloadtype LIKE '%$" + type.replace("'", "") + "'");
     }
 
+    /** Payments the simulated provider took for the account: each must be credited exactly once. */
+    public long paymentsTaken(String accountId) {
+        return count("SELECT count(*) FROM simulated_payments WHERE succeeded AND account_id = '" + accountId.replace("'", "") + "'");
+    }
+
     /** The account's events, oldest first, by their simple type name (e.g. RechargeRequested). */
     public List<String> eventTypes(String accountId) {
         List<String> types = new ArrayList<>();
