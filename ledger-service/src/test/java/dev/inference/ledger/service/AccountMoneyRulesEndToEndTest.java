@@ -7,18 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
-import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceStory;
 import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
@@ -28,34 +22,12 @@ import dev.inference.ledger.service.support.UsageStream.Usage;
  * above the review limit, an admin's review, and a prepaid customer who spends through the balance,
  * is suspended, tops up, and moves up a usage tier.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AccountMoneyRulesEndToEndTest {
-
-    private static final String ADMIN = Infrastructure.ADMIN_TOKEN;
-    private static Infrastructure infra;
-
-    @BeforeAll
-    static void start() {
-        infra = Infrastructure.start("money_rules");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        infra.close();
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        infra.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
+class AccountMoneyRulesEndToEndTest extends ServiceStory {
 
     @Test
     void a_top_up_over_5000_waits_for_an_admin_and_one_under_10_is_refused() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-enterprise\",\"name\":\"Enterprise\"}");
 
         var small = api.post("/api/v1/accounts/acct-enterprise/top-ups", ADMIN, "{\"amount\":\"9.99\"}", "Idempotency-Key", "small");
@@ -83,11 +55,11 @@ class AccountMoneyRulesEndToEndTest {
     @Test
     void a_customer_who_spends_through_the_balance_is_suspended_reinstated_by_a_top_up_and_promoted_at_100() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-opus"), new BigDecimal("10.00"));
 
         // 1M output tokens of Claude 4 Opus: 82.50.
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("opus-1")), 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("opus-1")), 0);
         ledger.awaitBalance("acct-opus", new BigDecimal("-72.50"), Duration.ofSeconds(30));
         awaitAccount(api, "suspended", 1);
         Await.until("the gateway is told the account is suspended", Duration.ofSeconds(20), () -> "suspended".equals(
@@ -98,7 +70,7 @@ class AccountMoneyRulesEndToEndTest {
         Await.until("the gateway may spend again", Duration.ofSeconds(20),
                 () -> api.get("/api/v1/authorize?accountId=acct-opus", ADMIN).body().path("allowed").asBoolean());
 
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("opus-2")), 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("opus-2")), 0);
         ledger.awaitBalance("acct-opus", new BigDecimal("-55.00"), Duration.ofSeconds(30));
         // 165.00 spent from a prepaid balance: past tier 2's 100; and below zero again.
         awaitAccount(api, "suspended", 2);
@@ -107,13 +79,13 @@ class AccountMoneyRulesEndToEndTest {
     @Test
     void a_postpaid_account_accrues_unbilled_usage_and_signals_its_tier_billing_limit_once() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         assertThat(api.post("/api/v1/accounts", ADMIN,
                 "{\"accountId\":\"acct-postpaid\",\"name\":\"Invoiced\",\"billingMode\":\"postpaid\",\"currency\":\"USD\"}")
                 .status()).isEqualTo(201);
 
         // Two charges of 82.50: the first passes tier 1's billing limit of 20, the second signals nothing new.
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
                 new Usage("acct-postpaid", opus("post-1").json().replace("acct-opus", "acct-postpaid")),
                 new Usage("acct-postpaid", opus("post-2").json().replace("acct-opus", "acct-postpaid"))), 0);
 
@@ -135,7 +107,7 @@ class AccountMoneyRulesEndToEndTest {
     @Test
     void an_api_key_budget_alerts_at_half_its_cap_and_blocks_at_the_cap() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-budget"), new BigDecimal("100.00"));
         var budget = api.put("/api/v1/accounts/acct-budget/budgets/apiKey/key-1", ADMIN,
                 "{\"period\":\"month\",\"hardCap\":\"0.05\",\"softAlerts\":[\"0.5\"]}");
@@ -143,7 +115,7 @@ class AccountMoneyRulesEndToEndTest {
         assertThat(api.put("/api/v1/accounts/acct-budget/budgets/galaxy/g-1", ADMIN, "{\"hardCap\":\"1\"}").status()).isEqualTo(422);
 
         // 10,000 input tokens of Claude 4 Sonnet: 0.033 each, on key-1; the third goes on another key.
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(sonnet("b-1", "key-1"), sonnet("b-2", "key-1"), sonnet("b-3", "key-2")), 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(sonnet("b-1", "key-1"), sonnet("b-2", "key-1"), sonnet("b-3", "key-2")), 0);
 
         ledger.awaitBalance("acct-budget", new BigDecimal("99.901"), Duration.ofSeconds(30));
         assertThat(ledger.eventsOf("acct-budget", "BudgetAlertRaised")).isEqualTo(1);
@@ -170,14 +142,14 @@ class AccountMoneyRulesEndToEndTest {
 
     @Test
     void gateways_are_told_of_each_charge_and_of_a_tier_promotion_on_billing_notifications() {
-        Ledger ledger = new Ledger(infra.database, new HttpApi(port), ADMIN);
+        Ledger ledger = new Ledger(infra().database, new HttpApi(port), ADMIN);
         ledger.openPrepaid(List.of("acct-notify"), new BigDecimal("200.00"));
 
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
                 new Usage("acct-notify", opus("n-1").json().replace("acct-opus", "acct-notify")),
                 new Usage("acct-notify", opus("n-2").json().replace("acct-opus", "acct-notify"))), 0);
 
-        var notifications = Topics.read(infra.kafka.bootstrapServers(), "billing.notifications", 3, r -> "acct-notify".equals(r.key()));
+        var notifications = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 3, r -> "acct-notify".equals(r.key()));
         assertThat(notifications).extracting(r -> Topics.header(r, "x-notification-type"))
                 .containsExactlyInAnyOrder("usage.charged", "usage.charged", "tier.promoted");
         assertThat(notifications).extracting(r -> Topics.header(r, "x-event-id")).doesNotHaveDuplicates();

@@ -10,18 +10,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
-import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceStory;
 import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
@@ -31,49 +27,31 @@ import dev.inference.ledger.service.support.UsageStream.Usage;
  * the balance below the threshold, a declined card retried, given up on and the customer told, and
  * one account hammered by 10,000 charges and 100 top-ups without a recharge too many or a cent lost.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AutoRechargeEndToEndTest {
-
-    private static final String ADMIN = Infrastructure.ADMIN_TOKEN;
-    private static Infrastructure infra;
-
-    @BeforeAll
-    static void start() {
-        infra = Infrastructure.start("auto_recharge");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        infra.close();
-    }
+class AutoRechargeEndToEndTest extends ServiceStory {
 
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        infra.register(registry);
+    static void payments(DynamicPropertyRegistry registry) {
         registry.add("ledger.payments.simulated.declined-accounts", () -> "acct-declined");
         registry.add("ledger.recharge.max-attempts", () -> "3");
         registry.add("ledger.recharge.first-retry-after", () -> "1s");
         registry.add("ledger.recharge.poll-interval", () -> "200ms");
     }
 
-    @LocalServerPort
-    int port;
-
     @Test
     void usage_taking_the_balance_below_the_threshold_recharges_it_once_and_tells_the_customer() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-refill"), new BigDecimal("50.00"));
         var saved = api.put("/api/v1/accounts/acct-refill/auto-recharge", ADMIN,
                 "{\"threshold\":\"20.00\",\"amount\":\"100.00\",\"enabled\":true}");
         assertThat(saved.status()).as(String.valueOf(saved.body())).isEqualTo(200);
 
         // 400,000 output tokens of Claude 4 Opus: 33.00, leaving 17.00, below the threshold of 20.
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("acct-refill", "refill-1")), 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("acct-refill", "refill-1")), 0);
 
         ledger.awaitBalance("acct-refill", new BigDecimal("117.00"), Duration.ofSeconds(30));
         assertThat(ledger.eventsOf("acct-refill", "RechargeRequested")).isEqualTo(1);
-        var notifications = Topics.read(infra.kafka.bootstrapServers(), "billing.notifications", 2,
+        var notifications = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 2,
                 r -> "acct-refill".equals(r.key()) && !"usage.charged".equals(Topics.header(r, "x-notification-type")));
         assertThat(notifications).extracting(r -> Topics.header(r, "x-notification-type"))
                 .containsExactly("balance.low", "recharge.succeeded");
@@ -86,11 +64,11 @@ class AutoRechargeEndToEndTest {
     @Test
     void a_declined_card_is_retried_then_given_up_on_the_customer_told_and_the_spent_account_suspended() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-declined"), new BigDecimal("10.00"));
         api.put("/api/v1/accounts/acct-declined/auto-recharge", ADMIN, "{\"threshold\":\"20.00\",\"amount\":\"50.00\",\"enabled\":true}");
 
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(opus("acct-declined", "declined-1")), 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("acct-declined", "declined-1")), 0);
 
         // While the recharge is being retried the account is not suspended, but it may not spend.
         Await.until("the gateway is told the balance is insufficient", Duration.ofSeconds(20), () -> "insufficient-balance".equals(
@@ -100,7 +78,7 @@ class AutoRechargeEndToEndTest {
                 api.get("/api/v1/authorize?accountId=acct-declined", ADMIN).body().path("reason").asText()));
         assertThat(ledger.eventTypes("acct-declined")).containsSubsequence("RechargeRequested", "RechargeAttemptFailed",
                 "RechargeAttemptFailed", "RechargeFailed", "AccountSuspended");
-        var failed = Topics.read(infra.kafka.bootstrapServers(), "billing.notifications", 1,
+        var failed = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 1,
                 r -> "acct-declined".equals(r.key()) && "recharge.failed".equals(Topics.header(r, "x-notification-type")));
         assertThat(failed).singleElement().satisfies(r -> assertThat(r.value()).contains("\"attempts\":3", "card-declined"));
 
@@ -117,13 +95,13 @@ class AutoRechargeEndToEndTest {
     @Test
     void ten_thousand_charges_and_a_hundred_top_ups_at_once_lose_nothing_and_never_recharge_twice_at_a_time() throws Exception {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, ADMIN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-busy"), new BigDecimal("1000.00"));
         // Below the threshold from the start and all along: recharges follow one another, each after the last succeeded.
         api.put("/api/v1/accounts/acct-busy/auto-recharge", ADMIN, "{\"threshold\":\"2000.00\",\"amount\":\"10.00\",\"enabled\":true}");
         UsageStream usage = new UsageStream(5).unique("busy-", 10_000, List.of("acct-busy"));
 
-        Thread publisher = new Thread(() -> UsageStream.publish(infra.kafka.bootstrapServers(), usage.withDuplicates(0), 0));
+        Thread publisher = new Thread(() -> UsageStream.publish(infra().kafka.bootstrapServers(), usage.withDuplicates(0), 0));
         publisher.start();
         var topUps = Executors.newFixedThreadPool(4);
         List<Future<Integer>> answers = new ArrayList<>();

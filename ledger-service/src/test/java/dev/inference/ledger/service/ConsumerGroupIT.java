@@ -45,7 +45,7 @@ class ConsumerGroupIT {
             Path logs = Path.of("target", "consumer-group-test");
             ServiceProcess first = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, Map.of(), logs.resolve("first"));
             ServiceProcess second = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, Map.of(), logs.resolve("second"));
-            first.start().awaitHealthy(Duration.ofMinutes(2));
+            first.start().awaitServing(Duration.ofMinutes(2));
             HttpApi firstApi = new HttpApi(first.port());
             Ledger ledger = new Ledger(database, firstApi, ADMIN);
             ledger.openPrepaid(accounts, OPENING);
@@ -55,7 +55,7 @@ class ConsumerGroupIT {
 
             // The stream lasts some 45 s; a second JVM needs a good part of that to start on two busy cores.
             Await.until("charging has begun", Duration.ofMinutes(2), () -> ledger.charged() > 0);
-            second.start().awaitHealthy(Duration.ofMinutes(2));
+            second.start().awaitServing(Duration.ofMinutes(2));
             long atJoin = ledger.charged();
             log.info("the second instance joined the group at {} of {} records charged", atJoin, UNIQUE);
             assertThat(atJoin).as("the second instance joined mid-stream").isLessThan(UNIQUE * 3 / 4);

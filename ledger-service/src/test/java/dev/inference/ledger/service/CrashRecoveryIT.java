@@ -61,7 +61,7 @@ class CrashRecoveryIT {
                             // Slow payments, each account's first one failing: kills land on recharges and their retries.
                             "LEDGER_PAYMENTS_SIMULATED_DELAY", "300ms", "LEDGER_PAYMENTS_SIMULATED_FAILURES_PER_ACCOUNT", "1",
                             "LEDGER_RECHARGE_FIRST_RETRY_AFTER", "1s"), Path.of("target", "crash-test"));
-            service.start().awaitHealthy(Duration.ofMinutes(2));
+            service.start().awaitServing(Duration.ofMinutes(2));
             HttpApi api = new HttpApi(service.port());
             Ledger ledger = new Ledger(database, api, ADMIN);
             ledger.openPrepaid(accounts, OPENING);
@@ -84,7 +84,7 @@ class CrashRecoveryIT {
                 long charged = ledger.charged();
                 log.info("killed the service with SIGKILL at {} of {} records charged", charged, UNIQUE);
                 assertThat(charged).as("the kill landed mid-stream").isLessThan(UNIQUE);
-                service.start().awaitHealthy(Duration.ofMinutes(2));
+                service.start().awaitServing(Duration.ofMinutes(2));
             }
             publisher.join();
 
@@ -105,6 +105,8 @@ class CrashRecoveryIT {
                 ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
             }
             ledger.assertReconciles();
+            Await.until("the authorize view has caught up and the service reports UP", Duration.ofMinutes(1),
+                    () -> api.get("/actuator/health", ADMIN).status() == 200);
 
             // Each charge told once on billing.notifications, however the kills fell on its transactions.
             Await.until("every charge is told", Duration.ofMinutes(2), () -> receipts(kafka).size() >= UNIQUE);

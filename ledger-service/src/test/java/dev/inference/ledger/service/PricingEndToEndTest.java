@@ -8,18 +8,12 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.HttpApi;
-import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceStory;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
 
@@ -27,37 +21,17 @@ import dev.inference.ledger.service.support.UsageStream.Usage;
  * Every way the seeds bill inference, through the real ingest: usage published to Kafka, balances
  * read over HTTP, each moved by exactly the seed's own worked example.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class PricingEndToEndTest {
+class PricingEndToEndTest extends ServiceStory {
 
     private static final BigDecimal OPENING = new BigDecimal("1000.00");
-    private static Infrastructure infra;
-
-    @BeforeAll
-    static void start() {
-        infra = Infrastructure.start("pricing");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        infra.close();
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        infra.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
 
     @Test
     void each_seed_example_moves_its_balance_by_exactly_the_seeds_amount() {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, Infrastructure.ADMIN_TOKEN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-meter", "acct-hour", "acct-month", "acct-images", "acct-sonnet", "acct-stopped"), OPENING);
 
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
                 // Seed 001: 9 minutes streaming, then the 1-minute inactivity timeout, on a Micro LLM meter.
                 compute("meter-1", "acct-meter", "llm.micro", "540", 1, "running"),
                 compute("meter-2", "acct-meter", "llm.micro", "60", 1, "idle"),
@@ -80,7 +54,7 @@ class PricingEndToEndTest {
         ledger.awaitBalance("acct-sonnet", OPENING.subtract(new BigDecimal("0.0198")), Duration.ofSeconds(30));
         ledger.awaitBalance("acct-stopped", OPENING, Duration.ofSeconds(30));
 
-        var line = api.get("/api/v1/accounts/acct-hour/entries", Infrastructure.ADMIN_TOKEN).body()
+        var line = api.get("/api/v1/accounts/acct-hour/entries", ADMIN).body()
                 .get("entries").get(2).get("details").get("charge").get("lines").get(0);
         assertThat(line.get("quantity").asText()).isEqualTo("30");
         assertThat(line.get("unitPrice").asText()).isEqualTo("0.60");
@@ -90,7 +64,7 @@ class PricingEndToEndTest {
     @Test
     void a_gateway_gets_a_quote_with_the_prices_and_catalog_version_and_nothing_is_written() {
         HttpApi api = new HttpApi(port);
-        String gateway = api.post("/api/v1/tokens", Infrastructure.ADMIN_TOKEN, "{\"role\":\"gateway\"}").body().get("token").asText();
+        String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\"}").body().get("token").asText();
 
         var quote = api.post("/api/v1/quote", gateway,
                 "{\"kind\":\"compute\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"meter\":\"aws.gpu.small\",\"seconds\":\"900\",\"replicas\":2}");
@@ -106,17 +80,17 @@ class PricingEndToEndTest {
         var tokens = api.post("/api/v1/quote", gateway, "{\"kind\":\"tokens\",\"model\":\"deepseek-ai/DeepSeek-V3\","
                 + "\"inputTokens\":2000,\"outputTokens\":500}");
         assertThat(tokens.body().get("cost").asText()).isEqualTo("0.001425000000");
-        assertThat(api.get("/api/v1/accounts/quote", Infrastructure.ADMIN_TOKEN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/accounts/quote", ADMIN).status()).isEqualTo(404);
     }
 
     @Test
     void a_quote_that_cannot_be_priced_or_read_is_a_problem_document_with_the_dead_letter_reason() {
         HttpApi api = new HttpApi(port);
-        var unknown = api.post("/api/v1/quote", Infrastructure.ADMIN_TOKEN, "{\"kind\":\"tokens\",\"model\":\"acme/none\",\"inputTokens\":1}");
+        var unknown = api.post("/api/v1/quote", ADMIN, "{\"kind\":\"tokens\",\"model\":\"acme/none\",\"inputTokens\":1}");
         assertThat(unknown.status()).isEqualTo(422);
         assertThat(unknown.body().get("type").asText()).isEqualTo("/problems/unknown-price");
 
-        var broken = api.post("/api/v1/quote", Infrastructure.ADMIN_TOKEN, "{\"kind\":\"compute\",\"meter\":\"llm.micro\",\"seconds\":-5}");
+        var broken = api.post("/api/v1/quote", ADMIN, "{\"kind\":\"compute\",\"meter\":\"llm.micro\",\"seconds\":-5}");
         assertThat(broken.status()).isEqualTo(400);
         assertThat(broken.body().get("type").asText()).isEqualTo("/problems/negative-quantity");
         assertThat(api.post("/api/v1/quote", null, "{}").status()).isEqualTo(401);
@@ -125,7 +99,7 @@ class PricingEndToEndTest {
     @Test
     void an_estimate_gives_the_monthly_cost_per_model_cheapest_first() {
         HttpApi api = new HttpApi(port);
-        var estimate = api.post("/api/v1/estimate", Infrastructure.ADMIN_TOKEN, """
+        var estimate = api.post("/api/v1/estimate", ADMIN, """
                 {"requestsPerDay": 80000, "inputTokens": 6000,
                  "models": ["anthropic/claude-4-sonnet", "deepseek-ai/DeepSeek-V3.2", "acme/none"]}""");
 
@@ -134,13 +108,13 @@ class PricingEndToEndTest {
         assertThat(models.get(0).get("model").asText()).isEqualTo("deepseek-ai/DeepSeek-V3.2");
         assertThat(models.get(1).get("monthlyCost").asText()).isEqualTo("47520.00");
         assertThat(estimate.body().get("unpriced").get(0).asText()).isEqualTo("acme/none");
-        assertThat(api.post("/api/v1/estimate", Infrastructure.ADMIN_TOKEN, "{\"requestsPerDay\": 1, \"models\": [\"x\"], \"cacheHitShare\": \"2\"}")
+        assertThat(api.post("/api/v1/estimate", ADMIN, "{\"requestsPerDay\": 1, \"models\": [\"x\"], \"cacheHitShare\": \"2\"}")
                 .status()).isEqualTo(400);
     }
 
     @Test
     void the_catalog_in_force_lists_every_price_of_the_seeds() {
-        var catalog = new HttpApi(port).get("/api/v1/prices?at=2026-11-22T10:00:00Z", Infrastructure.ADMIN_TOKEN).body();
+        var catalog = new HttpApi(port).get("/api/v1/prices?at=2026-11-22T10:00:00Z", ADMIN).body();
 
         assertThat(catalog.get("version").asInt()).isEqualTo(1);
         assertThat(catalog.get("tokens")).hasSize(21);
@@ -152,50 +126,50 @@ class PricingEndToEndTest {
     @Test
     void a_new_catalog_version_prices_what_happens_after_it_and_a_late_record_keeps_the_old_price() throws Exception {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra.database, api, Infrastructure.ADMIN_TOKEN);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-late"), OPENING);
         // Version 2: the catalog in force, with Gemma 3's input price raised from 0.08 to 0.10 per 1M tokens.
         Instant effective = Instant.now().plusSeconds(1);
-        var current = (ObjectNode) api.get("/api/v1/prices", Infrastructure.ADMIN_TOKEN).body();
+        var current = (ObjectNode) api.get("/api/v1/prices", ADMIN).body();
         current.put("effectiveFrom", effective.toString());
         for (var token : current.get("tokens")) {
             if (token.get("model").asText().equals("google/gemma-3-27b-it")) {
                 ((ObjectNode) token).put("input", "0.10").put("cachedInput", "0.10");
             }
         }
-        var published = api.post("/api/v1/prices", Infrastructure.ADMIN_TOKEN, current.toString());
+        var published = api.post("/api/v1/prices", ADMIN, current.toString());
         assertThat(published.status()).isEqualTo(201);
         assertThat(published.body().get("version").asInt()).isEqualTo(2);
-        assertThat(api.post("/api/v1/prices", Infrastructure.ADMIN_TOKEN, current.put("effectiveFrom", "2026-01-01T00:00:00Z").toString())
+        assertThat(api.post("/api/v1/prices", ADMIN, current.put("effectiveFrom", "2026-01-01T00:00:00Z").toString())
                 .body().get("type").asText()).isEqualTo("/problems/effective-in-the-past");
         while (Instant.now().isBefore(effective)) {
             Thread.sleep(50);
         }
 
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
                 gemma("late-1", effective.minusSeconds(3600)),
                 gemma("new-1", effective.plusMillis(1))), 0);
 
         // 1M input tokens: 0.08 at the old price (the late record), 0.10 at the new one.
         ledger.awaitBalance("acct-late", OPENING.subtract(new BigDecimal("0.18")), Duration.ofSeconds(30));
-        var entries = api.get("/api/v1/accounts/acct-late/entries", Infrastructure.ADMIN_TOKEN).body().get("entries");
+        var entries = api.get("/api/v1/accounts/acct-late/entries", ADMIN).body().get("entries");
         assertThat(entries.get(1).get("details").get("charge").get("catalogVersion").asInt()).isEqualTo(1);
         assertThat(entries.get(2).get("details").get("charge").get("catalogVersion").asInt()).isEqualTo(2);
-        assertThat(api.get("/api/v1/prices?at=" + effective.minusSeconds(1), Infrastructure.ADMIN_TOKEN).body()
+        assertThat(api.get("/api/v1/prices?at=" + effective.minusSeconds(1), ADMIN).body()
                 .get("version").asInt()).isEqualTo(1);
     }
 
     @Test
     void compute_time_overlapping_time_already_charged_on_the_same_replica_is_dead_lettered_as_overlap() {
-        Ledger ledger = new Ledger(infra.database, new HttpApi(port), Infrastructure.ADMIN_TOKEN);
+        Ledger ledger = new Ledger(infra().database, new HttpApi(port), ADMIN);
         ledger.openPrepaid(List.of("acct-overlap"), OPENING);
 
-        UsageStream.publish(infra.kafka.bootstrapServers(), List.of(
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
                 interval("ov-1", "10:00:00", "r1"), interval("ov-2", "10:05:00", "r1"), interval("ov-3", "10:05:00", "r2")), 0);
 
         // Two 10-minute intervals on llm.micro charged (ov-1, ov-3); ov-2 overlaps ov-1 on replica r1.
         ledger.awaitBalance("acct-overlap", OPENING.subtract(new BigDecimal("0.10464996")), Duration.ofSeconds(30));
-        assertThat(Topics.deadLetterReasonsByKey(infra.kafka.bootstrapServers(), 1)).containsEntry("acct-overlap", "overlap");
+        assertThat(Topics.deadLetterReasonsByKey(infra().kafka.bootstrapServers(), 1)).containsEntry("acct-overlap", "overlap");
     }
 
     private static Usage interval(String eventId, String start, String replica) {

@@ -4,26 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
-import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.HttpApi;
-import dev.inference.ledger.service.support.Infrastructure;
+import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 
 /**
@@ -31,31 +26,9 @@ import dev.inference.ledger.service.support.UsageStream;
  * usage records (a hundred of them sent twice, five of them broken), and every balance ends exactly
  * at the top-up minus the sum of its prices, each record charged once, the broken ones dead-lettered.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class UsageToBalanceEndToEndTest {
+class UsageToBalanceEndToEndTest extends ServiceStory {
 
-    private static final String ADMIN = Infrastructure.ADMIN_TOKEN;
     private static final BigDecimal OPENING = new BigDecimal("100.00");
-
-    private static Infrastructure infra;
-
-    @BeforeAll
-    static void start() {
-        infra = Infrastructure.start("end_to_end");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        infra.close();
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        infra.register(registry);
-    }
-
-    @LocalServerPort
-    int port;
 
     @Autowired
     JdbcTemplate jdbc;
@@ -63,16 +36,9 @@ class UsageToBalanceEndToEndTest {
     @Test
     void a_thousand_usage_records_for_ten_accounts_move_each_balance_by_exactly_its_rated_usage() throws Exception {
         HttpApi api = new HttpApi(port);
-        List<String> accounts = new ArrayList<>();
-        for (int i = 1; i <= 10; i++) {
-            String id = "acct-" + i;
-            accounts.add(id);
-            assertThat(api.post("/api/v1/accounts", ADMIN,
-                    "{\"accountId\":\"" + id + "\",\"name\":\"Customer " + i + "\",\"billingMode\":\"prepaid\",\"currency\":\"USD\"}").status())
-                    .isEqualTo(201);
-            assertThat(api.post("/api/v1/accounts/" + id + "/top-ups", ADMIN, "{\"amount\":\"100.00\"}",
-                    "Idempotency-Key", "opening-" + id).status()).isEqualTo(201);
-        }
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        List<String> accounts = IntStream.rangeClosed(1, 10).mapToObj(i -> "acct-" + i).toList();
+        ledger.openPrepaid(accounts, OPENING);
 
         UsageStream usage = new UsageStream(42).unique("gw-", 895, accounts);
         List<UsageStream.Usage> stream = usage.withDuplicates(100);
@@ -84,12 +50,11 @@ class UsageToBalanceEndToEndTest {
                 {"acct-404", "{\"eventId\":\"bad-5\",\"kind\":\"tokens\",\"accountId\":\"acct-404\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":5}"}};
         stream = usage.mixedWith(stream, Arrays.stream(invalid).map(bad -> new UsageStream.Usage(bad[0], bad[1])).toList());
         assertThat(stream).hasSize(1000);
-        UsageStream.publish(infra.kafka.bootstrapServers(), stream, 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), stream, 0);
 
         for (String account : accounts) {
             BigDecimal expected = OPENING.subtract(usage.expectedSpend(account));
-            Await.until(account + " shows its balance of " + expected, Duration.ofSeconds(60),
-                    () -> expected.compareTo(new BigDecimal(api.get("/api/v1/accounts/" + account, ADMIN).body().get("balance").asText())) == 0);
+            ledger.awaitBalance(account, expected, Duration.ofSeconds(60));
             var entries = api.get("/api/v1/accounts/" + account + "/entries?limit=1000", ADMIN).body().get("entries");
             Await.until(account + " lists every entry", Duration.ofSeconds(30),
                     () -> api.get("/api/v1/accounts/" + account + "/entries?limit=1000", ADMIN).body().get("entries").size()
@@ -109,7 +74,7 @@ class UsageToBalanceEndToEndTest {
         assertThat(reconciliation.get("mismatches")).isEmpty();
         assertThat(reconciliation.get("moneyEvents").asLong()).isGreaterThanOrEqualTo(895 + 10);
 
-        Map<String, String> reasons = Topics.deadLetterReasonsByKey(infra.kafka.bootstrapServers(), 5);
+        Map<String, String> reasons = Topics.deadLetterReasonsByKey(infra().kafka.bootstrapServers(), 5);
         assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "acct-1", "malformed-json", "acct-2", "missing-field", "acct-3", "negative-quantity",
                 "acct-4", "unknown-price", "acct-404", "unknown-account"));
@@ -153,7 +118,6 @@ class UsageToBalanceEndToEndTest {
                         && new BigDecimal(api.get("/api/v1/accounts/acct-retry", ADMIN).body().get("balance").asText()).compareTo(new BigDecimal("25")) == 0);
         assertThat(api.get("/api/v1/accounts/acct-retry/entries", ADMIN).body().get("entries")).hasSize(1);
     }
-
 
     @Test
     void a_top_up_that_meets_a_write_from_another_instance_is_retried_and_neither_is_lost() {

@@ -28,8 +28,6 @@ public final class Infrastructure implements AutoCloseable {
         registry.add("spring.datasource.password", database::password);
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.security.admin-token", () -> ADMIN_TOKEN);
-        // Spring keeps every test class's context alive: small pools keep them all under PostgreSQL's connection limit.
-        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "8");
     }
 
     @Override

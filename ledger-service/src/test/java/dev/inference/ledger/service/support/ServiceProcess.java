@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.inference.ledger.localinfra.TestDatabases;
 
 /**
@@ -21,6 +24,8 @@ import dev.inference.ledger.localinfra.TestDatabases;
  * SIGKILL: no shutdown hook, no graceful stop, whatever was in flight is cut off.
  */
 public final class ServiceProcess {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static final Path JAR = Path.of("target", "ledger-service.jar");
 
@@ -65,26 +70,37 @@ public final class ServiceProcess {
         return this;
     }
 
-    /** Waits until {@code /actuator/health} says UP (database, Kafka and the usage consumer all running). */
-    public ServiceProcess awaitHealthy(Duration timeout) {
+    /**
+     * Waits until the process serves: its database and Kafka are up and it ingests. Its authorize view
+     * may still be reading the stream (the overall health is OUT_OF_SERVICE until it has).
+     */
+    public ServiceProcess awaitServing(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
-                .timeout(Duration.ofSeconds(2)).build();
-        Await.until("the service on port " + port + " is healthy", timeout, () -> {
+        Await.until("the service on port " + port + " serves", timeout, () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the service exited with " + process.exitValue() + "; see " + logDirectory);
             }
             try {
-                HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
-                return response.statusCode() == 200 && response.body().contains("\"status\":\"UP\"");
+                // Ready: started, its runners (the admin token) done; then the components it serves with.
+                if (http.send(get("/actuator/health/readiness"), HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
+                    return false;
+                }
+                JsonNode components = JSON.readTree(http.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString()).body())
+                        .path("components");
+                return "UP".equals(components.path("db").path("status").asText())
+                        && "UP".equals(components.path("kafka").path("status").asText());
             } catch (IOException e) {
-                return false;
+                return false; // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         });
         return this;
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(2)).build();
     }
 
     /** SIGKILL, and wait until the process is gone. */

@@ -11,14 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import dev.inference.ledger.ingest.DeadLetter;
 import dev.inference.ledger.ingest.DeadLetters;
@@ -42,35 +38,19 @@ import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.audit.Reconciliation;
 import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
-import dev.inference.ledger.service.support.Infrastructure;
+import dev.inference.ledger.service.support.ServiceStory;
 
 /**
  * The transaction that proves Axon runs with Spring's transactions: the charge, the dedupe keys and
  * the consumer offsets commit together or roll back together, against the real PostgreSQL.
  */
-@SpringBootTest(properties = "ledger.roles.ingest=false")
-class LedgerUsagePortTest {
+@TestPropertySource(properties = "ledger.roles.ingest=false")
+class LedgerUsagePortTest extends ServiceStory {
 
     private static final String TOPIC = "usage.events";
-    private static Infrastructure infra;
-
-    @BeforeAll
-    static void start() {
-        infra = Infrastructure.start("usage_port");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        infra.close();
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        infra.register(registry);
-    }
 
     @Autowired
-    LedgerUsagePort port;
+    LedgerUsagePort usagePort;
     @Autowired
     CommandGateway commands;
     @Autowired
@@ -87,18 +67,18 @@ class LedgerUsagePortTest {
         DeadLetters brokerDown = letters -> {
             throw new IllegalStateException("the dead-letter topic is down");
         };
-        assertThatThrownBy(() -> port.charge(batch, brokerDown)).hasMessageContaining("dead-letter topic is down");
+        assertThatThrownBy(() -> usagePort.charge(batch, brokerDown)).hasMessageContaining("dead-letter topic is down");
         assertThat(eventsOf("acct-tx")).isEqualTo(2);
         assertThat(count("charged_usage WHERE account_id = 'acct-tx'")).isZero();
         assertThat(count("ingest_offsets WHERE consumer_group = 'group-of-acct-tx'")).isZero();
 
         List<DeadLetter> published = new ArrayList<>();
-        ChargeOutcome outcome = port.charge(batch, published::addAll);
+        ChargeOutcome outcome = usagePort.charge(batch, published::addAll);
         assertThat(outcome).isEqualTo(new ChargeOutcome(3, 0, 1));
         assertThat(published).singleElement().satisfies(d -> assertThat(d.rejection().reason()).isEqualTo("unknown-account"));
         assertThat(eventsOf("acct-tx")).isEqualTo(5);
         assertThat(count("charged_usage WHERE account_id = 'acct-tx'")).isEqualTo(3);
-        assertThat(port.storedOffsets("group-of-acct-tx", List.of(new TopicPartitionId(TOPIC, 0)))).containsEntry(new TopicPartitionId(TOPIC, 0), 4L);
+        assertThat(usagePort.storedOffsets("group-of-acct-tx", List.of(new TopicPartitionId(TOPIC, 0)))).containsEntry(new TopicPartitionId(TOPIC, 0), 4L);
         // The rolled-back attempt left nothing behind in the aggregate cache either: 10 - 3 × 0.001425.
         assertThat(jdbc.queryForObject("""
                 SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
@@ -110,10 +90,10 @@ class LedgerUsagePortTest {
     void a_redelivered_batch_is_counted_as_duplicates_and_charges_nothing() {
         commands.sendAndWait(new OpenAccount("acct-dup", "Dup", BillingMode.PREPAID, "USD"));
         RatedBatch batch = batch("acct-dup", null, 2);
-        assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
+        assertThat(usagePort.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
         long events = eventsOf("acct-dup");
 
-        assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(0, 2, 0));
+        assertThat(usagePort.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(0, 2, 0));
         assertThat(eventsOf("acct-dup")).isEqualTo(events);
     }
 
@@ -124,10 +104,10 @@ class LedgerUsagePortTest {
         AnotherInstance.creditsTopUp(jdbc, "acct-race", "t-elsewhere", "5.000000000000", "15.000000000000");
         RatedBatch batch = batch("acct-race", null, 2);
 
-        assertThatThrownBy(() -> port.charge(batch, letters -> { })).isInstanceOf(LedgerUnavailableException.class);
+        assertThatThrownBy(() -> usagePort.charge(batch, letters -> { })).isInstanceOf(LedgerUnavailableException.class);
         assertThat(count("charged_usage WHERE account_id = 'acct-race'")).isZero();
 
-        assertThat(port.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
+        assertThat(usagePort.charge(batch, letters -> { })).isEqualTo(new ChargeOutcome(2, 0, 0));
         assertThat(jdbc.queryForObject("""
                 SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
                 WHERE aggregateidentifier = 'acct-race' ORDER BY sequencenumber DESC LIMIT 1""", String.class))
@@ -137,7 +117,7 @@ class LedgerUsagePortTest {
     @Test
     void stored_events_are_plain_json_an_auditor_can_read_without_java_class_names() {
         commands.sendAndWait(new OpenAccount("acct-json", "Json", BillingMode.PREPAID, "USD"));
-        port.charge(batch("acct-json", null, 1), letters -> { });
+        usagePort.charge(batch("acct-json", null, 1), letters -> { });
 
         String payload = jdbc.queryForObject("""
                 SELECT convert_from(payload, 'UTF8') FROM domainevententry
@@ -149,7 +129,7 @@ class LedgerUsagePortTest {
     void reconciliation_finds_a_projection_that_disagrees_with_the_event_store_by_a_single_unit() {
         commands.sendAndWait(new OpenAccount("acct-rec", "Rec", BillingMode.PREPAID, "USD"));
         commands.sendAndWait(new TopUp("acct-rec", "t-1", Money.of("10", "USD")));
-        port.charge(batch("acct-rec", null, 4), letters -> { });
+        usagePort.charge(batch("acct-rec", null, 4), letters -> { });
         Await.until("the projections catch up", Duration.ofSeconds(20),
                 () -> reconciliation.run().balanced() && jdbc.queryForObject(
                         "SELECT count(*) FROM ledger_entries WHERE account_id = 'acct-rec'", Integer.class) == 5);
