@@ -22,3 +22,13 @@ CREATE TABLE simulated_payments (
     created_at      TIMESTAMPTZ     NOT NULL
 );
 CREATE INDEX simulated_payments_account ON simulated_payments (account_id);
+
+-- Each account's auto-recharge settings, for staff to read back.
+CREATE TABLE auto_recharge_settings (
+    account_id VARCHAR(64)     PRIMARY KEY,
+    enabled    BOOLEAN         NOT NULL,
+    threshold  NUMERIC(38, 12) NOT NULL,
+    amount     NUMERIC(38, 12) NOT NULL,
+    currency   CHAR(3)         NOT NULL,
+    updated_at TIMESTAMPTZ     NOT NULL
+);

@@ -120,6 +120,9 @@ class AccountMoneyRulesEndToEndTest extends ServiceStory {
         ledger.awaitBalance("acct-budget", new BigDecimal("99.901"), Duration.ofSeconds(30));
         assertThat(ledger.eventsOf("acct-budget", "BudgetAlertRaised")).isEqualTo(1);
         assertThat(ledger.eventsOf("acct-budget", "BudgetBlocked")).isEqualTo(1);
+        var told = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 2, r -> "acct-budget".equals(r.key())
+                && Topics.header(r, "x-notification-type").startsWith("budget."));
+        assertThat(told).extracting(r -> Topics.header(r, "x-notification-type")).containsExactly("budget.alert", "budget.blocked");
 
         // The gateway asks before each request; the blocked key is refused, the other one may spend.
         String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\",\"accountId\":\"acct-budget\"}").body().get("token").asText();

@@ -50,6 +50,10 @@ class AutoRechargeEndToEndTest extends ServiceStory {
         UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("acct-refill", "refill-1")), 0);
 
         ledger.awaitBalance("acct-refill", new BigDecimal("117.00"), Duration.ofSeconds(30));
+        var settings = api.get("/api/v1/accounts/acct-refill/auto-recharge", ADMIN).body();
+        assertThat(settings.get("enabled").asBoolean()).isTrue();
+        assertThat(new BigDecimal(settings.get("threshold").asText())).isEqualByComparingTo("20");
+        assertThat(settings.get("rechargeInFlight").isNull()).isTrue();
         assertThat(ledger.eventsOf("acct-refill", "RechargeRequested")).isEqualTo(1);
         var notifications = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 2,
                 r -> "acct-refill".equals(r.key()) && !"usage.charged".equals(Topics.header(r, "x-notification-type")));
@@ -73,6 +77,8 @@ class AutoRechargeEndToEndTest extends ServiceStory {
         // While the recharge is being retried the account is not suspended, but it may not spend.
         Await.until("the gateway is told the balance is insufficient", Duration.ofSeconds(20), () -> "insufficient-balance".equals(
                 api.get("/api/v1/authorize?accountId=acct-declined", ADMIN).body().path("reason").asText()));
+        Await.until("staff see the recharge in flight", Duration.ofSeconds(20), () -> api.get(
+                "/api/v1/accounts/acct-declined/auto-recharge", ADMIN).body().path("rechargeInFlight").path("rechargeId").isTextual());
         assertThat(ledger.eventsOf("acct-declined", "AccountSuspended")).isZero();
         Await.until("the gateway is told the account is suspended", Duration.ofSeconds(30), () -> "suspended".equals(
                 api.get("/api/v1/authorize?accountId=acct-declined", ADMIN).body().path("reason").asText()));

@@ -1,9 +1,11 @@
 package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,23 +14,42 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.service.recharge.AutoRechargeSettings;
+import dev.inference.ledger.service.recharge.RechargeQueue;
 import dev.inference.ledger.service.security.Allowed;
 
-/** Staff set an account's auto-recharge; saving the same settings again is harmless. */
+/** Staff set an account's auto-recharge and read it back; saving the same settings again is harmless. */
 @RestController
 @RequestMapping("/api/v1/accounts")
 public class AutoRechargeController {
 
     private final CommandGateway commands;
+    private final AutoRechargeSettings settings;
+    private final RechargeQueue recharges;
 
-    public AutoRechargeController(CommandGateway commands) {
+    public AutoRechargeController(CommandGateway commands, AutoRechargeSettings settings, RechargeQueue recharges) {
         this.commands = commands;
+        this.settings = settings;
+        this.recharges = recharges;
     }
 
     record AutoRechargeRequest(String threshold, String amount, Boolean enabled) {
     }
 
     record AutoRechargeView(String accountId, String threshold, String amount, boolean enabled) {
+    }
+
+    /** The settings as projected, and the recharge on its way to the payment provider, if one is. */
+    record AutoRechargeState(String accountId, String threshold, String amount, boolean enabled,
+                             RechargeQueue.InFlight rechargeInFlight) {
+    }
+
+    @GetMapping("/{id}/auto-recharge")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public AutoRechargeState read(@PathVariable String id) {
+        var saved = settings.find(id).orElseThrow(() -> ApiException.notFound("account " + id + " has no auto-recharge settings"));
+        return new AutoRechargeState(id, saved.threshold().toPlainString(), saved.amount().toPlainString(), saved.enabled(),
+                recharges.inFlight(id).stream().findFirst().orElse(null));
     }
 
     @PutMapping("/{id}/auto-recharge")

@@ -62,6 +62,16 @@ public class RechargeQueue {
         jdbc.update("DELETE FROM recharges_due WHERE recharge_id = ?", event.rechargeId());
     }
 
+    /** The recharge of the account in flight, if any, and when its next attempt is due. */
+    public record InFlight(String rechargeId, String amount, int attempt, Instant dueAt) {
+    }
+
+    public List<InFlight> inFlight(String accountId) {
+        return jdbc.query("SELECT recharge_id, amount, attempt, due_at FROM recharges_due WHERE account_id = ? ORDER BY due_at",
+                (rs, n) -> new InFlight(rs.getString(1), rs.getBigDecimal(2).toPlainString(), rs.getInt(3),
+                        rs.getTimestamp(4).toInstant()), accountId);
+    }
+
     List<DueRecharge> due(Instant now, int limit) {
         return jdbc.query("""
                 SELECT recharge_id, account_id, amount, currency, attempt FROM recharges_due
