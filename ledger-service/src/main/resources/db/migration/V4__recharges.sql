@@ -1,13 +1,16 @@
--- Recharges in flight: one row each, due at its next attempt; the recharge worker's queue.
+-- Every recharge, due at its next attempt until it is settled; the recharge worker's queue. A settled
+-- row stays, so that a replayed RechargeRequested cannot put a finished recharge back in the queue.
 CREATE TABLE recharges_due (
     recharge_id VARCHAR(100)    PRIMARY KEY,
     account_id  VARCHAR(64)     NOT NULL,
     amount      NUMERIC(38, 12) NOT NULL,
     currency    CHAR(3)         NOT NULL,
     attempt     INT             NOT NULL,
-    due_at      TIMESTAMPTZ     NOT NULL
+    due_at      TIMESTAMPTZ     NOT NULL,
+    settled_at  TIMESTAMPTZ
 );
-CREATE INDEX recharges_due_at ON recharges_due (due_at);
+CREATE INDEX recharges_due_at ON recharges_due (due_at) WHERE settled_at IS NULL;
+CREATE INDEX recharges_due_account ON recharges_due (account_id) WHERE settled_at IS NULL;
 
 -- The simulated payment provider's own book: what a real provider remembers per idempotency key,
 -- so that a request asked again (after our crash) gets the first answer and never pays twice.

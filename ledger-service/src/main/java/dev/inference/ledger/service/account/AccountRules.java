@@ -166,14 +166,23 @@ public final class AccountRules {
         return events;
     }
 
-    /** Money in: a suspended account whose balance it lifts above zero is reinstated; a resting auto-recharge wakes. */
+    /**
+     * Money in: a suspended account whose balance it lifts above zero is reinstated; a resting
+     * auto-recharge wakes, and recharges at once if the balance is still below its threshold.
+     */
     private static List<AccountEvent> credit(AccountState state, String topUpId, Money amount, Instant now) {
         Money balance = state.balance().plus(amount);
         TopUpCredited credited = new TopUpCredited(state.accountId(), topUpId, amount, balance, now);
+        List<AccountEvent> events = new ArrayList<>(List.of(credited));
         if (state.suspended() && balance.isPositive()) {
-            return List.of(credited, new AccountReinstated(state.accountId(), balance, now));
+            events.add(new AccountReinstated(state.accountId(), balance, now));
         }
-        return List.of(credited);
+        AccountState after = state;
+        for (AccountEvent event : events) {
+            after = after.evolve(event);
+        }
+        events.addAll(FundingRules.consequences(after, now));
+        return events;
     }
 
     /**

@@ -16,9 +16,12 @@ public record Funding(boolean autoRecharge, Money threshold, Money amount, int r
     public record Recharge(String rechargeId, Money amount, int attempt) {
     }
 
-    /** A recharge is due when the balance is below the threshold and none is in flight: never one per charge. */
+    /**
+     * A recharge is due when the balance is below the threshold, or spent (a threshold of zero), and
+     * none is in flight: never one per charge.
+     */
     boolean rechargeDue(Money balance) {
-        return autoRecharge && !resting && inFlight == null && balance.isLessThan(threshold);
+        return autoRecharge && !resting && inFlight == null && (balance.isLessThan(threshold) || !balance.isPositive());
     }
 
     boolean warnLow(Money balance) {

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -47,16 +49,19 @@ public class NotificationPublisher implements AutoCloseable {
     private final ObjectMapper json;
 
     public NotificationPublisher(LedgerProperties properties, @Qualifier("defaultAxonObjectMapper") ObjectMapper json,
-                                 Serializer serializer) {
+                                 Serializer serializer, JdbcTemplate jdbc) {
         var kafka = properties.kafka();
         this.json = json;
         this.transactions = new NotificationTransactions(kafka.bootstrapServers(), kafka.notificationsTopic(),
-                kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer, this::toJson);
+                kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer, this::toJson,
+                (aggregateId, sequence) -> jdbc.queryForObject(
+                        "SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?",
+                        Long.class, aggregateId, sequence));
     }
 
     @EventHandler
     void on(UsageCharged event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("usage.charged", message.getIdentifier(), event.accountId(), event.chargedAt(), details(
+        queue(message, token, new Notification("usage.charged", message.getIdentifier(), event.accountId(), event.chargedAt(), details(
                 "usageEventId", event.usageEventId(), "occurredAt", event.occurredAt(), "cost", event.charge().cost().toPlainString(),
                 "currency", event.charge().cost().currency(), "catalogVersion", event.charge().catalogVersion(),
                 "balanceAfter", event.balanceAfter().toPlainString(), "unbilledAfter", event.unbilledAfter().toPlainString())));
@@ -64,13 +69,13 @@ public class NotificationPublisher implements AutoCloseable {
 
     @EventHandler
     void on(TierPromoted event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("tier.promoted", message.getIdentifier(), event.accountId(), event.promotedAt(), details(
+        queue(message, token, new Notification("tier.promoted", message.getIdentifier(), event.accountId(), event.promotedAt(), details(
                 "fromTier", event.fromTier(), "toTier", event.toTier(), "billingLimit", event.billingLimit().toPlainString())));
     }
 
     @EventHandler
     void on(BudgetAlertRaised event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("budget.alert", message.getIdentifier(), event.accountId(), event.raisedAt(), details(
+        queue(message, token, new Notification("budget.alert", message.getIdentifier(), event.accountId(), event.raisedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "threshold", event.threshold().toPlainString(), "spent", event.spent().toPlainString(),
                 "hardCap", event.hardCap().toPlainString())));
@@ -78,35 +83,36 @@ public class NotificationPublisher implements AutoCloseable {
 
     @EventHandler
     void on(BudgetBlocked event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("budget.blocked", message.getIdentifier(), event.accountId(), event.blockedAt(), details(
+        queue(message, token, new Notification("budget.blocked", message.getIdentifier(), event.accountId(), event.blockedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "spent", event.spent().toPlainString(), "hardCap", event.hardCap().toPlainString())));
     }
 
     @EventHandler
     void on(BalanceLow event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("balance.low", message.getIdentifier(), event.accountId(), event.at(), details(
+        queue(message, token, new Notification("balance.low", message.getIdentifier(), event.accountId(), event.at(), details(
                 "balance", event.balance().toPlainString(), "threshold", event.threshold().toPlainString(),
                 "currency", event.balance().currency())));
     }
 
     @EventHandler
     void on(RechargeSucceeded event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("recharge.succeeded", message.getIdentifier(), event.accountId(), event.succeededAt(), details(
+        queue(message, token, new Notification("recharge.succeeded", message.getIdentifier(), event.accountId(), event.succeededAt(), details(
                 "rechargeId", event.rechargeId(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
                 "paymentReference", event.paymentReference(), "balanceAfter", event.balanceAfter().toPlainString())));
     }
 
     @EventHandler
     void on(RechargeFailed event, EventMessage<?> message, TrackingToken token) {
-        queue(token, new Notification("recharge.failed", message.getIdentifier(), event.accountId(), event.failedAt(), details(
+        queue(message, token, new Notification("recharge.failed", message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
                 "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
     }
 
-    private void queue(TrackingToken token, Notification notification) {
+    private void queue(EventMessage<?> message, TrackingToken token, Notification notification) {
+        DomainEventMessage<?> event = (DomainEventMessage<?>) message;
         ProcessingBatch.<List<Pending>>pending("notifications", ArrayList::new, transactions::publish)
-                .add(new Pending(notification, token));
+                .add(new Pending(notification, token, event.getAggregateIdentifier(), event.getSequenceNumber()));
     }
 
     private String toJson(Notification notification) {

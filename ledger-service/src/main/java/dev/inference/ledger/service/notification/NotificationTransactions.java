@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,11 +14,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.serialization.SerializedObject;
@@ -40,8 +41,13 @@ final class NotificationTransactions implements AutoCloseable {
     private static final String TOKEN_TYPE = "x-token-type";
     private static final int POSITIONS_LOOK_BACK = 100;
 
-    /** A notification and the stream position of the event it tells of. */
-    record Pending(Notification notification, TrackingToken token) {
+    /** A notification, the stream position of the event it tells of, and where that event is stored. */
+    record Pending(Notification notification, TrackingToken token, String aggregateId, long sequence) {
+    }
+
+    /** The event store's global index of an event, by its aggregate and sequence. */
+    interface GlobalIndex {
+        long of(String aggregateId, long sequence);
     }
 
     private final String bootstrapServers;
@@ -50,17 +56,19 @@ final class NotificationTransactions implements AutoCloseable {
     private final String transactionalId;
     private final Serializer serializer;
     private final Function<Notification, String> json;
+    private final GlobalIndex globalIndex;
     private KafkaProducer<String, String> producer;
     private TrackingToken told;
 
     NotificationTransactions(String bootstrapServers, String topic, String positionsTopic, String transactionalId,
-                             Serializer serializer, Function<Notification, String> json) {
+                             Serializer serializer, Function<Notification, String> json, GlobalIndex globalIndex) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.positionsTopic = positionsTopic;
         this.transactionalId = transactionalId;
         this.serializer = serializer;
         this.json = json;
+        this.globalIndex = globalIndex;
     }
 
     /** Called by the one processor thread; throws when the batch is not told, and the processor retries it. */
@@ -68,7 +76,7 @@ final class NotificationTransactions implements AutoCloseable {
         if (producer == null) {
             open();
         }
-        List<Pending> fresh = batch.stream().filter(p -> told == null || !told.covers(WrappedToken.unwrapLowerBound(p.token()))).toList();
+        List<Pending> fresh = batch.stream().filter(p -> !alreadyTold(p)).toList();
         if (fresh.isEmpty()) {
             return;
         }
@@ -88,11 +96,34 @@ final class NotificationTransactions implements AutoCloseable {
             producer.send(marker);
             producer.commitTransaction();
             told = reached;
-        } catch (KafkaException e) {
-            // Whatever the failure (fenced, timed out, broker gone), start again from what Kafka holds.
+        } catch (RuntimeException e) {
+            // Whatever the failure (fenced, timed out, broker gone, a value that did not serialize), the
+            // transaction is not committed: start again from what Kafka holds.
             close();
             throw new IllegalStateException("billing.notifications did not take the batch; it will be told again", e);
         }
+    }
+
+    private boolean alreadyTold(Pending p) {
+        return told != null && includes(told, WrappedToken.unwrapLowerBound(p.token()), () -> globalIndex.of(p.aggregateId(), p.sequence()));
+    }
+
+    /**
+     * Whether {@code position} already includes the event at {@code event}. Where the position covers
+     * the event's token, it does. Where it does not but the token is not past it (a batch re-read after
+     * a crash, when a gap the position had has since been filled), the event's own global index
+     * decides: included if the position reached it and it was not one of the position's gaps.
+     */
+    static boolean includes(TrackingToken position, TrackingToken event, LongSupplier ownIndex) {
+        if (position.covers(event)) {
+            return true;
+        }
+        if (position instanceof GapAwareTrackingToken reached && event instanceof GapAwareTrackingToken at
+                && at.getIndex() <= reached.getIndex()) {
+            long index = ownIndex.getAsLong();
+            return index <= reached.getIndex() && !reached.getGaps().contains(index);
+        }
+        return false;
     }
 
     private void open() {

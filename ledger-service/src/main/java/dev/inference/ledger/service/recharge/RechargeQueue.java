@@ -18,7 +18,8 @@ import dev.inference.ledger.service.projection.AccountViews;
 
 /**
  * The recharges in flight, each due at its next attempt: a projection of the account's recharge
- * events, so it survives any crash, and a redelivered event changes nothing.
+ * events, so it survives any crash. A settled recharge keeps its row, so a redelivered or replayed
+ * event changes nothing and never sends a finished recharge to the provider again.
  */
 @Component
 @ProcessingGroup(AccountViews.GROUP)
@@ -48,18 +49,28 @@ public class RechargeQueue {
 
     @EventHandler
     void on(RechargeAttemptFailed event) {
-        jdbc.update("UPDATE recharges_due SET attempt = ?, due_at = ? WHERE recharge_id = ? AND attempt = ?",
+        jdbc.update("UPDATE recharges_due SET attempt = ?, due_at = ? WHERE recharge_id = ? AND attempt = ? AND settled_at IS NULL",
                 event.attempt() + 1, Timestamp.from(event.retryAt()), event.rechargeId(), event.attempt());
     }
 
     @EventHandler
     void on(RechargeSucceeded event) {
-        jdbc.update("DELETE FROM recharges_due WHERE recharge_id = ?", event.rechargeId());
+        settle(event.rechargeId(), event.succeededAt());
     }
 
     @EventHandler
     void on(RechargeFailed event) {
-        jdbc.update("DELETE FROM recharges_due WHERE recharge_id = ?", event.rechargeId());
+        settle(event.rechargeId(), event.failedAt());
+    }
+
+    private void settle(String rechargeId, Instant at) {
+        jdbc.update("UPDATE recharges_due SET settled_at = ? WHERE recharge_id = ?", Timestamp.from(at), rechargeId);
+    }
+
+    /** An attempt that got no answer waits a little, so that it does not hold back the recharges behind it. */
+    void postpone(DueRecharge due, Instant until) {
+        jdbc.update("UPDATE recharges_due SET due_at = ? WHERE recharge_id = ? AND attempt = ? AND settled_at IS NULL",
+                Timestamp.from(until), due.rechargeId(), due.attempt());
     }
 
     /** The recharge of the account in flight, if any, and when its next attempt is due. */
@@ -67,7 +78,9 @@ public class RechargeQueue {
     }
 
     public List<InFlight> inFlight(String accountId) {
-        return jdbc.query("SELECT recharge_id, amount, attempt, due_at FROM recharges_due WHERE account_id = ? ORDER BY due_at",
+        return jdbc.query("""
+                SELECT recharge_id, amount, attempt, due_at FROM recharges_due
+                 WHERE account_id = ? AND settled_at IS NULL ORDER BY due_at""",
                 (rs, n) -> new InFlight(rs.getString(1), rs.getBigDecimal(2).toPlainString(), rs.getInt(3),
                         rs.getTimestamp(4).toInstant()), accountId);
     }
@@ -75,7 +88,7 @@ public class RechargeQueue {
     List<DueRecharge> due(Instant now, int limit) {
         return jdbc.query("""
                 SELECT recharge_id, account_id, amount, currency, attempt FROM recharges_due
-                 WHERE due_at <= ? ORDER BY due_at LIMIT ?""",
+                 WHERE due_at <= ? AND settled_at IS NULL ORDER BY due_at LIMIT ?""",
                 (rs, n) -> new DueRecharge(rs.getString(1), rs.getString(2), new Money(rs.getBigDecimal(3), rs.getString(4)),
                         rs.getInt(5)), Timestamp.from(now), limit);
     }

@@ -33,6 +33,7 @@ public class RechargeWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RechargeWorker.class);
     private static final int BATCH = 20;
+    private static final Duration UNANSWERED_RETRY = Duration.ofSeconds(10);
 
     private final RechargeQueue queue;
     private final PaymentProvider provider;
@@ -68,8 +69,9 @@ public class RechargeWorker implements SmartLifecycle {
                         outcome.reference(), outcome.reason()));
                 recorded.add(due.idempotencyKey());
             } catch (RuntimeException e) {
-                log.warn("recharge {} attempt {}: no answer recorded, asking again on the next round: {}", due.rechargeId(),
-                        due.attempt(), e.toString());
+                log.warn("recharge {} attempt {}: no answer recorded, asking again in {}: {}", due.rechargeId(), due.attempt(),
+                        UNANSWERED_RETRY, e.toString());
+                queue.postpone(due, clock.instant().plus(UNANSWERED_RETRY));
             }
         }
     }

@@ -173,6 +173,25 @@ class AutoRechargeTest {
     }
 
     @Test
+    void with_a_threshold_of_zero_a_charge_that_spends_the_balance_exactly_recharges_instead_of_suspending() {
+        var atZero = new AutoRechargeConfigured(ID, true, usd("0"), usd("100"), NOW);
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), atZero)
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
+                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("0"), NOW), new BalanceExhausted(ID, usd("0"), NOW));
+    }
+
+    @Test
+    void a_top_up_that_leaves_a_failed_account_below_the_threshold_recharges_again() {
+        List<Object> suspended = with(spentWithRechargeInFlight(), new RechargeFailed(ID, FIRST, 3, "card-declined", usd("-5"), NOW),
+                new AccountSuspended(ID, "balance-exhausted", usd("-5"), NOW));
+        fixture.given(suspended)
+                .when(new TopUp(ID, "t-2", usd("10")))
+                .expectEvents(credited("t-2", "10", "5"), new AccountReinstated(ID, usd("5"), NOW),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("5"), NOW));
+    }
+
+    @Test
     void auto_recharge_is_refused_for_a_postpaid_account_and_outside_the_top_up_limits() {
         fixture.given(opened(BillingMode.POSTPAID))
                 .when(new ConfigureAutoRecharge(ID, true, usd("20"), usd("100")))

@@ -81,13 +81,11 @@ public final class ServiceProcess {
                 throw new AssertionError("the service exited with " + process.exitValue() + "; see " + logDirectory);
             }
             try {
-                // Ready: started, its runners (the admin token) done; then the components it serves with.
-                if (http.send(get("/actuator/health/readiness"), HttpResponse.BodyHandlers.ofString()).statusCode() != 200) {
-                    return false;
-                }
+                // Started with its runners (the admin token) done, and the components it serves with up.
                 JsonNode components = JSON.readTree(http.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString()).body())
                         .path("components");
-                return "UP".equals(components.path("db").path("status").asText())
+                return "UP".equals(components.path("readinessState").path("status").asText())
+                        && "UP".equals(components.path("db").path("status").asText())
                         && "UP".equals(components.path("kafka").path("status").asText());
             } catch (IOException e) {
                 return false; // not listening yet
