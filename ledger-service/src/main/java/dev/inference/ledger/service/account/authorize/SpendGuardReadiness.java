@@ -8,8 +8,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether this instance's authorize view has read the event stream up to its head once since start.
- * Until then its answers could be stale (an account suspended later in the stream would still be
+ * Whether this instance's authorize view has read the event stream up to its head once since start,
+ * and is still reading it. Until then its answers could be stale (an account suspended later in the stream would still be
  * allowed), so authorize refuses to answer and the instance reports itself out of service.
  */
 @Component("authorizeView")
@@ -22,11 +22,15 @@ public class SpendGuardReadiness extends AbstractHealthIndicator {
         this.processing = processing;
     }
 
+    /** Caught up once since start, and still reading: a stopped or failing view would answer from the past. */
     public boolean ready() {
+        var processor = processing.eventProcessor(SpendGuard.GROUP, TrackingEventProcessor.class);
+        if (processor.isEmpty() || !processor.get().isRunning() || processor.get().isError()) {
+            return false;
+        }
         if (!caughtUp) {
-            caughtUp = processing.eventProcessor(SpendGuard.GROUP, TrackingEventProcessor.class)
-                    .map(p -> !p.processingStatus().isEmpty() && p.processingStatus().values().stream().allMatch(EventTrackerStatus::isCaughtUp))
-                    .orElse(false);
+            var status = processor.get().processingStatus();
+            caughtUp = !status.isEmpty() && status.values().stream().allMatch(EventTrackerStatus::isCaughtUp);
         }
         return caughtUp;
     }
