@@ -96,6 +96,10 @@ class AutoRechargeEndToEndTest extends ServiceStory {
                 .body().path("type").asText()).isEqualTo("/problems/invalid-auto-recharge");
         assertThat(api.put("/api/v1/accounts/acct-declined/auto-recharge", ADMIN, "{\"threshold\":\"20\",\"amount\":\"50\"}")
                 .status()).isEqualTo(400);
+        var huge = api.put("/api/v1/accounts/acct-declined/auto-recharge", ADMIN,
+                "{\"threshold\":\"1E+30\",\"amount\":\"50\",\"enabled\":false}");
+        assertThat(huge.status()).isEqualTo(400);
+        assertThat(huge.body().path("type").asText()).isEqualTo("/problems/invalid-amount");
     }
 
     @Test

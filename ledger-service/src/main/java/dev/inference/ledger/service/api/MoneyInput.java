@@ -14,12 +14,17 @@ final class MoneyInput {
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest("invalid-amount", field + " is required, as a decimal string like \"25.00\"");
         }
+        Money money;
         try {
-            return new Money(new BigDecimal(value.strip()), currency);
+            money = new Money(new BigDecimal(value.strip()), currency);
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid-amount", field + " must be a decimal string like \"25.00\", not '" + value + "'");
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-amount", field + ": " + e.getMessage());
         }
+        if (!money.isWithinInputRange()) {
+            throw ApiException.badRequest("invalid-amount", field + " must be less than " + Money.MAX_INPUT.toPlainString());
+        }
+        return money;
     }
 }

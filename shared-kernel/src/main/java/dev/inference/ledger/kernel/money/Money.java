@@ -15,6 +15,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount, String currency) implements Comparable<Money> {
 
     public static final int SCALE = 12;
+    /**
+     * The largest amount one input may carry (a top-up, a threshold, a cap, one charge): a quadrillion.
+     * Far beyond any real bill, and far enough below what the tables keep (26 integer digits) that no
+     * sum of such amounts can overflow them.
+     */
+    public static final BigDecimal MAX_INPUT = new BigDecimal("1E15");
 
     @JsonCreator
     public Money {
@@ -45,6 +51,12 @@ public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amou
 
     public Money negate() {
         return new Money(amount.negate(), currency);
+    }
+
+    /** Whether this amount may come in as one input: less than {@link #MAX_INPUT} either way. */
+    @JsonIgnore
+    public boolean isWithinInputRange() {
+        return amount.abs().compareTo(MAX_INPUT) < 0;
     }
 
     @JsonIgnore

@@ -122,6 +122,10 @@ public final class Rating {
 
     private static Rated charge(UsageRecord record, PriceCatalog.Priced<?> priced, List<ChargeLine> lines, PriceCatalog catalog) {
         Money cost = lines.stream().map(ChargeLine::amount).reduce(Money.zero(catalog.currency()), Money::plus);
+        if (!cost.isWithinInputRange()) {
+            return new Rated.Unpriced(new Rejection(Rejection.INVALID_FIELD, "the charge " + cost.toPlainString()
+                    + " is beyond what one record may cost (" + Money.MAX_INPUT.toPlainString() + "); report the quantity in parts"));
+        }
         return new Rated.Priced(new Charge(record.kind().wire(), priced.item(), priced.provider(), catalog.version(), lines, cost));
     }
 

@@ -118,6 +118,12 @@ class RatingTest {
     }
 
     @Test
+    void a_charge_beyond_a_quadrillion_is_refused_not_stored() {
+        assertThat(Rating.rate(units("black-forest-labs/FLUX-1-schnell", "image", "1000000000000000000000"), catalog))
+                .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));
+    }
+
+    @Test
     void an_amount_that_would_need_more_than_twelve_places_is_refused_not_rounded() {
         assertThat(Rating.rate(compute("llm.micro", "0.001", 1, "running"), catalog))
                 .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));
