@@ -3,12 +3,20 @@ package dev.inference.ledger.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
+import org.axonframework.serialization.Serializer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
+import dev.inference.ledger.service.account.authorize.GuardSnapshots;
+import dev.inference.ledger.service.account.authorize.SpendGuard;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
@@ -158,6 +166,40 @@ class AccountMoneyRulesEndToEndTest extends ServiceStory {
         assertThat(notifications).extracting(r -> Topics.header(r, "x-event-id")).doesNotHaveDuplicates();
         assertThat(notifications).filteredOn(r -> Topics.header(r, "x-notification-type").equals("tier.promoted"))
                 .singleElement().satisfies(r -> assertThat(r.value()).contains("\"toTier\":2"));
+    }
+
+    @Autowired
+    SpendGuard liveGuard;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    PlatformTransactionManager transactions;
+    @Autowired
+    Serializer serializer;
+
+    @Test
+    void an_instance_starting_from_the_snapshot_of_the_authorize_view_decides_as_one_that_read_every_event() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        ledger.openPrepaid(List.of("acct-snap-spent", "acct-snap-capped", "acct-snap-open"), new BigDecimal("10.00"));
+        api.put("/api/v1/accounts/acct-snap-capped/budgets/apiKey/key-1", ADMIN, "{\"hardCap\":\"0.01\"}");
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
+                new Usage("acct-snap-spent", opus("snap-1").json().replace("acct-opus", "acct-snap-spent")),
+                new Usage("acct-snap-capped", sonnet("snap-2", "key-1").json().replace("acct-budget", "acct-snap-capped"))), 0);
+        Await.until("the view and its snapshot have the suspension and the block", Duration.ofSeconds(30), () ->
+                "suspended".equals(liveGuard.authorize("acct-snap-spent", null, null, null).reason())
+                        && "budget-hard-cap:apiKey:key-1".equals(liveGuard.authorize("acct-snap-capped", "key-1", null, null).reason())
+                        && jdbc.queryForObject("SELECT count(*) FROM authorize_guards WHERE suspended", Integer.class) > 0
+                        && jdbc.queryForObject("SELECT count(*) FROM authorize_blocks", Integer.class) > 0);
+
+        SpendGuard started = new SpendGuard(Clock.systemUTC());
+        assertThat(new GuardSnapshots(jdbc, transactions, serializer, started).restore()).as("a position to read on from").isNotNull();
+        for (String account : List.of("acct-snap-spent", "acct-snap-capped", "acct-snap-open", "acct-nobody")) {
+            for (String key : Arrays.asList(null, "key-1", "key-2")) {
+                assertThat(started.authorize(account, key, null, null)).as(account + " " + key)
+                        .isEqualTo(liveGuard.authorize(account, key, null, null));
+            }
+        }
     }
 
     @Test

@@ -17,6 +17,11 @@ record Guarded(boolean suspended, boolean exhausted, Map<String, String> blocked
         blockedScopes = Map.copyOf(blockedScopes);
     }
 
+    /** How a budget scope is named among the blocked ones: {@code apiKey:key-1}. */
+    static String scope(String scope, String scopeId) {
+        return scope + ":" + scopeId;
+    }
+
     /** The first reason to refuse, account-wide before narrower scopes; a block of an earlier month has lapsed. */
     Decision decide(String accountId, String apiKeyId, String projectId, String memberId, String period) {
         if (suspended) {
@@ -30,7 +35,7 @@ record Guarded(boolean suspended, boolean exhausted, Map<String, String> blocked
         }
         String[][] scopes = {{"account", accountId}, {"project", projectId}, {"member", memberId}, {"apiKey", apiKeyId}};
         for (String[] scope : scopes) {
-            if (scope[1] != null && period.equals(blockedScopes.get(scope[0] + ":" + scope[1]))) {
+            if (scope[1] != null && period.equals(blockedScopes.get(scope(scope[0], scope[1])))) {
                 return new Decision(false, "budget-hard-cap:" + scope[0] + ":" + scope[1]);
             }
         }

@@ -20,8 +20,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 
 /**
- * May this request spend? Answered from memory: each instance reads the whole event stream into this
- * view (an in-memory token store, so no instance shares its progress), keeping per account only what
+ * May this request spend? Answered from memory: each instance starts from a snapshot of this view
+ * ({@link GuardSnapshots}) and reads the event stream on from there (an in-memory token store, so no
+ * instance shares its progress), keeping per account only what
  * refuses a request — suspension, a spent balance and budget blocks. A prepaid balance at or below
  * zero suspends an account unless a recharge is on its way; then it is refused as insufficient-balance.
  */
@@ -46,6 +47,11 @@ public class SpendGuard {
         Guarded account = accounts.get(accountId);
         return account == null ? new Decision(false, "unknown-account")
                 : account.decide(accountId, apiKeyId, projectId, memberId, YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC)).toString());
+    }
+
+    /** An account as a snapshot of the view had it (GuardSnapshots), before the stream is read on. */
+    void restore(String accountId, Guarded guarded) {
+        accounts.put(accountId, guarded);
     }
 
     @EventHandler
@@ -80,12 +86,12 @@ public class SpendGuard {
 
     @EventHandler
     void on(BudgetBlocked event) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).blocked(event.scope() + ":" + event.scopeId(), event.period()));
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).blocked(Guarded.scope(event.scope(), event.scopeId()), event.period()));
     }
 
     @EventHandler
     void on(BudgetUnblocked event) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).unblocked(event.scope() + ":" + event.scopeId()));
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).unblocked(Guarded.scope(event.scope(), event.scopeId())));
     }
 
     private static Guarded orOpen(Guarded guarded) {

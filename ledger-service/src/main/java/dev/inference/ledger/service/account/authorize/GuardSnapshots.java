@@ -1,0 +1,71 @@
+package dev.inference.ledger.service.account.authorize;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.inference.ledger.service.projection.AccountViews;
+
+/**
+ * Where a starting instance's authorize view begins: the guards {@link GuardProjection} keeps, read in
+ * one snapshot together with the account-views processor's position, and the lowest of its segments'
+ * positions to read on from. Events after that position that a segment had already applied are
+ * applied again, which changes nothing: the view's updates set values outright, in stream order.
+ */
+@Component
+public class GuardSnapshots {
+
+    private static final Logger log = LoggerFactory.getLogger(GuardSnapshots.class);
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate snapshot;
+    private final Serializer serializer;
+    private final SpendGuard guard;
+
+    public GuardSnapshots(JdbcTemplate jdbc, PlatformTransactionManager transactions, Serializer serializer, SpendGuard guard) {
+        this.jdbc = jdbc;
+        this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
+        this.serializer = serializer;
+        this.guard = guard;
+    }
+
+    /** Fills the guard with the projected state and returns the position to read on from; null: from the start. */
+    public TrackingToken restore() {
+        return snapshot.execute(status -> {
+            List<TrackingToken> positions = jdbc.query("SELECT token, tokentype FROM tokenentry WHERE processorname = ?",
+                    (rs, n) -> rs.getBytes(1) == null ? null : WrappedToken.unwrapLowerBound(serializer.deserialize(
+                            new SimpleSerializedObject<>(rs.getBytes(1), byte[].class, rs.getString(2), null))),
+                    AccountViews.GROUP);
+            if (positions.isEmpty() || positions.contains(null)) {
+                log.info("authorize view: no complete position of {} yet, reading the event stream from the start", AccountViews.GROUP);
+                return null;
+            }
+            TrackingToken from = positions.stream().reduce(TrackingToken::lowerBound).orElseThrow();
+            Map<String, Map<String, String>> blocks = new HashMap<>();
+            jdbc.query("SELECT account_id, scope, period FROM authorize_blocks",
+                    rs -> { blocks.computeIfAbsent(rs.getString(1), id -> new HashMap<>()).put(rs.getString(2), rs.getString(3)); });
+            int[] accounts = {0};
+            jdbc.query("SELECT account_id, suspended, exhausted FROM authorize_guards", rs -> {
+                String accountId = rs.getString(1);
+                guard.restore(accountId, new Guarded(rs.getBoolean(2), rs.getBoolean(3), blocks.getOrDefault(accountId, Map.of())));
+                accounts[0]++;
+            });
+            log.info("authorize view: {} accounts loaded, reading the event stream on from {}", accounts[0], from);
+            return from;
+        });
+    }
+}
