@@ -1,16 +1,11 @@
 package dev.inference.ledger.service.account;
 
-/** A command the account refuses; {@code code} is stable and becomes the problem document's type. */
-public class AccountRuleViolation extends RuntimeException {
+import dev.inference.ledger.kernel.RuleViolation;
 
-    private final String code;
+/** A command the account refuses. */
+public class AccountRuleViolation extends RuleViolation {
 
     public AccountRuleViolation(String code, String message) {
-        super(message);
-        this.code = code;
-    }
-
-    public String code() {
-        return code;
+        super(code, message, "the account");
     }
 }

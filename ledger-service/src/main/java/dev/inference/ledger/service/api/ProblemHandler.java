@@ -16,8 +16,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-import dev.inference.ledger.service.account.AccountRuleViolation;
-import dev.inference.ledger.service.pricing.PriceListRuleViolation;
+import dev.inference.ledger.kernel.RuleViolation;
 
 /** Every error leaves as a problem document; nothing internal leaks into one. */
 // Before Spring's own problem-details handler, which would answer binding errors without a stable type.
@@ -32,14 +31,9 @@ public class ProblemHandler {
         return Problems.of(e.status(), e.code(), e.title(), e.getMessage());
     }
 
-    @ExceptionHandler(AccountRuleViolation.class)
-    ProblemDetail rule(AccountRuleViolation e) {
-        return Problems.of(422, e.code(), "Refused by the account", e.getMessage());
-    }
-
-    @ExceptionHandler(PriceListRuleViolation.class)
-    ProblemDetail priceRule(PriceListRuleViolation e) {
-        return Problems.of(422, e.code(), "Refused by the price list", e.getMessage());
+    @ExceptionHandler(RuleViolation.class)
+    ProblemDetail rule(RuleViolation e) {
+        return Problems.of(422, e.code(), "Refused by " + e.refusedBy(), e.getMessage());
     }
 
     @ExceptionHandler(AggregateNotFoundException.class)

@@ -1,16 +1,11 @@
 package dev.inference.ledger.service.pricing;
 
-/** A price list command refused by a rule; {@code code} is the problem document's stable type. */
-public class PriceListRuleViolation extends RuntimeException {
+import dev.inference.ledger.kernel.RuleViolation;
 
-    private final String code;
+/** A price list command refused by a rule. */
+public class PriceListRuleViolation extends RuleViolation {
 
     public PriceListRuleViolation(String code, String message) {
-        super(message);
-        this.code = code;
-    }
-
-    public String code() {
-        return code;
+        super(code, message, "the price list");
     }
 }
