@@ -106,7 +106,8 @@ class AccountMoneyRulesEndToEndTest extends ServiceStory {
         assertThat(account.get("status").asText()).isEqualTo("active");
         assertThat(ledger.eventsOf("acct-postpaid", "BillingLimitReached")).isEqualTo(1);
         assertThat(ledger.eventsOf("acct-postpaid", "TierPromoted")).as("postpaid spend counts once invoices are paid").isZero();
-        assertThat(api.put("/api/v1/accounts/acct-postpaid/auto-recharge", ADMIN, "{\"threshold\":\"1\",\"amount\":\"10\",\"enabled\":true}")
+        assertThat(api.put("/api/v1/accounts/acct-postpaid/auto-recharge", ADMIN,
+                "{\"threshold\":\"1\",\"amount\":\"10\",\"enabled\":true}")
                 .body().path("type").asText()).isEqualTo("/problems/auto-recharge-not-prepaid");
         Await.until("a postpaid account may spend", Duration.ofSeconds(20),
                 () -> api.get("/api/v1/authorize?accountId=acct-postpaid", ADMIN).body().path("allowed").asBoolean());

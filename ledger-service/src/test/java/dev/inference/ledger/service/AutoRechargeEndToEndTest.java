@@ -92,7 +92,8 @@ class AutoRechargeEndToEndTest extends ServiceStory {
         ledger.awaitBalance("acct-declined", new BigDecimal("77.00"), Duration.ofSeconds(20));
         Await.until("the gateway may spend again", Duration.ofSeconds(20),
                 () -> api.get("/api/v1/authorize?accountId=acct-declined", ADMIN).body().path("allowed").asBoolean());
-        assertThat(api.put("/api/v1/accounts/acct-declined/auto-recharge", ADMIN, "{\"threshold\":\"20\",\"amount\":\"5\",\"enabled\":true}")
+        assertThat(api.put("/api/v1/accounts/acct-declined/auto-recharge", ADMIN,
+                "{\"threshold\":\"20\",\"amount\":\"5\",\"enabled\":true}")
                 .body().path("type").asText()).isEqualTo("/problems/invalid-auto-recharge");
         assertThat(api.put("/api/v1/accounts/acct-declined/auto-recharge", ADMIN, "{\"threshold\":\"20\",\"amount\":\"50\"}")
                 .status()).isEqualTo(400);

@@ -43,46 +43,47 @@ class ConsumerGroupIT {
         try (TestKafka kafka = TestKafka.start()) {
             TestDatabases.Database database = TestDatabases.fresh("group");
             Path logs = Path.of("target", "consumer-group-test");
-            ServiceProcess first = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, Map.of(), logs.resolve("first"));
-            ServiceProcess second = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, Map.of(), logs.resolve("second"));
-            first.start().awaitServing(Duration.ofMinutes(2));
-            HttpApi firstApi = new HttpApi(first.port());
-            Ledger ledger = new Ledger(database, firstApi, ADMIN);
-            ledger.openPrepaid(accounts, OPENING);
+            try (ServiceProcess first = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, Map.of(), logs.resolve("first"));
+                 ServiceProcess second = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, Map.of(), logs.resolve("second"))) {
+                first.start().awaitServing(Duration.ofMinutes(2));
+                HttpApi firstApi = new HttpApi(first.port());
+                Ledger ledger = new Ledger(database, firstApi, ADMIN);
+                ledger.openPrepaid(accounts, OPENING);
 
-            Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 1_000), "publisher");
-            publisher.start();
+                Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 1_000), "publisher");
+                publisher.start();
 
-            // The stream lasts some 45 s; a second JVM needs a good part of that to start on two busy cores.
-            Await.until("charging has begun", Duration.ofMinutes(2), () -> ledger.charged() > 0);
-            second.start().awaitServing(Duration.ofMinutes(2));
-            long atJoin = ledger.charged();
-            log.info("the second instance joined the group at {} of {} records charged", atJoin, UNIQUE);
-            assertThat(atJoin).as("the second instance joined mid-stream").isLessThan(UNIQUE * 3 / 4);
+                // The stream lasts some 45 s; a second JVM needs a good part of that to start on two busy cores.
+                Await.until("charging has begun", Duration.ofMinutes(2), () -> ledger.charged() > 0);
+                second.start().awaitServing(Duration.ofMinutes(2));
+                long atJoin = ledger.charged();
+                log.info("the second instance joined the group at {} of {} records charged", atJoin, UNIQUE);
+                assertThat(atJoin).as("the second instance joined mid-stream").isLessThan(UNIQUE * 3 / 4);
 
-            // Top-ups to the accounts being charged, through the instance that is about to leave.
-            for (String account : accounts) {
-                assertThat(firstApi.post("/api/v1/accounts/" + account + "/top-ups", ADMIN, "{\"amount\":\"" + TOP_UP + "\"}",
-                        "Idempotency-Key", "mid-stream-" + account).status()).isEqualTo(201);
+                // Top-ups to the accounts being charged, through the instance that is about to leave.
+                for (String account : accounts) {
+                    assertThat(firstApi.post("/api/v1/accounts/" + account + "/top-ups", ADMIN, "{\"amount\":\"" + TOP_UP + "\"}",
+                            "Idempotency-Key", "mid-stream-" + account).status()).isEqualTo(201);
+                }
+
+                Await.until("three quarters of the stream are charged", Duration.ofMinutes(2), () -> ledger.charged() >= UNIQUE * 3 / 4);
+                long atStop = ledger.charged();
+                first.stop();
+                log.info("the first instance stopped (SIGTERM) at {} of {} records charged", atStop, UNIQUE);
+                assertThat(atStop).as("the rebalance happened mid-stream").isLessThan(UNIQUE);
+                publisher.join();
+
+                Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
+                assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
+                assertThat(ledger.usageEventIdsChargedTwice()).isZero();
+                Ledger survivor = new Ledger(database, new HttpApi(second.port()), ADMIN);
+                for (String account : accounts) {
+                    BigDecimal expected = OPENING.add(TOP_UP).subtract(usage.expectedSpend(account));
+                    survivor.awaitBalance(account, expected, Duration.ofMinutes(2));
+                }
+                survivor.assertReconciles();
+                second.stop();
             }
-
-            Await.until("three quarters of the stream are charged", Duration.ofMinutes(2), () -> ledger.charged() >= UNIQUE * 3 / 4);
-            long atStop = ledger.charged();
-            first.stop();
-            log.info("the first instance stopped (SIGTERM) at {} of {} records charged", atStop, UNIQUE);
-            assertThat(atStop).as("the rebalance happened mid-stream").isLessThan(UNIQUE);
-            publisher.join();
-
-            Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
-            assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
-            assertThat(ledger.usageEventIdsChargedTwice()).isZero();
-            Ledger survivor = new Ledger(database, new HttpApi(second.port()), ADMIN);
-            for (String account : accounts) {
-                BigDecimal expected = OPENING.add(TOP_UP).subtract(usage.expectedSpend(account));
-                survivor.awaitBalance(account, expected, Duration.ofMinutes(2));
-            }
-            survivor.assertReconciles();
-            second.stop();
         }
     }
 }

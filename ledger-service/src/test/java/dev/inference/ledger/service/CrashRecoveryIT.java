@@ -56,63 +56,65 @@ class CrashRecoveryIT {
             TestDatabases.Database database = TestDatabases.fresh("crash");
             // A stable instance id: a restarted process takes its partitions back without waiting for the
             // dead one's session to time out, as a restarted pod would.
-            ServiceProcess service = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN,
+            try (ServiceProcess service = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN,
                     Map.of("LEDGER_INGEST_INSTANCE_ID", "ledger-0",
                             // Slow payments, each account's first one failing: kills land on recharges and their retries.
                             "LEDGER_PAYMENTS_SIMULATED_DELAY", "300ms", "LEDGER_PAYMENTS_SIMULATED_FAILURES_PER_ACCOUNT", "1",
-                            "LEDGER_RECHARGE_FIRST_RETRY_AFTER", "1s"), Path.of("target", "crash-test"));
-            service.start().awaitServing(Duration.ofMinutes(2));
-            HttpApi api = new HttpApi(service.port());
-            Ledger ledger = new Ledger(database, api, ADMIN);
-            ledger.openPrepaid(accounts, OPENING);
-            // Half the accounts recharge by 10 whenever the balance dips below its opening.
-            List<String> recharging = accounts.subList(0, accounts.size() / 2);
-            for (String account : recharging) {
-                assertThat(api.put("/api/v1/accounts/" + account + "/auto-recharge", ADMIN,
-                        "{\"threshold\":\"" + OPENING + "\",\"amount\":\"10.00\",\"enabled\":true}").status()).isEqualTo(200);
-            }
-
-            Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 10_000), "publisher");
-            publisher.start();
-
-            // Kill points: random shares of the stream, so that every kill lands while records are in flight.
-            List<Long> killAt = new ArrayList<>(random.doubles(KILLS, 0.05, 0.85).sorted().mapToObj(f -> (long) (f * UNIQUE)).toList());
-            for (long point : killAt) {
-                Await.until(point + " records are charged", Duration.ofMinutes(3), () -> ledger.charged() >= point);
-                Thread.sleep(random.nextInt(300));
-                service.kill();
-                long charged = ledger.charged();
-                log.info("killed the service with SIGKILL at {} of {} records charged", charged, UNIQUE);
-                assertThat(charged).as("the kill landed mid-stream").isLessThan(UNIQUE);
+                            "LEDGER_RECHARGE_FIRST_RETRY_AFTER", "1s"), Path.of("target", "crash-test"))) {
                 service.start().awaitServing(Duration.ofMinutes(2));
-            }
-            publisher.join();
+                HttpApi api = new HttpApi(service.port());
+                Ledger ledger = new Ledger(database, api, ADMIN);
+                ledger.openPrepaid(accounts, OPENING);
+                // Half the accounts recharge by 10 whenever the balance dips below its opening.
+                List<String> recharging = accounts.subList(0, accounts.size() / 2);
+                for (String account : recharging) {
+                    assertThat(api.put("/api/v1/accounts/" + account + "/auto-recharge", ADMIN,
+                            "{\"threshold\":\"" + OPENING + "\",\"amount\":\"10.00\",\"enabled\":true}").status()).isEqualTo(200);
+                }
 
-            Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
-            assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
-            assertThat(ledger.usageEventIdsChargedTwice()).isZero();
-            for (String account : recharging) {
-                Await.until(account + " has recharged back to its threshold", Duration.ofMinutes(2), () -> {
-                    long requested = ledger.eventsOf(account, "RechargeRequested");
-                    return requested > 0 && requested == ledger.eventsOf(account, "RechargeSucceeded");
-                });
-            }
-            for (String account : accounts) {
-                // Every payment taken is credited once, and nothing is credited that was not paid.
-                long recharges = ledger.eventsOf(account, "RechargeSucceeded");
-                assertThat(ledger.paymentsTaken(account)).as(account + ": payments taken").isEqualTo(recharges);
-                BigDecimal expected = OPENING.subtract(usage.expectedSpend(account)).add(BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges)));
-                ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
-            }
-            ledger.assertReconciles();
-            Await.until("the authorize view has caught up and the service reports UP", Duration.ofMinutes(1),
-                    () -> api.get("/actuator/health", ADMIN).status() == 200);
+                Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 10_000), "publisher");
+                publisher.start();
 
-            // Each charge told once on billing.notifications, however the kills fell on its transactions.
-            Await.until("every charge is told", Duration.ofMinutes(2), () -> receipts(kafka).size() >= UNIQUE);
-            List<String> told = receipts(kafka).stream().map(r -> Topics.header(r, "x-event-id")).toList();
-            assertThat(told).hasSize(UNIQUE).doesNotHaveDuplicates();
-            service.stop();
+                // Kill points: random shares of the stream, so that every kill lands while records are in flight.
+                List<Long> killAt = new ArrayList<>(random.doubles(KILLS, 0.05, 0.85).sorted().mapToObj(f -> (long) (f * UNIQUE)).toList());
+                for (long point : killAt) {
+                    Await.until(point + " records are charged", Duration.ofMinutes(3), () -> ledger.charged() >= point);
+                    Thread.sleep(random.nextInt(300));
+                    service.kill();
+                    long charged = ledger.charged();
+                    log.info("killed the service with SIGKILL at {} of {} records charged", charged, UNIQUE);
+                    assertThat(charged).as("the kill landed mid-stream").isLessThan(UNIQUE);
+                    service.start().awaitServing(Duration.ofMinutes(2));
+                }
+                publisher.join();
+
+                Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
+                assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
+                assertThat(ledger.usageEventIdsChargedTwice()).isZero();
+                for (String account : recharging) {
+                    Await.until(account + " has recharged back to its threshold", Duration.ofMinutes(2), () -> {
+                        long requested = ledger.eventsOf(account, "RechargeRequested");
+                        return requested > 0 && requested == ledger.eventsOf(account, "RechargeSucceeded");
+                    });
+                }
+                for (String account : accounts) {
+                    // Every payment taken is credited once, and nothing is credited that was not paid.
+                    long recharges = ledger.eventsOf(account, "RechargeSucceeded");
+                    assertThat(ledger.paymentsTaken(account)).as(account + ": payments taken").isEqualTo(recharges);
+                    BigDecimal recharged = BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges));
+                    BigDecimal expected = OPENING.subtract(usage.expectedSpend(account)).add(recharged);
+                    ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
+                }
+                ledger.assertReconciles();
+                Await.until("the authorize view has caught up and the service reports UP", Duration.ofMinutes(1),
+                        () -> api.get("/actuator/health", ADMIN).status() == 200);
+
+                // Each charge told once on billing.notifications, however the kills fell on its transactions.
+                Await.until("every charge is told", Duration.ofMinutes(2), () -> receipts(kafka).size() >= UNIQUE);
+                List<String> told = receipts(kafka).stream().map(r -> Topics.header(r, "x-event-id")).toList();
+                assertThat(told).hasSize(UNIQUE).doesNotHaveDuplicates();
+                service.stop();
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ import dev.inference.ledger.localinfra.TestDatabases;
  * configured by environment, against a PostgreSQL and a Kafka that outlive it. {@link #kill()} is a
  * SIGKILL: no shutdown hook, no graceful stop, whatever was in flight is cut off.
  */
-public final class ServiceProcess {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -111,6 +111,14 @@ public final class ServiceProcess {
     public void stop() {
         process.destroy();
         awaitExit();
+    }
+
+    /** Whatever the test's outcome, no service outlives it: a failed test must not leave a JVM running. */
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
     }
 
     private void awaitExit() {
