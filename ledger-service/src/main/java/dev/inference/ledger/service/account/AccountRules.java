@@ -25,6 +25,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.Rejection;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
@@ -44,6 +45,7 @@ public final class AccountRules {
     static final int MAX_NAME_LENGTH = 200;
     static final String MIN_TOP_UP = "10";
     static final String REVIEW_ABOVE = "5000";
+    static final int SOFT_ALERT_PLACES = 6;
 
     private AccountRules() {
     }
@@ -150,8 +152,10 @@ public final class AccountRules {
             throw new AccountRuleViolation("invalid-hard-cap", "hardCap must be more than zero, in " + state.currency());
         }
         for (BigDecimal alert : command.softAlerts()) {
-            if (alert.signum() <= 0 || alert.compareTo(BigDecimal.ONE) >= 0) {
-                throw new AccountRuleViolation("invalid-soft-alert", "a soft alert is a fraction of the hard cap, between 0 and 1: " + alert);
+            // Size first: every charge compares against the alerts, and a huge exponent would make that crawl.
+            if (!Decimals.fits(alert, 1, SOFT_ALERT_PLACES) || alert.signum() <= 0 || alert.compareTo(BigDecimal.ONE) >= 0) {
+                throw new AccountRuleViolation("invalid-soft-alert", "a soft alert is a fraction of the hard cap, between 0 and 1 with at most "
+                        + SOFT_ALERT_PLACES + " decimal places: " + alert);
             }
         }
         List<AccountEvent> events = new ArrayList<>(2);

@@ -129,7 +129,8 @@ public class AxonConfiguration {
                                                  @Qualifier("eventSerializer") Serializer eventSerializer,
                                                  Serializer snapshotSerializer,
                                                  PersistenceExceptionResolver exceptions,
-                                                 @Value("${ledger.events.gap-timeout-ms:60000}") int gapTimeout) {
+                                                 @Value("${ledger.events.gap-timeout-ms:60000}") int gapTimeout,
+                                                 @Value("${ledger.events.max-gap-offset}") int maxGapOffset) {
         return JdbcEventStorageEngine.builder()
                 .connectionProvider(connections)
                 .transactionManager(transactions)
@@ -138,6 +139,8 @@ public class AxonConfiguration {
                 .persistenceExceptionResolver(exceptions)
                 .dataType(byte[].class)
                 .gapTimeout(gapTimeout)
+                // A gap is waited for until this many later events have been appended (application.yml).
+                .maxGapOffset(maxGapOffset)
                 .batchSize(1000)
                 .build();
     }

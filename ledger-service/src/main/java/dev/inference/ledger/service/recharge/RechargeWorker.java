@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -68,6 +69,10 @@ public class RechargeWorker implements SmartLifecycle {
                 commands.sendAndWait(new RecordRechargeOutcome(due.accountId(), due.rechargeId(), due.attempt(), outcome.succeeded(),
                         outcome.reference(), outcome.reason()));
                 recorded.add(due.idempotencyKey());
+            } catch (ConcurrencyException e) {
+                // The account was being charged at that moment; the provider remembers its answer, so ask
+                // again on the next round, in a moment.
+                log.debug("recharge {} attempt {}: the account was busy, recording on the next round", due.rechargeId(), due.attempt());
             } catch (RuntimeException e) {
                 log.warn("recharge {} attempt {}: no answer recorded, asking again in {}: {}", due.rechargeId(), due.attempt(),
                         UNANSWERED_RETRY, e.toString());

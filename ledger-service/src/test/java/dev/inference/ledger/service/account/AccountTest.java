@@ -254,6 +254,9 @@ class AccountTest {
                 .when(new SetBudget(ID, "project", "p-1", "month", usd("10"), List.of(new BigDecimal("1.5"))))
                 .expectException(AccountRuleViolation.class);
         fixture.given(opened(BillingMode.POSTPAID))
+                .when(new SetBudget(ID, "project", "p-1", "month", usd("10"), List.of(new BigDecimal("1E-300000000"))))
+                .expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.POSTPAID))
                 .when(new SetBudget(ID, "project", "p-1", "week", usd("10"), List.of()))
                 .expectException(AccountRuleViolation.class);
     }

@@ -21,16 +21,19 @@ public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amou
      * sum of such amounts can overflow them.
      */
     public static final BigDecimal MAX_INPUT = new BigDecimal("1E15");
+    /** What the tables keep: NUMERIC(38, 12). */
+    public static final int MAX_INTEGER_DIGITS = 26;
 
     @JsonCreator
     public Money {
         Objects.requireNonNull(amount, "amount");
         Currencies.requireSupported(currency);
-        try {
-            amount = amount.setScale(SCALE, RoundingMode.UNNECESSARY);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("amount " + amount.toPlainString() + " has more than " + SCALE + " decimal places");
+        // Checked before rescaling, which a huge exponent would turn into a billion-digit number.
+        if (!Decimals.fits(amount, MAX_INTEGER_DIGITS, SCALE)) {
+            throw new IllegalArgumentException("amount " + amount + " has more than " + MAX_INTEGER_DIGITS
+                    + " digits before the point or " + SCALE + " after it");
         }
+        amount = amount.setScale(SCALE, RoundingMode.UNNECESSARY);
     }
 
     public static Money of(String amount, String currency) {

@@ -33,7 +33,8 @@ public final class Rating {
                 case COMPUTE -> rateCompute(record, catalog);
                 case UNITS -> rateUnits(record, catalog);
             };
-        } catch (InexactAmount e) {
+        } catch (InexactAmount | IllegalArgumentException | ArithmeticException e) {
+            // Never an exception out of rating: the record would stop its partition instead of being dead-lettered.
             return new Rated.Unpriced(new Rejection(Rejection.INVALID_FIELD, e.getMessage()));
         }
     }
@@ -114,7 +115,9 @@ public final class Rating {
     private static Money exact(BigDecimal amount, PriceCatalog catalog) {
         // The common case first: stripping zeros costs more than the whole rating.
         if (amount.scale() > Money.SCALE && amount.stripTrailingZeros().scale() > Money.SCALE) {
-            throw new InexactAmount("the amount " + amount.toPlainString() + " needs more than " + Money.SCALE
+            // Written plainly only when short: 1E-1000000000 in full is a billion characters.
+            String shown = amount.scale() > 40 ? amount.toString() : amount.toPlainString();
+            throw new InexactAmount("the amount " + shown + " needs more than " + Money.SCALE
                     + " decimal places; report the quantity with fewer");
         }
         return new Money(amount, catalog.currency());

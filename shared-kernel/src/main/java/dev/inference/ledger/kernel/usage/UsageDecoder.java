@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.inference.ledger.kernel.account.AccountId;
+import dev.inference.ledger.kernel.money.Decimals;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
 
@@ -112,6 +114,9 @@ public final class UsageDecoder {
         } else {
             // A JSON fraction would arrive as a binary double: exact amounts come as strings.
             throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\" or a whole number");
+        }
+        if (!Decimals.fits(value, 15, Money.SCALE)) {
+            throw reject(Rejection.INVALID_FIELD, field + " must be less than 10^15 with at most " + Money.SCALE + " decimal places");
         }
         if (value.signum() < 0) {
             throw reject(Rejection.NEGATIVE_QUANTITY, field + " is negative (" + value.toPlainString() + ")");

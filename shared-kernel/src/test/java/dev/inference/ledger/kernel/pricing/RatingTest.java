@@ -124,6 +124,14 @@ class RatingTest {
     }
 
     @Test
+    void a_quantity_with_a_huge_exponent_is_refused_at_once_not_expanded() {
+        assertThat(Rating.rate(compute("llm.micro", "1E-1000000000", 1, "running"), catalog))
+                .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));
+        assertThat(Rating.rate(units("black-forest-labs/FLUX-1-schnell", "image", "1E+1000000000"), catalog))
+                .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));
+    }
+
+    @Test
     void an_amount_that_would_need_more_than_twelve_places_is_refused_not_rounded() {
         assertThat(Rating.rate(compute("llm.micro", "0.001", 1, "running"), catalog))
                 .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));

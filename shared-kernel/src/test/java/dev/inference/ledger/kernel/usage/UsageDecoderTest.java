@@ -96,6 +96,8 @@ class UsageDecoderTest {
             units without unit              | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","quantity":"4"} | missing-field
             units without model             | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","unit":"image","quantity":"4"} | missing-field
             negative quantity               | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","unit":"image","quantity":"-4"} | negative-quantity
+            a quantity of a billion digits  | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","unit":"image","quantity":"1E+1000000000"} | invalid-field
+            seconds of a billion places     | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1E-1000000000"} | invalid-field
             """)
     void a_bad_record_is_rejected_with_a_stable_reason(String why, String json, String reason) {
         Decoded decoded = decode(json);

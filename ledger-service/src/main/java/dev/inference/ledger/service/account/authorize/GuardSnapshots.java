@@ -28,6 +28,8 @@ import dev.inference.ledger.service.projection.AccountViews;
 public class GuardSnapshots {
 
     private static final Logger log = LoggerFactory.getLogger(GuardSnapshots.class);
+    private static final int SNAPSHOT_TIMEOUT_SECONDS = 600;
+    private static final int FETCH_SIZE = 10_000;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate snapshot;
@@ -35,10 +37,15 @@ public class GuardSnapshots {
     private final SpendGuard guard;
 
     public GuardSnapshots(JdbcTemplate jdbc, PlatformTransactionManager transactions, Serializer serializer, SpendGuard guard) {
-        this.jdbc = jdbc;
+        this.jdbc = new JdbcTemplate(jdbc.getDataSource());
+        this.jdbc.setFetchSize(FETCH_SIZE);
+        // Its own transaction: Axon asks for the initial position inside one of its own, which would
+        // otherwise be joined (read committed, and the default time limit).
         this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         snapshot.setReadOnly(true);
+        snapshot.setTimeout(SNAPSHOT_TIMEOUT_SECONDS);
         this.serializer = serializer;
         this.guard = guard;
     }
