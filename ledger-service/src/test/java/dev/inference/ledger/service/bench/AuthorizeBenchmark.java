@@ -39,14 +39,7 @@ import dev.inference.ledger.service.account.authorize.SpendGuard;
 public final class AuthorizeBenchmark {
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            run();
-        } catch (Exception e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        System.exit(status);
+        BenchmarkMain.runAndExit(AuthorizeBenchmark::run);
     }
 
     private static void run() throws Exception {

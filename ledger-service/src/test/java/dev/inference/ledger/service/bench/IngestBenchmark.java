@@ -59,15 +59,7 @@ public final class IngestBenchmark {
     private static final int PARTITIONS = 8;
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            run();
-        } catch (Exception e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        // The in-process broker's threads would keep a finished (or failed) benchmark alive.
-        System.exit(status);
+        BenchmarkMain.runAndExit(IngestBenchmark::run);
     }
 
     private static void run() throws Exception {
