@@ -80,7 +80,7 @@ final class NotificationTransactions implements AutoCloseable {
         if (fresh.isEmpty()) {
             return;
         }
-        TrackingToken reached = WrappedToken.unwrapLowerBound(fresh.get(fresh.size() - 1).token());
+        TrackingToken reached = advance(told, WrappedToken.unwrapLowerBound(fresh.get(fresh.size() - 1).token()));
         try {
             producer.beginTransaction();
             for (Pending p : fresh) {
@@ -124,6 +124,15 @@ final class NotificationTransactions implements AutoCloseable {
             return index <= reached.getIndex() && !reached.getGaps().contains(index);
         }
         return false;
+    }
+
+    /**
+     * The position after a batch: never behind the one before it. A batch re-read after a crash can end
+     * on an event below the last position (the gap it filled), while the events above it were skipped
+     * as told; the position must still include them.
+     */
+    static TrackingToken advance(TrackingToken told, TrackingToken last) {
+        return told == null ? last : told.upperBound(last);
     }
 
     private void open() {

@@ -34,6 +34,14 @@ class NotificationPositionTest {
         assertThat(NotificationTransactions.includes(TOLD, token(1012), () -> 1005)).isFalse();
     }
 
+    @Test
+    void telling_the_late_event_keeps_the_position_at_the_events_told_after_it() {
+        // The re-read batch's only new event is 1005: the position moves to 1012 without the gap, not back to 1005.
+        var after = NotificationTransactions.advance(TOLD, token(1005));
+        assertThat(after).isEqualTo(token(1012));
+        assertThat(NotificationTransactions.includes(after, token(1010), () -> 1010)).isTrue();
+    }
+
     private static GapAwareTrackingToken token(long index, Long... gaps) {
         return GapAwareTrackingToken.newInstance(index, List.of(gaps));
     }
