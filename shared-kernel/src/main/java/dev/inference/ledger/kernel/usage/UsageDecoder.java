@@ -112,7 +112,7 @@ public final class UsageDecoder {
                 throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\", not '" + node.asText() + "'");
             }
         } else {
-            // A JSON fraction would arrive as a binary double: exact amounts come as strings.
+            // A JSON fraction would arrive in binary floating point: exact amounts come as strings.
             throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\" or a whole number");
         }
         if (!Decimals.fits(value, 15, Money.SCALE)) {
