@@ -6,9 +6,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -22,6 +19,7 @@ import dev.inference.ledger.kernel.pricing.CatalogHistory;
 import dev.inference.ledger.kernel.pricing.CatalogPublished;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
 import dev.inference.ledger.service.pricing.PriceListCommand.PublishDefaultCatalog;
+import dev.inference.ledger.service.runtime.Periodic;
 
 /**
  * Every published catalog version, in memory, for rating and quoting. On start it freezes the default
@@ -40,7 +38,7 @@ public class PublishedCatalogs implements CatalogHistory, SmartLifecycle {
     private final EventStore events;
     private volatile List<PriceCatalog> newestFirst = List.of();
     private long nextSequence;
-    private ScheduledExecutorService refresher;
+    private final Periodic refresher = new Periodic("price-catalog-refresh", REFRESH, this::refresh);
 
     public PublishedCatalogs(CommandGateway commands, EventStore events) {
         this.commands = commands;
@@ -80,33 +78,18 @@ public class PublishedCatalogs implements CatalogHistory, SmartLifecycle {
         }
         refresh();
         log.info("price catalog: {} version(s), newest {}", newestFirst.size(), newestFirst.get(0).version());
-        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "price-catalog-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
-        refresher.scheduleWithFixedDelay(this::refreshQuietly, REFRESH.toMillis(), REFRESH.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void refreshQuietly() {
-        try {
-            refresh();
-        } catch (RuntimeException e) {
-            log.warn("could not refresh the price catalog, keeping the versions known: {}", e.toString());
-        }
+        // A failed refresh keeps the versions known.
+        refresher.start();
     }
 
     @Override
     public synchronized void stop() {
-        if (refresher != null) {
-            refresher.shutdownNow();
-            refresher = null;
-        }
+        refresher.stop();
     }
 
     @Override
     public synchronized boolean isRunning() {
-        return refresher != null;
+        return refresher.isRunning();
     }
 
     /** Before the ingest, which runs in the default (last) phase. */

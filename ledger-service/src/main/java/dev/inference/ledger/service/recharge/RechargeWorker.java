@@ -6,9 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -21,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.recharge.RechargeQueue.DueRecharge;
+import dev.inference.ledger.service.runtime.Periodic;
 
 /**
  * Makes the attempts the queue says are due: asks the payment provider, then tells the account its
@@ -40,7 +38,6 @@ public class RechargeWorker implements SmartLifecycle {
     private final PaymentProvider provider;
     private final CommandGateway commands;
     private final Clock clock;
-    private final Duration pollInterval;
     // Attempts already recorded whose row the projection has not removed yet: not worth asking again.
     private final Set<String> recorded = Collections.newSetFromMap(new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -48,7 +45,7 @@ public class RechargeWorker implements SmartLifecycle {
             return size() > 1000;
         }
     });
-    private ScheduledExecutorService executor;
+    private final Periodic rounds;
 
     public RechargeWorker(RechargeQueue queue, PaymentProvider provider, CommandGateway commands, Clock clock,
                           @Value("${ledger.recharge.poll-interval}") Duration pollInterval) {
@@ -56,7 +53,7 @@ public class RechargeWorker implements SmartLifecycle {
         this.provider = provider;
         this.commands = commands;
         this.clock = clock;
-        this.pollInterval = pollInterval;
+        this.rounds = new Periodic("recharge-worker", pollInterval, this::runOnce);
     }
 
     void runOnce() {
@@ -81,34 +78,18 @@ public class RechargeWorker implements SmartLifecycle {
         }
     }
 
-    private void runQuietly() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("could not read the recharges due: {}", e.toString());
-        }
+    @Override
+    public void start() {
+        rounds.start();
     }
 
     @Override
-    public synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "recharge-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(this::runQuietly, pollInterval.toMillis(), pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+    public void stop() {
+        rounds.stop();
     }
 
     @Override
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return executor != null;
+    public boolean isRunning() {
+        return rounds.isRunning();
     }
 }

@@ -37,6 +37,7 @@ public class GuardSnapshots {
     private final SpendGuard guard;
 
     public GuardSnapshots(JdbcTemplate jdbc, PlatformTransactionManager transactions, Serializer serializer, SpendGuard guard) {
+        // A template of its own, streaming the one large read instead of holding every row at once.
         this.jdbc = new JdbcTemplate(jdbc.getDataSource());
         this.jdbc.setFetchSize(FETCH_SIZE);
         // Its own transaction: Axon asks for the initial position inside one of its own, which would
