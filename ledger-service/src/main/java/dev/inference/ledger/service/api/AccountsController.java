@@ -6,6 +6,8 @@ import static dev.inference.ledger.service.security.Role.GATEWAY;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
 import java.math.BigDecimal;
+
+import dev.inference.ledger.kernel.input.Identifier;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -76,7 +78,7 @@ public class AccountsController {
     }
 
     @PostMapping
-    @Allowed({ADMIN, STAFF})
+    @Allowed(value = {ADMIN, STAFF}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public ResponseEntity<OpenedAccount> open(@RequestBody OpenAccountRequest request) {
         if (!AccountId.isValid(request.accountId())) {
             throw ApiException.badRequest("invalid-account-id",
@@ -198,7 +200,7 @@ public class AccountsController {
         try {
             return new BigDecimal(value);
         } catch (NumberFormatException | NullPointerException e) {
-            throw ApiException.badRequest("invalid-soft-alert", "softAlerts are decimal strings like \"0.8\", not '" + value + "'");
+            throw ApiException.badRequest("invalid-soft-alert", "softAlerts are decimal strings like \"0.8\", not '" + Identifier.echo(value) + "'");
         }
     }
 

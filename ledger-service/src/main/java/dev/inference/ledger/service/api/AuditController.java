@@ -20,7 +20,7 @@ public class AuditController {
 
     /** Projections against the event store; a projection is behind or wrong wherever a mismatch shows. */
     @GetMapping("/api/v1/audit/reconciliation")
-    @Allowed({AUDITOR, ADMIN})
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Reconciliation.Report reconcile() {
         return reconciliation.run();
     }

@@ -1,6 +1,8 @@
 package dev.inference.ledger.service.api;
 
 import java.math.BigDecimal;
+
+import dev.inference.ledger.kernel.input.Identifier;
 import java.util.List;
 import java.util.function.Function;
 
@@ -33,7 +35,7 @@ final class CatalogRequest {
         try {
             return new BigDecimal(value);
         } catch (NumberFormatException | NullPointerException e) {
-            throw ApiException.badRequest("invalid-price", field + " must be a decimal string like \"0.23\", not '" + value + "'");
+            throw ApiException.badRequest("invalid-price", field + " must be a decimal string like \"0.23\", not '" + Identifier.echo(value) + "'");
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.inference.ledger.service.api;
 
 import java.math.BigDecimal;
 
+import dev.inference.ledger.kernel.input.Identifier;
+
 import dev.inference.ledger.kernel.money.Money;
 
 /** Reads a money field of a request: a decimal string, as CONTRACT.md requires, never a JSON number. */
@@ -18,7 +20,7 @@ final class MoneyInput {
         try {
             money = new Money(new BigDecimal(value.strip()), currency);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid-amount", field + " must be a decimal string like \"25.00\", not '" + value + "'");
+            throw ApiException.badRequest("invalid-amount", field + " must be a decimal string like \"25.00\", not '" + Identifier.echo(value) + "'");
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-amount", field + ": " + e.getMessage());
         }

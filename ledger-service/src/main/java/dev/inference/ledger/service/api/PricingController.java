@@ -31,6 +31,8 @@ import dev.inference.ledger.service.pricing.CatalogView;
 import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.pricing.QuoteRequest;
 import dev.inference.ledger.service.security.Allowed;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Prices, quotes and estimates (CONTRACT.md): reads the catalog, writes nothing. */
 @RestController
@@ -39,10 +41,12 @@ public class PricingController {
     private final PublishedCatalogs catalogs;
     private final CommandGateway commands;
     private final Clock clock;
+    private final JsonMapper json;
     private final UsageDecoder decoder = new UsageDecoder();
 
-    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock) {
+    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock, JsonMapper json) {
         this.catalogs = catalogs;
+        this.json = json;
         this.commands = commands;
         this.clock = clock;
     }
@@ -59,7 +63,7 @@ public class PricingController {
      * later), in the shape {@code GET /api/v1/prices} returns, so a version is made by editing the last.
      */
     @PostMapping("/api/v1/prices")
-    @Allowed({ADMIN})
+    @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public ResponseEntity<CatalogView> publish(@RequestBody CatalogView request) {
         int version = commands.sendAndWait(CatalogRequest.toCommand(PublishedCatalogs.PRICE_LIST, request));
         catalogs.refresh();
@@ -83,8 +87,8 @@ public class PricingController {
     /** A usage event in, its charge out: what a gateway attaches to its own response. */
     @PostMapping("/api/v1/quote")
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
-    public Quote quote(@RequestBody byte[] body) {
-        Decoded decoded = decoder.decode(QuoteRequest.of(body, clock.instant()).usageEvent());
+    public Quote quote(@RequestBody JsonNode body) {
+        Decoded decoded = decoder.decode(QuoteRequest.of(json.writeValueAsBytes(body), clock.instant()).usageEvent());
         if (decoded instanceof Decoded.Invalid invalid) {
             throw ApiException.badRequest(invalid.rejection().reason(), invalid.rejection().detail());
         }

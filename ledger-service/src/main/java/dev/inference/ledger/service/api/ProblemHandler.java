@@ -3,10 +3,13 @@ package dev.inference.ledger.service.api;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
@@ -17,6 +20,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import dev.inference.ledger.kernel.RuleViolation;
+import dev.inference.ledger.service.security.AccessRule;
+import dev.inference.ledger.service.security.ApiTokens;
 
 /** Every error leaves as a problem document; nothing internal leaks into one. */
 // Before Spring's own problem-details handler, which would answer binding errors without a stable type.
@@ -43,7 +48,21 @@ public class ProblemHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        if (NestedExceptionUtils.getRootCause(e) instanceof BodyLimit.TooLarge tooLarge) {
+            return Problems.of(413, "body-too-large", "Payload too large", tooLarge.getMessage());
+        }
         return Problems.of(400, "malformed-body", "Invalid request", "the body is not the JSON this endpoint takes");
+    }
+
+    @ExceptionHandler(AuthorizationDeniedException.class)
+    ProblemDetail refused(AuthorizationDeniedException e) {
+        String reason = e.getAuthorizationResult() instanceof AccessRule.Refused refused ? refused.reason() : "access denied";
+        return Problems.of(403, "forbidden", "Forbidden", reason);
+    }
+
+    @ExceptionHandler(ApiTokens.TokenRefused.class)
+    ProblemDetail tokenRefused(ApiTokens.TokenRefused e) {
+        return Problems.of(e.status(), "token-refused", "Refused", e.getMessage());
     }
 
     @ExceptionHandler(MissingRequestHeaderException.class)
@@ -78,6 +97,10 @@ public class ProblemHandler {
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
+        if (e instanceof ErrorResponse known) {
+            // Spring MVC's own refusals (not acceptable, bad multipart …): the client's error, not ours.
+            return Problems.of(known.getStatusCode().value(), "invalid-request", "Invalid request", "the request cannot be served as sent");
+        }
         log.error("request failed", e);
         return Problems.of(500, "internal-error", "Internal error", "the request failed; it can be retried with the same Idempotency-Key");
     }

@@ -2,17 +2,28 @@ package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.inference.ledger.service.account.registry.AccountRegistry;
-import dev.inference.ledger.service.security.ApiTokens;
 import dev.inference.ledger.service.security.Allowed;
+import dev.inference.ledger.service.security.ApiTokens;
+import dev.inference.ledger.service.security.ApiTokens.TokenView;
+import dev.inference.ledger.service.security.Caller;
 import dev.inference.ledger.service.security.Role;
 
+/** Tokens are minted, listed and revoked by an unbound admin; the secret is shown once, at minting. */
 @RestController
 public class TokensController {
 
@@ -24,22 +35,47 @@ public class TokensController {
         this.registry = registry;
     }
 
-    record MintRequest(String role, String accountId) {
+    record MintRequest(String role, String accountId, String expiresAt) {
     }
 
     /** The token appears in this response only; the ledger keeps its hash. */
-    record Minted(String token, String role, String accountId) {
+    record Minted(String token, String tokenId, String role, String accountId, Instant expiresAt) {
     }
 
     @PostMapping("/api/v1/tokens")
-    @Allowed(ADMIN)
+    @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     @ResponseStatus(HttpStatus.CREATED)
-    public Minted mint(@RequestBody MintRequest request) {
+    public Minted mint(@AuthenticationPrincipal Caller caller, @RequestBody MintRequest request) {
         Role role = Role.fromWire(request.role())
-                .orElseThrow(() -> ApiException.badRequest("invalid-role", "role must be gateway, staff, auditor or admin"));
+                .orElseThrow(() -> ApiException.badRequest("invalid-role", "role must be gateway, staff, auditor, admin or metrics"));
         if (request.accountId() != null && !registry.exists(request.accountId())) {
             throw ApiException.notFound("no account '" + request.accountId() + "' to bind the token to");
         }
-        return new Minted(tokens.mint(role, request.accountId()), role.wire(), request.accountId());
+        ApiTokens.Minted minted = tokens.mint(caller, role, request.accountId(), expiresAt(request.expiresAt()));
+        TokenView view = minted.view();
+        return new Minted(minted.token(), view.tokenId(), view.role(), view.accountId(), view.expiresAt());
+    }
+
+    @GetMapping("/api/v1/tokens")
+    @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public List<TokenView> list() {
+        return tokens.list();
+    }
+
+    @DeleteMapping("/api/v1/tokens/{tokenId}")
+    @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public void revoke(@PathVariable String tokenId) {
+        if (!tokens.revoke(tokenId)) {
+            throw ApiException.notFound("no token '" + tokenId + "'");
+        }
+    }
+
+    private static Instant expiresAt(String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid-expiry", "expiresAt must be an ISO-8601 instant like 2027-01-01T00:00:00Z");
+        }
     }
 }

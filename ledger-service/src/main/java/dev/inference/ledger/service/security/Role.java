@@ -6,7 +6,9 @@ public enum Role {
     GATEWAY("gateway"),
     STAFF("staff"),
     AUDITOR("auditor"),
-    ADMIN("admin");
+    ADMIN("admin"),
+    /** Scrapes {@code /actuator/prometheus} and nothing else. */
+    METRICS("metrics");
 
     private final String wire;
 
@@ -16,6 +18,11 @@ public enum Role {
 
     public String wire() {
         return wire;
+    }
+
+    /** The Spring Security authority of the role. */
+    public String authority() {
+        return "ROLE_" + name();
     }
 
     public static Optional<Role> fromWire(String value) {

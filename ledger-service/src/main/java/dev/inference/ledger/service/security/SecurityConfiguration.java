@@ -1,20 +1,86 @@
 package dev.inference.ledger.service.security;
 
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.ComposablePointcut;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authorization.method.AuthorizationManagerBeforeMethodInterceptor;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.inference.ledger.service.api.Problems;
+
+/**
+ * One filter chain, deny by default. Only the probes and the OpenAPI document are open; every
+ * {@code /api/} request needs a bearer token, and every handler method of the API goes through the
+ * {@link AccessRule} once its arguments are bound. Spring Security's {@code StrictHttpFirewall} refuses
+ * encoded slashes, dots, backslashes and semicolons before any rule is matched.
+ */
 @Configuration(proxyBeanMethods = false)
-public class SecurityConfiguration implements WebMvcConfigurer {
+@EnableWebSecurity
+public class SecurityConfiguration {
 
-    private final AccessInterceptor access;
+    /** Open without a token: the probes (details only for a token) and the API's description. */
+    public static final String[] OPEN = {"/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs",
+            "/v3/api-docs.yaml", "/error"};
 
-    public SecurityConfiguration(AccessInterceptor access) {
-        this.access = access;
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http, TokenAuthenticationProvider tokens) throws Exception {
+        AuthenticationFilter bearer = new AuthenticationFilter(new ProviderManager(tokens), BearerTokens::presented);
+        bearer.setSuccessHandler((request, response, authentication) -> { });
+        bearer.setFailureHandler((request, response, e) ->
+                Problems.write(response, 401, "invalid-token", "Invalid token", e.getMessage()));
+        return http
+                .csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterAt(bearer, BasicAuthenticationFilter.class)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> Problems.write(response, 401, "unauthenticated",
+                                "Authentication required", "send 'Authorization: Bearer <token>'"))
+                        .accessDeniedHandler((request, response, ex) -> Problems.write(response, 403, "forbidden", "Forbidden",
+                                "this token may not use this path")))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(OPEN).permitAll()
+                        .requestMatchers("/actuator/prometheus").hasAnyAuthority(Role.METRICS.authority(),
+                                Role.ADMIN.authority())
+                        .requestMatchers("/api/**").authenticated()
+                        .anyRequest().denyAll())
+                .build();
     }
 
-    @Override
-    public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(access).addPathPatterns("/api/**");
+    /** A request the firewall refuses (an encoded slash, a dot segment, a semicolon …) gets a problem document. */
+    @Bean
+    RequestRejectedHandler requestRejected() {
+        return (request, response, e) -> Problems.write(response, 400, "rejected-path", "Invalid request",
+                "the request's path or headers are not in a form this service accepts");
     }
+
+    /** Every handler method of the API, whatever its path: the access rule and the input bounds apply to all. */
+    public static ComposablePointcut apiHandlers() {
+        return new ComposablePointcut(new AnnotationMatchingPointcut(RestController.class, RequestMapping.class, true))
+                .intersection((Class<?> type) -> type.getPackageName().startsWith("dev.inference.ledger.service"));
+    }
+
+    @Bean
+    @org.springframework.context.annotation.Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static Advisor accessRule() {
+        return new AuthorizationManagerBeforeMethodInterceptor(apiHandlers(), new AccessRule());
+    }
+
 }

@@ -35,7 +35,9 @@ public enum Identifier {
     /** Names people give (an account, a project). */
     NAME("name", 200, Alphabet.PRINTABLE),
     /** Free text a person writes (why a top-up was rejected). */
-    REASON("reason", 500, Alphabet.PRINTABLE);
+    REASON("reason", 500, Alphabet.PRINTABLE),
+    /** Any other text a request carries: decimal strings, words of a closed set, instants. */
+    TEXT("text", 256, Alphabet.PRINTABLE);
 
     /** How much of a refused value an error message repeats. */
     public static final int ECHO = 64;
@@ -76,6 +78,11 @@ public enum Identifier {
 
     /** Why {@code value} is not a valid identifier of this kind, as a sentence; empty when it is. */
     public Optional<String> problem(String value) {
+        return problem(field, value);
+    }
+
+    /** Like {@link #problem(String)}, naming the value as the request named it. */
+    public Optional<String> problem(String field, String value) {
         if (value == null || value.isEmpty()) {
             return Optional.of(field + " must not be empty");
         }
@@ -98,6 +105,9 @@ public enum Identifier {
 
     /** A refused value as an error message may repeat it: short, and without control characters. */
     public static String echo(String value) {
+        if (value == null) {
+            return "null";
+        }
         String shown = value.length() > ECHO ? value.substring(0, ECHO) + "…" : value;
         StringBuilder out = new StringBuilder(shown.length());
         shown.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
@@ -108,7 +118,7 @@ public enum Identifier {
         /** Travels in URL segments and Kafka keys: letters, digits and {@code . _ : -}, starting with a letter or digit. */
         SLUG("letters, digits, '.', '_', ':' or '-', starting with a letter or digit") {
             @Override
-            boolean admits(String value) {
+            public boolean admits(String value) {
                 if (!letterOrDigit(value.charAt(0))) {
                     return false;
                 }
@@ -128,7 +138,7 @@ public enum Identifier {
         /** Any text without control characters, not only white space. */
         PRINTABLE("printable text without control characters, not only white space") {
             @Override
-            boolean admits(String value) {
+            public boolean admits(String value) {
                 boolean visible = false;
                 for (int i = 0; i < value.length(); i++) {
                     char c = value.charAt(i);
@@ -158,6 +168,6 @@ public enum Identifier {
             return description;
         }
 
-        abstract boolean admits(String value);
+        public abstract boolean admits(String value);
     }
 }

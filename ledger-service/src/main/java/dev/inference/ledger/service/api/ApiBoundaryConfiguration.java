@@ -1,0 +1,42 @@
+package dev.inference.ledger.service.api;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import dev.inference.ledger.service.security.SecurityConfiguration;
+
+/** The HTTP door: body size, input bounds on every handler, and the OpenAPI document's short address. */
+@Configuration(proxyBeanMethods = false)
+public class ApiBoundaryConfiguration implements WebMvcConfigurer {
+
+    /** After the access rule, whose interceptor keeps Spring Security's default (first) order. */
+    private static final int BOUNDS_ORDER = 1_000;
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    static Advisor requestBounds() {
+        DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(SecurityConfiguration.apiHandlers(), new RequestBounds());
+        advisor.setOrder(BOUNDS_ORDER);
+        return advisor;
+    }
+
+    @Bean
+    FilterRegistrationBean<BodyLimit> bodyLimit() {
+        FilterRegistrationBean<BodyLimit> registration = new FilterRegistrationBean<>(new BodyLimit());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Override
+    public void addViewControllers(ViewControllerRegistry registry) {
+        registry.addViewController("/openapi.yaml").setViewName("forward:/v3/api-docs.yaml");
+    }
+}
