@@ -48,6 +48,16 @@ public final class HttpApi {
         return write("PUT", path, token, body, headers);
     }
 
+    public Response delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
+    /** Any method, any (raw, already encoded) path; a null body sends none. */
+    public Response call(String method, String path, String token, String body, String... headers) {
+        return body == null ? send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()))
+                : write(method, path, token, body, headers);
+    }
+
     private Response write(String method, String path, String token, String body, String... headers) {
         HttpRequest.Builder builder = request(path, token).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -69,8 +79,9 @@ public final class HttpApi {
         try {
             HttpResponse<String> response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    body == null || body.isEmpty() ? null : json.readTree(body));
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            return new Response(response.statusCode(), type,
+                    body == null || body.isEmpty() || !type.contains("json") ? null : json.readTree(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
