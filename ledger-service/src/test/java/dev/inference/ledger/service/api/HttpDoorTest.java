@@ -1,0 +1,136 @@
+package dev.inference.ledger.service.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.Environment;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.ServiceStory;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+
+/**
+ * The HTTP door, tried with what a careless client or an attacker sends: every refusal is a problem
+ * document that repeats no huge input, nothing is written, nothing else is disturbed, nothing is
+ * logged as an error.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HttpDoorTest extends ServiceStory {
+
+    private static final String ACCOUNT = "acct-door";
+
+    @BeforeAll
+    static void account(@Autowired Environment environment) {
+        HttpApi api = new HttpApi(Integer.parseInt(environment.getProperty("local.server.port")));
+        assertThat(api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"" + ACCOUNT + "\",\"name\":\"Door\"}").status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/accounts/" + ACCOUNT + "/top-ups", ADMIN, "{\"amount\":\"100\"}", "Idempotency-Key", "door-1")
+                .status()).isEqualTo(201);
+    }
+
+    record Bad(String what, String method, String path, String body, int status, String type) {
+    }
+
+    private static final String TOP_UP = "/api/v1/accounts/" + ACCOUNT + "/top-ups";
+
+    private static List<Bad> corpus() {
+        String huge = "k".repeat(10_000);
+        return List.of(
+                new Bad("malformed JSON", "POST", TOP_UP, "{\"amount\":", 400, "malformed-body"),
+                new Bad("a number where money is a string", "POST", TOP_UP, "{\"amount\":12.5}", 400, "malformed-body"),
+                new Bad("a missing amount", "POST", TOP_UP, "{}", 400, "invalid-amount"),
+                new Bad("an amount of 200 digits", "POST", TOP_UP, "{\"amount\":\"" + "9".repeat(200) + "\"}", 400, "invalid-amount"),
+                new Bad("an amount with a huge exponent", "POST", TOP_UP, "{\"amount\":\"1E+1000000000\"}", 400, "invalid-amount"),
+                new Bad("an amount of 60,000 digits", "POST", TOP_UP, "{\"amount\":\"" + "9".repeat(60_000) + "\"}", 422, "invalid-field"),
+                new Bad("a budget on an API key id of 200 characters", "PUT",
+                        "/api/v1/accounts/" + ACCOUNT + "/budgets/apiKey/" + "k".repeat(200), "{\"hardCap\":\"10\"}", 422, "invalid-field"),
+                new Bad("a project id with a control character", "POST", "/api/v1/accounts/" + ACCOUNT + "/projects",
+                        "{\"projectId\":\"p\\u0001x\",\"name\":\"P\"}", 422, "invalid-field"),
+                new Bad("a project name of 10,000 characters", "POST", "/api/v1/accounts/" + ACCOUNT + "/projects",
+                        "{\"projectId\":\"p-1\",\"name\":\"" + huge + "\"}", 422, "invalid-field"),
+                new Bad("an account id of 10,000 characters", "POST", "/api/v1/accounts",
+                        "{\"accountId\":\"" + huge + "\",\"name\":\"X\"}", 422, "invalid-field"),
+                new Bad("an account id with a slash", "POST", "/api/v1/accounts", "{\"accountId\":\"a/b\",\"name\":\"X\"}", 422, "invalid-field"),
+                new Bad("a body over 64 KiB", "POST", TOP_UP, "{\"amount\":\"1\",\"pad\":\"" + "x".repeat(70_000) + "\"}", 413, "body-too-large"),
+                new Bad("a quote of an unknown kind", "POST", "/api/v1/quote", "{\"kind\":\"bogus\",\"model\":\"m\"}", 400, "invalid-field"),
+                new Bad("a quote of an unknown model", "POST", "/api/v1/quote",
+                        "{\"kind\":\"tokens\",\"model\":\"acme/none\",\"inputTokens\":5}", 422, "unknown-price"),
+                new Bad("a quote with a huge model name", "POST", "/api/v1/quote",
+                        "{\"kind\":\"tokens\",\"model\":\"" + huge + "\",\"inputTokens\":5}", 400, "invalid-field"),
+                new Bad("a page far too large", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=100000000", null, 400, "invalid-parameter"),
+                new Bad("a page size that is not a number", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=" + huge, null, 400,
+                        "invalid-parameter"),
+                new Bad("an unknown path", "GET", "/api/v1/nothing-here", null, 404, "not-found"),
+                new Bad("a method the path does not take", "DELETE", "/api/v1/accounts/" + ACCOUNT, null, 405, "method-not-allowed"));
+    }
+
+    @Test
+    void every_bad_request_is_refused_with_a_problem_document_and_disturbs_nothing(CapturedOutput output) {
+        HttpApi api = new HttpApi(port);
+        for (Bad bad : corpus()) {
+            HttpApi.Response response = api.call(bad.method(), bad.path(), ADMIN, bad.body(), "Idempotency-Key", "door-" + bad.what().hashCode());
+            assertThat(response.status()).as(bad.what() + ": " + response.body()).isEqualTo(bad.status());
+            assertThat(response.contentType()).as(bad.what()).startsWith("application/problem+json");
+            assertThat(response.body().get("type").asText()).as(bad.what()).isEqualTo("/problems/" + bad.type());
+            assertThat(response.body().toString().length()).as(bad.what() + " repeats no huge input").isLessThan(1_000);
+        }
+        HttpApi.Response account = api.get("/api/v1/accounts/" + ACCOUNT, ADMIN);
+        assertThat(account.body().get("balance").asText()).isEqualTo("100.000000000000");
+        assertThat(api.post(TOP_UP, ADMIN, "{\"amount\":\"10\"}", "Idempotency-Key", "door-2").status()).isEqualTo(201);
+        assertThat(output.getAll()).doesNotContain(" ERROR ");
+    }
+
+    @Test
+    void a_chunked_body_over_64_kib_is_refused_while_it_streams() throws Exception {
+        byte[] body = ("{\"amount\":\"1\",\"pad\":\"" + "x".repeat(100_000) + "\"}").getBytes();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + TOP_UP))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "door-chunked")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("/problems/body-too-large");
+    }
+
+    @Test
+    void the_openapi_document_is_generated_valid_and_describes_the_bearer_scheme() {
+        HttpApi api = new HttpApi(port);
+        String[] yaml = api.text("/openapi.yaml");
+        assertThat(yaml[0]).isEqualTo("200");
+        ParseOptions options = new ParseOptions();
+        options.setValidateExternalRefs(false);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(yaml[1], null, options);
+        assertThat(parsed.getMessages()).as("OpenAPI validation messages").isEmpty();
+        assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes()).containsKey("bearer");
+        assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/api/v1/accounts/{id}", "/api/v1/quote", "/api/v1/tokens/{tokenId}");
+        assertThat(api.text("/v3/api-docs")[0]).isEqualTo("200");
+    }
+
+    @Test
+    void health_shows_its_details_only_to_a_caller_with_a_token_and_metrics_need_a_scrape_token() {
+        HttpApi api = new HttpApi(port);
+        HttpApi.Response open = api.get("/actuator/health", null);
+        assertThat(open.body().has("status")).isTrue();
+        assertThat(open.body().has("components")).isFalse();
+        assertThat(api.get("/actuator/health", ADMIN).body().has("components")).isTrue();
+        assertThat(api.get("/actuator/health/liveness", null).status()).isEqualTo(200);
+
+        assertThat(api.text("/actuator/prometheus")[0]).isEqualTo("401");
+        String scraper = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"metrics\"}").body().get("token").asText();
+        assertThat(api.call("GET", "/actuator/prometheus", scraper, null).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/prices", scraper).status()).isEqualTo(403);
+    }
+}
