@@ -32,6 +32,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final Path logDirectory;
     private final int port;
+    private final String adminToken;
     private Process process;
     private int starts;
 
@@ -41,6 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: this test runs after the package phase (./mvnw verify)");
         }
         this.port = freePort();
+        this.adminToken = adminToken;
         this.logDirectory = logDirectory;
         this.environment = new HashMap<>(extraEnvironment);
         environment.put("LEDGER_DB_URL", database.jdbcUrl());
@@ -81,7 +83,8 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new AssertionError("the service exited with " + process.exitValue() + "; see " + logDirectory);
             }
             try {
-                // Started with its runners (the admin token) done, and the components it serves with up.
+                // Started with its runners (the admin token) done, and the components it serves with up
+                // (health shows its components only to a caller with a token).
                 JsonNode components = JSON.readTree(http.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString()).body())
                         .path("components");
                 return "UP".equals(components.path("readinessState").path("status").asText())
@@ -98,7 +101,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(2)).build();
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(2))
+                .header("Authorization", "Bearer " + adminToken).build();
     }
 
     /** SIGKILL, and wait until the process is gone. */
