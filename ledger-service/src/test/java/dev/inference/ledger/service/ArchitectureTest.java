@@ -9,7 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
-/** The module boundaries of DESIGN.md, checked on the compiled classes of every module. */
+/** The module boundaries of the README, checked on the compiled classes of every module. */
 class ArchitectureTest {
 
     private static final JavaClasses LEDGER = new ClassFileImporter()

@@ -47,7 +47,7 @@ import dev.inference.ledger.service.account.organisation.OrganisationProjection;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.security.Allowed;
 
-/** Translates the account endpoints of CONTRACT.md into commands and queries; decides nothing. */
+/** Translates the account endpoints of docs/contract.md into commands and queries; decides nothing. */
 @RestController
 @RequestMapping("/api/v1/accounts")
 public class AccountsController {

@@ -34,7 +34,7 @@ import dev.inference.ledger.service.security.Allowed;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Prices, quotes and estimates (CONTRACT.md): reads the catalog, writes nothing. */
+/** Prices, quotes and estimates (docs/contract.md): reads the catalog, writes nothing. */
 @RestController
 public class PricingController {
 

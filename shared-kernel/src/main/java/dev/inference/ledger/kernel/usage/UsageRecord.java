@@ -4,7 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (CONTRACT.md).
+ * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (docs/contract.md).
  * Only the fields of its {@link UsageKind} are set; the rest are null. {@code interval} is set for a
  * compute record that names its {@code endpoint}: only those can be checked for overlaps.
  */
