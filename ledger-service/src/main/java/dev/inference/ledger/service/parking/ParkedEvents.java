@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * The table of parked events. Parking and retrying one account take the same transaction-scoped lock, so
  * a retry never empties an account's park while a processor is adding a later event of it behind.
  */
-@Component
+@Component("parkedEventsTable")
 public class ParkedEvents {
 
     /** One parked event: where it is stored, and why it failed (null for an event parked behind one that failed). */
