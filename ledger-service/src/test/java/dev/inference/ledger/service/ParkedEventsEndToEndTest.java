@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.LoggingErrorHandler;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,6 +36,20 @@ class ParkedEventsEndToEndTest extends ServiceStory {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    @Test
+    void no_event_processor_logs_a_failed_event_and_goes_on() {
+        assertThat(processing.eventProcessors().keySet())
+                .contains("account-views", "account-registry", "notifications", "spend-guard");
+        for (String processor : processing.eventProcessors().keySet()) {
+            // Axon's default LoggingErrorHandler would go on with the next event on an aborted transaction.
+            assertThat(processing.listenerInvocationErrorHandler(processor)).as(processor)
+                    .isNotInstanceOf(LoggingErrorHandler.class).isSameAs(PropagatingErrorHandler.instance());
+            assertThat(processing.errorHandler(processor)).as(processor).isNotInstanceOf(LoggingErrorHandler.class);
+        }
+    }
 
     @Test
     void an_event_a_projection_cannot_apply_is_parked_with_its_accounts_later_events_and_the_other_accounts_go_on() {
