@@ -11,6 +11,8 @@ import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -34,6 +36,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
+
+import dev.inference.ledger.service.account.registry.AccountRegistry;
+import dev.inference.ledger.service.parking.EventParking;
+import dev.inference.ledger.service.parking.ProcessorFailures;
+import dev.inference.ledger.service.projection.AccountViews;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -64,6 +71,24 @@ public class AxonConfiguration {
     @Bean
     public CorrelationDataProvider noCorrelationMetadata() {
         return message -> Map.of();
+    }
+
+    /**
+     * No event handler's failure is logged and passed over: Axon's default would go on with the next event
+     * on a transaction the failure aborted, losing every later event of the batch. A failure rolls the
+     * batch back and the processor retries it, shown on the health as eventProcessors DOWN meanwhile; the
+     * account views park the one event that fails instead (EventParking) and go on with the others. A
+     * failure of the account registry, which runs in the transaction that opens the account, fails that.
+     */
+    @Bean
+    public ConfigurerModule processorsFailVisibly(EventParking parking, ProcessorFailures failures) {
+        return configurer -> configurer.eventProcessing()
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                .registerDefaultErrorHandler(c -> failures.recording())
+                .registerDefaultHandlerInterceptor((c, processor) -> failures.clearing())
+                .registerErrorHandler(AccountRegistry.GROUP, c -> PropagatingErrorHandler.instance())
+                .registerErrorHandler(AccountViews.GROUP, c -> parking.isolating(failures.recording()))
+                .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP));
     }
 
     @Bean
