@@ -103,14 +103,14 @@ class ParkedEventsEndToEndTest extends ServiceStory {
         assertThat(listing.path("events")).extracting(e -> e.path("eventType").asText()).contains("TopUpCredited");
         ledger.awaitBalance(DOOMED, OPENING, Duration.ofSeconds(1));
 
-        var health = api.get("/actuator/health", null);
+        var health = api.get("/actuator/health", ADMIN);
         assertThat(health.status()).isEqualTo(503);
         assertThat(health.body().path("status").asText()).isEqualTo("OUT_OF_SERVICE");
         JsonNode parkedHealth = health.body().path("components").path("parkedEvents");
         assertThat(parkedHealth.path("status").asText()).isEqualTo("OUT_OF_SERVICE");
         assertThat(parkedHealth.path("details").path("count").asInt()).isEqualTo(doomedEvents);
         assertThat(parkedHealth.path("details").path("accounts")).extracting(JsonNode::asText).containsExactly(DOOMED);
-        assertThat(api.text("/actuator/prometheus")[1]).contains("ledger_projection_parked_events " + doomedEvents + ".0");
+        assertThat(api.text("/actuator/prometheus", ADMIN)[1]).contains("ledger_projection_parked_events " + doomedEvents + ".0");
 
         var refused = api.post("/api/v1/admin/parked-events/" + DOOMED + "/retry", ADMIN, "");
         assertThat(refused.status()).as("still failing: they stay parked").isEqualTo(409);
@@ -125,7 +125,7 @@ class ParkedEventsEndToEndTest extends ServiceStory {
         assertThat(api.get("/api/v1/accounts/" + DOOMED + "/entries?limit=1000", ADMIN).body().path("entries").size())
                 .isEqualTo(doomedEvents + 1);
         assertThat(parked(api).path("count").asInt()).isZero();
-        assertThat(api.get("/actuator/health", null).body().path("components").path("parkedEvents").path("status").asText())
+        assertThat(api.get("/actuator/health", ADMIN).body().path("components").path("parkedEvents").path("status").asText())
                 .isEqualTo("UP");
         assertThat(api.post("/api/v1/admin/parked-events/" + DOOMED + "/retry", ADMIN, "").status()).isEqualTo(404);
         ledger.assertReconciles();

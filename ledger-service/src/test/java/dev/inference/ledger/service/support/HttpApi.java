@@ -29,8 +29,13 @@ public final class HttpApi {
 
     /** A GET whose body is not JSON, without a token: status and text. */
     public String[] text(String path) {
+        return text(path, null);
+    }
+
+    /** A GET whose body is not JSON: status and text. */
+    public String[] text(String path, String token) {
         try {
-            HttpResponse<String> response = client.send(request(path, null).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
             return new String[] {String.valueOf(response.statusCode()), response.body()};
         } catch (IOException e) {
             throw new IllegalStateException(e);
