@@ -12,7 +12,8 @@ public interface UsageLedger {
     /**
      * Charges every record of the batch whose {@code eventId} was never charged before and stores the
      * batch's next offsets, all in one transaction. Records the ledger refuses (an unknown account,
-     * say) are handed to {@code deadLetters} before that transaction commits.
+     * say) are kept in that transaction and handed to {@code deadLetters} only after it committed, never
+     * inside it; a crash in between hands them over on the next call (at least once).
      *
      * @throws LedgerUnavailableException when the ledger cannot be reached; the batch may be retried as is
      */

@@ -107,6 +107,11 @@ public class Account {
         return events.stream().filter(UsageRefused.class::isInstance).map(UsageRefused.class::cast).toList();
     }
 
+    /** What the account remembers: tests compare the state loaded from a snapshot with a full replay. */
+    AccountState state() {
+        return state;
+    }
+
     @EventSourcingHandler
     void on(AccountOpened event) {
         accountId = event.accountId();

@@ -53,10 +53,16 @@ public sealed interface AccountCommand {
             implements AccountCommand {
     }
 
-    /** The payment provider's answer for one attempt of a recharge; recording it twice changes nothing. */
-    record RecordRechargeOutcome(@TargetAggregateIdentifier String accountId, String rechargeId, int attempt, boolean succeeded,
-                                 String paymentReference, String reason) implements AccountCommand {
+    /**
+     * The payment provider's answer for one ask of a recharge attempt ({@code unanswered}: how many asks
+     * of that attempt went unanswered before this one); recording it twice changes nothing.
+     */
+    record RecordRechargeOutcome(@TargetAggregateIdentifier String accountId, String rechargeId, int attempt, int unanswered,
+                                 PaymentAnswer answer, String paymentReference, String reason) implements AccountCommand {
     }
+
+    /** DECLINED is a definite refusal (a new attempt may follow); UNKNOWN promises nothing: the money may have been taken. */
+    enum PaymentAnswer { SUCCEEDED, DECLINED, UNKNOWN }
 
     /** Every record of one ingest batch that belongs to this account, in the order they were read. */
     record ChargeUsage(@TargetAggregateIdentifier String accountId, List<UsageToCharge> usage) implements AccountCommand {

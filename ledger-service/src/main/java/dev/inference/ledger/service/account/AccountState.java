@@ -23,6 +23,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
@@ -75,10 +76,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             return withFunding(funding.configured(configured.enabled(), configured.threshold(), configured.amount(), balance));
         }
         if (event instanceof RechargeRequested requested) {
-            return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1)));
+            return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1, 0)));
         }
         if (event instanceof RechargeAttemptFailed) {
             return withFunding(funding.attemptFailed());
+        }
+        if (event instanceof RechargeOutcomeUnknown) {
+            return withFunding(funding.outcomeUnknown());
         }
         if (event instanceof RechargeFailed) {
             return withFunding(funding.failed());

@@ -12,10 +12,11 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Axon commits its unit of work inside the caller's Spring transaction and caches the account it
- * changed. When that transaction later rolls back (another part of the ingest batch failed, or
- * another instance wrote the same account first), the cached state never happened: forget it, so
- * the retry loads the account from the event store.
+ * A command sent inside a Spring transaction that Axon does not own (an HTTP write claiming its
+ * idempotency key) commits its unit of work, and caches the account, before that transaction commits.
+ * When the transaction then rolls back, the cached state never happened: forget it, so the next command
+ * loads the account from the event store. (The ingest needs none of this: its batch's root unit of work
+ * owns the transaction, and Axon's caching repository forgets the accounts itself on rollback.)
  */
 @Component
 public class ForgetAccountOnRollback implements MessageHandlerInterceptor<CommandMessage<?>> {

@@ -12,8 +12,11 @@ public record Funding(boolean autoRecharge, Money threshold, Money amount, int r
 
     static final Funding NONE = new Funding(false, null, null, 0, null, false, false, false);
 
-    /** A recharge asked of the payment provider, and the attempt being made. */
-    public record Recharge(String rechargeId, Money amount, int attempt) {
+    /**
+     * A recharge asked of the payment provider, the attempt being made (one idempotency key each) and how
+     * many asks of that attempt got no definite answer.
+     */
+    public record Recharge(String rechargeId, Money amount, int attempt, int unanswered) {
     }
 
     /**
@@ -53,7 +56,13 @@ public record Funding(boolean autoRecharge, Money threshold, Money amount, int r
 
     Funding attemptFailed() {
         return new Funding(autoRecharge, threshold, amount, recharges,
-                new Recharge(inFlight.rechargeId(), inFlight.amount(), inFlight.attempt() + 1), resting, low, exhausted);
+                new Recharge(inFlight.rechargeId(), inFlight.amount(), inFlight.attempt() + 1, 0), resting, low, exhausted);
+    }
+
+    Funding outcomeUnknown() {
+        return new Funding(autoRecharge, threshold, amount, recharges,
+                new Recharge(inFlight.rechargeId(), inFlight.amount(), inFlight.attempt(), inFlight.unanswered() + 1), resting, low,
+                exhausted);
     }
 
     Funding failed() {

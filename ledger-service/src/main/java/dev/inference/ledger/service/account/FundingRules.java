@@ -12,6 +12,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -52,24 +53,33 @@ public final class FundingRules {
         return events;
     }
 
-    /** The provider's answer for one attempt; an answer for another recharge or attempt was already recorded. */
+    /**
+     * The provider's answer for one ask of an attempt; an answer for another recharge, attempt or ask was
+     * already recorded. Only a refusal moves on to a new attempt (a new idempotency key); an unknown
+     * outcome asks the same attempt again, since the money may have been taken, up to the policy's
+     * bound: then the recharge fails, and is never asked under a new key.
+     */
     public static List<AccountEvent> outcome(AccountState state, RecordRechargeOutcome command, RechargePolicy policy, Instant now) {
         Recharge inFlight = state.funding().inFlight();
-        if (inFlight == null || !inFlight.rechargeId().equals(command.rechargeId()) || inFlight.attempt() != command.attempt()) {
+        if (inFlight == null || !inFlight.rechargeId().equals(command.rechargeId()) || inFlight.attempt() != command.attempt()
+                || inFlight.unanswered() != command.unanswered()) {
             return List.of();
         }
         List<AccountEvent> events = new ArrayList<>(3);
-        AccountEvent decided;
-        if (command.succeeded()) {
-            decided = new RechargeSucceeded(state.accountId(), inFlight.rechargeId(), inFlight.amount(), command.paymentReference(),
-                    state.balance().plus(inFlight.amount()), now);
-        } else if (policy.retries(inFlight.attempt())) {
-            decided = new RechargeAttemptFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), command.reason(),
-                    policy.retryAt(inFlight.attempt(), now), now);
-        } else {
-            decided = new RechargeFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), command.reason(),
-                    state.balance(), now);
-        }
+        AccountEvent decided = switch (command.answer()) {
+            case SUCCEEDED -> new RechargeSucceeded(state.accountId(), inFlight.rechargeId(), inFlight.amount(),
+                    command.paymentReference(), state.balance().plus(inFlight.amount()), now);
+            case DECLINED -> policy.retries(inFlight.attempt())
+                    ? new RechargeAttemptFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), command.reason(),
+                            policy.retryAt(inFlight.attempt(), now), now)
+                    : new RechargeFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), command.reason(),
+                            state.balance(), now);
+            case UNKNOWN -> policy.retries(inFlight.unanswered() + 1)
+                    ? new RechargeOutcomeUnknown(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), inFlight.unanswered() + 1,
+                            command.reason(), policy.retryAt(inFlight.unanswered() + 1, now), now)
+                    : new RechargeFailed(state.accountId(), inFlight.rechargeId(), inFlight.attempt(), "outcome-unknown: " + command.reason(),
+                            state.balance(), now);
+        };
         events.add(decided);
         AccountState after = state.evolve(decided);
         if (decided instanceof RechargeSucceeded && after.suspended() && after.balance().isPositive()) {

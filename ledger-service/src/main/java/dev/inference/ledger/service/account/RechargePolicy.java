@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * How a failed recharge is retried: {@code maxAttempts} in all, the n-th retry after
- * {@code firstRetryAfter} × 2^(n-1). Bounded, so a card that keeps failing ends in one
+ * {@code firstRetryAfter} × 2^(n-1). The same bound and backoff hold for the asks of one attempt that
+ * get no definite answer (asked again with the same key). Bounded, so a card that keeps failing ends in one
  * {@code RechargeFailed} and a notification, not in a payment attempt a minute forever.
  */
 public record RechargePolicy(int maxAttempts, Duration firstRetryAfter) {

@@ -1,11 +1,13 @@
 package dev.inference.ledger.service.recharge;
 
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
 
 /**
  * The port to whoever takes the customer's money for a recharge. An adapter must honour the
  * idempotency key: asked again with the same key it gives the first answer and charges nothing more.
- * It throws when it cannot tell (provider unreachable); the caller then asks again with the same key.
+ * Its answer is three-way, because a provider that timed out may have taken the money: only DECLINED
+ * promises that it did not.
  */
 public interface PaymentProvider {
 
@@ -14,7 +16,21 @@ public interface PaymentProvider {
     record Request(String idempotencyKey, String accountId, Money amount) {
     }
 
-    /** {@code reference}: the provider's payment id when it succeeded; {@code reason}: why not, when it failed. */
-    record Outcome(boolean succeeded, String reference, String reason) {
+    /** {@code reference}: the provider's payment id when it succeeded; {@code reason}: why not, otherwise. */
+    record Outcome(PaymentAnswer answer, String reference, String reason) {
+
+        public static Outcome succeeded(String reference) {
+            return new Outcome(PaymentAnswer.SUCCEEDED, reference, null);
+        }
+
+        /** A definite refusal (the card declined): no money was taken. */
+        public static Outcome declined(String reason) {
+            return new Outcome(PaymentAnswer.DECLINED, null, reason);
+        }
+
+        /** No definite answer (a timeout, no answer, the provider unsure): ask again with the same key. */
+        public static Outcome unknown(String reason) {
+            return new Outcome(PaymentAnswer.UNKNOWN, null, reason);
+        }
     }
 }

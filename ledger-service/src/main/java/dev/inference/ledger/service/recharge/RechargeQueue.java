@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.money.Money;
@@ -25,8 +26,11 @@ import dev.inference.ledger.service.projection.AccountViews;
 @ProcessingGroup(AccountViews.GROUP)
 public class RechargeQueue {
 
-    /** One attempt to make: its key at the payment provider is the recharge's id and the attempt. */
-    public record DueRecharge(String rechargeId, String accountId, Money amount, int attempt) {
+    /**
+     * One ask to make: its key at the payment provider is the recharge's id and the attempt, the same
+     * for every ask of the attempt ({@code unanswered}: the asks of it that got no definite answer).
+     */
+    public record DueRecharge(String rechargeId, String accountId, Money amount, int attempt, int unanswered) {
         String idempotencyKey() {
             return rechargeId + "/attempt-" + attempt;
         }
@@ -49,8 +53,18 @@ public class RechargeQueue {
 
     @EventHandler
     void on(RechargeAttemptFailed event) {
-        jdbc.update("UPDATE recharges_due SET attempt = ?, due_at = ? WHERE recharge_id = ? AND attempt = ? AND settled_at IS NULL",
+        jdbc.update("""
+                UPDATE recharges_due SET attempt = ?, unanswered = 0, due_at = ?
+                 WHERE recharge_id = ? AND attempt = ? AND settled_at IS NULL""",
                 event.attempt() + 1, Timestamp.from(event.retryAt()), event.rechargeId(), event.attempt());
+    }
+
+    @EventHandler
+    void on(RechargeOutcomeUnknown event) {
+        jdbc.update("""
+                UPDATE recharges_due SET unanswered = ?, due_at = ?
+                 WHERE recharge_id = ? AND attempt = ? AND unanswered = ? AND settled_at IS NULL""",
+                event.unanswered(), Timestamp.from(event.retryAt()), event.rechargeId(), event.attempt(), event.unanswered() - 1);
     }
 
     @EventHandler
@@ -87,9 +101,9 @@ public class RechargeQueue {
 
     List<DueRecharge> due(Instant now, int limit) {
         return jdbc.query("""
-                SELECT recharge_id, account_id, amount, currency, attempt FROM recharges_due
+                SELECT recharge_id, account_id, amount, currency, attempt, unanswered FROM recharges_due
                  WHERE due_at <= ? AND settled_at IS NULL ORDER BY due_at LIMIT ?""",
                 (rs, n) -> new DueRecharge(rs.getString(1), rs.getString(2), new Money(rs.getBigDecimal(3), rs.getString(4)),
-                        rs.getInt(5)), Timestamp.from(now), limit);
+                        rs.getInt(5), rs.getInt(6)), Timestamp.from(now), limit);
     }
 }

@@ -21,10 +21,12 @@ import dev.inference.ledger.service.recharge.RechargeQueue.DueRecharge;
 import dev.inference.ledger.service.runtime.Periodic;
 
 /**
- * Makes the attempts the queue says are due: asks the payment provider, then tells the account its
- * answer. A crash between the two asks again with the same idempotency key, which the provider answers
- * as before without charging twice; an answer recorded twice is ignored by the account. Instances may
- * all run this: the provider and the account make a repeat harmless.
+ * Makes the asks the queue says are due: asks the payment provider, then tells the account its answer.
+ * A crash between the two asks again with the same idempotency key, which the provider answers as
+ * before without charging twice; an answer recorded twice is ignored by the account. An answer that is
+ * not definite (or a provider that throws) is recorded as unknown: the account decides when the same
+ * key is asked again, and when to give up. Instances may all run this: the provider and the account
+ * make a repeat harmless.
  */
 @Component
 @ConditionalOnProperty(name = "ledger.roles.recharges", havingValue = "true", matchIfMissing = true)
@@ -58,14 +60,15 @@ public class RechargeWorker implements SmartLifecycle {
 
     void runOnce() {
         for (DueRecharge due : queue.due(clock.instant(), BATCH)) {
-            if (recorded.contains(due.idempotencyKey())) {
+            String ask = due.idempotencyKey() + "#" + due.unanswered();
+            if (recorded.contains(ask)) {
                 continue;
             }
             try {
-                var outcome = provider.pay(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), due.amount()));
-                commands.sendAndWait(new RecordRechargeOutcome(due.accountId(), due.rechargeId(), due.attempt(), outcome.succeeded(),
-                        outcome.reference(), outcome.reason()));
-                recorded.add(due.idempotencyKey());
+                PaymentProvider.Outcome outcome = ask(due);
+                commands.sendAndWait(new RecordRechargeOutcome(due.accountId(), due.rechargeId(), due.attempt(), due.unanswered(),
+                        outcome.answer(), outcome.reference(), outcome.reason()));
+                recorded.add(ask);
             } catch (ConcurrencyException e) {
                 // The account was being charged at that moment; the provider remembers its answer, so ask
                 // again on the next round, in a moment.
@@ -75,6 +78,16 @@ public class RechargeWorker implements SmartLifecycle {
                         UNANSWERED_RETRY, e.toString());
                 queue.postpone(due, clock.instant().plus(UNANSWERED_RETRY));
             }
+        }
+    }
+
+    private PaymentProvider.Outcome ask(DueRecharge due) {
+        try {
+            return provider.pay(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), due.amount()));
+        } catch (RuntimeException e) {
+            // A provider that throws did not say no: the money may have been taken.
+            log.warn("recharge {} attempt {}: the provider gave no answer: {}", due.rechargeId(), due.attempt(), e.toString());
+            return PaymentProvider.Outcome.unknown("no-answer: " + e.getClass().getSimpleName());
         }
     }
 

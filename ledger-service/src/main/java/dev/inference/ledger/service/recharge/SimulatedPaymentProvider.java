@@ -16,12 +16,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
+
 /**
  * The default payment provider: no money moves, but it behaves as a real one does. It keeps its own
  * book in PostgreSQL (table {@code simulated_payments}), so the same idempotency key gets the first
  * answer even after the ledger crashed between asking and recording; it takes {@code delay} to answer;
  * it declines the cards of {@code declined-accounts}; and the first {@code failures-per-account}
- * payments of every account fail as if the processor were down, to exercise retries.
+ * answers to every account are lost as if the processor were down (the payment itself booked): an
+ * unknown outcome, to exercise asking again with the same key.
  */
 @Component
 @ConditionalOnProperty(name = "ledger.payments.provider", havingValue = "simulated", matchIfMissing = true)
@@ -45,42 +48,43 @@ public class SimulatedPaymentProvider implements PaymentProvider {
         this.declinedAccounts = Arrays.stream(declinedAccounts.split(",")).map(String::strip).filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
         this.failuresPerAccount = failuresPerAccount;
-        log.info("payments: the simulated provider (no money moves): answers in {}, declines {}, fails the first {} per account",
+        log.info("payments: the simulated provider (no money moves): answers in {}, declines {}, loses the first {} answers per account",
                 delay, this.declinedAccounts, failuresPerAccount);
     }
 
     @Override
     public Outcome pay(Request request) {
-        Outcome known = find(request.idempotencyKey());
-        if (known != null) {
-            return known;
+        Outcome booked = find(request.idempotencyKey());
+        if (booked == null) {
+            sleep();
+            Outcome outcome = declinedAccounts.contains(request.accountId()) ? Outcome.declined("card-declined")
+                    : Outcome.succeeded("sim_" + UUID.randomUUID());
+            jdbc.update("""
+                    INSERT INTO simulated_payments (idempotency_key, account_id, amount, currency, succeeded, reference, reason, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                    request.idempotencyKey(), request.accountId(), request.amount().amount(), request.amount().currency(),
+                    outcome.answer() == PaymentAnswer.SUCCEEDED, outcome.reference(), outcome.reason(), Timestamp.from(clock.instant()));
+            // Two callers racing with one key: the first answer written is the answer.
+            booked = find(request.idempotencyKey());
         }
-        sleep();
-        Outcome outcome;
-        if (declinedAccounts.contains(request.accountId())) {
-            outcome = new Outcome(false, null, "card-declined");
-        } else if (paymentsOf(request.accountId()) < failuresPerAccount) {
-            outcome = new Outcome(false, null, "processor-unavailable");
-        } else {
-            outcome = new Outcome(true, "sim_" + UUID.randomUUID(), null);
+        // The processor "down": the answer is lost on its way back, though the payment is booked (the
+        // money taken), as after a real timeout. Asked again with the same key, the book answers.
+        if (answersLost(request.accountId()) < failuresPerAccount) {
+            jdbc.update("UPDATE simulated_payments SET answers_lost = answers_lost + 1 WHERE idempotency_key = ?", request.idempotencyKey());
+            return Outcome.unknown("processor-unavailable");
         }
-        jdbc.update("""
-                INSERT INTO simulated_payments (idempotency_key, account_id, amount, currency, succeeded, reference, reason, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-                request.idempotencyKey(), request.accountId(), request.amount().amount(), request.amount().currency(),
-                outcome.succeeded(), outcome.reference(), outcome.reason(), Timestamp.from(clock.instant()));
-        // Two callers racing with one key: the first answer written is the answer.
-        return find(request.idempotencyKey());
+        return booked;
     }
 
     private Outcome find(String key) {
         List<Outcome> rows = jdbc.query("SELECT succeeded, reference, reason FROM simulated_payments WHERE idempotency_key = ?",
-                (rs, n) -> new Outcome(rs.getBoolean(1), rs.getString(2), rs.getString(3)), key);
+                (rs, n) -> rs.getBoolean(1) ? Outcome.succeeded(rs.getString(2)) : Outcome.declined(rs.getString(3)), key);
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    private int paymentsOf(String accountId) {
-        Integer n = jdbc.queryForObject("SELECT count(*) FROM simulated_payments WHERE account_id = ?", Integer.class, accountId);
+    private int answersLost(String accountId) {
+        Integer n = jdbc.queryForObject("SELECT coalesce(sum(answers_lost), 0) FROM simulated_payments WHERE account_id = ?",
+                Integer.class, accountId);
         return n == null ? 0 : n;
     }
 

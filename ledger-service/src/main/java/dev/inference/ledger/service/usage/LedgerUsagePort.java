@@ -11,6 +11,8 @@ import java.util.Set;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.jdbc.JdbcException;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -21,13 +23,13 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.inference.ledger.ingest.DeadLetter;
 import dev.inference.ledger.ingest.DeadLetters;
 import dev.inference.ledger.ingest.LedgerUnavailableException;
 import dev.inference.ledger.ingest.RatedBatch;
 import dev.inference.ledger.ingest.RatedUsage;
+import dev.inference.ledger.ingest.SourcePosition;
 import dev.inference.ledger.ingest.TopicPartitionId;
 import dev.inference.ledger.ingest.UsageLedger;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
@@ -39,22 +41,34 @@ import dev.inference.ledger.service.account.registry.AccountRegistry;
 
 /**
  * The ledger's side of the ingest port. One PostgreSQL transaction per batch holds the dedupe keys,
- * the events of every account charged and the consumer's next offsets: all of them commit, or none.
+ * the events of every account charged, the dead letters it decided and the consumer's next offsets:
+ * all of them commit, or none.
+ * <p>
+ * That transaction belongs to the batch's root Axon unit of work ({@code attachTransaction}), so Axon
+ * commits it in the COMMIT phase and only then, in CLEANUP, releases the accounts' locks: until the
+ * charges are durable no other command on this instance can see them in the cached account. When the
+ * commit fails the unit of work rolls back, and Axon's caching repository forgets every account it
+ * changed before the lock is released.
+ * <p>
+ * Kafka is never written inside the transaction: the ledger's dead letters go to an outbox table in it
+ * and are published after it committed (before every batch too, for a crash that left some behind).
  */
 @Component
 public class LedgerUsagePort implements UsageLedger {
 
-    private final TransactionTemplate transaction;
+    private static final int OUTBOX_PAGE = 5000;
+
+    private final TransactionManager transactions;
     private final JdbcTemplate jdbc;
     private final CommandGateway commands;
     private final AccountRegistry registry;
     private final Repository<Account> accounts;
     private final Cache accountCache;
 
-    public LedgerUsagePort(TransactionTemplate transaction, JdbcTemplate jdbc, CommandGateway commands,
+    public LedgerUsagePort(TransactionManager transactions, JdbcTemplate jdbc, CommandGateway commands,
                            AccountRegistry registry, Repository<Account> accounts,
                            @Qualifier("accountCache") Cache accountCache) {
-        this.transaction = transaction;
+        this.transactions = transactions;
         this.jdbc = jdbc;
         this.commands = commands;
         this.registry = registry;
@@ -65,14 +79,28 @@ public class LedgerUsagePort implements UsageLedger {
     @Override
     public ChargeOutcome charge(RatedBatch batch, DeadLetters deadLetters) {
         try {
-            return transaction.execute(status -> chargeInTransaction(batch, deadLetters));
+            publishOutbox(deadLetters);
+            ChargeOutcome outcome = inUnitOfWork(batch);
+            publishOutbox(deadLetters);
+            return outcome;
         } catch (DataAccessException | TransactionException | JdbcException | ConcurrencyException e) {
             // Outages and write conflicts with another instance: the batch can be retried as it is.
             throw new LedgerUnavailableException("the batch was not charged: " + e.getMessage(), e);
         }
     }
 
-    private ChargeOutcome chargeInTransaction(RatedBatch batch, DeadLetters deadLetters) {
+    private ChargeOutcome inUnitOfWork(RatedBatch batch) {
+        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        unitOfWork.attachTransaction(transactions);
+        ResultMessage<ChargeOutcome> result = unitOfWork.executeWithResult(() -> chargeInTransaction(batch));
+        if (result.isExceptional()) {
+            Throwable failure = result.exceptionResult();
+            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+        }
+        return result.getPayload();
+    }
+
+    private ChargeOutcome chargeInTransaction(RatedBatch batch) {
         Set<String> known = registry.existing(batch.usage().stream().map(u -> u.record().accountId()).distinct().toList());
         List<DeadLetter> refused = new ArrayList<>();
         List<RatedUsage> chargeable = new ArrayList<>(batch.usage().size());
@@ -102,36 +130,27 @@ public class LedgerUsagePort implements UsageLedger {
             refused.add(new DeadLetter(usage.position(), new Rejection(refusal.reason(), refusal.detail())));
         }
         storeOffsets(batch);
-        deadLetters.publish(refused);
+        storeInOutbox(refused);
         return new ChargeOutcome(first.size(), chargeable.size() - byAccount.values().stream().mapToInt(List::size).sum(),
                 refused.size());
     }
 
     /**
-     * One command per account (each returns the records its account refused), all inside one root unit
-     * of work: Axon queues the events of every nested command on the root and appends them in one JDBC
-     * batch, instead of a round trip per account.
+     * One command per account (each returns the records its account refused), all nested in the batch's
+     * unit of work: Axon queues the events of every command on it and appends them in one JDBC batch,
+     * instead of a round trip per account.
      */
     private List<UsageRefused> chargeAccounts(Map<String, List<UsageToCharge>> byAccount) {
         loadUncached(byAccount.keySet());
-        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
-        try {
-            List<UsageRefused> refused = new ArrayList<>();
-            byAccount.forEach((accountId, usage) -> refused.addAll(commands.<List<UsageRefused>>sendAndWait(new ChargeUsage(accountId, usage))));
-            batch.commit();
-            return refused;
-        } catch (RuntimeException e) {
-            if (batch.isActive()) {
-                batch.rollback(e);
-            }
-            throw e;
-        }
+        List<UsageRefused> refused = new ArrayList<>();
+        byAccount.forEach((accountId, usage) -> refused.addAll(commands.<List<UsageRefused>>sendAndWait(new ChargeUsage(accountId, usage))));
+        return refused;
     }
 
     /**
-     * Loads the accounts that are not cached in a unit of work of their own, which puts them in the
-     * cache. Loaded inside the batch's unit of work instead, each would make Axon scan every event the
-     * batch has queued so far (AbstractEventStore.stagedDomainEventMessages): quadratic in the batch.
+     * Loads the accounts that are not cached before any command stages an event, which puts them in the
+     * cache. Loaded by the commands instead, each would make Axon scan every event the batch has queued
+     * so far (AbstractEventStore.stagedDomainEventMessages): quadratic in the batch.
      */
     private void loadUncached(Collection<String> accountIds) {
         List<String> uncached = accountIds.stream().filter(id -> !accountCache.containsKey(id)).toList();
@@ -167,6 +186,42 @@ public class LedgerUsagePort implements UsageLedger {
                 INSERT INTO ingest_offsets (consumer_group, topic, partition, next_offset) VALUES (?, ?, ?, ?)
                 ON CONFLICT (consumer_group, topic, partition)
                 DO UPDATE SET next_offset = GREATEST(ingest_offsets.next_offset, excluded.next_offset), updated_at = now()""", rows);
+    }
+
+    private void storeInOutbox(List<DeadLetter> letters) {
+        if (letters.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("""
+                INSERT INTO dead_letter_outbox (topic, partition, record_offset, record_key, record_value, reason, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", letters.stream().map(d -> new Object[] {d.position().topic(), d.position().partition(),
+                d.position().offset(), d.position().key(), d.position().value(), d.rejection().reason(), d.rejection().detail()})
+                .toList());
+    }
+
+    /**
+     * Publishes what the outbox holds, outside any transaction, and deletes it once acknowledged. Two
+     * instances publishing the same rows at once send them twice: the DLQ is at least once.
+     */
+    private void publishOutbox(DeadLetters deadLetters) {
+        while (true) {
+            List<Long> ids = new ArrayList<>();
+            List<DeadLetter> letters = jdbc.query("""
+                    SELECT id, topic, partition, record_offset, record_key, record_value, reason, detail
+                      FROM dead_letter_outbox ORDER BY id LIMIT ?""", (rs, n) -> {
+                ids.add(rs.getLong(1));
+                return new DeadLetter(new SourcePosition(rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getBytes(5), rs.getBytes(6)),
+                        new Rejection(rs.getString(7), rs.getString(8)));
+            }, OUTBOX_PAGE);
+            if (letters.isEmpty()) {
+                return;
+            }
+            deadLetters.publish(letters);
+            jdbc.update("DELETE FROM dead_letter_outbox WHERE id = ANY(?::bigint[])", (Object) ids.toArray(Long[]::new));
+            if (letters.size() < OUTBOX_PAGE) {
+                return;
+            }
+        }
     }
 
     @Override

@@ -29,6 +29,11 @@ import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.BillingMode;
+import static dev.inference.ledger.service.account.AccountCommand.PaymentAnswer.DECLINED;
+import static dev.inference.ledger.service.account.AccountCommand.PaymentAnswer.SUCCEEDED;
+import static dev.inference.ledger.service.account.AccountCommand.PaymentAnswer.UNKNOWN;
+
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
@@ -82,10 +87,10 @@ class AutoRechargeTest {
     @Test
     void a_recharge_that_succeeds_is_credited_once_however_often_its_answer_arrives() {
         fixture.given(inFlightAt15())
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, SUCCEEDED, "pay_1", null))
                 .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW));
         fixture.given(inFlightAt15(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW)))
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, SUCCEEDED, "pay_1", null))
                 .expectNoEvents();
     }
 
@@ -102,25 +107,67 @@ class AutoRechargeTest {
     @Test
     void a_failed_attempt_is_retried_later_each_time_and_the_last_failure_is_final() {
         fixture.given(inFlightAt15())
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, false, null, "processor-unavailable"))
-                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 1, "processor-unavailable", NOW.plusSeconds(30), NOW));
-        fixture.given(inFlightAt15(new RechargeAttemptFailed(ID, FIRST, 1, "processor-unavailable", NOW.plusSeconds(30), NOW)))
-                .when(new RecordRechargeOutcome(ID, FIRST, 2, false, null, "processor-unavailable"))
-                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 2, "processor-unavailable", NOW.plusSeconds(60), NOW));
-        fixture.given(inFlightAt15(new RechargeAttemptFailed(ID, FIRST, 1, "processor-unavailable", NOW.plusSeconds(30), NOW),
-                        new RechargeAttemptFailed(ID, FIRST, 2, "processor-unavailable", NOW.plusSeconds(60), NOW)))
-                .when(new RecordRechargeOutcome(ID, FIRST, 3, false, null, "card-declined"))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, DECLINED, null, "card-declined"))
+                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 1, "card-declined", NOW.plusSeconds(30), NOW));
+        fixture.given(inFlightAt15(new RechargeAttemptFailed(ID, FIRST, 1, "card-declined", NOW.plusSeconds(30), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 2, 0, DECLINED, null, "card-declined"))
+                .expectEvents(new RechargeAttemptFailed(ID, FIRST, 2, "card-declined", NOW.plusSeconds(60), NOW));
+        fixture.given(inFlightAt15(new RechargeAttemptFailed(ID, FIRST, 1, "card-declined", NOW.plusSeconds(30), NOW),
+                        new RechargeAttemptFailed(ID, FIRST, 2, "card-declined", NOW.plusSeconds(60), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 3, 0, DECLINED, null, "card-declined"))
                 .expectEvents(new RechargeFailed(ID, FIRST, 3, "card-declined", usd("15"), NOW));
+    }
+
+    private static final RechargeOutcomeUnknown UNANSWERED_ONCE = new RechargeOutcomeUnknown(ID, FIRST, 1, 1, "processor-unavailable",
+            NOW.plusSeconds(30), NOW);
+
+    @Test
+    void an_unknown_outcome_asks_the_same_attempt_again_later_and_its_answer_then_counts() {
+        fixture.given(inFlightAt15())
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, UNKNOWN, null, "processor-unavailable"))
+                .expectEvents(UNANSWERED_ONCE);
+        fixture.given(inFlightAt15(UNANSWERED_ONCE))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 1, SUCCEEDED, "pay_1", null))
+                .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW));
+    }
+
+    @Test
+    void an_unknown_outcome_recorded_twice_changes_nothing() {
+        fixture.given(inFlightAt15(UNANSWERED_ONCE))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, UNKNOWN, null, "processor-unavailable"))
+                .expectNoEvents();
+    }
+
+    @Test
+    void unknown_outcomes_are_asked_again_a_bounded_number_of_times_then_the_recharge_fails_without_a_new_attempt() {
+        fixture.given(inFlightAt15(UNANSWERED_ONCE))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 1, UNKNOWN, null, "processor-unavailable"))
+                .expectEvents(new RechargeOutcomeUnknown(ID, FIRST, 1, 2, "processor-unavailable", NOW.plusSeconds(60), NOW));
+        fixture.given(inFlightAt15(UNANSWERED_ONCE,
+                        new RechargeOutcomeUnknown(ID, FIRST, 1, 2, "processor-unavailable", NOW.plusSeconds(60), NOW)))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 2, UNKNOWN, null, "processor-unavailable"))
+                .expectEvents(new RechargeFailed(ID, FIRST, 1, "outcome-unknown: processor-unavailable", usd("15"), NOW));
+    }
+
+    @Test
+    void only_a_definite_decline_moves_on_to_a_new_attempt_with_its_own_asks() {
+        RechargeAttemptFailed declined = new RechargeAttemptFailed(ID, FIRST, 1, "card-declined", NOW.plusSeconds(30), NOW);
+        fixture.given(inFlightAt15(UNANSWERED_ONCE))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 1, DECLINED, null, "card-declined"))
+                .expectEvents(declined);
+        fixture.given(inFlightAt15(UNANSWERED_ONCE, declined))
+                .when(new RecordRechargeOutcome(ID, FIRST, 2, 0, UNKNOWN, null, "processor-unavailable"))
+                .expectEvents(new RechargeOutcomeUnknown(ID, FIRST, 2, 1, "processor-unavailable", NOW.plusSeconds(30), NOW));
     }
 
     @Test
     void a_recharge_failing_for_good_on_a_spent_balance_suspends_the_account() {
         fixture.given(spentWithRechargeInFlight())
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, false, null, "card-declined"))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, DECLINED, null, "card-declined"))
                 .expectEvents(new RechargeAttemptFailed(ID, FIRST, 1, "card-declined", NOW.plusSeconds(30), NOW));
         AggregateTestFixture<Account> oneAttempt = fixture(new RechargePolicy(1, Duration.ofSeconds(30)));
         oneAttempt.given(spentWithRechargeInFlight())
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, false, null, "card-declined"))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, DECLINED, null, "card-declined"))
                 .expectEvents(new RechargeFailed(ID, FIRST, 1, "card-declined", usd("-5"), NOW),
                         new AccountSuspended(ID, "balance-exhausted", usd("-5"), NOW));
     }
@@ -152,7 +199,7 @@ class AutoRechargeTest {
                         new RechargeRequested(ID, FIRST, usd("100"), usd("-5"), NOW));
         fixture.given(with(suspended, ENABLED, new BalanceLow(ID, usd("-5"), usd("20"), NOW),
                         new RechargeRequested(ID, FIRST, usd("100"), usd("-5"), NOW)))
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, SUCCEEDED, "pay_1", null))
                 .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("95"), NOW),
                         new AccountReinstated(ID, usd("95"), NOW));
     }
@@ -213,7 +260,7 @@ class AutoRechargeTest {
                 .when(new TopUp(ID, "t-2", usd("10")))
                 .expectEvents(credited("t-2", "10", "25"));
         fixture.given(inFlightAt15(credited("t-2", "10", "25")))
-                .when(new RecordRechargeOutcome(ID, FIRST, 1, true, "pay_1", null))
+                .when(new RecordRechargeOutcome(ID, FIRST, 1, 0, SUCCEEDED, "pay_1", null))
                 .expectEvents(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("125"), NOW));
     }
 

@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.inference.ledger.ingest.DeadLetter;
 import dev.inference.ledger.ingest.DeadLetters;
@@ -42,7 +44,8 @@ import dev.inference.ledger.service.support.ServiceStory;
 
 /**
  * The transaction that proves Axon runs with Spring's transactions: the charge, the dedupe keys and
- * the consumer offsets commit together or roll back together, against the real PostgreSQL.
+ * the consumer offsets commit together or roll back together, against the real PostgreSQL, and the
+ * account is not seen by another command before they did.
  */
 @TestPropertySource(properties = "ledger.roles.ingest=false")
 class LedgerUsagePortTest extends ServiceStory {
@@ -59,7 +62,7 @@ class LedgerUsagePortTest extends ServiceStory {
     Reconciliation reconciliation;
 
     @Test
-    void the_charge_the_dedupe_keys_and_the_offsets_commit_or_roll_back_together() {
+    void dead_letters_go_out_after_the_charge_committed_and_wait_in_the_outbox_while_the_broker_is_down() {
         commands.sendAndWait(new OpenAccount("acct-tx", "Tx", BillingMode.PREPAID, "USD"));
         commands.sendAndWait(new TopUp("acct-tx", "t-1", Money.of("10", "USD")));
         RatedBatch batch = batch("acct-tx", "stranger", 3);
@@ -68,22 +71,71 @@ class LedgerUsagePortTest extends ServiceStory {
             throw new IllegalStateException("the dead-letter topic is down");
         };
         assertThatThrownBy(() -> usagePort.charge(batch, brokerDown)).hasMessageContaining("dead-letter topic is down");
-        assertThat(eventsOf("acct-tx")).isEqualTo(2);
-        assertThat(count("charged_usage WHERE account_id = 'acct-tx'")).isZero();
-        assertThat(count("ingest_offsets WHERE consumer_group = 'group-of-acct-tx'")).isZero();
-
-        List<DeadLetter> published = new ArrayList<>();
-        ChargeOutcome outcome = usagePort.charge(batch, published::addAll);
-        assertThat(outcome).isEqualTo(new ChargeOutcome(3, 0, 1));
-        assertThat(published).singleElement().satisfies(d -> assertThat(d.rejection().reason()).isEqualTo("unknown-account"));
         assertThat(eventsOf("acct-tx")).isEqualTo(5);
         assertThat(count("charged_usage WHERE account_id = 'acct-tx'")).isEqualTo(3);
+        assertThat(count("dead_letter_outbox")).isEqualTo(1);
+
+        // Redelivered: nothing is charged twice, and the letter that waited goes out with the new one
+        // (the stranger is refused again: at least once on the DLQ), never inside a transaction.
+        List<DeadLetter> published = new ArrayList<>();
+        List<Boolean> inTransaction = new ArrayList<>();
+        ChargeOutcome outcome = usagePort.charge(batch, letters -> {
+            inTransaction.add(TransactionSynchronizationManager.isActualTransactionActive());
+            published.addAll(letters);
+        });
+        assertThat(outcome).isEqualTo(new ChargeOutcome(0, 3, 1));
+        assertThat(inTransaction).isNotEmpty().containsOnly(false);
+        assertThat(published).hasSize(2).allSatisfy(d -> assertThat(d.rejection().reason()).isEqualTo("unknown-account"));
+        assertThat(count("dead_letter_outbox")).isZero();
         assertThat(usagePort.storedOffsets("group-of-acct-tx", List.of(new TopicPartitionId(TOPIC, 0)))).containsEntry(new TopicPartitionId(TOPIC, 0), 4L);
-        // The rolled-back attempt left nothing behind in the aggregate cache either: 10 - 3 × 0.001425.
-        assertThat(jdbc.queryForObject("""
-                SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
-                WHERE aggregateidentifier = 'acct-tx' ORDER BY sequencenumber DESC LIMIT 1""", String.class))
-                .isEqualTo("9.995725000000");
+        assertThat(lastBalanceAfter("acct-tx")).isEqualTo("9.995725000000");
+    }
+
+    /**
+     * The batch's transaction fails at COMMIT (a deferred trigger on the offsets, which first sleeps to
+     * hold the window open): a top-up racing it must wait for the account until the rollback, and then
+     * build on the balance as committed, never on the charges that were rolled back.
+     */
+    @Test
+    void a_top_up_racing_a_batch_that_rolls_back_at_commit_builds_on_the_committed_balance_only() throws Exception {
+        commands.sendAndWait(new OpenAccount("acct-late", "Late", BillingMode.PREPAID, "USD"));
+        commands.sendAndWait(new TopUp("acct-late", "t-1", Money.of("10", "USD")));
+        jdbc.execute("""
+                CREATE FUNCTION fail_late_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.consumer_group = 'group-of-acct-late' THEN
+                        PERFORM pg_sleep(2);
+                        RAISE EXCEPTION 'forced failure at commit';
+                    END IF;
+                    RETURN NULL;
+                END $$""");
+        jdbc.execute("""
+                CREATE CONSTRAINT TRIGGER fail_late_commit AFTER INSERT OR UPDATE ON ingest_offsets
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_late_commit()""");
+        try {
+            var ingest = Executors.newSingleThreadExecutor();
+            var batch = ingest.submit(() -> usagePort.charge(batch("acct-late", null, 3), letters -> { }));
+            Await.until("the batch is committing", Duration.ofSeconds(20), () -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'", Integer.class) > 0);
+
+            commands.sendAndWait(new TopUp("acct-late", "t-2", Money.of("10", "USD")));
+
+            assertThatThrownBy(batch::get).hasCauseInstanceOf(LedgerUnavailableException.class);
+            ingest.shutdown();
+        } finally {
+            jdbc.execute("DROP TRIGGER fail_late_commit ON ingest_offsets");
+            jdbc.execute("DROP FUNCTION fail_late_commit()");
+        }
+        assertThat(lastBalanceAfter("acct-late")).isEqualTo("20.000000000000");
+        assertThat(count("charged_usage WHERE account_id = 'acct-late'")).isZero();
+        assertThat(count("ingest_offsets WHERE consumer_group = 'group-of-acct-late'")).isZero();
+        // No hole in the account's stream where the rolled-back charges were.
+        assertThat(jdbc.queryForObject("SELECT max(sequencenumber) + 1 FROM domainevententry WHERE aggregateidentifier = 'acct-late'",
+                Long.class)).isEqualTo(eventsOf("acct-late"));
+
+        // Redelivered, the batch charges the balance as it really is: 20 - 3 × 0.001425.
+        assertThat(usagePort.charge(batch("acct-late", null, 3), letters -> { })).isEqualTo(new ChargeOutcome(3, 0, 0));
+        assertThat(lastBalanceAfter("acct-late")).isEqualTo("19.995725000000");
     }
 
     @Test
@@ -159,8 +211,14 @@ class LedgerUsagePortTest extends ServiceStory {
         return new RatedUsage(record, charge, new SourcePosition(TOPIC, 0, offset, account.getBytes(StandardCharsets.UTF_8), new byte[0]));
     }
 
-    private int eventsOf(String account) {
-        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Integer.class, account);
+    private String lastBalanceAfter(String account) {
+        return jdbc.queryForObject("""
+                SELECT convert_from(payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount' FROM domainevententry
+                WHERE aggregateidentifier = ? ORDER BY sequencenumber DESC LIMIT 1""", String.class, account);
+    }
+
+    private long eventsOf(String account) {
+        return jdbc.queryForObject("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = ?", Long.class, account);
     }
 
     private int count(String table) {

@@ -155,6 +155,15 @@ public sealed interface AccountEvent {
                                  Instant failedAt) implements AccountEvent {
     }
 
+    /**
+     * The provider gave no definite answer for an attempt (a timeout, no answer, unsure): the same attempt,
+     * with the same idempotency key, is asked again at {@code retryAt}; {@code unanswered} counts the asks
+     * that went unanswered so far.
+     */
+    record RechargeOutcomeUnknown(String accountId, String rechargeId, int attempt, int unanswered, String reason, Instant retryAt,
+                                  Instant at) implements AccountEvent {
+    }
+
     /** Every attempt failed: auto-recharge rests until the account is topped up or its settings are saved again. */
     record RechargeFailed(String accountId, String rechargeId, int attempts, String reason, Money balance, Instant failedAt)
             implements AccountEvent {
