@@ -3,12 +3,15 @@ package dev.inference.ledger.service.api;
 import java.util.List;
 import java.util.function.Supplier;
 
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.inference.ledger.service.security.Sha256;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,12 +27,12 @@ public class IdempotentRequests {
     static final int MAX_KEY_LENGTH = 256;
     static final int MAX_ATTEMPTS = 5;
 
-    private final TransactionTemplate transaction;
+    private final TransactionManager transactions;
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
 
-    public IdempotentRequests(TransactionTemplate transaction, JdbcTemplate jdbc, JsonMapper json) {
-        this.transaction = transaction;
+    public IdempotentRequests(TransactionManager transactions, JdbcTemplate jdbc, JsonMapper json) {
+        this.transactions = transactions;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -58,8 +61,14 @@ public class IdempotentRequests {
         }
     }
 
+    /**
+     * The transaction belongs to a root Axon unit of work, so the account's lock is released and its cached
+     * state shown to other commands only after the write committed (or forgotten after it rolled back).
+     */
     private ResponseEntity<String> attempt(String scope, String key, String requestHash, Supplier<Answer> write) {
-        return transaction.execute(status -> {
+        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
+        unitOfWork.attachTransaction(transactions);
+        ResultMessage<ResponseEntity<String>> result = unitOfWork.executeWithResult(() -> {
             int claimed = jdbc.update("""
                     INSERT INTO idempotent_requests (scope, idempotency_key, request_hash, status, response_body)
                     VALUES (?, ?, ?, 0, '') ON CONFLICT DO NOTHING""", scope, key, requestHash);
@@ -80,6 +89,11 @@ public class IdempotentRequests {
             }
             return respond(first.status(), first.body());
         });
+        if (result.isExceptional()) {
+            Throwable failure = result.exceptionResult();
+            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
+        }
+        return result.getPayload();
     }
 
     private static ResponseEntity<String> respond(int status, String body) {
