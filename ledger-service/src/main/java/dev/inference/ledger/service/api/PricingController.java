@@ -27,6 +27,7 @@ import dev.inference.ledger.kernel.pricing.Rated;
 import dev.inference.ledger.kernel.pricing.Rating;
 import dev.inference.ledger.kernel.usage.Decoded;
 import dev.inference.ledger.kernel.usage.UsageDecoder;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 import dev.inference.ledger.service.pricing.CatalogView;
 import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.pricing.QuoteRequest;
@@ -39,12 +40,13 @@ public class PricingController {
     private final PublishedCatalogs catalogs;
     private final CommandGateway commands;
     private final Clock clock;
-    private final UsageDecoder decoder = new UsageDecoder();
+    private final UsageDecoder decoder;
 
-    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock) {
+    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock, UsageWindow window) {
         this.catalogs = catalogs;
         this.commands = commands;
         this.clock = clock;
+        this.decoder = new UsageDecoder(window);
     }
 
     @GetMapping("/api/v1/prices")
