@@ -93,6 +93,10 @@ class PricingEndToEndTest extends ServiceStory {
         var broken = api.post("/api/v1/quote", ADMIN, "{\"kind\":\"compute\",\"meter\":\"llm.micro\",\"seconds\":-5}");
         assertThat(broken.status()).isEqualTo(400);
         assertThat(broken.body().get("type").asText()).isEqualTo("/problems/negative-quantity");
+        // The ingest's time window, on the same clock: no quote for usage the ledger would not charge.
+        var future = api.post("/api/v1/quote", ADMIN, "{\"kind\":\"tokens\",\"occurredAt\":\"2099-01-01T00:00:00Z\","
+                + "\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":1}");
+        assertThat(future.body().get("type").asText()).isEqualTo("/problems/future-event");
         assertThat(api.post("/api/v1/quote", null, "{}").status()).isEqualTo(401);
     }
 
