@@ -236,6 +236,6 @@ class AccountMoneyRulesEndToEndTest extends ServiceStory {
 
     private static Usage opus(String eventId) {
         return new Usage("acct-opus", "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-opus\","
-                + "\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"anthropic/claude-4-opus\",\"outputTokens\":1000000}");
+                + "\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"anthropic/claude-4-opus\",\"outputTokens\":1000000}");
     }
 }

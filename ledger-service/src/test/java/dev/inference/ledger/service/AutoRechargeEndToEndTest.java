@@ -150,6 +150,6 @@ class AutoRechargeEndToEndTest extends ServiceStory {
 
     private static Usage opus(String accountId, String eventId) {
         return new Usage(accountId, "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"" + accountId + "\","
-                + "\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"anthropic/claude-4-opus\",\"outputTokens\":400000}");
+                + "\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"anthropic/claude-4-opus\",\"outputTokens\":400000}");
     }
 }

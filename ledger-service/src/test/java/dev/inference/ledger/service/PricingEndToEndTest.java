@@ -44,7 +44,7 @@ class PricingEndToEndTest extends ServiceStory {
                 units("img-1", "acct-images", "black-forest-labs/FLUX-1-schnell", "image", "4"),
                 // Seed 002: 6,000 input tokens at 3.30 per 1M, one request of the support pipeline.
                 new Usage("acct-sonnet", "{\"eventId\":\"sonnet-1\",\"kind\":\"tokens\",\"accountId\":\"acct-sonnet\","
-                        + "\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"anthropic/claude-4-sonnet\",\"inputTokens\":6000}"),
+                        + "\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"anthropic/claude-4-sonnet\",\"inputTokens\":6000}"),
                 compute("stopped-1", "acct-stopped", "llm.super", "3600", 4, "stopped")), 0);
 
         ledger.awaitBalance("acct-meter", OPENING.subtract(new BigDecimal("0.05232498")), Duration.ofSeconds(30));
@@ -67,7 +67,7 @@ class PricingEndToEndTest extends ServiceStory {
         String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\"}").body().get("token").asText();
 
         var quote = api.post("/api/v1/quote", gateway,
-                "{\"kind\":\"compute\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"meter\":\"aws.gpu.small\",\"seconds\":\"900\",\"replicas\":2}");
+                "{\"kind\":\"compute\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"meter\":\"aws.gpu.small\",\"seconds\":\"900\",\"replicas\":2}");
 
         assertThat(quote.status()).isEqualTo(200);
         assertThat(quote.body().get("cost").asText()).isEqualTo("0.300000000000");
@@ -93,6 +93,10 @@ class PricingEndToEndTest extends ServiceStory {
         var broken = api.post("/api/v1/quote", ADMIN, "{\"kind\":\"compute\",\"meter\":\"llm.micro\",\"seconds\":-5}");
         assertThat(broken.status()).isEqualTo(400);
         assertThat(broken.body().get("type").asText()).isEqualTo("/problems/negative-quantity");
+        // The ingest's time window, on the same clock: no quote for usage the ledger would not charge.
+        var future = api.post("/api/v1/quote", ADMIN, "{\"kind\":\"tokens\",\"occurredAt\":\"2099-01-01T00:00:00Z\","
+                + "\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":1}");
+        assertThat(future.body().get("type").asText()).isEqualTo("/problems/future-event");
         assertThat(api.post("/api/v1/quote", null, "{}").status()).isEqualTo(401);
     }
 
@@ -165,16 +169,16 @@ class PricingEndToEndTest extends ServiceStory {
         ledger.openPrepaid(List.of("acct-overlap"), OPENING);
 
         UsageStream.publish(infra().kafka.bootstrapServers(), List.of(
-                interval("ov-1", "10:00:00", "r1"), interval("ov-2", "10:05:00", "r1"), interval("ov-3", "10:05:00", "r2")), 0);
+                interval("ov-1", 0, "r1"), interval("ov-2", 5, "r1"), interval("ov-3", 5, "r2")), 0);
 
         // Two 10-minute intervals on llm.micro charged (ov-1, ov-3); ov-2 overlaps ov-1 on replica r1.
         ledger.awaitBalance("acct-overlap", OPENING.subtract(new BigDecimal("0.10464996")), Duration.ofSeconds(30));
         assertThat(Topics.deadLetterReasonsByKey(infra().kafka.bootstrapServers(), 1)).containsEntry("acct-overlap", "overlap");
     }
 
-    private static Usage interval(String eventId, String start, String replica) {
+    private static Usage interval(String eventId, int startMinute, String replica) {
         return new Usage("acct-overlap", "{\"eventId\":\"" + eventId + "\",\"kind\":\"compute\",\"accountId\":\"acct-overlap\","
-                + "\"occurredAt\":\"2026-11-22T" + start + "Z\",\"meter\":\"llm.micro\",\"seconds\":\"600\","
+                + "\"occurredAt\":\"" + UsageStream.RECENTLY.plusSeconds(60L * startMinute) + "\",\"meter\":\"llm.micro\",\"seconds\":\"600\","
                 + "\"endpoint\":\"chat-prod\",\"replica\":\"" + replica + "\"}");
     }
 
@@ -193,13 +197,13 @@ class PricingEndToEndTest extends ServiceStory {
 
     private static Usage compute(String eventId, String account, String meter, String seconds, int replicas, String state) {
         return new Usage(account, "{\"eventId\":\"" + eventId + "\",\"kind\":\"compute\",\"accountId\":\"" + account
-                + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"meter\":\"" + meter + "\",\"seconds\":\"" + seconds
+                + "\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"meter\":\"" + meter + "\",\"seconds\":\"" + seconds
                 + "\",\"replicas\":" + replicas + ",\"state\":\"" + state + "\"}");
     }
 
     private static Usage units(String eventId, String account, String model, String unit, String quantity) {
         return new Usage(account, "{\"eventId\":\"" + eventId + "\",\"kind\":\"units\",\"accountId\":\"" + account
-                + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"" + model + "\",\"unit\":\"" + unit
+                + "\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"" + model + "\",\"unit\":\"" + unit
                 + "\",\"quantity\":\"" + quantity + "\"}");
     }
 }

@@ -44,10 +44,10 @@ class UsageToBalanceEndToEndTest extends ServiceStory {
         List<UsageStream.Usage> stream = usage.withDuplicates(100);
         String[][] invalid = {
                 {"acct-1", "{\"eventId\":\"bad-1\",\"kind\":\"tokens\""},
-                {"acct-2", "{\"eventId\":\"bad-2\",\"kind\":\"tokens\",\"accountId\":\"acct-2\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"inputTokens\":5}"},
-                {"acct-3", "{\"eventId\":\"bad-3\",\"kind\":\"tokens\",\"accountId\":\"acct-3\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":-5}"},
-                {"acct-4", "{\"eventId\":\"bad-4\",\"kind\":\"tokens\",\"accountId\":\"acct-4\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"acme/no-such-model\",\"inputTokens\":5}"},
-                {"acct-404", "{\"eventId\":\"bad-5\",\"kind\":\"tokens\",\"accountId\":\"acct-404\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":5}"}};
+                {"acct-2", "{\"eventId\":\"bad-2\",\"kind\":\"tokens\",\"accountId\":\"acct-2\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"inputTokens\":5}"},
+                {"acct-3", "{\"eventId\":\"bad-3\",\"kind\":\"tokens\",\"accountId\":\"acct-3\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":-5}"},
+                {"acct-4", "{\"eventId\":\"bad-4\",\"kind\":\"tokens\",\"accountId\":\"acct-4\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"acme/no-such-model\",\"inputTokens\":5}"},
+                {"acct-404", "{\"eventId\":\"bad-5\",\"kind\":\"tokens\",\"accountId\":\"acct-404\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":5}"}};
         stream = usage.mixedWith(stream, Arrays.stream(invalid).map(bad -> new UsageStream.Usage(bad[0], bad[1])).toList());
         assertThat(stream).hasSize(1000);
         UsageStream.publish(infra().kafka.bootstrapServers(), stream, 0);

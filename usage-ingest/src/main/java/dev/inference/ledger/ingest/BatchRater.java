@@ -1,25 +1,30 @@
 package dev.inference.ledger.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.pricing.CatalogHistory;
 import dev.inference.ledger.kernel.pricing.Rated;
 import dev.inference.ledger.kernel.pricing.Rating;
 import dev.inference.ledger.kernel.usage.Decoded;
 import dev.inference.ledger.kernel.usage.Rejection;
 import dev.inference.ledger.kernel.usage.UsageDecoder;
+import dev.inference.ledger.kernel.usage.UsageRecord;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 
 /** Turns polled records into a rated batch and the dead letters of those that cannot be charged. */
 final class BatchRater {
 
-    private final UsageDecoder decoder = new UsageDecoder();
+    private final UsageDecoder decoder;
     private final CatalogHistory catalogs;
 
-    BatchRater(CatalogHistory catalogs) {
+    BatchRater(CatalogHistory catalogs, UsageWindow window) {
         this.catalogs = catalogs;
+        this.decoder = new UsageDecoder(window);
     }
 
     record Result(RatedBatch batch, List<DeadLetter> deadLetters) {
@@ -36,7 +41,12 @@ final class BatchRater {
                 deadLetters.add(new DeadLetter(position, invalid.rejection()));
                 continue;
             }
-            var record = ((Decoded.Valid) decoded).record();
+            UsageRecord record = ((Decoded.Valid) decoded).record();
+            Rejection wrongKey = keyMismatch(position.key(), record);
+            if (wrongKey != null) {
+                deadLetters.add(new DeadLetter(position, wrongKey));
+                continue;
+            }
             Rated rated = catalogs.inForceAt(record.occurredAt())
                     .map(catalog -> Rating.rate(record, catalog))
                     .orElseGet(() -> new Rated.Unpriced(new Rejection(Rejection.UNKNOWN_PRICE,
@@ -48,5 +58,23 @@ final class BatchRater {
             }
         }
         return new Result(new RatedBatch(consumerGroup, usage, nextOffsets), deadLetters);
+    }
+
+    /**
+     * The contract keys every record by its account, so that one partition, and so one consumer, holds all
+     * of an account's usage: a record under another key could be charged concurrently with its account's
+     * other records, by another instance.
+     */
+    private static Rejection keyMismatch(byte[] key, UsageRecord record) {
+        if (key == null) {
+            return new Rejection(Rejection.KEY_MISMATCH, "the record has no key; usage is keyed by its accountId '"
+                    + record.accountId() + "'");
+        }
+        String text = new String(key, StandardCharsets.UTF_8);
+        if (!text.equals(record.accountId())) {
+            return new Rejection(Rejection.KEY_MISMATCH, "the record's key '" + Identifier.echo(text) + "' is not its accountId '"
+                    + record.accountId() + "'");
+        }
+        return null;
     }
 }

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.inference.ledger.kernel.pricing.CatalogHistory;
 import dev.inference.ledger.kernel.usage.Rejection;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 
 /**
  * The consumer of {@code usage.events}. Offsets live in the ledger's database, written in the same
@@ -49,11 +50,11 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
     private String lastFailure = "";
 
     public UsageConsumer(IngestSettings settings, UsageLedger ledger, DeadLetters deadLetters,
-                         CatalogHistory catalogs, IngestMetrics metrics) {
+                         CatalogHistory catalogs, UsageWindow window, IngestMetrics metrics) {
         this.settings = settings;
         this.ledger = ledger;
         this.deadLetters = deadLetters;
-        this.rater = new BatchRater(catalogs);
+        this.rater = new BatchRater(catalogs, window);
         this.metrics = metrics;
         this.consumer = new KafkaConsumer<>(consumerProperties(settings));
     }

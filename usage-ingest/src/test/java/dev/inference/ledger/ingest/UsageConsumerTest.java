@@ -3,7 +3,10 @@ package dev.inference.ledger.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.inference.ledger.kernel.pricing.CatalogHistory;
 import dev.inference.ledger.kernel.pricing.DefaultCatalog;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 import dev.inference.ledger.localinfra.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -66,7 +70,7 @@ class UsageConsumerTest {
     }
 
     @Test
-    void a_restarted_consumer_resumes_from_the_offsets_the_ledger_stored() throws Exception {
+    void a_restarted_consumer_resumes_from_the_offsets_the_ledger_stored_not_from_those_committed_to_kafka() throws Exception {
         IngestSettings settings = settings("resume");
         publish(settings.usageTopic(), List.of(valid("e-1"), valid("e-2")));
         MemoryLedger ledger = new MemoryLedger();
@@ -74,13 +78,16 @@ class UsageConsumerTest {
             awaitCharged(ledger, 2);
         }
 
-        publish(settings.usageTopic(), List.of(valid("e-3")));
+        // A crash after the ledger's transaction stored offset 3 (e-3 charged) but before the commit to
+        // Kafka: Kafka still says 2. Resuming from Kafka's offset would charge e-3 a second time.
+        publish(settings.usageTopic(), List.of(valid("e-3"), valid("e-4")));
+        ledger.offsets.put(new TopicPartitionId(settings.usageTopic(), 0), 3L);
         try (Running running = run(settings, ledger)) {
             awaitCharged(ledger, 3);
             Thread.sleep(500);
         }
 
-        assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-2", "e-3");
+        assertThat(ledger.charged).extracting(u -> u.record().eventId()).containsExactly("e-1", "e-2", "e-4");
     }
 
     @Test
@@ -153,7 +160,7 @@ class UsageConsumerTest {
     private static Running run(IngestSettings settings, UsageLedger ledger) {
         KafkaDeadLetters letters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic());
         UsageConsumer consumer = new UsageConsumer(settings, ledger, letters, CatalogHistory.of(List.of(DefaultCatalog.version1())),
-                new IngestMetrics(new SimpleMeterRegistry()));
+                UsageWindow.of(Clock.systemUTC()), new IngestMetrics(new SimpleMeterRegistry()));
         Thread thread = new Thread(consumer, "test-consumer");
         thread.start();
         return new Running(consumer, letters, thread);
@@ -167,7 +174,8 @@ class UsageConsumerTest {
     }
 
     private static String valid(String eventId) {
-        return "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-1\",\"occurredAt\":\"2026-11-22T10:00:00Z\","
+        Instant anHourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+        return "{\"eventId\":\"" + eventId + "\",\"kind\":\"tokens\",\"accountId\":\"acct-1\",\"occurredAt\":\"" + anHourAgo + "\","
                 + "\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":2000,\"outputTokens\":500}";
     }
 

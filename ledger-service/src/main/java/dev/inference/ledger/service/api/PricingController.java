@@ -27,6 +27,7 @@ import dev.inference.ledger.kernel.pricing.Rated;
 import dev.inference.ledger.kernel.pricing.Rating;
 import dev.inference.ledger.kernel.usage.Decoded;
 import dev.inference.ledger.kernel.usage.UsageDecoder;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 import dev.inference.ledger.service.pricing.CatalogView;
 import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.pricing.QuoteRequest;
@@ -42,13 +43,14 @@ public class PricingController {
     private final CommandGateway commands;
     private final Clock clock;
     private final JsonMapper json;
-    private final UsageDecoder decoder = new UsageDecoder();
+    private final UsageDecoder decoder;
 
-    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock, JsonMapper json) {
+    public PricingController(PublishedCatalogs catalogs, CommandGateway commands, Clock clock, JsonMapper json, UsageWindow window) {
         this.catalogs = catalogs;
         this.json = json;
         this.commands = commands;
         this.clock = clock;
+        this.decoder = new UsageDecoder(window);
     }
 
     @GetMapping("/api/v1/prices")

@@ -1,8 +1,12 @@
 package dev.inference.ledger.service.config;
 
+import java.time.Clock;
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.inference.ledger.ingest.IngestSettings;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 
 /** The service's own settings ({@code ledger.*}); application.yml maps the LEDGER_* variables onto them. */
 @ConfigurationProperties("ledger")
@@ -13,7 +17,17 @@ public record LedgerProperties(Kafka kafka, Ingest ingest) {
                         String notificationPositionsTopic, String notificationsTransactionalId, int partitions) {
     }
 
-    public record Ingest(String consumerGroup, int maxPollRecords, String instanceId) {
+    /**
+     * {@code lateness} ({@code ledger.ingest.lateness}, {@code LEDGER_INGEST_LATENESS}, like "35d"): how old a
+     * usage record may be and still be charged or quoted; unset means {@link UsageWindow#DEFAULT_LATENESS}.
+     */
+    public record Ingest(String consumerGroup, int maxPollRecords, String instanceId, Duration lateness) {
+    }
+
+    /** The one time window both the ingest and the quote endpoint judge {@code occurredAt} by. */
+    public UsageWindow usageWindow(Clock clock) {
+        Duration lateness = ingest == null || ingest.lateness() == null ? UsageWindow.DEFAULT_LATENESS : ingest.lateness();
+        return new UsageWindow(clock, lateness);
     }
 
     public IngestSettings ingestSettings() {

@@ -11,6 +11,7 @@ import dev.inference.ledger.ingest.IngestSettings;
 import dev.inference.ledger.ingest.KafkaDeadLetters;
 import dev.inference.ledger.ingest.UsageConsumer;
 import dev.inference.ledger.kernel.pricing.CatalogHistory;
+import dev.inference.ledger.kernel.usage.UsageWindow;
 import dev.inference.ledger.service.config.LedgerProperties;
 import dev.inference.ledger.service.kafka.KafkaTopics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,23 +27,26 @@ public class IngestRunner implements SmartLifecycle {
     private final LedgerUsagePort ledger;
     private final CatalogHistory catalogs;
     private final MeterRegistry meters;
+    private final UsageWindow window;
     private KafkaDeadLetters deadLetters;
     private UsageConsumer consumer;
     private Thread thread;
 
     public IngestRunner(LedgerProperties properties, KafkaTopics topics, LedgerUsagePort ledger, CatalogHistory catalogs,
-                        MeterRegistry meters) {
+                        MeterRegistry meters, UsageWindow window) {
         this.properties = properties;
         this.ledger = ledger;
         this.catalogs = catalogs;
         this.meters = meters;
+        this.window = window;
     }
 
     @Override
     public synchronized void start() {
         IngestSettings settings = properties.ingestSettings();
         deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic());
-        consumer = new UsageConsumer(settings, ledger, deadLetters, catalogs, new IngestMetrics(meters));
+        consumer = new UsageConsumer(settings, ledger, deadLetters, catalogs, window,
+                new IngestMetrics(meters));
         thread = new Thread(consumer, "usage-ingest");
         thread.setUncaughtExceptionHandler((t, e) -> log.error("the usage consumer stopped", e));
         thread.start();

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import dev.inference.ledger.service.support.UsageStream;
+
 /**
  * Usage records as a busy platform publishes them: accounts drawn from a Zipf distribution (a few
  * hot customers, a long tail), the five default models, and a share of exact duplicates.
@@ -44,7 +46,7 @@ final class UsageWorkload {
 
     Record record(String prefix, long n, String accountId) {
         String json = "{\"eventId\":\"" + prefix + n + "\",\"kind\":\"tokens\",\"accountId\":\"" + accountId
-                + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"source\":\"gateway-bench\",\"apiKeyId\":\"key-" + (n % 7)
+                + "\",\"occurredAt\":\"" + UsageStream.RECENTLY + "\",\"source\":\"gateway-bench\",\"apiKeyId\":\"key-" + (n % 7)
                 + "\",\"model\":\"" + MODELS[(int) (n % MODELS.length)] + "\",\"inputTokens\":" + (100 + random.nextInt(8000))
                 + ",\"cachedInputTokens\":0,\"outputTokens\":" + (10 + random.nextInt(1500)) + "}";
         return new Record(accountId, json.getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,11 @@
 package dev.inference.ledger.service.support;
 
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +31,12 @@ public final class UsageStream {
             "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", prices("0.23", "0.69"),
             "deepseek-ai/DeepSeek-V3", prices("0.49", "0.89"));
 
+    /**
+     * When the fixtures' usage occurred: an hour ago, inside the ledger's lateness window, but never before
+     * this month began, since budgets count usage by the month it occurred in.
+     */
+    public static final Instant RECENTLY = recently();
+
     /** One record as published: its key (the account) and its JSON value. */
     public record Usage(String accountId, String json) {
     }
@@ -35,6 +46,12 @@ public final class UsageStream {
     private final List<Usage> unique = new ArrayList<>();
     private final Map<String, BigDecimal> expectedSpend = new HashMap<>();
     private final Map<String, Integer> expectedCharges = new HashMap<>();
+
+    private static Instant recently() {
+        Instant anHourAgo = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+        Instant monthBegan = YearMonth.now(ZoneOffset.UTC).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return anHourAgo.isBefore(monthBegan) ? monthBegan : anHourAgo;
+    }
 
     public UsageStream(long seed) {
         this.random = new Random(seed);
@@ -48,7 +65,7 @@ public final class UsageStream {
             long input = random.nextInt(20_000);
             long output = random.nextInt(4_000);
             unique.add(new Usage(account, "{\"eventId\":\"" + prefix + i + "\",\"kind\":\"tokens\",\"accountId\":\"" + account
-                    + "\",\"occurredAt\":\"2026-11-22T10:00:00Z\",\"model\":\"" + model + "\",\"inputTokens\":" + input
+                    + "\",\"occurredAt\":\"" + RECENTLY + "\",\"model\":\"" + model + "\",\"inputTokens\":" + input
                     + ",\"outputTokens\":" + output + ",\"apiKeyId\":\"key-" + random.nextInt(3) + "\"}"));
             BigDecimal cost = BigDecimal.valueOf(input).multiply(PRICES.get(model)[0])
                     .add(BigDecimal.valueOf(output).multiply(PRICES.get(model)[1])).movePointLeft(6);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,7 @@ import dev.inference.ledger.service.audit.Reconciliation;
 import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.UsageStream;
 
 /**
  * The transaction that proves Axon runs with Spring's transactions: the charge, the dedupe keys and
@@ -205,7 +205,7 @@ class LedgerUsagePortTest extends ServiceStory {
     }
 
     private static RatedUsage rated(String account, String eventId, long offset) {
-        UsageRecord record = new UsageRecord(eventId, UsageKind.TOKENS, account, Instant.parse("2026-11-22T10:00:00Z"), null,
+        UsageRecord record = new UsageRecord(eventId, UsageKind.TOKENS, account, UsageStream.RECENTLY, null,
                 Attribution.NONE, "deepseek-ai/DeepSeek-V3", null, new TokenCounts(2000, 0, 500), null, null, null, null, null, null, null);
         var charge = ((Rated.Priced) Rating.rate(record, DefaultCatalog.version1())).charge();
         return new RatedUsage(record, charge, new SourcePosition(TOPIC, 0, offset, account.getBytes(StandardCharsets.UTF_8), new byte[0]));

@@ -6,6 +6,9 @@ package dev.inference.ledger.kernel.usage;
  */
 public record Rejection(String reason, String detail) {
 
+    /** A detail is read by a person and travels in a Kafka header: it never repeats a huge input in full. */
+    public static final int MAX_DETAIL = 1000;
+
     public static final String TOO_LARGE = "too-large";
     public static final String MALFORMED_JSON = "malformed-json";
     public static final String MISSING_FIELD = "missing-field";
@@ -16,4 +19,16 @@ public record Rejection(String reason, String detail) {
     public static final String UNKNOWN_PRICE = "unknown-price";
     public static final String UNKNOWN_ACCOUNT = "unknown-account";
     public static final String CURRENCY_MISMATCH = "currency-mismatch";
+    /** {@code occurredAt} is more than {@link UsageWindow#FUTURE_TOLERANCE} ahead of the ledger's clock. */
+    public static final String FUTURE_EVENT = "future-event";
+    /** {@code occurredAt} is further back than the lateness window. */
+    public static final String TOO_LATE = "too-late";
+    /** The Kafka key is missing or is not the record's {@code accountId} (the contract keys by account). */
+    public static final String KEY_MISMATCH = "key-mismatch";
+
+    public Rejection {
+        if (detail != null && detail.length() > MAX_DETAIL) {
+            detail = detail.substring(0, MAX_DETAIL) + "…";
+        }
+    }
 }

@@ -6,11 +6,14 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.inference.ledger.kernel.account.AccountId;
+import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
@@ -19,16 +22,37 @@ import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
 /**
  * Reads and validates the bytes of a {@code usage.events} record. It never throws on bad input:
  * every way a record can be wrong comes back as a {@link Rejection} with a stable reason.
- * Fields it does not know are ignored, so publishers may send newer versions of the contract.
+ * Fields it does not know are ignored, so publishers may send newer versions of the contract. Every
+ * identifier is checked against its {@link Identifier} bound, every number's text against a length
+ * before it is parsed, and {@code occurredAt} against the {@link UsageWindow}.
  */
 public final class UsageDecoder {
 
     public static final int MAX_BYTES = 64 * 1024;
-    private static final int MAX_ID_LENGTH = 256;
     static final long MAX_PROMPT_TOKENS = 10_000_000;
     static final BigDecimal MAX_INTERVAL_SECONDS = BigDecimal.valueOf(366L * 24 * 3600);
+    /** 15 digits, a point, 12 places, a sign and room for trailing zeros: longer text is refused unparsed. */
+    static final int MAX_DECIMAL_LENGTH = 40;
+    /** "+999999999-12-31T23:59:59.999999999Z" is 36 characters. */
+    static final int MAX_INSTANT_LENGTH = 40;
+    /** The longest JSON number Jackson reads: a whole count has at most 19 digits. */
+    static final int MAX_NUMBER_LENGTH = 64;
+    static final int MAX_NESTING = 16;
 
-    private final ObjectMapper json = new ObjectMapper();
+    /** Jackson's own defaults allow 1,000-digit numbers and 20 MB strings; a record needs far less. */
+    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(MAX_BYTES)
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxDocumentLength(MAX_BYTES)
+                    .build())
+            .build());
+    private final UsageWindow window;
+
+    public UsageDecoder(UsageWindow window) {
+        this.window = window;
+    }
 
     public Decoded decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
@@ -40,8 +64,10 @@ public final class UsageDecoder {
         JsonNode root;
         try {
             root = json.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            return invalid(Rejection.INVALID_FIELD, "beyond the bounds of a usage record: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            return invalid(Rejection.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage());
+            return invalid(Rejection.MALFORMED_JSON, "not valid JSON: " + Identifier.echo(e.getOriginalMessage()));
         } catch (IOException e) {
             return invalid(Rejection.MALFORMED_JSON, "not readable: " + e.getMessage());
         }
@@ -56,29 +82,30 @@ public final class UsageDecoder {
     }
 
     private UsageRecord read(JsonNode root) {
-        String eventId = requiredText(root, "eventId");
-        if (eventId.length() > MAX_ID_LENGTH) {
-            throw reject(Rejection.INVALID_FIELD, "eventId is longer than " + MAX_ID_LENGTH + " characters");
-        }
+        String eventId = requiredId(root, Identifier.EVENT_ID);
         String kindText = requiredText(root, "kind");
-        UsageKind kind = UsageKind.fromWire(kindText)
-                .orElseThrow(() -> reject(Rejection.INVALID_FIELD, "kind must be tokens, compute or units, not '" + kindText + "'"));
-        String accountId = requiredText(root, "accountId");
-        if (!AccountId.isValid(accountId)) {
-            throw reject(Rejection.INVALID_FIELD, "accountId '" + accountId + "' is not a valid account id");
-        }
+        UsageKind kind = UsageKind.fromWire(kindText).orElseThrow(() -> reject(Rejection.INVALID_FIELD,
+                "kind must be tokens, compute or units, not '" + Identifier.echo(kindText) + "'"));
+        String accountId = requiredId(root, Identifier.ACCOUNT);
         Instant occurredAt = instant(root, "occurredAt");
-        Attribution attribution = new Attribution(optionalText(root, "apiKeyId"), optionalText(root, "projectId"), optionalText(root, "memberId"));
-        String source = optionalText(root, "source");
-        String provider = optionalText(root, "provider");
-        return switch (kind) {
+        Attribution attribution = new Attribution(optionalId(root, Identifier.API_KEY), optionalId(root, Identifier.PROJECT),
+                optionalId(root, Identifier.MEMBER));
+        String source = optionalId(root, Identifier.SOURCE);
+        String provider = optionalId(root, Identifier.PROVIDER);
+        optionalId(root, Identifier.TRACE); // checked so the contract's bound holds, not stored
+        UsageRecord record = switch (kind) {
             case TOKENS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
-                    requiredText(root, "model"), provider, tokenCounts(root), null, null, null, null, null, null, null);
+                    requiredId(root, Identifier.MODEL), provider, tokenCounts(root), null, null, null, null, null, null, null);
             case COMPUTE -> compute(root, eventId, accountId, occurredAt, source, attribution, provider);
             case UNITS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
-                    requiredText(root, "model"), provider, null, null, null, null, null, requiredText(root, "unit"),
+                    requiredId(root, Identifier.MODEL), provider, null, null, null, null, null, requiredId(root, Identifier.UNIT),
                     quantity(root, "quantity"), null);
         };
+        // Last: a record that is wrong in itself says so, whenever it was sent.
+        window.check(occurredAt).ifPresent(rejection -> {
+            throw new InvalidRecord(rejection);
+        });
+        return record;
     }
 
     private UsageRecord compute(JsonNode root, String eventId, String accountId, Instant occurredAt, String source,
@@ -88,12 +115,12 @@ public final class UsageDecoder {
             throw reject(Rejection.INVALID_FIELD, "seconds is " + seconds.toPlainString() + "; one interval covers at most "
                     + MAX_INTERVAL_SECONDS + " (366 days)");
         }
-        String endpoint = optionalText(root, "endpoint");
-        String replica = optionalText(root, "replica");
+        String endpoint = optionalId(root, Identifier.ENDPOINT);
+        String replica = optionalId(root, Identifier.REPLICA);
         Interval interval = endpoint == null ? null : new Interval(endpoint, replica == null ? Interval.DEFAULT_REPLICA : replica,
                 occurredAt, occurredAt.plusNanos(seconds.movePointRight(9).setScale(0, RoundingMode.CEILING).longValueExact()));
-        return new UsageRecord(eventId, UsageKind.COMPUTE, accountId, occurredAt, source, attribution, optionalText(root, "model"),
-                provider, null, requiredText(root, "meter"), seconds, replicas(root), state(root), null, null, interval);
+        return new UsageRecord(eventId, UsageKind.COMPUTE, accountId, occurredAt, source, attribution, optionalId(root, Identifier.MODEL),
+                provider, null, requiredId(root, Identifier.METER), seconds, replicas(root), state(root), null, null, interval);
     }
 
     /** A decimal amount of time or units: a string as the contract writes it ("60.0"), or a whole number. */
@@ -106,10 +133,15 @@ public final class UsageDecoder {
         if (node.isIntegralNumber()) {
             value = node.decimalValue();
         } else if (node.isTextual()) {
+            String text = node.asText();
+            if (text.length() > MAX_DECIMAL_LENGTH) {
+                throw reject(Rejection.INVALID_FIELD, field + " is " + text.length() + " characters long; a decimal of at most "
+                        + MAX_DECIMAL_LENGTH + " is accepted");
+            }
             try {
-                value = new BigDecimal(node.asText());
+                value = new BigDecimal(text);
             } catch (NumberFormatException e) {
-                throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\", not '" + node.asText() + "'");
+                throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\", not '" + Identifier.echo(text) + "'");
             }
         } else {
             // A JSON fraction would arrive in binary floating point: exact amounts come as strings.
@@ -139,12 +171,13 @@ public final class UsageDecoder {
     }
 
     private String state(JsonNode root) {
-        String state = optionalText(root, "state");
-        if (state == null) {
+        JsonNode node = root.get("state");
+        if (node == null || node.isNull()) {
             return ComputeState.RUNNING.wire();
         }
-        if (ComputeState.fromWire(state).isEmpty()) {
-            throw reject(Rejection.INVALID_FIELD, "state must be one of " + ComputeState.wireNames() + ", not '" + state + "'");
+        String state = node.asText();
+        if (!node.isTextual() || ComputeState.fromWire(state).isEmpty()) {
+            throw reject(Rejection.INVALID_FIELD, "state must be one of " + ComputeState.wireNames() + ", not '" + Identifier.echo(state) + "'");
         }
         return state;
     }
@@ -185,10 +218,14 @@ public final class UsageDecoder {
     private Instant instant(JsonNode root, String field) {
         String text = requiredText(root, field);
         try {
-            return Instant.parse(text);
+            if (text.length() <= MAX_INSTANT_LENGTH) {
+                return Instant.parse(text);
+            }
         } catch (DateTimeParseException e) {
-            throw reject(Rejection.INVALID_FIELD, field + " must be an ISO-8601 instant in UTC, like 2026-11-22T10:00:00Z, not '" + text + "'");
+            // refused below, in the same words as a value that is too long
         }
+        throw reject(Rejection.INVALID_FIELD, field + " must be an ISO-8601 instant in UTC, like 2026-11-22T10:00:00Z, not '"
+                + Identifier.echo(text) + "'");
     }
 
     private String requiredText(JsonNode root, String field) {
@@ -202,15 +239,26 @@ public final class UsageDecoder {
         return node.asText();
     }
 
-    private String optionalText(JsonNode root, String field) {
-        JsonNode node = root.get(field);
+    private String requiredId(JsonNode root, Identifier id) {
+        return checked(id, requiredText(root, id.field()));
+    }
+
+    private String optionalId(JsonNode root, Identifier id) {
+        JsonNode node = root.get(id.field());
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > MAX_ID_LENGTH) {
-            throw reject(Rejection.INVALID_FIELD, field + " must be a non-empty string of at most " + MAX_ID_LENGTH + " characters");
+        if (!node.isTextual()) {
+            throw reject(Rejection.INVALID_FIELD, id.field() + " must be a string");
         }
-        return node.asText();
+        return checked(id, node.asText());
+    }
+
+    private static String checked(Identifier id, String value) {
+        id.problem(value).ifPresent(problem -> {
+            throw reject(Rejection.INVALID_FIELD, problem);
+        });
+        return value;
     }
 
 

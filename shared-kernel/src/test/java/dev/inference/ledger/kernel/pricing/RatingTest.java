@@ -3,7 +3,9 @@ package dev.inference.ledger.kernel.pricing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,9 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
 
 class RatingTest {
+
+    /** Rating reads no clock; any recent time will do. */
+    private static final Instant OCCURRED = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(3));
 
     private final PriceCatalog catalog = DefaultCatalog.version1();
 
@@ -59,6 +64,9 @@ class RatingTest {
     @Test
     void rating_is_a_pure_function_of_record_and_catalog() {
         UsageRecord record = tokens("deepseek-ai/DeepSeek-R1-Distill-Llama-70B", null, 1234, 56, 789);
+
+        // (1234 + 56 cached at the input price) × 0.23 / 1M + 789 × 0.69 / 1M = 841.11 / 1M
+        assertThat(priced(record).cost()).isEqualTo(Money.of("0.00084111", "USD"));
         assertThat(Rating.rate(record, catalog)).isEqualTo(Rating.rate(record, catalog));
     }
 
@@ -148,17 +156,17 @@ class RatingTest {
     }
 
     static UsageRecord compute(String meter, String seconds, int replicas, String state) {
-        return new UsageRecord("e-1", UsageKind.COMPUTE, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
+        return new UsageRecord("e-1", UsageKind.COMPUTE, "acct-1", OCCURRED, null,
                 Attribution.NONE, null, null, null, meter, new BigDecimal(seconds), replicas, state, null, null, null);
     }
 
     static UsageRecord units(String model, String unit, String quantity) {
-        return new UsageRecord("e-1", UsageKind.UNITS, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
+        return new UsageRecord("e-1", UsageKind.UNITS, "acct-1", OCCURRED, null,
                 Attribution.NONE, model, null, null, null, null, null, null, unit, new BigDecimal(quantity), null);
     }
 
     static UsageRecord tokens(String model, String provider, long input, long cached, long output) {
-        return new UsageRecord("e-1", UsageKind.TOKENS, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), null,
+        return new UsageRecord("e-1", UsageKind.TOKENS, "acct-1", OCCURRED, null,
                 Attribution.NONE, model, provider, new TokenCounts(input, cached, output), null, null, null, null, null, null, null);
     }
 }

@@ -3,15 +3,25 @@ package dev.inference.ledger.kernel.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.inference.ledger.kernel.input.Identifier;
 
 class UsageDecoderTest {
 
-    private final UsageDecoder decoder = new UsageDecoder();
+    /** The fixtures' dates are a few hours before this fixed now, so they never age out of the window. */
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+    private final UsageDecoder decoder = new UsageDecoder(UsageWindow.of(Clock.fixed(NOW, ZoneOffset.UTC)));
 
     @Test
     void a_token_record_of_the_contract_is_read_with_its_attribution() {
@@ -105,6 +115,92 @@ class UsageDecoderTest {
                 invalid -> assertThat(invalid.rejection().reason()).as(why).isEqualTo(reason));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a year ahead                | 2027-11-22T12:00:00Z      | future-event
+            six minutes ahead           | 2026-11-22T12:06:00Z      | future-event
+            in 2099                     | 2099-01-01T00:00:00Z      | future-event
+            in 1970                     | 1970-01-01T00:00:00Z      | too-late
+            40 days ago                 | 2026-10-13T12:00:00Z      | too-late
+            a second beyond 35 days     | 2026-10-18T11:59:59Z      | too-late
+            """)
+    void a_record_outside_the_time_window_is_rejected(String why, String occurredAt, String reason) {
+        assertThat(rejection(tokens("\"occurredAt\":\"" + occurredAt + "\"")).reason()).as(why).isEqualTo(reason);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            five minutes ahead          | 2026-11-22T12:05:00Z
+            exactly 35 days ago         | 2026-10-18T12:00:00Z
+            """)
+    void a_record_at_the_edge_of_the_time_window_is_accepted(String why, String occurredAt) {
+        assertThat(decode(tokens("\"occurredAt\":\"" + occurredAt + "\""))).as(why).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @Test
+    void the_lateness_window_is_configurable() {
+        UsageDecoder strict = new UsageDecoder(new UsageWindow(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(1)));
+        Decoded decoded = strict.decode(tokens("\"occurredAt\":\"2026-11-20T12:00:00Z\"").getBytes(StandardCharsets.UTF_8));
+        assertThat(((Decoded.Invalid) decoded).rejection().reason()).isEqualTo(Rejection.TOO_LATE);
+    }
+
+    /** Every text field the decoder reads, by the kind of record that carries it. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(names = {"EVENT_ID", "ACCOUNT", "SOURCE", "API_KEY", "PROJECT", "MEMBER", "MODEL", "PROVIDER", "METER",
+            "ENDPOINT", "REPLICA", "UNIT", "TRACE"})
+    void every_identifier_longer_than_its_bound_is_an_invalid_field_whose_detail_does_not_repeat_it(Identifier id) {
+        String huge = "x".repeat(10_000);
+        Rejection rejection = rejection(recordWith(id, huge));
+
+        assertThat(rejection.reason()).isEqualTo(Rejection.INVALID_FIELD);
+        assertThat(rejection.detail()).startsWith(id.field()).hasSizeLessThan(200);
+        assertThat(decode(recordWith(id, "x".repeat(id.maxLength())))).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(names = {"EVENT_ID", "ACCOUNT", "SOURCE", "API_KEY", "PROJECT", "MEMBER", "MODEL", "PROVIDER", "METER",
+            "ENDPOINT", "REPLICA", "UNIT", "TRACE"})
+    void every_identifier_with_a_control_character_is_an_invalid_field(Identifier id) {
+        Rejection rejection = rejection(recordWith(id, "a\\u0000b"));
+
+        assertThat(rejection.reason()).isEqualTo(Rejection.INVALID_FIELD);
+        assertThat(rejection.detail()).startsWith(id.field()).doesNotContain("\u0000");
+    }
+
+    @Test
+    void a_decimal_string_of_sixty_thousand_digits_is_refused_by_its_length_without_being_parsed() {
+        Rejection rejection = rejection(units("\"quantity\":\"" + "9".repeat(60_000) + "\""));
+
+        assertThat(rejection.reason()).isEqualTo(Rejection.INVALID_FIELD);
+        assertThat(rejection.detail()).contains("60000 characters").hasSizeLessThan(200);
+    }
+
+    @Test
+    void a_json_number_of_five_hundred_digits_is_refused_by_the_parsers_bound_before_it_is_read() {
+        Rejection rejection = rejection(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\",\"outputTokens\":" + "9".repeat(500)));
+
+        assertThat(rejection.reason()).isEqualTo(Rejection.INVALID_FIELD);
+        assertThat(rejection.detail()).contains("exceeds the maximum").hasSizeLessThan(300);
+    }
+
+    @Test
+    void a_huge_kind_state_or_time_is_not_repeated_in_the_detail() {
+        String huge = "y".repeat(50_000);
+        for (String json : List.of(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\"").replace("\"tokens\"", "\"" + huge + "\""),
+                tokens("\"occurredAt\":\"" + huge + "\""),
+                "{\"eventId\":\"e\",\"kind\":\"compute\",\"accountId\":\"a\",\"occurredAt\":\"2026-11-22T10:00:00Z\","
+                        + "\"meter\":\"llm.micro\",\"seconds\":\"1\",\"state\":\"" + huge + "\"}")) {
+            Rejection rejection = rejection(json);
+            assertThat(rejection.reason()).isEqualTo(Rejection.INVALID_FIELD);
+            assertThat(rejection.detail()).hasSizeLessThan(300);
+        }
+    }
+
+    @Test
+    void a_rejections_detail_is_bounded_whoever_writes_it() {
+        assertThat(new Rejection("any", "z".repeat(100_000)).detail()).hasSizeLessThanOrEqualTo(Rejection.MAX_DETAIL + 1);
+    }
+
     @Test
     void a_record_over_64_kib_is_rejected_before_it_is_parsed() {
         Decoded decoded = decoder.decode(new byte[UsageDecoder.MAX_BYTES + 1]);
@@ -113,5 +209,48 @@ class UsageDecoderTest {
 
     private Decoded decode(String json) {
         return decoder.decode(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Rejection rejection(String json) {
+        Decoded decoded = decode(json);
+        assertThat(decoded).isInstanceOf(Decoded.Invalid.class);
+        return ((Decoded.Invalid) decoded).rejection();
+    }
+
+    private static String tokens(String fields) {
+        return "{\"eventId\":\"e\",\"kind\":\"tokens\",\"accountId\":\"a\"," + fields
+                + ",\"model\":\"deepseek-ai/DeepSeek-V3\",\"inputTokens\":1}";
+    }
+
+    private static String units(String fields) {
+        return "{\"eventId\":\"e\",\"kind\":\"units\",\"accountId\":\"a\",\"occurredAt\":\"2026-11-22T10:00:00Z\","
+                + "\"model\":\"m\",\"unit\":\"image\"," + fields + "}";
+    }
+
+    /** A valid record of a kind that reads {@code id}, with {@code value} (raw JSON string content) in that field. */
+    private static String recordWith(Identifier id, String value) {
+        var fields = new java.util.LinkedHashMap<String, String>();
+        fields.put("eventId", "e");
+        fields.put("kind", id == Identifier.UNIT ? "units" : id == Identifier.METER || id == Identifier.ENDPOINT
+                || id == Identifier.REPLICA ? "compute" : "tokens");
+        fields.put("accountId", "a");
+        fields.put("occurredAt", "2026-11-22T10:00:00Z");
+        switch (fields.get("kind")) {
+            case "units" -> {
+                fields.put("model", "m");
+                fields.put("unit", "image");
+                fields.put("quantity", "4");
+            }
+            case "compute" -> {
+                fields.put("meter", "llm.micro");
+                fields.put("seconds", "60");
+                fields.put("endpoint", "chat");
+            }
+            default -> fields.put("model", "m");
+        }
+        fields.put(id.field(), value);
+        StringBuilder json = new StringBuilder("{");
+        fields.forEach((k, v) -> json.append('"').append(k).append("\":\"").append(v).append("\","));
+        return json.append("\"inputTokens\":1}").toString();
     }
 }
