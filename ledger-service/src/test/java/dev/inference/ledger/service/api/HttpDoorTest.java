@@ -71,7 +71,7 @@ class HttpDoorTest extends ServiceStory {
                 new Bad("a quote with a huge model name", "POST", "/api/v1/quote",
                         "{\"kind\":\"tokens\",\"model\":\"" + huge + "\",\"inputTokens\":5}", 400, "invalid-field"),
                 new Bad("a page far too large", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=100000000", null, 400, "invalid-parameter"),
-                new Bad("a page size that is not a number", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=" + huge, null, 400,
+                new Bad("a page size that is not a number", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=" + "9x".repeat(1_000), null, 400,
                         "invalid-parameter"),
                 new Bad("an unknown path", "GET", "/api/v1/nothing-here", null, 404, "not-found"),
                 new Bad("a method the path does not take", "DELETE", "/api/v1/accounts/" + ACCOUNT, null, 405, "method-not-allowed"));
@@ -91,6 +91,13 @@ class HttpDoorTest extends ServiceStory {
         assertThat(account.body().get("balance").asText()).isEqualTo("100.000000000000");
         assertThat(api.post(TOP_UP, ADMIN, "{\"amount\":\"10\"}", "Idempotency-Key", "door-2").status()).isEqualTo(201);
         assertThat(output.getAll()).doesNotContain(" ERROR ");
+    }
+
+    @Test
+    void a_request_line_over_tomcats_limit_is_refused_in_json() {
+        HttpApi.Response response = new HttpApi(port).get("/api/v1/accounts/" + ACCOUNT + "/entries?limit=" + "9".repeat(10_000), ADMIN);
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).contains("json");
     }
 
     @Test
