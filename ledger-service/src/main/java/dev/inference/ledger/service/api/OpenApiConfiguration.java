@@ -1,11 +1,24 @@
 package dev.inference.ledger.service.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 
@@ -27,5 +40,36 @@ public class OpenApiConfiguration {
                 .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").description("An API token, `lt_…`")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    /** The problem documents every endpoint may answer, each with an example, on every operation. */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return api -> {
+            api.getComponents().addSchemas("Problem", new ObjectSchema().description("RFC 9457 problem document")
+                    .addProperty("type", new StringSchema().example("/problems/invalid-field"))
+                    .addProperty("title", new StringSchema()).addProperty("status", new IntegerSchema())
+                    .addProperty("detail", new StringSchema()).addProperty("instance", new StringSchema()));
+            api.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                ApiResponses responses = operation.getResponses();
+                PROBLEMS.forEach((status, example) -> responses.putIfAbsent(status, problem(example)));
+            }));
+        };
+    }
+
+    private static final Map<String, String[]> PROBLEMS = new TreeMap<>(Map.of(
+            "400", new String[] {"malformed-body", "the body is not the JSON this endpoint takes"},
+            "401", new String[] {"unauthenticated", "send 'Authorization: Bearer <token>'"},
+            "403", new String[] {"forbidden", "this token is bound to another account"},
+            "404", new String[] {"not-found", "no account 'acct-42'"},
+            "413", new String[] {"body-too-large", "request bodies are at most 65536 bytes"},
+            "422", new String[] {"invalid-field", "projectId is 300 characters long; at most 64 are accepted"}));
+
+    private static ApiResponse problem(String[] example) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "/problems/" + example[0]);
+        body.put("detail", example[1]);
+        return new ApiResponse().description(example[1]).content(new Content().addMediaType("application/problem+json",
+                new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")).example(body)));
     }
 }

@@ -123,6 +123,7 @@ class HttpDoorTest extends ServiceStory {
         assertThat(parsed.getMessages()).as("OpenAPI validation messages").isEmpty();
         assertThat(parsed.getOpenAPI().getComponents().getSecuritySchemes()).containsKey("bearer");
         assertThat(parsed.getOpenAPI().getPaths()).containsKeys("/api/v1/accounts/{id}", "/api/v1/quote", "/api/v1/tokens/{tokenId}");
+        assertThat(parsed.getOpenAPI().getPaths().get("/api/v1/accounts/{id}").getGet().getResponses()).containsKeys("200", "401", "403", "422");
         assertThat(api.text("/v3/api-docs")[0]).isEqualTo("200");
     }
 
