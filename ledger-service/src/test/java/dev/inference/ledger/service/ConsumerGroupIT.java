@@ -29,7 +29,7 @@ import dev.inference.ledger.service.support.UsageStream;
 class ConsumerGroupIT {
 
     private static final Logger log = LoggerFactory.getLogger(ConsumerGroupIT.class);
-    private static final String ADMIN = "lt_group-test-admin";
+    private static final String ADMIN = "lt_group-test-admin-token-at-least-32-characters";
     private static final BigDecimal OPENING = new BigDecimal("1000.00");
     private static final BigDecimal TOP_UP = new BigDecimal("10.00");
     private static final int UNIQUE = 40_000;

@@ -34,7 +34,7 @@ import dev.inference.ledger.service.support.UsageStream;
 class CrashRecoveryIT {
 
     private static final Logger log = LoggerFactory.getLogger(CrashRecoveryIT.class);
-    private static final String ADMIN = "lt_crash-test-admin";
+    private static final String ADMIN = "lt_crash-test-admin-token-at-least-32-characters";
     private static final BigDecimal OPENING = new BigDecimal("1000.00");
     private static final int UNIQUE = 90_000;
     private static final int DUPLICATES = 10_000;

@@ -179,7 +179,7 @@ public final class IngestBenchmark {
         props.put("spring.datasource.username", db.user());
         props.put("spring.datasource.password", db.password());
         props.put("ledger.kafka.bootstrap-servers", bootstrap);
-        props.put("ledger.security.admin-token", "lt_bench");
+        props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
         props.put("server.port", "0");
         props.put("logging.structured.format.console", "");
         props.put("logging.level.root", "WARN");

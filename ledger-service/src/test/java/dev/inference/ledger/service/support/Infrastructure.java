@@ -8,7 +8,7 @@ import dev.inference.ledger.localinfra.TestKafka;
 /** A fresh database and a real broker for one test class, handed to the Spring context. */
 public final class Infrastructure implements AutoCloseable {
 
-    public static final String ADMIN_TOKEN = "lt_test-admin-token";
+    public static final String ADMIN_TOKEN = "lt_test-admin-token-at-least-32-characters";
 
     public final TestDatabases.Database database;
     public final TestKafka kafka;
