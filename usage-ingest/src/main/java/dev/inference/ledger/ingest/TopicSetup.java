@@ -16,13 +16,13 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    public static void ensure(String bootstrapServers, Collection<String> names, int partitions) {
-        ensure(bootstrapServers, names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList());
+    public static void ensure(KafkaConnection kafka, Collection<String> names, int partitions) {
+        ensure(kafka, names.stream().map(n -> new NewTopic(n, partitions, (short) 1)).toList());
     }
 
-    public static void ensure(String bootstrapServers, List<NewTopic> topics) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static void ensure(KafkaConnection kafka, List<NewTopic> topics) {
+        Properties props = kafka.properties();
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "ledger-topic-setup");
         try (Admin admin = Admin.create(props)) {
             for (var result : admin.createTopics(topics).values().values()) {
                 try {

@@ -199,8 +199,7 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
     }
 
     private static Properties consumerProperties(IngestSettings settings) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Properties p = settings.kafka().properties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
         if (settings.instanceId() != null) {
             p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.instanceId());

@@ -158,7 +158,7 @@ class UsageConsumerTest {
     }
 
     private static Running run(IngestSettings settings, UsageLedger ledger) {
-        KafkaDeadLetters letters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic());
+        KafkaDeadLetters letters = new KafkaDeadLetters(settings.kafka(), settings.deadLetterTopic());
         UsageConsumer consumer = new UsageConsumer(settings, ledger, letters, CatalogHistory.of(List.of(DefaultCatalog.version1())),
                 UsageWindow.of(Clock.systemUTC()), new IngestMetrics(new SimpleMeterRegistry()));
         Thread thread = new Thread(consumer, "test-consumer");
@@ -168,8 +168,8 @@ class UsageConsumerTest {
 
     private static IngestSettings settings(String name) {
         String suffix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        IngestSettings settings = new IngestSettings(kafka.bootstrapServers(), "usage." + suffix, "dlq." + suffix, "group-" + suffix, 500, null);
-        TopicSetup.ensure(settings.bootstrapServers(), List.of(settings.usageTopic(), settings.deadLetterTopic()), 1);
+        IngestSettings settings = new IngestSettings(KafkaConnection.plain(kafka.bootstrapServers()), "usage." + suffix, "dlq." + suffix, "group-" + suffix, 500, null);
+        TopicSetup.ensure(settings.kafka(), List.of(settings.usageTopic(), settings.deadLetterTopic()), 1);
         return settings;
     }
 

@@ -18,10 +18,10 @@ public class KafkaTopics {
 
     public KafkaTopics(LedgerProperties properties) {
         var kafka = properties.kafka();
-        TopicSetup.ensure(kafka.bootstrapServers(),
+        TopicSetup.ensure(kafka.connection(),
                 List.of(kafka.usageTopic(), kafka.deadLetterTopic(), kafka.notificationsTopic()), kafka.partitions());
         // Only the newest position matters, and it is read back from one partition.
-        TopicSetup.ensure(kafka.bootstrapServers(), List.of(new NewTopic(kafka.notificationPositionsTopic(), 1, (short) 1)
+        TopicSetup.ensure(kafka.connection(), List.of(new NewTopic(kafka.notificationPositionsTopic(), 1, (short) 1)
                 .configs(Map.of("cleanup.policy", "compact"))));
     }
 }

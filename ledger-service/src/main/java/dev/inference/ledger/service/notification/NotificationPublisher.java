@@ -52,7 +52,7 @@ public class NotificationPublisher implements AutoCloseable {
                                  Serializer serializer, JdbcTemplate jdbc) {
         var kafka = properties.kafka();
         this.json = json;
-        this.transactions = new NotificationTransactions(kafka.bootstrapServers(), kafka.notificationsTopic(),
+        this.transactions = new NotificationTransactions(kafka.connection(), kafka.notificationsTopic(),
                 kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer, this::toJson,
                 (aggregateId, sequence) -> jdbc.queryForObject(
                         "SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?",

@@ -27,6 +27,8 @@ import org.axonframework.serialization.SimpleSerializedObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.inference.ledger.ingest.KafkaConnection;
+
 /**
  * Publishes each batch of notifications together with the position in the event stream it reaches,
  * in one Kafka transaction: a read_committed consumer sees a batch and its position whole or not at
@@ -50,7 +52,7 @@ final class NotificationTransactions implements AutoCloseable {
         long of(String aggregateId, long sequence);
     }
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final String positionsTopic;
     private final String transactionalId;
@@ -60,9 +62,9 @@ final class NotificationTransactions implements AutoCloseable {
     private KafkaProducer<String, String> producer;
     private TrackingToken told;
 
-    NotificationTransactions(String bootstrapServers, String topic, String positionsTopic, String transactionalId,
+    NotificationTransactions(KafkaConnection kafka, String topic, String positionsTopic, String transactionalId,
                              Serializer serializer, Function<Notification, String> json, GlobalIndex globalIndex) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topic;
         this.positionsTopic = positionsTopic;
         this.transactionalId = transactionalId;
@@ -136,8 +138,7 @@ final class NotificationTransactions implements AutoCloseable {
     }
 
     private void open() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -160,8 +161,7 @@ final class NotificationTransactions implements AutoCloseable {
 
     /** The position of the last batch committed, read back from the compacted positions topic. */
     private TrackingToken readPosition() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "ledger-notification-positions-" + UUID.randomUUID());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

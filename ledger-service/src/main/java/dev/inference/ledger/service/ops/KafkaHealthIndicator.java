@@ -24,8 +24,8 @@ public class KafkaHealthIndicator extends AbstractHealthIndicator {
 
     public KafkaHealthIndicator(LedgerProperties properties, org.springframework.beans.factory.ObjectProvider<IngestRunner> ingest) {
         this.bootstrapServers = properties.kafka().bootstrapServers();
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = properties.kafka().connection().properties();
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "ledger-health");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
         this.admin = Admin.create(props);

@@ -13,7 +13,10 @@ import dev.inference.ledger.localinfra.InProcessKafka;
  * The embedded defaults, so that the service runs on a machine with only a JDK: without
  * {@code LEDGER_DB_URL} it starts PostgreSQL from packaged binaries with its data under
  * {@code LEDGER_DATA_DIR} (default {@code ./.data}); without {@code LEDGER_KAFKA_BOOTSTRAP} a real Kafka
- * broker in this JVM on localhost:9092. Both are handed to Spring as system properties.
+ * broker in this JVM on localhost:9092. Both are handed to Spring as system properties, and so is
+ * {@code ledger.runtime.embedded=true} when both were started here: only then may the bootstrap admin
+ * token be generated (AdminTokenBootstrap). Database URLs are logged without their parameters, where
+ * a user or password may be.
  */
 public final class EmbeddedInfrastructure {
 
@@ -27,7 +30,11 @@ public final class EmbeddedInfrastructure {
     public static void startWhatIsNotConfigured(Map<String, String> env) {
         quietThirdPartyLogs();
         Path dataDir = Path.of(env.getOrDefault("LEDGER_DATA_DIR", ".data")).toAbsolutePath();
-        if (isBlank(env.get("LEDGER_DB_URL"))) {
+        System.setProperty("ledger.runtime.data-dir", dataDir.toString());
+        boolean embeddedDatabase = isBlank(env.get("LEDGER_DB_URL"));
+        boolean embeddedKafka = isBlank(env.get("LEDGER_KAFKA_BOOTSTRAP"));
+        System.setProperty("ledger.runtime.embedded", String.valueOf(embeddedDatabase && embeddedKafka));
+        if (embeddedDatabase) {
             int port = Integer.parseInt(env.getOrDefault("LEDGER_EMBEDDED_DB_PORT", String.valueOf(EMBEDDED_POSTGRES_PORT)));
             EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), port);
             System.setProperty("spring.datasource.url", postgres.jdbcUrl());
@@ -37,16 +44,16 @@ public final class EmbeddedInfrastructure {
             log.info("database: embedded PostgreSQL at {} (data in {}); set LEDGER_DB_URL to use your own",
                     postgres.jdbcUrl(), dataDir.resolve("postgres"));
         } else {
-            log.info("database: {}", env.get("LEDGER_DB_URL"));
+            log.info("database: {}", withoutCredentials(env.get("LEDGER_DB_URL")));
         }
-        if (isBlank(env.get("LEDGER_KAFKA_BOOTSTRAP"))) {
+        if (embeddedKafka) {
             InProcessKafka kafka = InProcessKafka.start(EMBEDDED_KAFKA_PORT, dataDir.resolve("kafka"));
             System.setProperty("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(kafka), "embedded-kafka-stop"));
             log.info("kafka: in-process broker (KRaft) at {} (log in {}); set LEDGER_KAFKA_BOOTSTRAP to use your own",
                     kafka.bootstrapServers(), dataDir.resolve("kafka"));
         } else {
-            log.info("kafka: {}", env.get("LEDGER_KAFKA_BOOTSTRAP"));
+            log.info("kafka: {}", withoutCredentials(env.get("LEDGER_KAFKA_BOOTSTRAP")));
         }
     }
 
@@ -57,6 +64,22 @@ public final class EmbeddedInfrastructure {
                 logger.setLevel(ch.qos.logback.classic.Level.WARN);
             }
         }
+    }
+
+    /**
+     * Scheme, host, port and database only: a JDBC URL may carry {@code user=}/{@code password=} (or
+     * {@code sslpassword=}, {@code sslkey=}) among its parameters, or a {@code user:password@} part.
+     */
+    static String withoutCredentials(String url) {
+        String noUserInfo = url.strip().replaceFirst("//[^/@?;]*@", "//");
+        int parameters = indexOfAny(noUserInfo, '?', ';');
+        return parameters < 0 ? noUserInfo : noUserInfo.substring(0, parameters) + "?…";
+    }
+
+    private static int indexOfAny(String text, char a, char b) {
+        int first = text.indexOf(a);
+        int second = text.indexOf(b);
+        return first < 0 ? second : second < 0 ? first : Math.min(first, second);
     }
 
     private static boolean isBlank(String value) {

@@ -44,9 +44,8 @@ public class IngestRunner implements SmartLifecycle {
     @Override
     public synchronized void start() {
         IngestSettings settings = properties.ingestSettings();
-        deadLetters = new KafkaDeadLetters(settings.bootstrapServers(), settings.deadLetterTopic());
-        consumer = new UsageConsumer(settings, ledger, deadLetters, catalogs, window,
-                new IngestMetrics(meters));
+        deadLetters = new KafkaDeadLetters(settings.kafka(), settings.deadLetterTopic());
+        consumer = new UsageConsumer(settings, ledger, deadLetters, catalogs, window, new IngestMetrics(meters));
         thread = new Thread(consumer, "usage-ingest");
         thread.setUncaughtExceptionHandler((t, e) -> log.error("the usage consumer stopped", e));
         thread.start();

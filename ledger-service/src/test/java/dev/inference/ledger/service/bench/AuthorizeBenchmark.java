@@ -51,7 +51,7 @@ public final class AuthorizeBenchmark {
             try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
                     "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
                     "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--ledger.security.admin-token=lt_bench", "--server.port=0", "--ledger.roles.ingest=false",
+                    "--ledger.security.admin-token=lt_bench-admin-token-at-least-32-characters", "--server.port=0", "--ledger.roles.ingest=false",
                     "--logging.structured.format.console=", "--logging.level.root=WARN")) {
                 prepare(app, accounts);
                 SpendGuard guard = app.getBean(SpendGuard.class);
@@ -116,7 +116,7 @@ public final class AuthorizeBenchmark {
         List<Long> latencies = new ArrayList<>(requests);
         for (int n = 0; n < requests + 2_000; n++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/authorize?accountId="
-                    + account(random.nextInt(accounts)) + "&apiKeyId=key-1")).header("Authorization", "Bearer lt_bench").build();
+                    + account(random.nextInt(accounts)) + "&apiKeyId=key-1")).header("Authorization", "Bearer lt_bench-admin-token-at-least-32-characters").build();
             long t = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

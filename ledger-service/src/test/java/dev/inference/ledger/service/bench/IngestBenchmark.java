@@ -37,6 +37,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.inference.ledger.ingest.KafkaConnection;
 import dev.inference.ledger.ingest.TopicSetup;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
@@ -73,7 +74,7 @@ public final class IngestBenchmark {
         System.out.printf("ingest benchmark: %,d records, %,d accounts (Zipf), %.0f%% duplicates, %d cores%n",
                 records, accounts, duplicates * 100, Runtime.getRuntime().availableProcessors());
         try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
-            TopicSetup.ensure(kafka.bootstrapServers(), List.of(TOPIC, "usage.events.dlq", "billing.notifications"), PARTITIONS);
+            TopicSetup.ensure(KafkaConnection.plain(kafka.bootstrapServers()), List.of(TOPIC, "usage.events.dlq", "billing.notifications"), PARTITIONS);
             UsageWorkload workload = new UsageWorkload(accounts, 1.0);
             List<UsageWorkload.Record> bulk = workload.bulk(records, duplicates);
             long unique = bulk.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).distinct().count();
@@ -179,7 +180,7 @@ public final class IngestBenchmark {
         props.put("spring.datasource.username", db.user());
         props.put("spring.datasource.password", db.password());
         props.put("ledger.kafka.bootstrap-servers", bootstrap);
-        props.put("ledger.security.admin-token", "lt_bench");
+        props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
         props.put("server.port", "0");
         props.put("logging.structured.format.console", "");
         props.put("logging.level.root", "WARN");

@@ -1,0 +1,210 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.input.Identifier;
+import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.service.account.Budget;
+import dev.inference.ledger.service.account.Organisation;
+import dev.inference.ledger.service.account.entries.EntriesProjection;
+import dev.inference.ledger.service.pricing.PublishedCatalogs;
+import dev.inference.ledger.service.security.Role;
+
+/**
+ * Every character column of every migration, against the longest value the ledger writes into it: an
+ * {@link Identifier} the doors accept, a composite of them, or a value the ledger makes itself. A value
+ * the door accepted must never fail its write later (it would stall a projection or dead-letter usage
+ * that was valid). A new column fails {@link #every_character_column_says_what_is_written_into_it} until
+ * it is added to {@link #WRITTEN}.
+ */
+class ColumnWidthsTest {
+
+    /** What a column holds, and the longest such value. */
+    record Written(String what, int maxLength) {
+
+        static Written id(Identifier id) {
+            return new Written(id.field(), id.maxLength());
+        }
+
+        /** A value the ledger makes itself from a known set or shape. */
+        static Written internal(String what, int maxLength) {
+            return new Written(what, maxLength);
+        }
+
+        static Written oneOf(String what, Collection<String> values) {
+            return new Written(what + " " + values, values.stream().mapToInt(String::length).max().orElseThrow());
+        }
+
+        /** Text of no bound (a stored HTTP answer): only a column without a limit holds it. */
+        static Written unbounded(String what) {
+            return new Written(what, Integer.MAX_VALUE);
+        }
+    }
+
+    private static final int INT_DIGITS = String.valueOf(Integer.MAX_VALUE).length();
+    private static final int SHA256_HEX = 64;
+    /** Axon's own columns (class names, ISO timestamps, node names); its table factories use 255. */
+    private static final Written AXON = Written.internal("Axon's own", 255);
+    /** Kafka refuses topic names over 249 characters; group ids come from configuration. */
+    private static final Written KAFKA_NAME = Written.internal("a Kafka topic or group name from configuration", 249);
+    private static final Written ACCOUNT = Written.id(Identifier.ACCOUNT);
+    private static final Written CURRENCY = Written.internal("an ISO 4217 code", 3);
+    /** {@code Funding.nextRechargeId}: the account id, "-recharge-" and the account's recharge count (an int). */
+    private static final Written RECHARGE_ID = Written.internal("<accountId>-recharge-<n>",
+            Identifier.ACCOUNT.maxLength() + "-recharge-".length() + INT_DIGITS);
+
+    private static final Map<String, Written> WRITTEN = columns(
+            // V1: Axon's event store.
+            table("domainevententry",
+                    "aggregateidentifier", Written.internal("an account id or the price list's id",
+                            Math.max(Identifier.ACCOUNT.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
+                    "type", AXON, "eventidentifier", AXON, "payloadrevision", AXON, "payloadtype", AXON, "timestamp", AXON),
+            table("snapshotevententry",
+                    "aggregateidentifier", Written.internal("an account id or the price list's id",
+                            Math.max(Identifier.ACCOUNT.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
+                    "type", AXON, "eventidentifier", AXON, "payloadrevision", AXON, "payloadtype", AXON, "timestamp", AXON),
+            table("tokenentry", "processorname", AXON, "tokentype", AXON, "timestamp", AXON, "owner", AXON),
+            // V2
+            table("charged_usage", "account_id", ACCOUNT, "event_id", Written.id(Identifier.EVENT_ID)),
+            table("ingest_offsets", "consumer_group", KAFKA_NAME, "topic", KAFKA_NAME),
+            table("accounts", "account_id", ACCOUNT, "currency", CURRENCY),
+            table("account_balances", "account_id", ACCOUNT, "name", Written.id(Identifier.NAME),
+                    "billing_mode", Written.oneOf("billing mode", Arrays.stream(BillingMode.values()).map(BillingMode::wire).toList()),
+                    "currency", CURRENCY, "status", Written.oneOf("account status", List.of("active", "suspended"))),
+            table("ledger_entries", "account_id", ACCOUNT,
+                    "entry_type", Written.oneOf("entry type", List.of(EntriesProjection.TOP_UP, EntriesProjection.USAGE,
+                            EntriesProjection.RECHARGE)),
+                    "reference", Written.internal("a usage eventId, a top-up id (its Idempotency-Key) or a recharge id",
+                            max(Identifier.EVENT_ID.maxLength(), Identifier.IDEMPOTENCY_KEY.maxLength(), RECHARGE_ID.maxLength()))),
+            table("api_tokens", "token_hash", Written.internal("SHA-256 in hex", SHA256_HEX), "token_id", Written.id(Identifier.TOKEN_ID),
+                    "role", Written.oneOf("role", Arrays.stream(Role.values()).map(Role::wire).toList()), "account_id", ACCOUNT),
+            table("idempotent_requests",
+                    "scope", Written.internal("top-up:<accountId>", "top-up:".length() + Identifier.ACCOUNT.maxLength()),
+                    "idempotency_key", Written.id(Identifier.IDEMPOTENCY_KEY),
+                    "request_hash", Written.internal("SHA-256 in hex", SHA256_HEX),
+                    "response_body", Written.unbounded("the first answer's body")),
+            // V3
+            table("organisation_scopes", "account_id", ACCOUNT,
+                    "kind", Written.oneOf("scope kind", List.of("project", "member", "apiKey")),
+                    "scope_id", Written.internal("a project, member or API key id",
+                            max(Identifier.PROJECT.maxLength(), Identifier.MEMBER.maxLength(), Identifier.API_KEY.maxLength())),
+                    "name", Written.id(Identifier.NAME), "role", Written.oneOf("member role", Organisation.ROLES),
+                    "project_id", Written.id(Identifier.PROJECT), "member_id", Written.id(Identifier.MEMBER)),
+            // V4
+            table("recharges_due", "recharge_id", RECHARGE_ID, "account_id", ACCOUNT, "currency", CURRENCY),
+            table("simulated_payments",
+                    "idempotency_key", Written.internal("<rechargeId>/attempt-<n>",
+                            RECHARGE_ID.maxLength() + "/attempt-".length() + INT_DIGITS),
+                    "account_id", ACCOUNT, "currency", CURRENCY,
+                    "reference", Written.internal("sim_<UUID>", "sim_".length() + 36),
+                    "reason", Written.oneOf("decline reason", List.of("card-declined", "processor-unavailable"))),
+            table("auto_recharge_settings", "account_id", ACCOUNT, "currency", CURRENCY),
+            // V5
+            table("authorize_guards", "account_id", ACCOUNT),
+            table("authorize_blocks", "account_id", ACCOUNT,
+                    "scope", Written.internal("<scope kind>:<scopeId>",
+                            Budget.SCOPES.stream().mapToInt(String::length).max().orElseThrow() + 1 + Identifier.SCOPE_ID.maxLength()),
+                    "period", Written.internal("a calendar month, yyyy-MM", "yyyy-MM".length())),
+            // V7
+            table("parked_events", "processor", Written.internal("an event processor's name", 64),
+                    "aggregate_id", AXON, "event_id", AXON, "event_type", AXON, "cause", Written.unbounded("the failure, cut at 2,000")),
+            // V8
+            table("dead_letter_outbox", "topic", KAFKA_NAME, "reason", Written.internal("a dead-letter reason", 100),
+                    "detail", Written.unbounded("the reason's detail, at most Rejection.MAX_DETAIL")),
+            // Flyway's own history.
+            table("flyway_schema_history", "version", Written.internal("Flyway's own", 50),
+                    "description", Written.internal("Flyway's own", 200), "type", Written.internal("Flyway's own", 20),
+                    "script", Written.internal("Flyway's own", 1000), "installed_by", Written.internal("Flyway's own", 100)));
+
+    /** A character column as the migrated schema has it; {@code width} is null for a column without a limit. */
+    record Column(String table, String name, String type, Integer width) {
+        String key() {
+            return table + "." + name;
+        }
+    }
+
+    private static List<Column> columns;
+
+    @BeforeAll
+    static void migrateAFreshDatabase() throws SQLException {
+        TestDatabases.Database db = TestDatabases.fresh("column_widths");
+        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration").load().migrate();
+        columns = new ArrayList<>();
+        try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery("""
+                SELECT table_name, column_name, data_type, character_maximum_length
+                  FROM information_schema.columns
+                 WHERE table_schema = 'public' AND data_type IN ('character varying', 'character', 'text')
+                 ORDER BY table_name, ordinal_position""")) {
+            while (rs.next()) {
+                columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), (Integer) rs.getObject(4)));
+            }
+        }
+        assertThat(columns).as("the migrations' character columns").hasSizeGreaterThan(40);
+    }
+
+    @Test
+    void every_character_column_says_what_is_written_into_it() {
+        List<String> keys = columns.stream().map(Column::key).toList();
+        assertThat(keys.stream().filter(key -> !WRITTEN.containsKey(key)).toList())
+                .as("columns that ColumnWidthsTest.WRITTEN does not map: add what is written into each").isEmpty();
+        assertThat(WRITTEN.keySet().stream().filter(key -> !keys.contains(key)).toList())
+                .as("mapped columns that no migration has").isEmpty();
+    }
+
+    @Test
+    void every_character_column_is_as_wide_as_the_longest_value_written_into_it() {
+        List<String> tooNarrow = columns.stream()
+                .filter(c -> WRITTEN.containsKey(c.key()))
+                .filter(c -> c.width() != null && c.width() < WRITTEN.get(c.key()).maxLength())
+                .map(c -> c.key() + " is " + c.type() + "(" + c.width() + ") but holds " + WRITTEN.get(c.key()).what()
+                        + " of up to " + WRITTEN.get(c.key()).maxLength())
+                .toList();
+        assertThat(tooNarrow).isEmpty();
+    }
+
+    @Test
+    void a_fixed_width_column_holds_only_values_of_exactly_that_width() {
+        // CHAR(n) pads a shorter value with blanks, which would then not equal what was written.
+        List<String> padded = columns.stream()
+                .filter(c -> c.type().equals("character") && WRITTEN.containsKey(c.key()))
+                .filter(c -> c.width() != WRITTEN.get(c.key()).maxLength())
+                .map(c -> c.key() + " is character(" + c.width() + ") but holds " + WRITTEN.get(c.key()).what())
+                .toList();
+        assertThat(padded).isEmpty();
+    }
+
+    private static Map<String, Written> columns(Map<String, Written>... tables) {
+        Map<String, Written> all = new LinkedHashMap<>();
+        Stream.of(tables).forEach(all::putAll);
+        return all;
+    }
+
+    /** {@code table("t", "column", written, "column", written, ...)} */
+    private static Map<String, Written> table(String table, Object... columnsAndWritten) {
+        Map<String, Written> mapped = new LinkedHashMap<>();
+        for (int i = 0; i < columnsAndWritten.length; i += 2) {
+            mapped.put(table + "." + columnsAndWritten[i], (Written) columnsAndWritten[i + 1]);
+        }
+        return mapped;
+    }
+
+    private static int max(int... lengths) {
+        return Arrays.stream(lengths).max().orElseThrow();
+    }
+}
