@@ -38,6 +38,7 @@ import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.audit.Reconciliation;
 import dev.inference.ledger.service.support.AnotherInstance;
+import dev.inference.ledger.service.support.FailAtCommit;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.ServiceStory;
 import dev.inference.ledger.service.support.UsageStream;
@@ -100,31 +101,15 @@ class LedgerUsagePortTest extends ServiceStory {
     void a_top_up_racing_a_batch_that_rolls_back_at_commit_builds_on_the_committed_balance_only() throws Exception {
         commands.sendAndWait(new OpenAccount("acct-late", "Late", BillingMode.PREPAID, "USD"));
         commands.sendAndWait(new TopUp("acct-late", "t-1", Money.of("10", "USD")));
-        jdbc.execute("""
-                CREATE FUNCTION fail_late_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF NEW.consumer_group = 'group-of-acct-late' THEN
-                        PERFORM pg_sleep(2);
-                        RAISE EXCEPTION 'forced failure at commit';
-                    END IF;
-                    RETURN NULL;
-                END $$""");
-        jdbc.execute("""
-                CREATE CONSTRAINT TRIGGER fail_late_commit AFTER INSERT OR UPDATE ON ingest_offsets
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fail_late_commit()""");
-        try {
+        try (FailAtCommit failing = FailAtCommit.on(jdbc, "ingest_offsets", "NEW.consumer_group = 'group-of-acct-late'")) {
             var ingest = Executors.newSingleThreadExecutor();
             var batch = ingest.submit(() -> usagePort.charge(batch("acct-late", null, 3), letters -> { }));
-            Await.until("the batch is committing", Duration.ofSeconds(20), () -> jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'", Integer.class) > 0);
+            failing.awaitCommitting();
 
             commands.sendAndWait(new TopUp("acct-late", "t-2", Money.of("10", "USD")));
 
             assertThatThrownBy(batch::get).hasCauseInstanceOf(LedgerUnavailableException.class);
             ingest.shutdown();
-        } finally {
-            jdbc.execute("DROP TRIGGER fail_late_commit ON ingest_offsets");
-            jdbc.execute("DROP FUNCTION fail_late_commit()");
         }
         assertThat(lastBalanceAfter("acct-late")).isEqualTo("20.000000000000");
         assertThat(count("charged_usage WHERE account_id = 'acct-late'")).isZero();
