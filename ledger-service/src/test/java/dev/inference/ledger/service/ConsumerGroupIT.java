@@ -58,7 +58,7 @@ class ConsumerGroupIT {
                 second.start().awaitServing(Duration.ofMinutes(2));
                 long atJoin = ledger.charged();
                 log.info("the second instance joined the group at {} of {} records charged", atJoin, UNIQUE);
-                assertThat(atJoin).as("the second instance joined mid-stream").isLessThan(UNIQUE * 3 / 4);
+                assertThat(atJoin).as("the second instance joined mid-stream").isLessThan(UNIQUE * 9 / 10);
 
                 // Top-ups to the accounts being charged, through the instance that is about to leave.
                 for (String account : accounts) {

@@ -47,6 +47,11 @@ public class ApiBoundaryConfiguration implements WebMvcConfigurer {
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorsFromTomcat() {
         return factory -> factory.addContextCustomizers(context -> {
             if (context.getParent() instanceof StandardHost host) {
+                // Neither the request (it may be 8 KiB of an attacker's bytes) nor the server is described.
+                JsonErrorReportValve valve = new JsonErrorReportValve();
+                valve.setShowReport(false);
+                valve.setShowServerInfo(false);
+                host.getPipeline().addValve(valve);
                 host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
             }
         });

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.kernel.money.Decimals;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.CatalogPublished.MeterEntry;
 import dev.inference.ledger.kernel.pricing.CatalogPublished.TokenEntry;
 import dev.inference.ledger.kernel.pricing.CatalogPublished.UnitEntry;
@@ -32,10 +34,15 @@ final class CatalogRequest {
     }
 
     private static BigDecimal decimal(String field, String value) {
+        BigDecimal price;
         try {
-            return new BigDecimal(value);
+            price = new BigDecimal(value);
         } catch (NumberFormatException | NullPointerException e) {
             throw ApiException.badRequest("invalid-price", field + " must be a decimal string like \"0.23\", not '" + Identifier.echo(value) + "'");
         }
+        if (!Decimals.fits(price, 15, Money.SCALE)) {
+            throw ApiException.badRequest("invalid-price", field + " must be less than 10^15 with at most " + Money.SCALE + " decimal places");
+        }
+        return price;
     }
 }

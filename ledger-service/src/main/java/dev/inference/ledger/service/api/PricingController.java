@@ -20,6 +20,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.inference.ledger.kernel.money.Decimals;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.CostEstimate;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
@@ -146,11 +148,17 @@ public class PricingController {
         if (value == null) {
             return BigDecimal.ZERO;
         }
+        BigDecimal share;
         try {
-            return new BigDecimal(value);
+            share = new BigDecimal(value);
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid-estimate", "cacheHitShare must be a decimal string like \"0.5\"");
         }
+        // Sized before any arithmetic: "1e-1000000" would rescale every amount it meets to a million places.
+        if (!Decimals.fits(share, 1, Money.SCALE)) {
+            throw ApiException.badRequest("invalid-estimate", "cacheHitShare must be a fraction with at most " + Money.SCALE + " decimal places");
+        }
+        return share;
     }
 
     private static Instant instant(String name, String value) {

@@ -107,7 +107,8 @@ public final class AccessRule implements AuthorizationManager<MethodInvocation> 
         if (body instanceof JsonNode node) {
             JsonNode account = node.get("accountId");
             if (account != null && !account.isNull()) {
-                accounts.add(account.asString());
+                // Not text (an array, an object): named all the same, and never a bound token's own account.
+                accounts.add(account.isString() ? account.asString() : account.toString());
             }
             return;
         }

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.security;
 
+import jakarta.servlet.DispatcherType;
+
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.ComposablePointcut;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -34,7 +36,7 @@ public class SecurityConfiguration {
 
     /** Open without a token: the probes (details only for a token) and the API's description. */
     public static final String[] OPEN = {"/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs",
-            "/v3/api-docs.yaml", "/error"};
+            "/v3/api-docs.yaml"};
 
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, TokenAuthenticationProvider tokens) throws Exception {
@@ -57,6 +59,8 @@ public class SecurityConfiguration {
                                 "this token may not use this path")))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(OPEN).permitAll()
+                        // the container's own error page, reached only by an error dispatch, never asked for directly
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers("/actuator/prometheus").hasAnyAuthority(Role.METRICS.authority(),
                                 Role.ADMIN.authority())
                         .requestMatchers("/api/**").authenticated()

@@ -73,6 +73,11 @@ class HttpDoorTest extends ServiceStory {
                 new Bad("a page far too large", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=100000000", null, 400, "invalid-parameter"),
                 new Bad("a page size that is not a number", "GET", "/api/v1/accounts/" + ACCOUNT + "/entries?limit=" + "9x".repeat(1_000), null, 400,
                         "invalid-parameter"),
+                new Bad("a cache-hit share with a huge negative exponent", "POST", "/api/v1/estimate",
+                        "{\"requestsPerDay\":1000,\"inputTokens\":1000,\"models\":[\"Qwen/Qwen3-32B\"],\"cacheHitShare\":\"1e-1000000\"}",
+                        400, "invalid-estimate"),
+                new Bad("a quote whose accountId is an array", "POST", "/api/v1/quote",
+                        "{\"kind\":\"tokens\",\"model\":\"m\",\"inputTokens\":1,\"accountId\":[\"acct-b\"]}", 400, "invalid-field"),
                 new Bad("an unknown path", "GET", "/api/v1/nothing-here", null, 404, "not-found"),
                 new Bad("a method the path does not take", "DELETE", "/api/v1/accounts/" + ACCOUNT, null, 405, "method-not-allowed"));
     }
@@ -134,6 +139,9 @@ class HttpDoorTest extends ServiceStory {
         assertThat(open.body().has("status")).isTrue();
         assertThat(open.body().has("components")).isFalse();
         assertThat(api.get("/actuator/health", ADMIN).body().has("components")).isTrue();
+        String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\"}").body().get("token").asText();
+        assertThat(api.get("/actuator/health", gateway).body().has("components")).as("components name accounts").isFalse();
+        assertThat(api.get("/error", null).status()).isEqualTo(401);
         assertThat(api.get("/actuator/health/liveness", null).status()).isEqualTo(200);
 
         assertThat(api.text("/actuator/prometheus")[0]).isEqualTo("401");
