@@ -16,8 +16,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * A PostgreSQL server run from the binaries packaged in Maven Central (zonky), with its data kept
  * under a directory of the caller's choosing so that balances survive a restart.
  *
- * <p>zonky's defaults are a test database's: it starts the postmaster with {@code -F} (fsync off)
- * and {@code synchronous_commit=off}. Its {@code -c} options follow {@code -F} on the command line and
+ * <p>zonky's defaults are a test database's: it starts the postmaster with {@code -F} (no fsync) and
+ * without synchronous commit. Its {@code -c} options follow {@code -F} on the command line and
  * PostgreSQL takes the last setting, so {@link #SERVER_SETTINGS} turns durability back on: a
  * committed charge is on disk when the commit returns, as on any production server.
  */
