@@ -25,7 +25,7 @@ public class AccessBeforeBinding implements WebMvcConfigurer, HandlerInterceptor
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        if (handler instanceof HandlerMethod method && SecurityConfiguration.apiHandlers().getClassFilter().matches(method.getBeanType())) {
+        if (handler instanceof HandlerMethod method && SecurityConfiguration.isApiType(method.getBeanType())) {
             AccessRule.Refused refused = AccessRule.beforeBinding(method.getMethod(), SecurityContextHolder.getContext().getAuthentication());
             if (refused != null) {
                 throw new AuthorizationDeniedException(refused.reason(), refused);
