@@ -131,7 +131,7 @@ class AutoRechargeEndToEndTest extends ServiceStory {
         BigDecimal spend = usage.expectedSpend("acct-busy");
         long needed = spend.divide(BigDecimal.TEN, 0, RoundingMode.CEILING).longValueExact();
         Await.until("the account recharged back to its threshold", Duration.ofSeconds(120),
-                () -> ledger.eventsOf("acct-busy", "UsageCharged") == 10_000 && ledger.eventsOf("acct-busy", "RechargeSucceeded") >= needed
+                () -> ledger.usageRecordsOf("acct-busy") == 10_000 && ledger.eventsOf("acct-busy", "RechargeSucceeded") >= needed
                         && ledger.eventsOf("acct-busy", "RechargeRequested") == ledger.eventsOf("acct-busy", "RechargeSucceeded"));
         long recharges = ledger.eventsOf("acct-busy", "RechargeSucceeded");
         ledger.awaitBalance("acct-busy", new BigDecimal("2000.00").add(BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges)))

@@ -74,7 +74,7 @@ class ConsumerGroupIT {
                 publisher.join();
 
                 Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
-                assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
+                assertThat(ledger.usageRecordsCharged()).isEqualTo(UNIQUE);
                 assertThat(ledger.usageEventIdsChargedTwice()).isZero();
                 Ledger survivor = new Ledger(database, new HttpApi(second.port()), ADMIN);
                 for (String account : accounts) {

@@ -89,7 +89,7 @@ class CrashRecoveryIT {
                 publisher.join();
 
                 Await.until("all " + UNIQUE + " distinct records are charged", Duration.ofMinutes(5), () -> ledger.charged() == UNIQUE);
-                assertThat(ledger.usageChargedEvents()).isEqualTo(UNIQUE);
+                assertThat(ledger.usageRecordsCharged()).isEqualTo(UNIQUE);
                 assertThat(ledger.usageEventIdsChargedTwice()).isZero();
                 for (String account : recharging) {
                     Await.until(account + " has recharged back to its threshold", Duration.ofMinutes(2), () -> {

@@ -75,7 +75,7 @@ class ParkedEventsEndToEndTest extends ServiceStory {
             ledger.awaitBalance(account, OPENING.subtract(first.expectedSpend(account)), Duration.ofSeconds(60));
         }
         Await.until(DOOMED + "'s charges are recorded", Duration.ofSeconds(60),
-                () -> ledger.eventsOf(DOOMED, "UsageCharged") == first.expectedCharges(DOOMED));
+                () -> ledger.usageRecordsOf(DOOMED) == first.expectedCharges(DOOMED));
 
         // Afterwards, later in the event stream than the event that fails: new accounts are opened and charged, the doomed account is charged and topped up again.
         ledger.openPrepaid(after, OPENING);

@@ -8,6 +8,7 @@ import java.util.List;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -33,7 +34,14 @@ import dev.inference.ledger.service.account.AccountCommand.TopUp;
  * remembers with {@link AccountState}; this class only wires the two into Axon.
  */
 @Aggregate(snapshotTriggerDefinition = "accountSnapshotTrigger", cache = "accountCache")
+@Revision(Account.SNAPSHOT_REVISION)
 public class Account {
+
+    /**
+     * The shape of a stored snapshot. Raise it whenever what a snapshot holds changes: a snapshot of
+     * another revision is never read, the account is replayed from its events instead.
+     */
+    public static final String SNAPSHOT_REVISION = "2";
 
     @AggregateIdentifier
     @JsonProperty

@@ -20,14 +20,11 @@ import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.kernel.usage.Rejection;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
@@ -37,7 +34,6 @@ import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
-import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
 /** The account's decisions as pure functions: a command and the state in, the events out. */
 public final class AccountRules {
@@ -189,40 +185,9 @@ public final class AccountRules {
         return events;
     }
 
-    /**
-     * Usage that happened is charged, whatever the balance: a prepaid balance may go below zero.
-     * What stops further spending is the gateway's authorize check, not a refused charge. The one
-     * refusal: compute time overlapping time already charged for the same endpoint and replica.
-     */
+    /** One account's records of one ingest batch, as one event (UsageBatch). */
     public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, Instant now) {
-        List<AccountEvent> events = new ArrayList<>(command.usage().size() + 1);
-        AccountState after = state;
-        for (UsageToCharge usage : command.usage()) {
-            AccountEvent decided = chargeOne(after, usage, now);
-            events.add(decided);
-            after = after.evolve(decided);
-        }
-        events.addAll(consequences(after, tiers, now));
-        return events;
-    }
-
-    /** One record against the account as the records before it in the batch left it. */
-    private static AccountEvent chargeOne(AccountState state, UsageToCharge usage, Instant now) {
-        if (usage.interval() != null) {
-            var overlapped = state.intervals().overlapping(usage.interval());
-            if (overlapped.isPresent()) {
-                return new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.OVERLAP,
-                        "endpoint " + usage.interval().endpoint() + ", replica " + usage.interval().replica() + ": "
-                                + usage.interval().start() + " to " + usage.interval().end() + " overlaps "
-                                + overlapped.get().start() + " to " + overlapped.get().end() + ", already charged", now);
-            }
-        }
-        Money cost = usage.charge().cost();
-        boolean prepaid = state.billingMode() == BillingMode.PREPAID;
-        return new UsageCharged(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(),
-                usage.attribution(), usage.charge(), usage.interval(), state.billingMode(),
-                prepaid ? state.balance().minus(cost) : state.balance(), prepaid ? state.unbilled() : state.unbilled().plus(cost),
-                state.lifetimeSpend().plus(cost), now);
+        return UsageBatch.charge(state, command, tiers, now);
     }
 
     /** What the account's new figures trigger, decided the moment the usage that causes it is charged. */

@@ -30,7 +30,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 
@@ -93,10 +93,11 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         if (event instanceof BalanceExhausted) {
             return withFunding(funding.warnedExhausted());
         }
-        if (event instanceof UsageCharged charged) {
-            return new AccountState(accountId, billingMode, currency, charged.balanceAfter(), charged.unbilledAfter(),
-                    charged.lifetimeSpendAfter(), charged.interval() == null ? intervals : intervals.with(charged.interval()),
-                    tier, suspended, heldTopUps, billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding);
+        if (event instanceof UsageBatchCharged charged) {
+            // The whole batch at once: its figures after it, its intervals and budget spend added together.
+            return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
+                    charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
+                    billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding);
         }
         if (event instanceof BudgetSet set) {
             String key = Budget.key(set.scope(), set.scopeId());
@@ -178,10 +179,9 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         return withBudgets(next);
     }
 
-    private Map<String, Budget> spend(UsageCharged charged) {
+    private Map<String, Budget> spend(UsageBatchCharged charged) {
         Map<String, Budget> next = new HashMap<>(budgets);
-        next.replaceAll((key, budget) -> budget.covers(accountId, charged.attribution())
-                ? budget.spend(charged.charge().cost(), charged.occurredAt()) : budget);
+        next.replaceAll((key, budget) -> budget.spend(accountId, charged.records(), currency));
         return next;
     }
 }

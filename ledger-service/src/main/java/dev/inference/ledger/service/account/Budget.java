@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
@@ -53,6 +54,31 @@ public record Budget(String scope, String scopeId, Money hardCap, List<BigDecima
             return new Budget(scope, scopeId, hardCap, softAlerts, when, cost, Set.of(), false);
         }
         return new Budget(scope, scopeId, hardCap, softAlerts, period, spent.plus(cost), alertsRaised, blocked);
+    }
+
+    /** The covered records of a batch, summed in one pass: the same as spending them one by one. */
+    Budget spend(String accountId, List<ChargedRecord> records, String currency) {
+        String current = period;
+        BigDecimal total = spent.amount();
+        boolean newPeriod = false;
+        for (ChargedRecord r : records) {
+            if (!covers(accountId, r.attribution())) {
+                continue;
+            }
+            String when = periodOf(r.occurredAt());
+            if (when.compareTo(current) < 0) {
+                continue;
+            }
+            if (when.compareTo(current) > 0) {
+                current = when;
+                total = BigDecimal.ZERO;
+                newPeriod = true;
+            }
+            total = total.add(r.cost());
+        }
+        Money after = new Money(total, currency);
+        return newPeriod ? new Budget(scope, scopeId, hardCap, softAlerts, current, after, Set.of(), false)
+                : new Budget(scope, scopeId, hardCap, softAlerts, period, after, alertsRaised, blocked);
     }
 
     Budget withLimits(Money hardCap, List<BigDecimal> softAlerts) {

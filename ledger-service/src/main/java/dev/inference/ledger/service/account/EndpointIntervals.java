@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.usage.Interval;
 
 /**
@@ -28,13 +29,26 @@ public record EndpointIntervals(Map<String, List<Interval>> byReplica) {
         return byReplica.getOrDefault(interval.key(), List.of()).stream().filter(interval::overlaps).findFirst();
     }
 
-    EndpointIntervals with(Interval interval) {
-        List<Interval> kept = new ArrayList<>(byReplica.getOrDefault(interval.key(), List.of()));
-        kept.add(interval);
+    /** With the intervals of a batch's records, pruned once. */
+    EndpointIntervals withAll(List<ChargedRecord> records) {
+        Map<String, List<Interval>> added = new HashMap<>(0);
+        for (ChargedRecord r : records) {
+            if (r.interval() != null) {
+                added.computeIfAbsent(r.interval().key(), k -> new ArrayList<>(byReplica.getOrDefault(k, List.of())))
+                        .add(r.interval());
+            }
+        }
+        if (added.isEmpty()) {
+            return this;
+        }
+        Map<String, List<Interval>> next = new HashMap<>(byReplica);
+        added.forEach((key, kept) -> next.put(key, pruned(kept)));
+        return new EndpointIntervals(next);
+    }
+
+    private static List<Interval> pruned(List<Interval> kept) {
         var latest = kept.stream().map(Interval::end).max(Comparator.naturalOrder()).orElseThrow();
         kept.removeIf(i -> i.end().isBefore(latest.minus(RETENTION)));
-        Map<String, List<Interval>> next = new HashMap<>(byReplica);
-        next.put(interval.key(), List.copyOf(kept));
-        return new EndpointIntervals(next);
+        return List.copyOf(kept);
     }
 }

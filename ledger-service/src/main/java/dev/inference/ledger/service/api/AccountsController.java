@@ -11,12 +11,12 @@ import dev.inference.ledger.kernel.input.Identifier;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.http.ResponseEntity;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -42,7 +42,9 @@ import dev.inference.ledger.service.account.TopUpOutcome;
 import dev.inference.ledger.service.account.balance.AccountBalance;
 import dev.inference.ledger.service.account.balance.BalanceProjection;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
+import dev.inference.ledger.service.account.entries.EntryCursor;
 import dev.inference.ledger.service.account.entries.LedgerEntry;
+import dev.inference.ledger.service.account.entries.UsageDetails;
 import dev.inference.ledger.service.account.organisation.OrganisationProjection;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.security.Allowed;
@@ -108,10 +110,10 @@ public class AccountsController {
     }
 
     record AccountView(String accountId, String name, String billingMode, String balance, String unbilled,
-                       String lifetimeSpend, int tier, String status, String currency, Instant asOf) {
+                       String lifetimeSpend, int tier, String status, String currency, long usageRecords, Instant asOf) {
         AccountView(AccountBalance b) {
             this(b.accountId(), b.name(), b.billingMode().wire(), b.balance().toPlainString(), b.unbilled().toPlainString(),
-                    b.lifetimeSpend().toPlainString(), b.tier(), b.status(), b.currency(), b.asOf());
+                    b.lifetimeSpend().toPlainString(), b.tier(), b.status(), b.currency(), b.usageRecords(), b.asOf());
         }
     }
 
@@ -225,29 +227,31 @@ public class AccountsController {
         return new ReviewView(topUpId, id, "rejected");
     }
 
-    record EntryView(long sequence, String type, String reference, String balanceChange, String unbilledChange,
-                     String balanceAfter, Instant occurredAt, Instant recordedAt, @JsonRawValue String details) {
+    record EntryView(String cursor, long sequence, String type, String reference, String balanceChange, String unbilledChange,
+                     String balanceAfter, Instant occurredAt, Instant recordedAt, UsageDetails details) {
         EntryView(LedgerEntry e) {
-            this(e.sequence(), e.type(), e.reference(), e.balanceChange().toPlainString(), e.unbilledChange().toPlainString(),
-                    e.balanceAfter().toPlainString(), e.occurredAt(), e.recordedAt(), e.detailsJson());
+            this(e.cursor().encode(), e.cursor().sequence(), e.type(), e.reference(), e.balanceChange().toPlainString(),
+                    e.unbilledChange().toPlainString(), e.balanceAfter().toPlainString(), e.occurredAt(), e.recordedAt(), e.details());
         }
     }
 
     record EntriesPage(List<EntryView> entries, String next) {
     }
 
+    /** {@code after}: the {@code next} of the page before, or any entry's {@code cursor}. */
     @GetMapping("/{id}/entries")
     @Allowed({STAFF, AUDITOR, ADMIN})
-    public EntriesPage entries(@PathVariable String id, @RequestParam(defaultValue = "0") long after,
+    public EntriesPage entries(@PathVariable String id, @RequestParam(required = false) String after,
                                @RequestParam(defaultValue = "100") int limit) {
-        if (limit < 1 || limit > MAX_PAGE || after < 0) {
+        var cursor = after == null || after.isEmpty() ? Optional.of(EntryCursor.START) : EntryCursor.decode(after);
+        if (limit < 1 || limit > MAX_PAGE || cursor.isEmpty()) {
             throw ApiException.badRequest("invalid-parameter", "limit must be 1-" + MAX_PAGE + " and after a cursor from a previous page");
         }
         if (!registry.exists(id)) {
             throw ApiException.notFound("no account '" + id + "'");
         }
-        List<EntryView> page = entries.page(id, after, limit).stream().map(EntryView::new).toList();
-        String next = page.size() < limit ? null : String.valueOf(page.get(page.size() - 1).sequence());
+        List<EntryView> page = entries.page(id, cursor.get(), limit).stream().map(EntryView::new).toList();
+        String next = page.size() < limit ? null : page.get(page.size() - 1).cursor();
         return new EntriesPage(page, next);
     }
 }

@@ -1,67 +1,117 @@
 package dev.inference.ledger.service.audit;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+
 /**
- * Checks the projections against the event store, account by account: the balance the last event
- * recorded, the balance projection, and the sum of the ledger entries must agree, and every event
- * that moved money must have its entry. A projection that skipped an event (a gap given up on, a
- * bug) shows up here.
+ * Checks the projections against the event store, account by account: the balance the events say
+ * (replayed in Java, through the same upcasters as every other reader), the balance projection, and
+ * the sum of the ledger entries must agree, and every event that moved money must have its entry
+ * row, covering as many usage records. A projection that skipped an event (a gap given up on, a bug)
+ * shows up here.
  */
 @Component
 public class Reconciliation {
 
     private final JdbcTemplate jdbc;
+    private final EventStore events;
 
-    public Reconciliation(JdbcTemplate jdbc) {
+    public Reconciliation(JdbcTemplate jdbc, EventStore events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     public record Mismatch(String accountId, BigDecimal eventBalance, BigDecimal projectedBalance, BigDecimal entriesBalance,
-                           long moneyEvents, long entries) {
+                           long moneyEvents, long entries, long usageRecords, long entriesUsageRecords) {
     }
 
-    public record Report(long accountsChecked, long moneyEvents, List<Mismatch> mismatches) {
+    /** {@code moneyEvents}: events that moved money; {@code usageRecords}: usage records they charged. */
+    public record Report(long accountsChecked, long moneyEvents, long usageRecords, List<Mismatch> mismatches) {
         public boolean balanced() {
             return mismatches.isEmpty();
         }
     }
 
+    private record Projected(BigDecimal balance, BigDecimal entriesBalance, long entries, long usageRecords) {
+    }
+
     public Report run() {
-        List<Mismatch> all = jdbc.query("""
-                WITH events AS (
-                    SELECT aggregateidentifier AS account_id,
-                           count(*) FILTER (WHERE payloadtype LIKE ANY (ARRAY['%$TopUpCredited', '%$RechargeSucceeded', '%$UsageCharged'])) AS money_events,
-                           -- the last event that moved money carries the balance; later ones (a suspension) do not
-                           max(sequencenumber) FILTER (WHERE payloadtype LIKE ANY (ARRAY['%$TopUpCredited', '%$RechargeSucceeded', '%$UsageCharged'])) AS last_sequence
-                      FROM domainevententry WHERE type = 'Account' GROUP BY aggregateidentifier),
-                last_balance AS (
-                    SELECT e.account_id, e.money_events,
-                           COALESCE((convert_from(d.payload, 'UTF8')::jsonb -> 'balanceAfter' ->> 'amount')::numeric, 0) AS balance
-                      FROM events e
-                      LEFT JOIN domainevententry d ON d.aggregateidentifier = e.account_id AND d.sequencenumber = e.last_sequence),
-                entries AS (
-                    SELECT account_id, count(*) AS n, sum(balance_change) AS balance FROM ledger_entries GROUP BY account_id)
-                SELECT l.account_id, l.balance AS event_balance, b.balance AS projected_balance,
-                       COALESCE(en.balance, 0) AS entries_balance, l.money_events, COALESCE(en.n, 0) AS entries
-                  FROM last_balance l
-                  LEFT JOIN account_balances b ON b.account_id = l.account_id
-                  LEFT JOIN entries en ON en.account_id = l.account_id
-                 ORDER BY l.account_id""",
-                (rs, n) -> new Mismatch(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getBigDecimal(4),
-                        rs.getLong(5), rs.getLong(6)));
-        List<Mismatch> mismatches = all.stream().filter(Reconciliation::disagrees).toList();
-        return new Report(all.size(), all.stream().mapToLong(Mismatch::moneyEvents).sum(), mismatches);
+        Map<String, Projected> projected = projected();
+        List<String> accounts = jdbc.queryForList("SELECT account_id FROM accounts ORDER BY account_id", String.class);
+        List<Mismatch> mismatches = new ArrayList<>();
+        long moneyEvents = 0;
+        long usageRecords = 0;
+        for (String accountId : accounts) {
+            Replayed replayed = replay(accountId);
+            moneyEvents += replayed.moneyEvents;
+            usageRecords += replayed.usageRecords;
+            Projected p = projected.getOrDefault(accountId, new Projected(null, BigDecimal.ZERO, 0, 0));
+            Mismatch m = new Mismatch(accountId, replayed.balance, p.balance(), p.entriesBalance(), replayed.moneyEvents,
+                    p.entries(), replayed.usageRecords, p.usageRecords());
+            if (disagrees(m)) {
+                mismatches.add(m);
+            }
+        }
+        return new Report(accounts.size(), moneyEvents, usageRecords, mismatches);
+    }
+
+    private static final class Replayed {
+        BigDecimal balance = BigDecimal.ZERO;
+        long moneyEvents;
+        long usageRecords;
+    }
+
+    /** The account's balance after its last event that moved money; later ones (a suspension) do not say it. */
+    private Replayed replay(String accountId) {
+        Replayed r = new Replayed();
+        DomainEventStream stream = events.readEvents(accountId, 0);
+        while (stream.hasNext()) {
+            Object payload = stream.next().getPayload();
+            if (payload instanceof TopUpCredited t) {
+                r.balance = t.balanceAfter().amount();
+                r.moneyEvents++;
+            } else if (payload instanceof RechargeSucceeded s) {
+                r.balance = s.balanceAfter().amount();
+                r.moneyEvents++;
+            } else if (payload instanceof UsageBatchCharged u) {
+                r.balance = u.balanceAfter();
+                r.moneyEvents++;
+                r.usageRecords += u.records().size();
+            }
+        }
+        return r;
+    }
+
+    private Map<String, Projected> projected() {
+        Map<String, Projected> projected = new HashMap<>();
+        jdbc.query("""
+                SELECT b.account_id, b.balance, COALESCE(e.balance, 0), COALESCE(e.n, 0), COALESCE(e.usage_records, 0)
+                  FROM account_balances b
+                  LEFT JOIN (SELECT account_id, count(*) AS n, sum(balance_change) AS balance, sum(usage_records) AS usage_records
+                               FROM ledger_entries GROUP BY account_id) e ON e.account_id = b.account_id""",
+                rs -> {
+                    projected.put(rs.getString(1), new Projected(rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getLong(4), rs.getLong(5)));
+                });
+        return projected;
     }
 
     private static boolean disagrees(Mismatch m) {
         return m.projectedBalance() == null
                 || m.eventBalance().compareTo(m.projectedBalance()) != 0
                 || m.eventBalance().compareTo(m.entriesBalance()) != 0
-                || m.moneyEvents() != m.entries();
+                || m.moneyEvents() != m.entries()
+                || m.usageRecords() != m.entriesUsageRecords();
     }
 }

@@ -15,11 +15,12 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
-import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.SnapshotterSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.snapshotting.RevisionSnapshotFilter;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
@@ -37,6 +38,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import dev.inference.ledger.service.account.Account;
+import dev.inference.ledger.service.account.RecordCountSnapshotTrigger;
+import dev.inference.ledger.service.account.UsageChargedUpcaster;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.parking.EventParking;
 import dev.inference.ledger.service.parking.ProcessorFailures;
@@ -163,10 +167,28 @@ public class AxonConfiguration {
                 .snapshotSerializer(snapshotSerializer)
                 .persistenceExceptionResolver(exceptions)
                 .dataType(byte[].class)
+                .upcasterChain(new UsageChargedUpcaster())
+                // A snapshot of another shape of the account is passed over: the account is replayed from its events.
+                .snapshotFilter(RevisionSnapshotFilter.builder().type(Account.class).revision(Account.SNAPSHOT_REVISION).build())
                 .gapTimeout(gapTimeout)
                 // A gap is waited for until this many later events have been appended (application.yml).
                 .maxGapOffset(maxGapOffset)
-                .batchSize(1000)
+                // Events per fetch: a usage batch holds up to 1,000 records, so 100 events bound one fetch of an
+                // account's events to about 100,000 records.
+                .batchSize(100)
+                .build();
+    }
+
+    /**
+     * The store every processor reads through. Its cache is what lets processors of this process share
+     * one read and one deserialization of each event; sized in events of up to 1,000 records each.
+     */
+    @Bean
+    public EmbeddedEventStore eventStore(EventStorageEngine storageEngine,
+                                         @Value("${ledger.events.cached-events:2000}") int cachedEvents) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .cachedEvents(cachedEvents)
                 .build();
     }
 
@@ -211,7 +233,7 @@ public class AxonConfiguration {
 
     @Bean
     public SnapshotTriggerDefinition accountSnapshotTrigger(Snapshotter snapshotter,
-                                                            @Value("${ledger.accounts.snapshot-every:10000}") int threshold) {
-        return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+                                                            @Value("${ledger.accounts.snapshot-every-records:10000}") int threshold) {
+        return RecordCountSnapshotTrigger.every(snapshotter, threshold);
     }
 }

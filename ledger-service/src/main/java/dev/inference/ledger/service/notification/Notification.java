@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One outbound fact on {@code billing.notifications}: its {@code type} (docs/contract.md), the id of the
- * ledger event it tells of (the key a consumer deduplicates by) and what a gateway needs to act.
+ * One outbound fact on {@code billing.notifications}: its {@code type} (docs/contract.md), the id a
+ * consumer deduplicates by ({@code receiptId}: the ledger event's id, and for a usage receipt that id
+ * and the record's index in the event), the ledger event's id and what a gateway needs to act.
  */
-public record Notification(String type, String eventId, String accountId, Instant at, Map<String, Object> details) {
+public record Notification(String type, String receiptId, String eventId, String accountId, Instant at,
+                           Map<String, Object> details) {
 }

@@ -25,7 +25,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.service.config.LedgerProperties;
 import dev.inference.ledger.service.notification.NotificationTransactions.Pending;
 import dev.inference.ledger.service.projection.ProcessingBatch;
@@ -34,7 +34,9 @@ import dev.inference.ledger.service.projection.ProcessingBatch;
  * Tells gateways and other systems what the ledger decided, on {@code billing.notifications}, keyed by
  * account: once per fact to a read_committed consumer ({@link NotificationTransactions}). One segment,
  * one thread: the claim on the segment picks the one instance that publishes. Each notification
- * carries the ledger event's id ({@code x-event-id}).
+ * carries the ledger event's id ({@code x-event-id}) and the id a consumer deduplicates by
+ * ({@code x-receipt-id}, also {@code receiptId} in the JSON): a usage batch's event tells one
+ * {@code usage.charged} receipt per record, and each has its own.
  */
 @Component
 @ProcessingGroup(NotificationPublisher.GROUP)
@@ -43,39 +45,43 @@ public class NotificationPublisher implements AutoCloseable {
 
     public static final String GROUP = "notifications";
     public static final String EVENT_ID = "x-event-id";
+    public static final String RECEIPT_ID = "x-receipt-id";
     public static final String TYPE = "x-notification-type";
 
     private final NotificationTransactions transactions;
     private final ObjectMapper json;
+    private final UsageReceipts receipts = new UsageReceipts();
 
     public NotificationPublisher(LedgerProperties properties, @Qualifier("defaultAxonObjectMapper") ObjectMapper json,
                                  Serializer serializer, JdbcTemplate jdbc) {
         var kafka = properties.kafka();
         this.json = json;
         this.transactions = new NotificationTransactions(kafka.connection(), kafka.notificationsTopic(),
-                kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer, this::toJson,
+                kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer,
                 (aggregateId, sequence) -> jdbc.queryForObject(
                         "SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?",
                         Long.class, aggregateId, sequence));
     }
 
+    /** One receipt per usage record of the batch, each with its own receipt id. */
     @EventHandler
-    void on(UsageCharged event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("usage.charged", message.getIdentifier(), event.accountId(), event.chargedAt(), details(
-                "usageEventId", event.usageEventId(), "occurredAt", event.occurredAt(), "cost", event.charge().cost().toPlainString(),
-                "currency", event.charge().cost().currency(), "catalogVersion", event.charge().catalogVersion(),
-                "balanceAfter", event.balanceAfter().toPlainString(), "unbilledAfter", event.unbilledAfter().toPlainString())));
+    void on(UsageBatchCharged event, EventMessage<?> message, TrackingToken token) {
+        DomainEventMessage<?> stored = (DomainEventMessage<?>) message;
+        List<Pending> pending = pending();
+        receipts.write(event, message.getIdentifier(), receipt -> pending.add(new Pending(event.accountId(), UsageReceipts.TYPE,
+                receipt.receiptId(), message.getIdentifier(), receipt.json(), token, stored.getAggregateIdentifier(),
+                stored.getSequenceNumber())));
     }
 
     @EventHandler
     void on(TierPromoted event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("tier.promoted", message.getIdentifier(), event.accountId(), event.promotedAt(), details(
+        queue(message, token, new Notification("tier.promoted", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.promotedAt(), details(
                 "fromTier", event.fromTier(), "toTier", event.toTier(), "billingLimit", event.billingLimit().toPlainString())));
     }
 
     @EventHandler
     void on(BudgetAlertRaised event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("budget.alert", message.getIdentifier(), event.accountId(), event.raisedAt(), details(
+        queue(message, token, new Notification("budget.alert", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.raisedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "threshold", event.threshold().toPlainString(), "spent", event.spent().toPlainString(),
                 "hardCap", event.hardCap().toPlainString())));
@@ -83,41 +89,45 @@ public class NotificationPublisher implements AutoCloseable {
 
     @EventHandler
     void on(BudgetBlocked event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("budget.blocked", message.getIdentifier(), event.accountId(), event.blockedAt(), details(
+        queue(message, token, new Notification("budget.blocked", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.blockedAt(), details(
                 "scope", event.scope(), "scopeId", event.scopeId(), "period", event.period(),
                 "spent", event.spent().toPlainString(), "hardCap", event.hardCap().toPlainString())));
     }
 
     @EventHandler
     void on(BalanceLow event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("balance.low", message.getIdentifier(), event.accountId(), event.at(), details(
+        queue(message, token, new Notification("balance.low", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.at(), details(
                 "balance", event.balance().toPlainString(), "threshold", event.threshold().toPlainString(),
                 "currency", event.balance().currency())));
     }
 
     @EventHandler
     void on(RechargeSucceeded event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("recharge.succeeded", message.getIdentifier(), event.accountId(), event.succeededAt(), details(
+        queue(message, token, new Notification("recharge.succeeded", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.succeededAt(), details(
                 "rechargeId", event.rechargeId(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
                 "paymentReference", event.paymentReference(), "balanceAfter", event.balanceAfter().toPlainString())));
     }
 
     @EventHandler
     void on(RechargeFailed event, EventMessage<?> message, TrackingToken token) {
-        queue(message, token, new Notification("recharge.failed", message.getIdentifier(), event.accountId(), event.failedAt(), details(
+        queue(message, token, new Notification("recharge.failed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
                 "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
     }
 
-    private void queue(EventMessage<?> message, TrackingToken token, Notification notification) {
+    private void queue(EventMessage<?> message, TrackingToken token, Notification n) {
         DomainEventMessage<?> event = (DomainEventMessage<?>) message;
-        ProcessingBatch.<List<Pending>>pending("notifications", ArrayList::new, transactions::publish)
-                .add(new Pending(notification, token, event.getAggregateIdentifier(), event.getSequenceNumber()));
+        pending().add(new Pending(n.accountId(), n.type(), n.receiptId(), n.eventId(), toJson(n), token,
+                event.getAggregateIdentifier(), event.getSequenceNumber()));
     }
 
-    private String toJson(Notification notification) {
+    private List<Pending> pending() {
+        return ProcessingBatch.pending("notifications", ArrayList::new, transactions::publish);
+    }
+
+    private byte[] toJson(Notification notification) {
         try {
-            return json.writeValueAsString(notification);
+            return json.writeValueAsBytes(notification);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -2,10 +2,10 @@ package dev.inference.ledger.service.notification;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackingToken;
@@ -43,8 +44,19 @@ final class NotificationTransactions implements AutoCloseable {
     private static final String TOKEN_TYPE = "x-token-type";
     private static final int POSITIONS_LOOK_BACK = 100;
 
-    /** A notification, the stream position of the event it tells of, and where that event is stored. */
-    record Pending(Notification notification, TrackingToken token, String aggregateId, long sequence) {
+    /** Receipts per Kafka transaction, at most; a transaction never splits the receipts of one event. */
+    static final int MAX_PER_TRANSACTION = 10_000;
+
+    /**
+     * A notification as written ({@code json}), the stream position of the event it tells of, and where
+     * that event is stored. The notifications of one event are queued one after another.
+     */
+    record Pending(String accountId, String type, String receiptId, String eventId, byte[] json, TrackingToken token,
+                   String aggregateId, long sequence) {
+
+        boolean sameEvent(Pending other) {
+            return sequence == other.sequence && aggregateId.equals(other.aggregateId);
+        }
     }
 
     /** The event store's global index of an event, by its aggregate and sequence. */
@@ -57,19 +69,17 @@ final class NotificationTransactions implements AutoCloseable {
     private final String positionsTopic;
     private final String transactionalId;
     private final Serializer serializer;
-    private final Function<Notification, String> json;
     private final GlobalIndex globalIndex;
-    private KafkaProducer<String, String> producer;
+    private KafkaProducer<String, byte[]> producer;
     private TrackingToken told;
 
     NotificationTransactions(KafkaConnection kafka, String topic, String positionsTopic, String transactionalId,
-                             Serializer serializer, Function<Notification, String> json, GlobalIndex globalIndex) {
+                             Serializer serializer, GlobalIndex globalIndex) {
         this.kafka = kafka;
         this.topic = topic;
         this.positionsTopic = positionsTopic;
         this.transactionalId = transactionalId;
         this.serializer = serializer;
-        this.json = json;
         this.globalIndex = globalIndex;
     }
 
@@ -78,22 +88,45 @@ final class NotificationTransactions implements AutoCloseable {
         if (producer == null) {
             open();
         }
-        List<Pending> fresh = batch.stream().filter(p -> !alreadyTold(p)).toList();
-        if (fresh.isEmpty()) {
-            return;
+        List<Pending> fresh = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); ) {
+            int end = endOfEvent(batch, i);
+            if (!alreadyTold(batch.get(i))) {
+                fresh.addAll(batch.subList(i, end));
+            }
+            i = end;
         }
-        TrackingToken reached = advance(told, WrappedToken.unwrapLowerBound(fresh.get(fresh.size() - 1).token()));
+        for (int from = 0; from < fresh.size(); ) {
+            int to = from;
+            while (to < fresh.size() && (to == from || to - from < MAX_PER_TRANSACTION)) {
+                to = endOfEvent(fresh, to);
+            }
+            tell(fresh.subList(from, to));
+            from = to;
+        }
+    }
+
+    private static int endOfEvent(List<Pending> pending, int start) {
+        int end = start + 1;
+        while (end < pending.size() && pending.get(end).sameEvent(pending.get(start))) {
+            end++;
+        }
+        return end;
+    }
+
+    private void tell(List<Pending> notifications) {
+        TrackingToken reached = advance(told, WrappedToken.unwrapLowerBound(notifications.get(notifications.size() - 1).token()));
         try {
             producer.beginTransaction();
-            for (Pending p : fresh) {
-                Notification n = p.notification();
-                var record = new ProducerRecord<>(topic, n.accountId(), json.apply(n));
-                record.headers().add(NotificationPublisher.EVENT_ID, n.eventId().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(NotificationPublisher.TYPE, n.type().getBytes(StandardCharsets.UTF_8));
+            for (Pending p : notifications) {
+                var record = new ProducerRecord<>(topic, p.accountId(), p.json());
+                record.headers().add(NotificationPublisher.EVENT_ID, p.eventId().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(NotificationPublisher.RECEIPT_ID, p.receiptId().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(NotificationPublisher.TYPE, p.type().getBytes(StandardCharsets.UTF_8));
                 producer.send(record);
             }
             SerializedObject<String> position = serializer.serialize(reached, String.class);
-            var marker = new ProducerRecord<>(positionsTopic, POSITION_KEY, position.getData());
+            var marker = new ProducerRecord<>(positionsTopic, POSITION_KEY, position.getData().getBytes(StandardCharsets.UTF_8));
             marker.headers().add(TOKEN_TYPE, position.getType().getName().getBytes(StandardCharsets.UTF_8));
             producer.send(marker);
             producer.commitTransaction();
@@ -143,10 +176,13 @@ final class NotificationTransactions implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Receipts are small and alike: lz4 takes most of their bytes off the broker's disk and the wire.
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "ledger-notifications");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        KafkaProducer<String, String> opened = new KafkaProducer<>(p);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        KafkaProducer<String, byte[]> opened = new KafkaProducer<>(p);
         try {
             // Completes or aborts whatever an earlier publisher with this id left open, and fences it off.
             opened.initTransactions();

@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.usage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,7 +33,10 @@ import dev.inference.ledger.ingest.RatedUsage;
 import dev.inference.ledger.ingest.SourcePosition;
 import dev.inference.ledger.ingest.TopicPartitionId;
 import dev.inference.ledger.ingest.UsageLedger;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.kernel.input.Identifier;
+import dev.inference.ledger.kernel.usage.RecordHash;
 import dev.inference.ledger.kernel.usage.Rejection;
 import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
@@ -112,17 +116,36 @@ public class LedgerUsagePort implements UsageLedger {
                         "no account '" + usage.record().accountId() + "' is open in the ledger")));
             }
         }
-        Set<DedupeKey> fresh = claimFirstCharges(chargeable);
+        Keys keys = Keys.of(chargeable);
+        Set<DedupeKey> fresh = claimFirstCharges(keys);
         Map<String, List<UsageToCharge>> byAccount = new LinkedHashMap<>();
         Map<DedupeKey, RatedUsage> first = new HashMap<>();
-        for (RatedUsage usage : chargeable) {
+        Map<DedupeKey, byte[]> charging = new HashMap<>();
+        List<Integer> repeated = new ArrayList<>();
+        for (int i = 0; i < chargeable.size(); i++) {
+            RatedUsage usage = chargeable.get(i);
             var r = usage.record();
-            DedupeKey key = new DedupeKey(r.accountId(), r.eventId());
-            // remove(): a second copy inside the same batch is a duplicate too
+            DedupeKey key = keys.key(i);
+            // remove(): a second copy inside the same batch is a repeat too
             if (fresh.remove(key)) {
                 byAccount.computeIfAbsent(r.accountId(), id -> new ArrayList<>())
                         .add(new UsageToCharge(r.eventId(), r.occurredAt(), r.source(), r.attribution(), usage.charge(), r.interval()));
                 first.put(key, usage);
+                charging.put(key, keys.hash(i));
+            } else {
+                repeated.add(i);
+            }
+        }
+        int duplicates = 0;
+        Map<DedupeKey, byte[]> stored = storedHashes(keys, repeated, charging.keySet());
+        for (int i : repeated) {
+            DedupeKey key = keys.key(i);
+            byte[] earlier = charging.containsKey(key) ? charging.get(key) : stored.get(key);
+            if (earlier == null || Arrays.equals(earlier, keys.hash(i))) {
+                duplicates++;
+            } else {
+                refused.add(new DeadLetter(chargeable.get(i).position(), new Rejection(Rejection.CONFLICTING_DUPLICATE,
+                        "eventId '" + Identifier.echo(key.eventId()) + "' was charged before with other content; the first is kept")));
             }
         }
         for (UsageRefused refusal : chargeAccounts(byAccount)) {
@@ -131,19 +154,23 @@ public class LedgerUsagePort implements UsageLedger {
         }
         storeOffsets(batch);
         storeInOutbox(refused);
-        return new ChargeOutcome(first.size(), chargeable.size() - byAccount.values().stream().mapToInt(List::size).sum(),
-                refused.size());
+        return new ChargeOutcome(first.size(), duplicates, refused.size());
     }
 
     /**
-     * One command per account (each returns the records its account refused), all nested in the batch's
-     * unit of work: Axon queues the events of every command on it and appends them in one JDBC batch,
-     * instead of a round trip per account.
+     * One command per account and at most {@link UsageBatchCharged#MAX_RECORDS} records (each returns
+     * the records its account refused), all nested in the batch's unit of work: Axon queues the events
+     * of every command on it and appends them in one JDBC batch, instead of a round trip per account.
      */
     private List<UsageRefused> chargeAccounts(Map<String, List<UsageToCharge>> byAccount) {
         loadUncached(byAccount.keySet());
         List<UsageRefused> refused = new ArrayList<>();
-        byAccount.forEach((accountId, usage) -> refused.addAll(commands.<List<UsageRefused>>sendAndWait(new ChargeUsage(accountId, usage))));
+        byAccount.forEach((accountId, usage) -> {
+            for (int from = 0; from < usage.size(); from += UsageBatchCharged.MAX_RECORDS) {
+                var part = usage.subList(from, Math.min(usage.size(), from + UsageBatchCharged.MAX_RECORDS));
+                refused.addAll(commands.<List<UsageRefused>>sendAndWait(new ChargeUsage(accountId, part)));
+            }
+        });
         return refused;
     }
 
@@ -162,19 +189,59 @@ public class LedgerUsagePort implements UsageLedger {
     private record DedupeKey(String accountId, String eventId) {
     }
 
-    /** Inserts the dedupe keys; the ones that come back were never charged before. */
-    private Set<DedupeKey> claimFirstCharges(List<RatedUsage> usage) {
-        if (usage.isEmpty()) {
+    /** The dedupe key and record fingerprint of each chargeable record, by its index. */
+    private record Keys(String[] accounts, String[] eventIds, byte[][] hashes) {
+        static Keys of(List<RatedUsage> usage) {
+            int n = usage.size();
+            Keys keys = new Keys(new String[n], new String[n], new byte[n][]);
+            for (int i = 0; i < n; i++) {
+                var r = usage.get(i).record();
+                keys.accounts[i] = r.accountId();
+                keys.eventIds[i] = r.eventId();
+                keys.hashes[i] = RecordHash.of(r);
+            }
+            return keys;
+        }
+
+        DedupeKey key(int i) {
+            return new DedupeKey(accounts[i], eventIds[i]);
+        }
+
+        byte[] hash(int i) {
+            return hashes[i];
+        }
+    }
+
+    /** Inserts the dedupe keys in one statement; the ones that come back were never charged before. */
+    private Set<DedupeKey> claimFirstCharges(Keys keys) {
+        if (keys.accounts().length == 0) {
             return new HashSet<>();
         }
-        String[] accounts = usage.stream().map(u -> u.record().accountId()).toArray(String[]::new);
-        String[] eventIds = usage.stream().map(u -> u.record().eventId()).toArray(String[]::new);
         return new HashSet<>(jdbc.query("""
-                INSERT INTO charged_usage (account_id, event_id)
-                SELECT * FROM unnest(?::varchar[], ?::varchar[])
+                INSERT INTO charged_usage (account_id, event_id, record_hash)
+                SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::bytea[])
                 ON CONFLICT DO NOTHING
                 RETURNING account_id, event_id""",
-                (rs, n) -> new DedupeKey(rs.getString(1), rs.getString(2)), accounts, eventIds));
+                (rs, n) -> new DedupeKey(rs.getString(1), rs.getString(2)), keys.accounts(), keys.eventIds(), keys.hashes()));
+    }
+
+    /** The fingerprints stored with earlier batches' keys of the repeated records (none for keys older than fingerprints). */
+    private Map<DedupeKey, byte[]> storedHashes(Keys keys, List<Integer> repeated, Set<DedupeKey> inThisBatch) {
+        List<Integer> earlier = repeated.stream().filter(i -> !inThisBatch.contains(keys.key(i))).toList();
+        Map<DedupeKey, byte[]> stored = new HashMap<>();
+        if (earlier.isEmpty()) {
+            return stored;
+        }
+        String[] accountIds = earlier.stream().map(i -> keys.accounts()[i]).toArray(String[]::new);
+        String[] eventIds = earlier.stream().map(i -> keys.eventIds()[i]).toArray(String[]::new);
+        jdbc.query("""
+                SELECT c.account_id, c.event_id, c.record_hash
+                  FROM charged_usage c JOIN unnest(?::varchar[], ?::varchar[]) AS k(account_id, event_id)
+                    ON c.account_id = k.account_id AND c.event_id = k.event_id""",
+                rs -> {
+                    stored.put(new DedupeKey(rs.getString(1), rs.getString(2)), rs.getBytes(3));
+                }, accountIds, eventIds);
+        return stored;
     }
 
     private void storeOffsets(RatedBatch batch) {

@@ -6,11 +6,15 @@ import java.util.List;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceComponent;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 
@@ -35,11 +39,31 @@ final class AccountEvents {
         return new UsageToCharge(eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null);
     }
 
-    static UsageCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter,
-                                        String unbilledAfter, String lifetimeSpendAfter) {
-        return new UsageCharged(ID, eventId, NOW, "gw-1", Attribution.NONE, charge(cost), null, mode, usd(balanceAfter),
-                usd(unbilledAfter), usd(lifetimeSpendAfter), NOW);
+    /** One record charged alone: the batch of one that a ChargeUsage of one record makes. */
+    static UsageBatchCharged charged(String eventId, String cost, BillingMode mode, String balanceAfter,
+                                     String unbilledAfter, String lifetimeSpendAfter) {
+        String before = mode == BillingMode.PREPAID ? usd(balanceAfter).plus(usd(cost)).toPlainString() : balanceAfter;
+        return batch(mode, before, balanceAfter, unbilledAfter, lifetimeSpendAfter, record(eventId, cost));
     }
+
+    /** Records charged together, all at the price of {@link #charge(String)}. */
+    static UsageBatchCharged batch(BillingMode mode, String balanceBefore, String balanceAfter, String unbilledAfter,
+                                   String lifetimeSpendAfter, ChargedRecord... records) {
+        return new UsageBatchCharged(ID, mode, "USD", List.of(PRICE), List.of(records), usd(balanceBefore).amount(),
+                usd(balanceAfter).amount(), usd(unbilledAfter).amount(), usd(lifetimeSpendAfter).amount(), NOW);
+    }
+
+    static ChargedRecord record(String eventId, String cost) {
+        return record(eventId, cost, Attribution.NONE, NOW, "gw-1", null);
+    }
+
+    static ChargedRecord record(String eventId, String cost, Attribution attribution, Instant occurredAt, String source,
+                                Interval interval) {
+        return new ChargedRecord(eventId, occurredAt, source, attribution, 0, List.of(BigDecimal.ONE), usd(cost).amount(), interval);
+    }
+
+    static final PriceUsed PRICE = new PriceUsed("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1,
+            List.of(new PriceComponent("input", BigDecimal.ONE, "1M tokens")));
 
     static Charge charge(String cost) {
         return new Charge("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1,

@@ -48,7 +48,7 @@ import dev.inference.ledger.service.usage.LedgerUsagePort;
  * Snapshots every five events, against the real event store: an account loaded from its snapshot and
  * the events after it must be exactly the account that replays every event.
  */
-@TestPropertySource(properties = {"ledger.roles.ingest=false", "ledger.accounts.snapshot-every=5"})
+@TestPropertySource(properties = {"ledger.roles.ingest=false", "ledger.accounts.snapshot-every-records=5"})
 class AccountSnapshotTest extends ServiceStory {
 
     private static final String ID = "acct-snap";

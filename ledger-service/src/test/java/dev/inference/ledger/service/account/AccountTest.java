@@ -2,10 +2,12 @@ package dev.inference.ledger.service.account;
 
 import static dev.inference.ledger.service.account.AccountEvents.ID;
 import static dev.inference.ledger.service.account.AccountEvents.NOW;
+import static dev.inference.ledger.service.account.AccountEvents.batch;
 import static dev.inference.ledger.service.account.AccountEvents.charge;
 import static dev.inference.ledger.service.account.AccountEvents.charged;
 import static dev.inference.ledger.service.account.AccountEvents.credited;
 import static dev.inference.ledger.service.account.AccountEvents.opened;
+import static dev.inference.ledger.service.account.AccountEvents.record;
 import static dev.inference.ledger.service.account.AccountEvents.usage;
 import static dev.inference.ledger.service.account.AccountEvents.usd;
 import static org.axonframework.test.matchers.Matchers.exactSequenceOf;
@@ -38,7 +40,8 @@ import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
@@ -130,8 +133,8 @@ class AccountTest {
     void a_prepaid_balance_charged_to_zero_suspends_the_account_and_a_top_up_reinstates_it() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
-                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"), new BalanceExhausted(ID, usd("0"), NOW),
-                        new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW));
+                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"), new BalanceExhausted(ID, usd("0"), NOW, 0),
+                        new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW, 0));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
                         new BalanceExhausted(ID, usd("0"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW))
                 .when(new TopUp(ID, "t-2", usd("25")))
@@ -143,7 +146,7 @@ class AccountTest {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"), charged("u-1", "99", BillingMode.PREPAID, "401", "0", "99"))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
                 .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "400", "0", "100"),
-                        new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW));
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW, 0));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"), charged("u-1", "100", BillingMode.PREPAID, "400", "0", "100"),
                         new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
@@ -151,11 +154,30 @@ class AccountTest {
     }
 
     @Test
+    void a_batch_is_one_event_and_its_consequences_say_after_which_record_they_happened() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "60"), usage("u-2", "50"), usage("u-3", "1"))))
+                .expectEvents(batch(BillingMode.PREPAID, "500", "389", "0", "111", record("u-1", "60"), record("u-2", "50"),
+                                record("u-3", "1")),
+                        // paid spend reached 100 with the second record (index 1)
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("111"), NOW, 1));
+    }
+
+    @Test
+    void one_charge_carries_at_most_a_thousand_records() {
+        var usage = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> usage("u-" + i, "0.01")).toList();
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"))
+                .when(new ChargeUsage(ID, usage))
+                .expectException(IllegalArgumentException.class)
+                .expectNoEvents();
+    }
+
+    @Test
     void a_large_charge_promotes_straight_to_the_highest_tier_reached() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "3000", "3000"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "2500"))))
                 .expectEvents(charged("u-1", "2500", BillingMode.PREPAID, "500", "0", "2500"),
-                        new TierPromoted(ID, 1, 4, usd("2000"), usd("2500"), NOW));
+                        new TierPromoted(ID, 1, 4, usd("2000"), usd("2500"), NOW, 0));
     }
 
     @Test
@@ -163,7 +185,7 @@ class AccountTest {
         fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "19", BillingMode.POSTPAID, "0", "19", "19"))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
                 .expectEvents(charged("u-2", "1", BillingMode.POSTPAID, "0", "20", "20"),
-                        new BillingLimitReached(ID, 1, usd("20"), usd("20"), NOW));
+                        new BillingLimitReached(ID, 1, usd("20"), usd("20"), NOW, 0));
         fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "20", BillingMode.POSTPAID, "0", "20", "20"),
                         new BillingLimitReached(ID, 1, usd("20"), usd("20"), NOW))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
@@ -174,8 +196,8 @@ class AccountTest {
     void usage_of_a_prepaid_account_draws_the_balance_down_by_the_exact_cost() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.001425"), usage("u-2", "0.00000315"))))
-                .expectEvents(charged("u-1", "0.001425", BillingMode.PREPAID, "9.998575", "0", "0.001425"),
-                        charged("u-2", "0.00000315", BillingMode.PREPAID, "9.99857185", "0", "0.00142815"));
+                .expectEvents(batch(BillingMode.PREPAID, "10", "9.99857185", "0", "0.00142815",
+                        record("u-1", "0.001425"), record("u-2", "0.00000315")));
     }
 
     @Test
@@ -183,15 +205,14 @@ class AccountTest {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "0.001", "0.001"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.5"))))
                 .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"),
-                        new BalanceExhausted(ID, usd("-0.499"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("-0.499"), NOW));
+                        new BalanceExhausted(ID, usd("-0.499"), NOW, 0), new AccountSuspended(ID, "balance-exhausted", usd("-0.499"), NOW, 0));
     }
 
     @Test
     void usage_of_a_postpaid_account_accrues_as_unbilled() {
         fixture.given(opened(BillingMode.POSTPAID))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "1.25"), usage("u-2", "0.75"))))
-                .expectEvents(charged("u-1", "1.25", BillingMode.POSTPAID, "0", "1.25", "1.25"),
-                        charged("u-2", "0.75", BillingMode.POSTPAID, "0", "2.00", "2.00"));
+                .expectEvents(batch(BillingMode.POSTPAID, "0", "0", "2.00", "2.00", record("u-1", "1.25"), record("u-2", "0.75")));
     }
 
     @Test
@@ -210,9 +231,7 @@ class AccountTest {
         fixture.given(opened(BillingMode.POSTPAID), chargedFor("c-1", interval("r1", "10:00:00", "10:10:00"), "1"))
                 .when(new ChargeUsage(ID, List.of(compute("c-2", interval("r1", "10:10:00", "10:20:00")),
                         compute("c-3", interval("r2", "10:00:00", "10:10:00")))))
-                .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(instanceOf(UsageCharged.class)),
-                        messageWithPayload(instanceOf(UsageCharged.class))));
+                .expectEventsMatching(exactSequenceOf(messageWithPayload(instanceOf(UsageBatchCharged.class))));
     }
 
     @Test
@@ -221,7 +240,7 @@ class AccountTest {
                 .when(new ChargeUsage(ID, List.of(compute("c-1", interval("r1", "10:00:00", "10:10:00")),
                         compute("c-2", interval("r1", "10:05:00", "10:06:00")))))
                 .expectEventsMatching(exactSequenceOf(
-                        messageWithPayload(instanceOf(UsageCharged.class)),
+                        messageWithPayload(instanceOf(UsageBatchCharged.class)),
                         messageWithPayload(instanceOf(UsageRefused.class))));
     }
 
@@ -231,12 +250,13 @@ class AccountTest {
         fixture.given(opened(BillingMode.POSTPAID), budget)
                 .when(new ChargeUsage(ID, List.of(usageBy("u-1", "0.6", "key-1"))))
                 .expectEvents(chargedBy("u-1", "0.6", "key-1", "0.6"),
-                        new BudgetAlertRaised(ID, "apiKey", "key-1", "2026-11", new BigDecimal("0.5"), usd("0.6"), usd("1"), NOW));
+                        new BudgetAlertRaised(ID, "apiKey", "key-1", "2026-11", new BigDecimal("0.5"), usd("0.6"), usd("1"), NOW, 0));
         fixture.given(opened(BillingMode.POSTPAID), budget, chargedBy("u-1", "0.6", "key-1", "0.6"),
                         new BudgetAlertRaised(ID, "apiKey", "key-1", "2026-11", new BigDecimal("0.5"), usd("0.6"), usd("1"), NOW))
                 .when(new ChargeUsage(ID, List.of(usageBy("u-2", "0.4", "key-1"), usageBy("u-3", "5", "key-2"))))
-                .expectEvents(chargedBy("u-2", "0.4", "key-1", "1.0"), chargedBy("u-3", "5", "key-2", "6.0"),
-                        new BudgetBlocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("1"), NOW));
+                .expectEvents(batch(BillingMode.POSTPAID, "0", "0", "6.0", "6.0", recordBy("u-2", "0.4", "key-1"),
+                                recordBy("u-3", "5", "key-2")),
+                        new BudgetBlocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("1"), NOW, 0));
     }
 
     @Test
@@ -292,9 +312,12 @@ class AccountTest {
         return new UsageToCharge(eventId, NOW, "gw-1", new Attribution(apiKey, null, null), charge(cost), null);
     }
 
-    private static UsageCharged chargedBy(String eventId, String cost, String apiKey, String unbilledAfter) {
-        return new UsageCharged(ID, eventId, NOW, "gw-1", new Attribution(apiKey, null, null), charge(cost), null,
-                BillingMode.POSTPAID, usd("0"), usd(unbilledAfter), usd(unbilledAfter), NOW);
+    private static UsageBatchCharged chargedBy(String eventId, String cost, String apiKey, String unbilledAfter) {
+        return batch(BillingMode.POSTPAID, "0", "0", unbilledAfter, unbilledAfter, recordBy(eventId, cost, apiKey));
+    }
+
+    private static ChargedRecord recordBy(String eventId, String cost, String apiKey) {
+        return record(eventId, cost, new Attribution(apiKey, null, null), NOW, "gw-1", null);
     }
 
     private static Interval interval(String replica, String from, String to) {
@@ -305,8 +328,8 @@ class AccountTest {
         return new UsageToCharge(eventId, interval.start(), "cluster-1", Attribution.NONE, charge("1"), interval);
     }
 
-    private static UsageCharged chargedFor(String eventId, Interval interval, String unbilledAfter) {
-        return new UsageCharged(ID, eventId, interval.start(), "cluster-1", Attribution.NONE, charge("1"), interval,
-                BillingMode.POSTPAID, usd("0"), usd(unbilledAfter), usd(unbilledAfter), NOW);
+    private static UsageBatchCharged chargedFor(String eventId, Interval interval, String unbilledAfter) {
+        return batch(BillingMode.POSTPAID, "0", "0", unbilledAfter, unbilledAfter,
+                record(eventId, "1", Attribution.NONE, interval.start(), "cluster-1", interval));
     }
 }

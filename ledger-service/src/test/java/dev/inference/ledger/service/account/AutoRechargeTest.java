@@ -2,9 +2,11 @@ package dev.inference.ledger.service.account;
 
 import static dev.inference.ledger.service.account.AccountEvents.ID;
 import static dev.inference.ledger.service.account.AccountEvents.NOW;
+import static dev.inference.ledger.service.account.AccountEvents.batch;
 import static dev.inference.ledger.service.account.AccountEvents.charged;
 import static dev.inference.ledger.service.account.AccountEvents.credited;
 import static dev.inference.ledger.service.account.AccountEvents.opened;
+import static dev.inference.ledger.service.account.AccountEvents.record;
 import static dev.inference.ledger.service.account.AccountEvents.usage;
 import static dev.inference.ledger.service.account.AccountEvents.usd;
 
@@ -65,23 +67,22 @@ class AutoRechargeTest {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED)
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "35"))))
                 .expectEvents(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"),
-                        new BalanceLow(ID, usd("15"), usd("20"), NOW),
-                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW));
+                        new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW, 0));
     }
 
     @Test
     void no_second_recharge_is_requested_while_one_is_in_flight() {
         fixture.given(inFlightAt15())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "5"), usage("u-3", "1"))))
-                .expectEvents(charged("u-2", "5", BillingMode.PREPAID, "10", "0", "40"),
-                        charged("u-3", "1", BillingMode.PREPAID, "9", "0", "41"));
+                .expectEvents(batch(BillingMode.PREPAID, "15", "9", "0", "41", record("u-2", "5"), record("u-3", "1")));
     }
 
     @Test
     void a_balance_spent_while_a_recharge_is_in_flight_is_exhausted_but_the_account_is_not_suspended() {
         fixture.given(inFlightAt15())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "20"))))
-                .expectEvents(charged("u-2", "20", BillingMode.PREPAID, "-5", "0", "55"), new BalanceExhausted(ID, usd("-5"), NOW));
+                .expectEvents(charged("u-2", "20", BillingMode.PREPAID, "-5", "0", "55"), new BalanceExhausted(ID, usd("-5"), NOW, 0));
     }
 
     @Test
@@ -99,9 +100,9 @@ class AutoRechargeTest {
         fixture.given(inFlightAt15(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW)))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "100"))))
                 .expectEvents(charged("u-2", "100", BillingMode.PREPAID, "15", "0", "135"),
-                        new TierPromoted(ID, 1, 2, usd("100"), usd("135"), NOW),
-                        new BalanceLow(ID, usd("15"), usd("20"), NOW),
-                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("15"), NOW));
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("135"), NOW, 0),
+                        new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("15"), NOW, 0));
     }
 
     @Test
@@ -184,8 +185,8 @@ class AutoRechargeTest {
         fixture.given(with(failed, credited("t-2", "10", "24")))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "5"))))
                 .expectEvents(charged("u-2", "5", BillingMode.PREPAID, "19", "0", "40"),
-                        new BalanceLow(ID, usd("19"), usd("20"), NOW),
-                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("19"), NOW));
+                        new BalanceLow(ID, usd("19"), usd("20"), NOW, 0),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("19"), NOW, 0));
     }
 
     @Test
@@ -209,14 +210,14 @@ class AutoRechargeTest {
         var warnOnly = new AutoRechargeConfigured(ID, false, usd("20"), usd("100"), NOW);
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), warnOnly)
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "35"), usage("u-2", "1"))))
-                .expectEvents(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"),
-                        charged("u-2", "1", BillingMode.PREPAID, "14", "0", "36"),
-                        new BalanceLow(ID, usd("14"), usd("20"), NOW));
+                .expectEvents(batch(BillingMode.PREPAID, "50", "14", "0", "36", record("u-1", "35"), record("u-2", "1")),
+                        // the balance went below 20 with the first record
+                        new BalanceLow(ID, usd("14"), usd("20"), NOW, 0));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), warnOnly,
                         charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"), new BalanceLow(ID, usd("15"), usd("20"), NOW),
                         credited("t-2", "10", "25"))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "10"))))
-                .expectEvents(charged("u-2", "10", BillingMode.PREPAID, "15", "0", "45"), new BalanceLow(ID, usd("15"), usd("20"), NOW));
+                .expectEvents(charged("u-2", "10", BillingMode.PREPAID, "15", "0", "45"), new BalanceLow(ID, usd("15"), usd("20"), NOW, 0));
     }
 
     @Test
@@ -225,7 +226,7 @@ class AutoRechargeTest {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), atZero)
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
                 .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
-                        new RechargeRequested(ID, FIRST, usd("100"), usd("0"), NOW), new BalanceExhausted(ID, usd("0"), NOW));
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("0"), NOW, 0), new BalanceExhausted(ID, usd("0"), NOW, 0));
     }
 
     @Test

@@ -43,10 +43,20 @@ public final class Ledger {
         return count("SELECT count(*) FROM charged_usage");
     }
 
-    /** UsageCharged events in the event store. */
-    public long usageChargedEvents() {
-        return count("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%UsageCharged'");
+    /** Usage records charged, as the event store holds them (the records of every usage batch). */
+    public long usageRecordsCharged() {
+        return count(RECORDS + " WHERE d.payloadtype LIKE '%$UsageBatchCharged'");
     }
+
+    /** Usage records charged to one account. */
+    public long usageRecordsOf(String accountId) {
+        return count(RECORDS + " WHERE d.payloadtype LIKE '%$UsageBatchCharged' AND d.aggregateidentifier = '"
+                + accountId.replace("'", "") + "'");
+    }
+
+    private static final String RECORDS = """
+            SELECT count(*) FROM domainevententry d,
+                   jsonb_array_elements(convert_from(d.payload, 'UTF8')::jsonb -> 'records') r""";
 
     /** How many events of {@code type} (e.g. BudgetBlocked) the account has recorded. */
     public long eventsOf(String accountId, String type) {
@@ -81,8 +91,9 @@ public final class Ledger {
     public long usageEventIdsChargedTwice() {
         return count("""
                 SELECT count(*) FROM (
-                    SELECT aggregateidentifier, convert_from(payload, 'UTF8')::jsonb ->> 'usageEventId'
-                      FROM domainevententry WHERE payloadtype LIKE '%UsageCharged'
+                    SELECT d.aggregateidentifier, r ->> 'eventId'
+                      FROM domainevententry d, jsonb_array_elements(convert_from(d.payload, 'UTF8')::jsonb -> 'records') r
+                     WHERE d.payloadtype LIKE '%$UsageBatchCharged'
                      GROUP BY 1, 2 HAVING count(*) > 1) twice""");
     }
 

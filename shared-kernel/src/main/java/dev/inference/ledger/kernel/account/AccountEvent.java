@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
@@ -15,6 +15,11 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
  * The facts the Account aggregate records: what auditors replay and other modules read. They are
  * never edited; a correction is a new event. Each carries the balances after it, so that an auditor
  * can check every balance against the sum of the entries before it.
+ * <p>
+ * A consequence of charged usage ({@code BalanceLow}, {@code TierPromoted}, {@code BudgetBlocked}, …)
+ * follows the {@link UsageBatchCharged} that caused it in the account's stream, and its
+ * {@code afterRecord} says after which of that batch's records (an index into its records) it
+ * happened; null when no usage caused it (a top-up, a recharge's outcome, new settings).
  */
 public sealed interface AccountEvent {
 
@@ -30,24 +35,109 @@ public sealed interface AccountEvent {
     }
 
     /**
-     * A usage record charged: drawn from the balance of a prepaid account, added to the unbilled
-     * usage of a postpaid one. {@code usageEventId} is the publisher's {@code eventId}.
-     * {@code lifetimeSpendAfter} is all usage ever charged to the account, this charge included;
-     * {@code interval} the endpoint time a compute record covered, when it named its endpoint.
+     * The usage records of one ingest batch charged to one account, in the order they were read: drawn
+     * from the balance of a prepaid account, added to the unbilled usage of a postpaid one. Compact on
+     * purpose (one event for up to {@link #MAX_RECORDS} records): each price is listed once and its
+     * records point at it; amounts are in the one {@code currency}; what can be derived (a record's
+     * balance after it, the batch's total) is not stored. The figures after the batch are, since
+     * projections read them: {@code lifetimeSpendAfter} is all usage ever charged, this batch included.
      */
-    record UsageCharged(String accountId, String usageEventId, Instant occurredAt, String source,
-                        Attribution attribution, Charge charge, Interval interval, BillingMode billingMode,
-                        Money balanceAfter, Money unbilledAfter, Money lifetimeSpendAfter,
-                        Instant chargedAt) implements AccountEvent {
+    record UsageBatchCharged(String accountId, BillingMode billingMode, String currency, List<PriceUsed> prices,
+                             List<ChargedRecord> records,
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balanceBefore,
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balanceAfter,
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter,
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal lifetimeSpendAfter,
+                             Instant chargedAt) implements AccountEvent {
 
-        /** What the charge did to the balance: minus the cost when prepaid, nothing when postpaid. */
-        public Money balanceChange() {
-            return billingMode == BillingMode.PREPAID ? charge.cost().negate() : Money.zero(charge.cost().currency());
+        /** The most records one event carries: a batch's records of one account beyond it go in the next event. */
+        public static final int MAX_RECORDS = 1000;
+
+        public UsageBatchCharged {
+            prices = List.copyOf(prices);
+            records = List.copyOf(records);
         }
 
-        /** What the charge did to the unbilled usage: plus the cost when postpaid, nothing when prepaid. */
-        public Money unbilledChange() {
-            return billingMode == BillingMode.POSTPAID ? charge.cost() : Money.zero(charge.cost().currency());
+        /** The prices of one catalog version for one item, in the order of a record's quantities. */
+        public record PriceUsed(String kind, String item, String provider, int catalogVersion, List<PriceComponent> components) {
+            public PriceUsed {
+                components = List.copyOf(components);
+            }
+        }
+
+        /** {@code unitPrice} per {@code priceUnit} of one component: input tokens, seconds, images. */
+        public record PriceComponent(String component, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice,
+                                     String priceUnit) {
+        }
+
+        /**
+         * One usage record as charged: its publisher's {@code eventId}, the index of its price in
+         * {@link #prices()}, its quantities (one per price component) and its exact cost.
+         * {@code interval}: the endpoint time a compute record covered, when it named its endpoint.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public record ChargedRecord(String eventId, Instant occurredAt, String source, Attribution attribution, int price,
+                                    List<BigDecimal> quantities,
+                                    @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal cost, Interval interval) {
+            public ChargedRecord {
+                quantities = List.copyOf(quantities);
+            }
+
+            public Money costIn(String currency) {
+                return new Money(cost, currency);
+            }
+        }
+
+        public Money balanceAfterMoney() {
+            return new Money(balanceAfter, currency);
+        }
+
+        public Money unbilledAfterMoney() {
+            return new Money(unbilledAfter, currency);
+        }
+
+        public Money lifetimeSpendAfterMoney() {
+            return new Money(lifetimeSpendAfter, currency);
+        }
+
+        /** The sum of the records' costs. */
+        public BigDecimal total() {
+            BigDecimal total = BigDecimal.ZERO;
+            for (ChargedRecord r : records) {
+                total = total.add(r.cost());
+            }
+            return total;
+        }
+
+        /** What the batch did to the balance: minus its cost when prepaid, nothing when postpaid. */
+        public BigDecimal balanceChange() {
+            return balanceAfter.subtract(balanceBefore);
+        }
+
+        /** What the batch did to the unbilled usage: plus its cost when postpaid, nothing when prepaid. */
+        public BigDecimal unbilledChange() {
+            return billingMode == BillingMode.POSTPAID ? total() : BigDecimal.ZERO;
+        }
+
+        /** Each record in order, with the balance and the unbilled usage just after it. */
+        public void walk(RecordVisitor visitor) {
+            boolean prepaid = billingMode == BillingMode.PREPAID;
+            BigDecimal balance = balanceBefore;
+            BigDecimal unbilled = prepaid ? unbilledAfter : unbilledAfter.subtract(total());
+            for (int i = 0; i < records.size(); i++) {
+                ChargedRecord r = records.get(i);
+                if (prepaid) {
+                    balance = balance.subtract(r.cost());
+                } else {
+                    unbilled = unbilled.add(r.cost());
+                }
+                visitor.visit(i, r, balance, unbilled);
+            }
+        }
+
+        @FunctionalInterface
+        public interface RecordVisitor {
+            void visit(int index, ChargedRecord record, BigDecimal balanceAfter, BigDecimal unbilledAfter);
         }
     }
 
@@ -67,16 +157,28 @@ public sealed interface AccountEvent {
 
     /** The account moved up the usage tiers, as its paid spend grew; tiers never go down. */
     record TierPromoted(String accountId, int fromTier, int toTier, Money billingLimit, Money paidSpend,
-                        Instant promotedAt) implements AccountEvent {
+                        Instant promotedAt, Integer afterRecord) implements AccountEvent {
+        /** Not caused by a usage record. */
+        public TierPromoted(String accountId, int fromTier, int toTier, Money billingLimit, Money paidSpend, Instant promotedAt) {
+            this(accountId, fromTier, toTier, billingLimit, paidSpend, promotedAt, null);
+        }
     }
 
     /** A postpaid account's unbilled usage reached its tier's billing limit: the cue for a threshold invoice. */
-    record BillingLimitReached(String accountId, int tier, Money billingLimit, Money unbilled, Instant reachedAt)
+    record BillingLimitReached(String accountId, int tier, Money billingLimit, Money unbilled, Instant reachedAt, Integer afterRecord)
             implements AccountEvent {
+        /** Not caused by a usage record. */
+        public BillingLimitReached(String accountId, int tier, Money billingLimit, Money unbilled, Instant reachedAt) {
+            this(accountId, tier, billingLimit, unbilled, reachedAt, null);
+        }
     }
 
     /** A prepaid account with nothing left to spend; the gateway's authorize refuses it until it is reinstated. */
-    record AccountSuspended(String accountId, String reason, Money balance, Instant suspendedAt) implements AccountEvent {
+    record AccountSuspended(String accountId, String reason, Money balance, Instant suspendedAt, Integer afterRecord) implements AccountEvent {
+        /** Not caused by a usage record. */
+        public AccountSuspended(String accountId, String reason, Money balance, Instant suspendedAt) {
+            this(accountId, reason, balance, suspendedAt, null);
+        }
     }
 
     record AccountReinstated(String accountId, Money balance, Instant reinstatedAt) implements AccountEvent {
@@ -94,12 +196,20 @@ public sealed interface AccountEvent {
     /** A scope's spend in {@code period} (e.g. 2026-11) crossed {@code threshold} × its hard cap; once a period. */
     record BudgetAlertRaised(String accountId, String scope, String scopeId, String period,
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal threshold, Money spent,
-                             Money hardCap, Instant raisedAt) implements AccountEvent {
+                             Money hardCap, Instant raisedAt, Integer afterRecord) implements AccountEvent {
+        /** Not caused by a usage record. */
+        public BudgetAlertRaised(String accountId, String scope, String scopeId, String period, BigDecimal threshold, Money spent, Money hardCap, Instant raisedAt) {
+            this(accountId, scope, scopeId, period, threshold, spent, hardCap, raisedAt, null);
+        }
     }
 
     /** A scope reached its hard cap in {@code period}: the gateway's authorize refuses it until the month or the cap changes. */
     record BudgetBlocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
-                         Instant blockedAt) implements AccountEvent {
+                         Instant blockedAt, Integer afterRecord) implements AccountEvent {
+        /** Not caused by a usage record. */
+        public BudgetBlocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap, Instant blockedAt) {
+            this(accountId, scope, scopeId, period, spent, hardCap, blockedAt, null);
+        }
     }
 
     record BudgetUnblocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
@@ -129,7 +239,11 @@ public sealed interface AccountEvent {
     }
 
     /** A charge took a prepaid balance below the low-balance threshold; once until a credit lifts it back. */
-    record BalanceLow(String accountId, Money balance, Money threshold, Instant at) implements AccountEvent {
+    record BalanceLow(String accountId, Money balance, Money threshold, Instant at, Integer afterRecord) implements AccountEvent {
+        /** Not caused by a usage record. */
+        public BalanceLow(String accountId, Money balance, Money threshold, Instant at) {
+            this(accountId, balance, threshold, at, null);
+        }
     }
 
     /**
@@ -137,12 +251,20 @@ public sealed interface AccountEvent {
      * ({@code insufficient-balance}) until a credit lifts it above zero. Without a recharge in flight
      * the account is suspended as well.
      */
-    record BalanceExhausted(String accountId, Money balance, Instant at) implements AccountEvent {
+    record BalanceExhausted(String accountId, Money balance, Instant at, Integer afterRecord) implements AccountEvent {
+        /** Not caused by a usage record. */
+        public BalanceExhausted(String accountId, Money balance, Instant at) {
+            this(accountId, balance, at, null);
+        }
     }
 
     /** One recharge asked of the payment provider; never a second while one is in flight. */
-    record RechargeRequested(String accountId, String rechargeId, Money amount, Money balance, Instant requestedAt)
+    record RechargeRequested(String accountId, String rechargeId, Money amount, Money balance, Instant requestedAt, Integer afterRecord)
             implements AccountEvent {
+        /** Not caused by a usage record. */
+        public RechargeRequested(String accountId, String rechargeId, Money amount, Money balance, Instant requestedAt) {
+            this(accountId, rechargeId, amount, balance, requestedAt, null);
+        }
     }
 
     /** The provider took the payment: the money is credited. */

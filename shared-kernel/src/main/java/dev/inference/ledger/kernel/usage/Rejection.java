@@ -25,6 +25,8 @@ public record Rejection(String reason, String detail) {
     public static final String TOO_LATE = "too-late";
     /** The Kafka key is missing or is not the record's {@code accountId} (the contract keys by account). */
     public static final String KEY_MISMATCH = "key-mismatch";
+    /** The {@code eventId} was charged before, or earlier in the batch, with other content: charging it again could be wrong either way. */
+    public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
 
     public Rejection {
         if (detail != null && detail.length() > MAX_DETAIL) {

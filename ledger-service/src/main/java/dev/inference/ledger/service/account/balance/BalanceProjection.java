@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -21,7 +22,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
@@ -82,19 +83,28 @@ public class BalanceProjection {
     }
 
     @EventHandler
-    void on(UsageCharged event, @SequenceNumber long sequence) {
-        record(event.accountId(), new After(sequence, event.balanceAfter(), event.unbilledAfter(),
-                event.lifetimeSpendAfter(), null, null, event.chargedAt()));
+    void on(UsageBatchCharged event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, event.balanceAfterMoney(), event.unbilledAfterMoney(),
+                event.lifetimeSpendAfterMoney(), null, null, event.chargedAt(), event.records().size()));
     }
 
-    /** An account's figures after one event; null where the event does not say. */
+    /**
+     * An account's figures after one event; null where the event does not say. {@code usageRecords}: how
+     * many records the events merged so far charged (added to the row's count; the sequence guard keeps a
+     * redelivered batch from adding them twice).
+     */
     private record After(long sequence, Money balance, Money unbilled, Money lifetimeSpend, Integer tier, String status,
-                         Instant at) {
+                         Instant at, long usageRecords) {
+
+        After(long sequence, Money balance, Money unbilled, Money lifetimeSpend, Integer tier, String status, Instant at) {
+            this(sequence, balance, unbilled, lifetimeSpend, tier, status, at, 0);
+        }
 
         /** The figures after {@code later}, keeping what it does not say from this one. */
         After then(After later) {
             return new After(later.sequence, or(later.balance, balance), or(later.unbilled, unbilled),
-                    or(later.lifetimeSpend, lifetimeSpend), or(later.tier, tier), or(later.status, status), later.at);
+                    or(later.lifetimeSpend, lifetimeSpend), or(later.tier, tier), or(later.status, status), later.at,
+                    usageRecords + later.usageRecords);
         }
 
         private static <T> T or(T later, T earlier) {
@@ -111,14 +121,20 @@ public class BalanceProjection {
         List<Object[]> rows = accounts.entrySet().stream().map(e -> {
             After a = e.getValue();
             return new Object[] {amount(a.balance), amount(a.unbilled), amount(a.lifetimeSpend), a.tier, a.status,
-                    Timestamp.from(a.at), a.sequence, e.getKey(), a.sequence};
+                    a.usageRecords, Timestamp.from(a.at), a.sequence, e.getKey(), a.sequence};
         }).toList();
         jdbc.batchUpdate("""
                 UPDATE account_balances
                    SET balance = COALESCE(?, balance), unbilled = COALESCE(?, unbilled),
                        lifetime_spend = COALESCE(?, lifetime_spend), tier = COALESCE(?, tier), status = COALESCE(?, status),
-                       as_of = ?, last_sequence = ?
+                       usage_records = usage_records + ?, as_of = ?, last_sequence = ?
                  WHERE account_id = ? AND last_sequence < ?""", rows);
+    }
+
+    /** A replay of the account views starts from nothing. */
+    @ResetHandler
+    void reset() {
+        jdbc.update("TRUNCATE account_balances");
     }
 
     private static Object amount(Money money) {
@@ -136,6 +152,6 @@ public class BalanceProjection {
                 BillingMode.fromWire(rs.getString("billing_mode")), currency,
                 new Money(rs.getBigDecimal("balance"), currency), new Money(rs.getBigDecimal("unbilled"), currency),
                 new Money(rs.getBigDecimal("lifetime_spend"), currency), rs.getInt("tier"), rs.getString("status"),
-                rs.getTimestamp("as_of").toInstant());
+                rs.getLong("usage_records"), rs.getTimestamp("as_of").toInstant());
     }
 }

@@ -1,29 +1,34 @@
 package dev.inference.ledger.service.account.entries;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
-import dev.inference.ledger.kernel.account.AccountEvent.UsageCharged;
-import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
 import dev.inference.ledger.service.projection.ProcessingBatch;
 
 /**
- * Ledger entries for billing staff and auditors, keyed by the account's event sequence; a batch of
- * events is inserted in one statement, and a redelivered one is ignored by its key.
+ * The account's ledger. Stored: one row per event that moved money (a usage batch's row stands for
+ * all its records), for auditors' sums. Listed: one entry per top-up, recharge and usage record, read
+ * from the events themselves from the cursor on, so that nothing is copied per record.
  */
 @Component
 @ProcessingGroup(AccountViews.GROUP)
@@ -34,63 +39,91 @@ public class EntriesProjection {
     public static final String RECHARGE = "recharge";
 
     private final JdbcTemplate jdbc;
+    private final EventStore events;
 
-    public EntriesProjection(JdbcTemplate jdbc) {
+    public EntriesProjection(JdbcTemplate jdbc, @Lazy EventStore events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @EventHandler
     void on(TopUpCredited event, @SequenceNumber long sequence) {
-        insert(event.accountId(), sequence, TOP_UP, event.topUpId(), event.amount(), Money.zero(event.amount().currency()),
-                event.balanceAfter(), event.creditedAt(), event.creditedAt());
+        insert(event.accountId(), sequence, TOP_UP, event.topUpId(), event.amount().amount(), BigDecimal.ZERO,
+                event.balanceAfter().amount(), event.creditedAt(), event.creditedAt(), 0);
     }
 
     @EventHandler
     void on(RechargeSucceeded event, @SequenceNumber long sequence) {
-        insert(event.accountId(), sequence, RECHARGE, event.rechargeId(), event.amount(), Money.zero(event.amount().currency()),
-                event.balanceAfter(), event.succeededAt(), event.succeededAt());
+        insert(event.accountId(), sequence, RECHARGE, event.rechargeId(), event.amount().amount(), BigDecimal.ZERO,
+                event.balanceAfter().amount(), event.succeededAt(), event.succeededAt(), 0);
     }
 
     @EventHandler
-    void on(UsageCharged event, @SequenceNumber long sequence) {
-        insert(event.accountId(), sequence, USAGE, event.usageEventId(), event.balanceChange(), event.unbilledChange(),
-                event.balanceAfter(), event.occurredAt(), event.chargedAt());
+    void on(UsageBatchCharged event, @SequenceNumber long sequence) {
+        insert(event.accountId(), sequence, USAGE, null, event.balanceChange(), event.unbilledChange(), event.balanceAfter(),
+                event.records().get(0).occurredAt(), event.chargedAt(), event.records().size());
     }
 
-    private void insert(String accountId, long sequence, String type, String reference, Money balanceChange,
-                        Money unbilledChange, Money balanceAfter, Instant occurredAt, Instant recordedAt) {
+    @ResetHandler
+    void reset() {
+        jdbc.update("TRUNCATE ledger_entries");
+    }
+
+    private void insert(String accountId, long sequence, String type, String reference, BigDecimal balanceChange,
+                        BigDecimal unbilledChange, BigDecimal balanceAfter, Instant occurredAt, Instant recordedAt, int usageRecords) {
         ProcessingBatch.<List<Object[]>>pending("entries", ArrayList::new, this::write).add(new Object[] {
-                accountId, sequence, type, reference, balanceChange.amount(), unbilledChange.amount(), balanceAfter.amount(),
-                Timestamp.from(occurredAt), Timestamp.from(recordedAt)});
+                accountId, sequence, type, reference, balanceChange, unbilledChange, balanceAfter,
+                Timestamp.from(occurredAt), Timestamp.from(recordedAt), usageRecords});
     }
 
     private void write(List<Object[]> rows) {
         jdbc.batchUpdate("""
                 INSERT INTO ledger_entries (account_id, sequence, entry_type, reference, balance_change, unbilled_change,
-                                            balance_after, occurred_at, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                            balance_after, occurred_at, recorded_at, usage_records)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""", rows);
     }
 
-    /** Entries after the {@code after} sequence, oldest first. */
-    public List<LedgerEntry> page(String accountId, long after, int limit) {
-        // A usage entry's details (prices, catalog version, attribution) are those of its UsageCharged event.
-        return jdbc.query("""
-                SELECT e.*, CASE WHEN e.entry_type = 'usage' THEN
-                           jsonb_build_object('source', p -> 'source', 'attribution', p -> 'attribution', 'charge', p -> 'charge')
-                       END AS details
-                  FROM ledger_entries e
-                  LEFT JOIN domainevententry d ON d.aggregateidentifier = e.account_id AND d.sequencenumber = e.sequence
-                  CROSS JOIN LATERAL (SELECT convert_from(d.payload, 'UTF8')::jsonb AS p) payload
-                 WHERE e.account_id = ? AND e.sequence > ? ORDER BY e.sequence LIMIT ?""",
-                EntriesProjection::row, accountId, after, limit);
+    /** Up to {@code limit} entries after {@code after}, oldest first, read from the account's events. */
+    public List<LedgerEntry> page(String accountId, EntryCursor after, int limit) {
+        List<LedgerEntry> page = new ArrayList<>(limit);
+        long first = after.index() == Integer.MAX_VALUE ? after.sequence() + 1 : after.sequence();
+        DomainEventStream stream = events.readEvents(accountId, first);
+        while (page.size() < limit && stream.hasNext()) {
+            DomainEventMessage<?> message = stream.next();
+            long sequence = message.getSequenceNumber();
+            Object payload = message.getPayload();
+            if (payload instanceof TopUpCredited t) {
+                page.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
+            } else if (payload instanceof RechargeSucceeded r) {
+                page.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
+            } else if (payload instanceof UsageBatchCharged batch) {
+                int from = sequence == after.sequence() ? after.index() + 1 : 0;
+                usage(sequence, batch, from, limit - page.size(), page);
+            }
+        }
+        return page;
     }
 
-    private static LedgerEntry row(ResultSet rs, int n) throws SQLException {
-        String currency = Currencies.USD;
-        return new LedgerEntry(rs.getLong("sequence"), rs.getString("entry_type"), rs.getString("reference"),
-                    new Money(rs.getBigDecimal("balance_change"), currency), new Money(rs.getBigDecimal("unbilled_change"), currency),
-                    new Money(rs.getBigDecimal("balance_after"), currency), rs.getTimestamp("occurred_at").toInstant(),
-                rs.getTimestamp("recorded_at").toInstant(), rs.getString("details"));
+    private static LedgerEntry credit(long sequence, String type, String reference, Money amount, Money balanceAfter, Instant at) {
+        return new LedgerEntry(new EntryCursor(sequence, 0), type, reference, amount, Money.zero(amount.currency()), balanceAfter,
+                at, at, null);
+    }
+
+    private static void usage(long sequence, UsageBatchCharged batch, int from, int room, List<LedgerEntry> page) {
+        String currency = batch.currency();
+        Money zero = Money.zero(currency);
+        boolean prepaid = batch.billingMode() == BillingMode.PREPAID;
+        int[] added = {0};
+        batch.walk((index, record, balanceAfter, unbilledAfter) -> {
+            if (index < from || added[0] >= room) {
+                return;
+            }
+            Money cost = record.costIn(currency);
+            page.add(new LedgerEntry(new EntryCursor(sequence, index), USAGE, record.eventId(), prepaid ? cost.negate() : zero,
+                    prepaid ? zero : cost, new Money(balanceAfter, currency), record.occurredAt(), batch.chargedAt(),
+                    UsageDetails.of(record, batch.prices().get(record.price()), currency)));
+            added[0]++;
+        });
     }
 }

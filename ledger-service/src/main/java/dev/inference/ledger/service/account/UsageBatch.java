@@ -1,0 +1,200 @@
+package dev.inference.ledger.service.account;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
+import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceComponent;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.Interval;
+import dev.inference.ledger.kernel.usage.Rejection;
+import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+
+/**
+ * Charges one batch of an account's usage as one {@link UsageBatchCharged}: the running figures are
+ * plain decimals, kept per record only to say after which record a consequence happened; the
+ * account's state is folded once, for the whole batch.
+ */
+final class UsageBatch {
+
+    private final AccountState state;
+    private final Instant now;
+    private final List<PriceUsed> prices = new ArrayList<>();
+    private final Map<PriceUsed, Integer> priceIndex = new HashMap<>();
+    private final List<ChargedRecord> records;
+    private final List<Interval> intervals = new ArrayList<>(0);
+    private final List<AccountEvent> refused = new ArrayList<>(0);
+    private final BigDecimal[] balanceAfter;
+    private final BigDecimal[] unbilledAfter;
+    private final BigDecimal[] lifetimeAfter;
+
+    private UsageBatch(AccountState state, int size, Instant now) {
+        this.state = state;
+        this.now = now;
+        this.records = new ArrayList<>(size);
+        this.balanceAfter = new BigDecimal[size];
+        this.unbilledAfter = new BigDecimal[size];
+        this.lifetimeAfter = new BigDecimal[size];
+    }
+
+    /**
+     * Usage that happened is charged, whatever the balance: a prepaid balance may go below zero. What
+     * stops further spending is the gateway's authorize check, not a refused charge. The one refusal:
+     * compute time overlapping time already charged for the same endpoint and replica (in an earlier
+     * batch or earlier in this one).
+     */
+    static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, Instant now) {
+        if (command.usage().size() > UsageBatchCharged.MAX_RECORDS) {
+            throw new IllegalArgumentException("a charge carries at most " + UsageBatchCharged.MAX_RECORDS + " records");
+        }
+        UsageBatch batch = new UsageBatch(state, command.usage().size(), now);
+        command.usage().forEach(batch::add);
+        return batch.decide(tiers);
+    }
+
+    private void add(UsageToCharge usage) {
+        Interval interval = usage.interval();
+        if (interval != null) {
+            var overlapped = state.intervals().overlapping(interval)
+                    .or(() -> intervals.stream().filter(interval::overlaps).findFirst());
+            if (overlapped.isPresent()) {
+                refused.add(new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.OVERLAP,
+                        "endpoint " + interval.endpoint() + ", replica " + interval.replica() + ": " + interval.start() + " to "
+                                + interval.end() + " overlaps " + overlapped.get().start() + " to " + overlapped.get().end()
+                                + ", already charged", now));
+                return;
+            }
+            intervals.add(interval);
+        }
+        int i = records.size();
+        BigDecimal cost = usage.charge().cost().amount();
+        BigDecimal balance = i == 0 ? state.balance().amount() : balanceAfter[i - 1];
+        BigDecimal unbilled = i == 0 ? state.unbilled().amount() : unbilledAfter[i - 1];
+        BigDecimal lifetime = i == 0 ? state.lifetimeSpend().amount() : lifetimeAfter[i - 1];
+        boolean prepaid = state.billingMode() == BillingMode.PREPAID;
+        balanceAfter[i] = prepaid ? balance.subtract(cost) : balance;
+        unbilledAfter[i] = prepaid ? unbilled : unbilled.add(cost);
+        lifetimeAfter[i] = lifetime.add(cost);
+        records.add(new ChargedRecord(usage.usageEventId(), usage.occurredAt(), usage.source(), usage.attribution(),
+                price(usage.charge()), usage.charge().lines().stream().map(ChargeLine::quantity).toList(), cost, interval));
+    }
+
+    private int price(Charge charge) {
+        List<PriceComponent> components = new ArrayList<>(charge.lines().size());
+        for (ChargeLine line : charge.lines()) {
+            components.add(new PriceComponent(line.component(), line.unitPrice(), line.priceUnit()));
+        }
+        PriceUsed price = new PriceUsed(charge.kind(), charge.item(), charge.provider(), charge.catalogVersion(), components);
+        return priceIndex.computeIfAbsent(price, p -> {
+            prices.add(p);
+            return prices.size() - 1;
+        });
+    }
+
+    private List<AccountEvent> decide(UsageTiers tiers) {
+        if (records.isEmpty()) {
+            return refused;
+        }
+        int last = records.size() - 1;
+        UsageBatchCharged charged = new UsageBatchCharged(state.accountId(), state.billingMode(), state.currency(), prices, records,
+                state.balance().amount(), balanceAfter[last], unbilledAfter[last], lifetimeAfter[last], now);
+        List<AccountEvent> events = new ArrayList<>(1 + refused.size());
+        events.add(charged);
+        events.addAll(refused);
+        for (AccountEvent consequence : AccountRules.consequences(state.evolve(charged), tiers, now)) {
+            events.add(placed(consequence, tiers));
+        }
+        return events;
+    }
+
+    /** The consequence, saying after which record its condition first held (the last one if it held before the batch). */
+    private AccountEvent placed(AccountEvent e, UsageTiers tiers) {
+        if (e instanceof TierPromoted p) {
+            Money from = tiers.level(p.toTier()).minPaidSpend();
+            return new TierPromoted(p.accountId(), p.fromTier(), p.toTier(), p.billingLimit(), p.paidSpend(), p.promotedAt(),
+                    first(i -> lifetimeAfter[i].compareTo(from.amount()) >= 0));
+        }
+        if (e instanceof BillingLimitReached b) {
+            return new BillingLimitReached(b.accountId(), b.tier(), b.billingLimit(), b.unbilled(), b.reachedAt(),
+                    first(i -> unbilledAfter[i].compareTo(b.billingLimit().amount()) >= 0));
+        }
+        if (e instanceof BudgetAlertRaised a) {
+            BigDecimal reach = a.hardCap().amount().multiply(a.threshold()).setScale(Money.SCALE, RoundingMode.CEILING);
+            return new BudgetAlertRaised(a.accountId(), a.scope(), a.scopeId(), a.period(), a.threshold(), a.spent(), a.hardCap(),
+                    a.raisedAt(), budgetReaching(a.scope(), a.scopeId(), reach));
+        }
+        if (e instanceof BudgetBlocked b) {
+            return new BudgetBlocked(b.accountId(), b.scope(), b.scopeId(), b.period(), b.spent(), b.hardCap(), b.blockedAt(),
+                    budgetReaching(b.scope(), b.scopeId(), b.hardCap().amount()));
+        }
+        if (e instanceof BalanceLow l) {
+            return new BalanceLow(l.accountId(), l.balance(), l.threshold(), l.at(), below(l.threshold().amount()));
+        }
+        if (e instanceof RechargeRequested r) {
+            BigDecimal threshold = state.funding().threshold() == null ? BigDecimal.ZERO : state.funding().threshold().amount();
+            return new RechargeRequested(r.accountId(), r.rechargeId(), r.amount(), r.balance(), r.requestedAt(),
+                    first(i -> balanceAfter[i].compareTo(threshold) < 0 || balanceAfter[i].signum() <= 0));
+        }
+        if (e instanceof BalanceExhausted x) {
+            return new BalanceExhausted(x.accountId(), x.balance(), x.at(), first(i -> balanceAfter[i].signum() <= 0));
+        }
+        if (e instanceof AccountSuspended s) {
+            return new AccountSuspended(s.accountId(), s.reason(), s.balance(), s.suspendedAt(), first(i -> balanceAfter[i].signum() <= 0));
+        }
+        return e;
+    }
+
+    private Integer below(BigDecimal threshold) {
+        return first(i -> balanceAfter[i].compareTo(threshold) < 0);
+    }
+
+    /** The record after which a budget's spend this period first reached {@code reach}. */
+    private Integer budgetReaching(String scope, String scopeId, BigDecimal reach) {
+        Budget budget = state.budgets().get(Budget.key(scope, scopeId));
+        if (budget == null) {
+            return records.size() - 1;
+        }
+        Budget running = budget;
+        for (int i = 0; i < records.size(); i++) {
+            ChargedRecord r = records.get(i);
+            if (running.covers(state.accountId(), r.attribution())) {
+                running = running.spend(r.costIn(state.currency()), r.occurredAt());
+                if (running.spent().amount().compareTo(reach) >= 0) {
+                    return i;
+                }
+            }
+        }
+        return records.size() - 1;
+    }
+
+    private Integer first(IntPredicate holds) {
+        for (int i = 0; i < records.size(); i++) {
+            if (holds.test(i)) {
+                return i;
+            }
+        }
+        return records.size() - 1;
+    }
+}

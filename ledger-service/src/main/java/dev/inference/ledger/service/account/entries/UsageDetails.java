@@ -1,0 +1,37 @@
+package dev.inference.ledger.service.account.entries;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.usage.Interval;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+
+/**
+ * What a usage entry charged and at which prices, as its event recorded it. A line's amount is not
+ * stored (the event keeps quantities, unit prices and the record's exact cost), so it is not shown.
+ */
+public record UsageDetails(String source, Attribution attribution, Charge charge, Interval interval) {
+
+    public record Charge(String kind, String item, String provider, int catalogVersion, List<Line> lines, Money cost) {
+    }
+
+    public record Line(String component, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal quantity,
+                       @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice, String priceUnit) {
+    }
+
+    static UsageDetails of(ChargedRecord record, PriceUsed price, String currency) {
+        List<Line> lines = new ArrayList<>(price.components().size());
+        for (int i = 0; i < price.components().size(); i++) {
+            var component = price.components().get(i);
+            lines.add(new Line(component.component(), record.quantities().get(i), component.unitPrice(), component.priceUnit()));
+        }
+        return new UsageDetails(record.source(), record.attribution(), new Charge(price.kind(), price.item(), price.provider(),
+                price.catalogVersion(), lines, record.costIn(currency)), record.interval());
+    }
+}
