@@ -164,7 +164,11 @@ class AccountMoneyRulesEndToEndTest extends ServiceStory {
         var notifications = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 3, r -> "acct-notify".equals(r.key()));
         assertThat(notifications).extracting(r -> Topics.header(r, "x-notification-type"))
                 .containsExactlyInAnyOrder("usage.charged", "usage.charged", "tier.promoted");
-        assertThat(notifications).extracting(r -> Topics.header(r, "x-event-id")).doesNotHaveDuplicates();
+        // Consumers dedupe on the receipt id: one per usage record, even where one ledger event charged both.
+        assertThat(notifications).extracting(r -> Topics.header(r, "x-receipt-id")).doesNotHaveDuplicates();
+        assertThat(notifications).filteredOn(r -> Topics.header(r, "x-notification-type").equals("usage.charged"))
+                .extracting(r -> r.value()).anySatisfy(v -> assertThat(v).contains("\"usageEventId\":\"n-1\""))
+                .anySatisfy(v -> assertThat(v).contains("\"usageEventId\":\"n-2\""));
         assertThat(notifications).filteredOn(r -> Topics.header(r, "x-notification-type").equals("tier.promoted"))
                 .singleElement().satisfies(r -> assertThat(r.value()).contains("\"toTier\":2"));
     }

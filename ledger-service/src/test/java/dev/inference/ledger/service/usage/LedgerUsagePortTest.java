@@ -178,6 +178,36 @@ class LedgerUsagePortTest extends ServiceStory {
                 .satisfies(m -> assertThat(m.accountId()).isEqualTo("acct-rec"));
     }
 
+    @Test
+    void a_repeated_event_id_with_other_content_is_dead_lettered_as_a_conflicting_duplicate_and_an_exact_copy_is_skipped() {
+        commands.sendAndWait(new OpenAccount("acct-conflict", "Conflict", BillingMode.POSTPAID, "USD"));
+        RatedUsage original = rated("acct-conflict", "c-1", 0, 2000);
+        RatedUsage sameAgain = rated("acct-conflict", "c-1", 1, 2000);
+        RatedUsage otherInBatch = rated("acct-conflict", "c-1", 2, 9999);
+        List<DeadLetter> letters = new ArrayList<>();
+        ChargeOutcome first = usagePort.charge(new RatedBatch("group-conflict", List.of(original, sameAgain, otherInBatch),
+                Map.of(new TopicPartitionId(TOPIC, 0), 3L)), letters::addAll);
+        assertThat(first).isEqualTo(new ChargeOutcome(1, 1, 1));
+
+        RatedUsage otherLater = rated("acct-conflict", "c-1", 3, 7);
+        ChargeOutcome later = usagePort.charge(new RatedBatch("group-conflict", List.of(rated("acct-conflict", "c-1", 4, 2000), otherLater),
+                Map.of(new TopicPartitionId(TOPIC, 0), 5L)), letters::addAll);
+        assertThat(later).isEqualTo(new ChargeOutcome(0, 1, 1));
+        assertThat(letters).extracting(d -> d.rejection().reason()).containsExactly("conflicting-duplicate", "conflicting-duplicate");
+        assertThat(letters).extracting(d -> d.position().offset()).containsExactly(2L, 3L);
+        assertThat(count("charged_usage WHERE account_id = 'acct-conflict'")).isEqualTo(1);
+    }
+
+    @Test
+    void an_accounts_records_beyond_a_thousand_in_one_batch_go_in_the_next_event() {
+        commands.sendAndWait(new OpenAccount("acct-many", "Many", BillingMode.POSTPAID, "USD"));
+        assertThat(usagePort.charge(batch("acct-many", null, 2500), letters -> { })).isEqualTo(new ChargeOutcome(2500, 0, 0));
+        assertThat(jdbc.queryForList("""
+                SELECT jsonb_array_length(convert_from(payload, 'UTF8')::jsonb -> 'records') FROM domainevententry
+                 WHERE aggregateidentifier = 'acct-many' AND sequencenumber > 0 ORDER BY sequencenumber""", Integer.class))
+                .containsExactly(1000, 1000, 500);
+    }
+
     private RatedBatch batch(String account, String unknownAccount, int records) {
         List<RatedUsage> usage = new ArrayList<>();
         long offset = 0;
@@ -191,8 +221,12 @@ class LedgerUsagePortTest extends ServiceStory {
     }
 
     private static RatedUsage rated(String account, String eventId, long offset) {
+        return rated(account, eventId, offset, 2000);
+    }
+
+    private static RatedUsage rated(String account, String eventId, long offset, long inputTokens) {
         UsageRecord record = new UsageRecord(eventId, UsageKind.TOKENS, account, UsageStream.RECENTLY, null,
-                Attribution.NONE, "deepseek-ai/DeepSeek-V3", null, new TokenCounts(2000, 0, 500), null, null, null, null, null, null, null);
+                Attribution.NONE, "deepseek-ai/DeepSeek-V3", null, new TokenCounts(inputTokens, 0, 500), null, null, null, null, null, null, null);
         var charge = ((Rated.Priced) Rating.rate(record, DefaultCatalog.version1())).charge();
         return new RatedUsage(record, charge, new SourcePosition(TOPIC, 0, offset, account.getBytes(StandardCharsets.UTF_8), new byte[0]));
     }
