@@ -109,9 +109,9 @@ class CrashRecoveryIT {
                 Await.until("the authorize view has caught up and the service reports UP", Duration.ofMinutes(1),
                         () -> api.get("/actuator/health", ADMIN).status() == 200);
 
-                // Each charge told once on billing.notifications, however the kills fell on its transactions.
+                // Each usage record told once on billing.notifications (its receipt id), however the kills fell on its transactions.
                 Await.until("every charge is told", Duration.ofMinutes(2), () -> receipts(kafka).size() >= UNIQUE);
-                List<String> told = receipts(kafka).stream().map(r -> Topics.header(r, "x-event-id")).toList();
+                List<String> told = receipts(kafka).stream().map(r -> Topics.header(r, "x-receipt-id")).toList();
                 assertThat(told).hasSize(UNIQUE).doesNotHaveDuplicates();
                 service.stop();
             }

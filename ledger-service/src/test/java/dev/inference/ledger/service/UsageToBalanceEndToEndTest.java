@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -61,6 +62,25 @@ class UsageToBalanceEndToEndTest extends ServiceStory {
                             == 1 + usage.expectedCharges(account));
             assertThat(entries.size()).isLessThanOrEqualTo(1 + usage.expectedCharges(account));
         }
+        // Paged three at a time through the cursor, the entries are the same as in one page, cutting through batch events.
+        var whole = api.get("/api/v1/accounts/acct-1/entries?limit=1000", ADMIN).body().get("entries");
+        List<String> paged = new ArrayList<>();
+        String after = null;
+        do {
+            var page = api.get("/api/v1/accounts/acct-1/entries?limit=3" + (after == null ? "" : "&after=" + after), ADMIN).body();
+            page.get("entries").forEach(e -> paged.add(e.get("cursor").asText()));
+            after = page.get("next").isNull() ? null : page.get("next").asText();
+        } while (after != null);
+        List<String> all = new ArrayList<>();
+        whole.forEach(e -> all.add(e.get("cursor").asText()));
+        assertThat(paged).isEqualTo(all).doesNotHaveDuplicates();
+        BigDecimal sum = BigDecimal.ZERO;
+        for (var e : whole) {
+            sum = sum.add(new BigDecimal(e.get("balanceChange").asText()));
+            assertThat(new BigDecimal(e.get("balanceAfter").asText())).as("each entry's balance after it").isEqualByComparingTo(sum);
+        }
+        assertThat(api.get("/api/v1/accounts/acct-1/entries?after=not-a-cursor", ADMIN).status()).isEqualTo(400);
+
         var usageEntry = api.get("/api/v1/accounts/acct-1/entries?limit=2", ADMIN).body().get("entries").get(1);
         assertThat(usageEntry.get("type").asText()).isEqualTo("usage");
         var charge = usageEntry.get("details").get("charge");
