@@ -1,378 +1,303 @@
 package dev.inference.ledger.service.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.time.Duration;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
+import java.util.stream.Stream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.boot.SpringApplication;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import dev.inference.ledger.ingest.KafkaConnection;
 import dev.inference.ledger.ingest.TopicSetup;
-import dev.inference.ledger.kernel.account.BillingMode;
-import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.service.LedgerApplication;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.TopUp;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The ingest benchmark (README, "Benchmarks"). In one run, on this machine: the raw ceiling (a plain
- * consumer writing the same records to PostgreSQL with batched JDBC), the product end to end (first
- * record polled to last balance projected), and publish-to-balance latency at a steady rate.
- * Settings: -Drecords=1000000 -Daccounts=10000 -Dduplicates=0.05 -Drate=10000 -DsteadySeconds=20.
+ * The ingest benchmark (README, "Benchmarks"; issue 11, "The benchmark must be honest"). For each
+ * workload (Zipf over 10,000 accounts; 100 hot accounts), interleaved, each run on its own topic and
+ * database: the ceiling (a plain consumer with the product's durability), the exactly-once floor (the
+ * ceiling plus a primary-key dedupe insert) and the product, every clock from the first poll to the
+ * last output of every role; medians of -Druns with their spread and the ratios. Then, on the last
+ * Zipf product run: latency at a steady rate, and the account views replayed from the event store.
+ * Also: the PostgreSQL settings, the machine's CPU per record by role, the product's heap. Every knob
+ * is a -D property (Settings); the pom passes them through.
  */
 public final class IngestBenchmark {
 
-    private static final String TOPIC = "usage.events";
     private static final int PARTITIONS = 8;
+    private static final double GiB = 1024.0 * 1024 * 1024;
 
     public static void main(String[] args) {
         BenchmarkMain.runAndExit(IngestBenchmark::run);
     }
 
+    private record WorkloadResult(String key, UsageWorkload workload, Stats ceiling, Stats floor, Stats product,
+                                  List<Double> ceilings, List<Double> floors, List<ProductRun.Outcome> products) {
+    }
+
     private static void run() throws Exception {
-        int records = Integer.getInteger("records", 1_000_000);
-        int accounts = Integer.getInteger("accounts", 10_000);
-        double duplicates = Double.parseDouble(System.getProperty("duplicates", "0.05"));
-        int rate = Integer.getInteger("rate", 10_000);
-        int steadySeconds = Integer.getInteger("steadySeconds", 20);
-        Resources resources = new Resources();
+        Settings s = Settings.fromSystemProperties();
+        HeapWatch heap = new HeapWatch();
+        Summary summary = new Summary();
+        System.out.printf("ingest benchmark: %,d records a run (%.0f%% exact duplicates), %d runs, max.poll.records %,d, %d cores, -Xmx %,d MiB%n",
+                s.records(), s.duplicates() * 100, s.runs(), s.maxPollRecords(), Runtime.getRuntime().availableProcessors(),
+                HeapWatch.maxHeap() >> 20);
+        System.out.println("JVM arguments: " + ManagementFactory.getRuntimeMXBean().getInputArguments());
+        Map<String, String> pg = postgresSettings();
+        System.out.println("PostgreSQL: " + pg);
+        summary.figure("PostgreSQL settings", pg.toString().replaceAll("[{}]", ""));
 
-        System.out.printf("ingest benchmark: %,d records, %,d accounts (Zipf), %.0f%% duplicates, %d cores%n",
-                records, accounts, duplicates * 100, Runtime.getRuntime().availableProcessors());
-        try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
-            TopicSetup.ensure(KafkaConnection.plain(kafka.bootstrapServers()), List.of(TOPIC, "usage.events.dlq", "billing.notifications"), PARTITIONS);
-            UsageWorkload workload = new UsageWorkload(accounts, 1.0);
-            List<UsageWorkload.Record> bulk = workload.bulk(records, duplicates);
-            long unique = bulk.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).distinct().count();
-            long t = System.nanoTime();
-            produce(kafka.bootstrapServers(), bulk);
-            System.out.printf("pre-loaded %,d records (%,d unique) in %.1f s%n", records, unique, seconds(t));
+        Path kafkaDir = Files.createTempDirectory("bench-kafka");
+        Set<Long> before = threadIds();
+        try (InProcessKafka kafka = InProcessKafka.start(0, kafkaDir)) {
+            Thread.sleep(1000);
+            Set<Long> brokerThreads = threadIds();
+            brokerThreads.removeAll(before);
+            String bootstrap = kafka.bootstrapServers();
+            List<WorkloadResult> results = new ArrayList<>();
+            String latencyWorkload = s.workloads().contains("zipf") ? "zipf" : s.workloads().get(0).trim();
+            Latency.Result latency = null;
+            Replay.Result replay = null;
+            for (String key : s.workloads()) {
+                key = key.trim();
+                UsageWorkload workload = s.workload(key);
+                System.out.printf("%nworkload %s: %,d records a run%n", workload.name(), s.records());
+                List<Double> ceilings = new ArrayList<>();
+                List<Double> floors = new ArrayList<>();
+                List<ProductRun.Outcome> products = new ArrayList<>();
+                for (int run = 1; run <= s.runs(); run++) {
+                    ceilings.add(rawRun(bootstrap, workload, s, key + "-ceiling-" + run, false));
+                    System.out.printf("   run %d ceiling: %,.0f records/s%n", run, ceilings.get(run - 1));
+                    floors.add(rawRun(bootstrap, workload, s, key + "-floor-" + run, true));
+                    System.out.printf("   run %d exactly-once floor: %,.0f records/s%n", run, floors.get(run - 1));
 
-            double ceiling = ceiling(kafka.bootstrapServers(), TestDatabases.fresh("bench_ceiling"), records);
-            System.out.printf("1. ceiling: plain consumer -> PostgreSQL batched JDBC: %,.0f records/s%n", ceiling);
-
-            resources.start();
-            try (ConfigurableApplicationContext app = startLedger(TestDatabases.fresh("bench_ledger"), kafka.bootstrapServers(), accounts)) {
-                JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
-                MeterRegistry meters = app.getBean(MeterRegistry.class);
-                long first = awaitFirstPoll(meters);
-                CpuProfile cpu = new CpuProfile();
-                cpu.start();
-                awaitCharged(meters, records, Duration.ofMinutes(30));
-                System.out.printf("   write path (decode, rate, dedupe, aggregate, events + offsets committed): %,.0f records/s in %.1f s%n",
-                        records / seconds(first), seconds(first));
-                awaitProjected(jdbc, unique, Duration.ofMinutes(30));
-                double e2e = unique / seconds(first);
-                System.out.printf("2. product end to end: %,.0f records/s (%,d unique charged + %,d duplicates skipped in %.1f s), %.2f x ceiling%n",
-                        records / seconds(first), unique, records - unique, seconds(first), records / seconds(first) / ceiling);
-                System.out.printf("   charged records/s alone: %,.0f%n", e2e);
-                System.out.print("   where the CPU went, first record polled to last balance projected:\n" + cpu.report(seconds(first)));
-                steady(kafka.bootstrapServers(), jdbc, workload, rate, steadySeconds);
-            }
-            resources.stop();
-            System.out.printf("4. peak heap %,d MiB; process CPU avg %.0f%% / peak %.0f%% of the machine; machine CPU avg %.0f%%%n",
-                    resources.peakHeap.get() >> 20, resources.avgProcess(), resources.peakProcess * 100, resources.avgMachine());
-        }
-    }
-
-    private static void produce(String bootstrap, List<UsageWorkload.Record> records) {
-        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-            for (UsageWorkload.Record r : records) {
-                producer.send(new ProducerRecord<>(TOPIC, r.accountId(), r.value()));
-            }
-        }
-    }
-
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(p);
-    }
-
-    /** The machine's raw ceiling: consume everything, append it to a table 500 rows a statement. */
-    private static double ceiling(String bootstrap, TestDatabases.Database db, int records) throws Exception {
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl() + "?reWriteBatchedInserts=true", db.user(), db.password())) {
-            c.createStatement().execute("CREATE TABLE raw_usage (topic_partition INT, record_offset BIGINT, account_id TEXT, payload BYTEA)");
-            c.setAutoCommit(false);
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(ConsumerConfig.GROUP_ID_CONFIG, "ceiling-" + UUID.randomUUID());
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-            p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-            p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-            long start = 0;
-            int done = 0;
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
-                 PreparedStatement insert = c.prepareStatement("INSERT INTO raw_usage VALUES (?, ?, ?, ?)")) {
-                consumer.subscribe(List.of(TOPIC));
-                while (done < records) {
-                    var polled = consumer.poll(Duration.ofMillis(200));
-                    if (polled.isEmpty()) {
-                        continue;
-                    }
-                    if (start == 0) {
-                        start = System.nanoTime();
-                    }
-                    int inBatch = 0;
-                    for (ConsumerRecord<String, byte[]> r : polled) {
-                        insert.setInt(1, r.partition());
-                        insert.setLong(2, r.offset());
-                        insert.setString(3, r.key());
-                        insert.setBytes(4, r.value());
-                        insert.addBatch();
-                        if (++inBatch % 500 == 0) {
-                            insert.executeBatch();
+                    String suffix = key + "-" + run + "-" + Long.toString(System.nanoTime(), 36);
+                    ProductRun.Topics topics = ProductRun.Topics.named(suffix);
+                    TestDatabases.Database db = TestDatabases.fresh("bench_ledger_" + key);
+                    TopicSetup.ensure(KafkaConnection.plain(bootstrap), List.of(topics.usage()), PARTITIONS);
+                    long unique = workload.publish(bootstrap, topics.usage(), s.records());
+                    heap.watching(true);
+                    try (ProductRun product = ProductRun.start(db, bootstrap, topics, workload.accounts())) {
+                        ProductRun.Outcome outcome = product.measure(s.records(), unique, new CpuProfile(brokerThreads), s.roleTimeout(), s.pollMs());
+                        products.add(outcome);
+                        System.out.printf("   run %d product: %s; roles (s after the first poll): %s%s%n", run,
+                                outcome.complete() ? String.format("%,.0f records/s (%,d records, %,d charged, %,d duplicates, in %.1f s)",
+                                        outcome.perSecond(), s.records(), unique, s.records() - unique, outcome.seconds()) : "INCOMPLETE",
+                                rounded(outcome.roles()), outcome.failures().isEmpty() ? "" : "\n      failed: " + String.join("\n      failed: ", outcome.failures()));
+                        if (key.equals(latencyWorkload) && run == s.runs()) {
+                            long charged = unique;
+                            if (s.latency()) {
+                                latency = Latency.run(product, workload, s.rate(), s.steadySeconds(), s.probeAccounts(), s.roleTimeout());
+                                charged += latency.records();
+                                System.out.printf("   latency at a steady %,.0f records/s for %d s (%s): publish -> balance visible %s; publish -> usage.charged readable (read_committed) %s%n",
+                                        latency.achievedRate(), latency.seconds(), workload.name(), latency.balance().describe(), latency.receipt().describe());
+                            }
+                            if (s.replay()) {
+                                replay = Replay.run(product, charged, s.roleTimeout(), s.pollMs());
+                                System.out.printf("   replay of account-views from the event store: %s%n", replay.failure() == null
+                                        ? String.format("%,.0f records/s (%,d usage records in %.1f s)", replay.perSecond(), replay.records(), replay.seconds())
+                                        : "not measured: " + replay.failure());
+                            }
                         }
-                    }
-                    insert.executeBatch();
-                    c.commit();
-                    consumer.commitSync();
-                    done += polled.count();
-                }
-            }
-            return done / seconds(start);
-        }
-    }
-
-    private static ConfigurableApplicationContext startLedger(TestDatabases.Database db, String bootstrap, int accounts) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("spring.datasource.url", db.jdbcUrl());
-        props.put("spring.datasource.username", db.user());
-        props.put("spring.datasource.password", db.password());
-        props.put("ledger.kafka.bootstrap-servers", bootstrap);
-        props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
-        props.put("server.port", "0");
-        props.put("logging.structured.format.console", "");
-        props.put("logging.level.root", "WARN");
-        // Open the accounts first, with the ingest off, so that no record meets an unknown account.
-        Map<String, Object> setupProps = new HashMap<>(props);
-        setupProps.put("ledger.roles.ingest", "false");
-        try (ConfigurableApplicationContext context = SpringApplication.run(LedgerApplication.class, arguments(setupProps))) {
-            long t = System.nanoTime();
-            CommandGateway commands = context.getBean(CommandGateway.class);
-            TransactionTemplate tx = context.getBean(TransactionTemplate.class);
-            for (int from = 0; from < accounts; from += 1000) {
-                int start = from;
-                tx.executeWithoutResult(s -> {
-                    for (int i = start; i < Math.min(start + 1000, accounts); i++) {
-                        commands.sendAndWait(new OpenAccount(UsageWorkload.account(i), "Customer " + i, BillingMode.PREPAID, "USD"));
-                        commands.sendAndWait(new TopUp(UsageWorkload.account(i), "opening", Money.of("1000", "USD")));
-                    }
-                });
-            }
-            System.out.printf("opened and funded %,d accounts in %.1f s%n", accounts, seconds(t));
-        }
-        return SpringApplication.run(LedgerApplication.class, arguments(props));
-    }
-
-    /** As command-line arguments: they outrank application.yml, whose defaults read the environment. */
-    private static String[] arguments(Map<String, Object> properties) {
-        return properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-    }
-
-    private static long awaitFirstPoll(MeterRegistry meters) throws InterruptedException {
-        while (meters.counter("ledger.ingest.records", "outcome", "received").count() == 0) {
-            Thread.sleep(5);
-        }
-        return System.nanoTime();
-    }
-
-    private static void awaitCharged(MeterRegistry meters, long records, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (meters.counter("ledger.ingest.records", "outcome", "charged").count()
-                + meters.counter("ledger.ingest.records", "outcome", "duplicate").count() < records) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the ingest did not take all " + records + " records in " + timeout);
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    /** Every account opens with sequence 0 and a top-up at 1, so each charge adds one to last_sequence. */
-    private static void awaitProjected(JdbcTemplate jdbc, long charges, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long accounts = jdbc.queryForObject("SELECT count(*) FROM accounts", Long.class);
-        while (true) {
-            Long projected = jdbc.queryForObject("SELECT COALESCE(sum(last_sequence), 0) FROM account_balances", Long.class);
-            if (projected - accounts >= charges) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + (projected - accounts) + " of " + charges + " charges projected");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    /**
-     * Publishes at a steady rate; one record in a hundred goes to one of 50 probe accounts (which get
-     * nothing else), and a watcher sees each probe's balance move: publish -> balance visible.
-     */
-    private static void steady(String bootstrap, JdbcTemplate jdbc, UsageWorkload workload, int rate, int seconds) throws Exception {
-        int probeAccounts = 50;
-        String[] probes = new String[probeAccounts];
-        Map<String, Long> base = new HashMap<>();
-        Map<String, List<Long>> sent = new ConcurrentHashMap<>();
-        for (int p = 0; p < probeAccounts; p++) {
-            probes[p] = UsageWorkload.account(p);
-            base.put(probes[p], jdbc.queryForObject("SELECT last_sequence FROM account_balances WHERE account_id = ?", Long.class, probes[p]));
-            sent.put(probes[p], Collections.synchronizedList(new ArrayList<>()));
-        }
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean publishing = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            Map<String, Integer> seen = new HashMap<>();
-            while (publishing.get() || latencies.size() < sent.values().stream().mapToInt(List::size).sum()) {
-                long now = System.nanoTime();
-                jdbc.query("SELECT account_id, last_sequence FROM account_balances WHERE account_id = ANY (?)", rs -> {
-                    String account = rs.getString(1);
-                    long applied = rs.getLong(2) - base.get(account);
-                    List<Long> times = sent.get(account);
-                    int k = seen.getOrDefault(account, 0);
-                    while (k < applied && k < times.size()) {
-                        latencies.add(now - times.get(k++));
-                    }
-                    seen.put(account, k);
-                }, (Object) probes);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        watcher.start();
-        long total = (long) rate * seconds;
-        long perTick = rate / 100;
-        long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
-            for (long n = 0; n < total; n++) {
-                if (n % perTick == 0) {
-                    long due = start + n * 1_000_000_000L / rate;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    } finally {
+                        heap.watching(false);
+                        drop(db);
+                        deleteTopics(bootstrap, topics.all());
                     }
                 }
-                String account;
-                boolean probe = n % 100 == 0;
-                if (probe) {
-                    account = probes[(int) (n / 100 % probeAccounts)];
-                } else {
-                    do {
-                        account = workload.zipfAccount();
-                    } while (Integer.parseInt(account.substring(5)) < probeAccounts);
-                }
-                UsageWorkload.Record r = workload.record("steady-", n, account);
-                if (probe) {
-                    sent.get(account).add(System.nanoTime());
-                }
-                producer.send(new ProducerRecord<>(TOPIC, r.accountId(), r.value()));
-                if (probe) {
-                    producer.flush();
-                }
+                WorkloadResult r = new WorkloadResult(key, workload, Stats.of(ceilings), Stats.of(floors),
+                        Stats.of(products.stream().map(ProductRun.Outcome::perSecond).toList()), ceilings, floors, products);
+                results.add(r);
+                report(r, summary);
             }
+            reportLatency(latency, summary);
+            reportReplay(replay, summary);
+            reportHeap(heap, results, summary, s.accounts());
+            System.out.println();
+            System.out.println("summary (medians of " + s.runs() + " runs; spread in parentheses):");
+            System.out.print(summary.table());
+        } finally {
+            deleteRecursively(kafkaDir);
         }
-        double achieved = total / seconds(start);
-        publishing.set(false);
-        watcher.join(60_000);
-        watcher.interrupt();
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        System.out.printf("3. latency at a steady %,.0f records/s for %d s (%,d probes): publish -> balance visible p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                achieved, seconds, sorted.size(), percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 1.0));
     }
 
-    private static double percentile(List<Long> sorted, double q) {
-        if (sorted.isEmpty()) {
+    /** One ceiling or floor run on its own topic and database. */
+    private static double rawRun(String bootstrap, UsageWorkload workload, Settings s, String name, boolean dedupe) throws Exception {
+        String topic = "bench.raw." + name + "-" + Long.toString(System.nanoTime(), 36);
+        TopicSetup.ensure(KafkaConnection.plain(bootstrap), List.of(topic), PARTITIONS);
+        workload.publish(bootstrap, topic, s.records());
+        TestDatabases.Database db = TestDatabases.fresh("bench_" + (dedupe ? "floor" : "ceiling"));
+        try {
+            return Ceiling.run(bootstrap, topic, db, s.records(), s.maxPollRecords(), dedupe, s.roleTimeout()).perSecond();
+        } catch (IllegalStateException e) {
+            System.out.println("   " + name + " failed: " + e.getMessage());
             return Double.NaN;
+        } finally {
+            drop(db);
+            deleteTopics(bootstrap, List.of(topic));
         }
-        int index = (int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1);
-        return sorted.get(Math.max(0, index)) / 1e6;
     }
 
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
+    private static void report(WorkloadResult r, Summary summary) {
+        String w = r.key().equals("zipf") ? "Zipf" : "hot";
+        System.out.printf("%n   %s, median of %d runs (min–max):%n", r.workload().name(), r.products().size());
+        System.out.printf("      ceiling (raw rows + offsets upsert, one transaction a poll): %s%n", r.ceiling().describe());
+        System.out.printf("      exactly-once floor (ceiling + (account, eventId) primary-key insert): %s%n", r.floor().describe());
+        System.out.printf("      product (first poll -> last output of balances, entries, receipts, authorize view): %s%n", r.product().describe());
+        summary.figure(w + ": ceiling", r.ceiling().describe());
+        summary.figure(w + ": exactly-once floor", r.floor().describe());
+        summary.target(w + ": product end to end", r.product().describe(), "≥ 50,000 records/s",
+                r.product().measured() ? r.product().median() >= 50_000 : null);
+        ratio(summary, w + ": product / ceiling", r.product(), r.ceiling(), ratios(r.products(), r.ceilings()), 0.5);
+        ratio(summary, w + ": product / floor", r.product(), r.floor(), ratios(r.products(), r.floors()), 0.8);
+        r.products().stream().filter(ProductRun.Outcome::complete)
+                .sorted(Comparator.comparingDouble(ProductRun.Outcome::perSecond))
+                .skip((r.products().stream().filter(ProductRun.Outcome::complete).count() - 1) / 2).findFirst()
+                .or(() -> r.products().stream().filter(o -> o.cpu() != null).findFirst())
+                .ifPresent(median -> {
+                    System.out.printf("      CPU of the %s product run:%n%s", median.complete() ? "median" : "first (incomplete)", median.cpu().report());
+                    summary.figure(w + ": machine CPU per record (product run)", String.format(
+                            "%.1f µs: product threads %.1f, GC %.1f, other JVM %.1f, broker %.1f, PostgreSQL %.1f, benchmark %.1f, other processes %.1f",
+                            median.cpu().perRecord(median.cpu().machine()), median.cpu().perRecord(median.cpu().productJava()),
+                            median.cpu().perRecord(median.cpu().gc()), median.cpu().perRecord(median.cpu().otherVm()),
+                            median.cpu().perRecord(median.cpu().broker()), median.cpu().perRecord(median.cpu().postgres()),
+                            median.cpu().perRecord(median.cpu().harness()), median.cpu().perRecord(median.cpu().otherProcesses())));
+                });
     }
 
-    /** Samples heap and CPU while the product runs. */
-    private static final class Resources {
-        final AtomicLong peakHeap = new AtomicLong();
-        volatile double peakProcess;
-        double sumProcess;
-        double sumMachine;
-        int samples;
-        private ScheduledExecutorService sampler;
+    private static List<Double> ratios(List<ProductRun.Outcome> products, List<Double> raw) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < products.size(); i++) {
+            out.add(products.get(i).perSecond() / raw.get(i));
+        }
+        return out;
+    }
 
-        void start() {
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            var memory = ManagementFactory.getMemoryMXBean();
-            sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleAtFixedRate(() -> {
-                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                double process = os.getProcessCpuLoad();
-                double machine = os.getCpuLoad();
-                synchronized (this) {
-                    if (process >= 0) {
-                        peakProcess = Math.max(peakProcess, process);
-                        sumProcess += process;
-                        sumMachine += machine;
-                        samples++;
-                    }
+    private static void ratio(Summary summary, String figure, Stats product, Stats raw, List<Double> perRun, double target) {
+        if (!product.measured() || !raw.measured()) {
+            System.out.printf("      %s: n/a%n", figure);
+            summary.target(figure, "n/a", String.format("≥ %.1f", target), null);
+            return;
+        }
+        Stats runs = Stats.of(perRun);
+        String value = String.format("%.2f (run by run %.2f–%.2f)", product.median() / raw.median(), runs.min(), runs.max());
+        boolean met = product.median() / raw.median() >= target;
+        System.out.printf("      %s: %s, target ≥ %.1f: %s%n", figure, value, target, met ? "PASS" : "MISS");
+        summary.target(figure, value, String.format("≥ %.1f", target), met);
+    }
+
+    private static void reportLatency(Latency.Result latency, Summary summary) {
+        if (latency == null) {
+            summary.target("latency", "not run", "p99 < 1 s", null);
+            return;
+        }
+        String at = String.format(" at %,.0f records/s, %d s", latency.achievedRate(), latency.seconds());
+        for (var e : Map.of("publish -> balance visible", latency.balance(), "publish -> usage.charged readable", latency.receipt()).entrySet()) {
+            Latency.Percentiles p = e.getValue();
+            summary.target(e.getKey() + at, p.describe(), "p99 < 1 s", p.unavailable() != null ? null : p.meets(1000));
+        }
+    }
+
+    private static void reportReplay(Replay.Result replay, Summary summary) {
+        if (replay == null) {
+            summary.target("replay of account-views", "not run", "≥ 100,000 records/s", null);
+            return;
+        }
+        summary.target("replay of account-views", replay.failure() == null
+                        ? String.format("%,.0f records/s (%,d records, %.1f s)", replay.perSecond(), replay.records(), replay.seconds())
+                        : "not measured: " + replay.failure(), "≥ 100,000 records/s",
+                replay.failure() == null ? replay.perSecond() >= 100_000 : null);
+    }
+
+    private static void reportHeap(HeapWatch heap, List<WorkloadResult> results, Summary summary, int accounts) {
+        boolean allFinished = results.stream().flatMap(r -> r.products().stream()).allMatch(o -> !o.roles().isEmpty());
+        long max = HeapWatch.maxHeap();
+        String value = String.format("-Xmx %.2f GiB (broker, benchmark and product in one JVM); peak used after GC while the product ran %.2f GiB (%,d collections)",
+                max / GiB, heap.peakAfterGc() / GiB, heap.collections());
+        Boolean met;
+        String basis;
+        if (max <= GiB) {
+            met = allFinished;
+            basis = allFinished ? "every product run finished within -Xmx" : "a product run produced nothing: see above (OutOfMemoryError?)";
+        } else {
+            met = heap.peakAfterGc() <= GiB;
+            basis = "-Xmx above 1 GiB: judged by the after-GC peak only";
+        }
+        System.out.printf("%nheap: %s; %s%n", value, basis);
+        summary.target(String.format("peak heap (%,d accounts)", accounts), value + "; " + basis, "≤ 1 GiB", met);
+    }
+
+    private static String rounded(Map<String, Double> roles) {
+        Map<String, String> out = new LinkedHashMap<>();
+        roles.forEach((k, v) -> out.put(k, String.format("%.1f", v)));
+        return out.toString();
+    }
+
+    private static Map<String, String> postgresSettings() throws Exception {
+        TestDatabases.Database db = TestDatabases.fresh("bench_settings");
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (String name : List.of("server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers",
+                    "max_wal_size", "wal_compression", "checkpoint_timeout", "wal_buffers")) {
+                try (ResultSet rs = st.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    out.put(name, rs.getString(1));
                 }
-            }, 0, 250, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            drop(db);
         }
+        return out;
+    }
 
-        void stop() {
-            sampler.shutdownNow();
+    /** Benchmark databases are large; the server is shared, so each goes when its run is done. */
+    private static void drop(TestDatabases.Database db) {
+        String url = db.jdbcUrl();
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection(url.substring(0, url.lastIndexOf('/') + 1) + "postgres", db.user(), db.password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (Exception e) {
+            System.out.println("      (could not drop " + name + ": " + e.getMessage() + ")");
         }
+    }
 
-        synchronized double avgProcess() {
-            return samples == 0 ? 0 : sumProcess / samples * 100;
+    private static void deleteTopics(String bootstrap, List<String> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, AdminClientConfig.CLIENT_ID_CONFIG, "bench-admin"))) {
+            admin.deleteTopics(topics).topicNameValues().values().forEach(f -> {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    // a topic the run never created
+                }
+            });
         }
+    }
 
-        synchronized double avgMachine() {
-            return samples == 0 ? 0 : sumMachine / samples * 100;
+    private static Set<Long> threadIds() {
+        Set<Long> ids = new HashSet<>();
+        for (long id : ManagementFactory.getThreadMXBean().getAllThreadIds()) {
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
