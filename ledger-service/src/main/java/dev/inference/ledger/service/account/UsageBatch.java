@@ -4,9 +4,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.function.IntPredicate;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
@@ -42,7 +41,6 @@ final class UsageBatch {
     private final AccountState state;
     private final Instant now;
     private final List<PriceUsed> prices = new ArrayList<>();
-    private final Map<PriceUsed, Integer> priceIndex = new HashMap<>();
     private final List<ChargedRecord> records;
     private final List<Interval> intervals = new ArrayList<>(0);
     private final List<AccountEvent> refused = new ArrayList<>(0);
@@ -101,16 +99,36 @@ final class UsageBatch {
                 price(usage.charge()), usage.charge().lines().stream().map(ChargeLine::quantity).toList(), cost, interval));
     }
 
+    /** The index of the charge's price in the event's list, added if new: a batch holds few, so a scan beats hashing. */
     private int price(Charge charge) {
+        for (int i = 0; i < prices.size(); i++) {
+            if (samePrice(prices.get(i), charge)) {
+                return i;
+            }
+        }
         List<PriceComponent> components = new ArrayList<>(charge.lines().size());
         for (ChargeLine line : charge.lines()) {
             components.add(new PriceComponent(line.component(), line.unitPrice(), line.priceUnit()));
         }
-        PriceUsed price = new PriceUsed(charge.kind(), charge.item(), charge.provider(), charge.catalogVersion(), components);
-        return priceIndex.computeIfAbsent(price, p -> {
-            prices.add(p);
-            return prices.size() - 1;
-        });
+        prices.add(new PriceUsed(charge.kind(), charge.item(), charge.provider(), charge.catalogVersion(), components));
+        return prices.size() - 1;
+    }
+
+    private static boolean samePrice(PriceUsed price, Charge charge) {
+        if (price.catalogVersion() != charge.catalogVersion() || price.components().size() != charge.lines().size()
+                || !price.item().equals(charge.item()) || !price.kind().equals(charge.kind())
+                || !Objects.equals(price.provider(), charge.provider())) {
+            return false;
+        }
+        for (int i = 0; i < charge.lines().size(); i++) {
+            PriceComponent component = price.components().get(i);
+            ChargeLine line = charge.lines().get(i);
+            if (!component.component().equals(line.component()) || !component.unitPrice().equals(line.unitPrice())
+                    || !component.priceUnit().equals(line.priceUnit())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<AccountEvent> decide(UsageTiers tiers) {

@@ -100,6 +100,8 @@ final class ProductRun implements AutoCloseable {
         props.put("ledger.kafka.notification-positions-topic", topics.positions());
         props.put("ledger.kafka.notifications-transactional-id", topics.transactionalId());
         props.put("ledger.ingest.consumer-group", "bench-ingest-" + topics.usage());
+        // The ceiling and the floor poll as much as the product: one setting for the three.
+        props.put("ledger.ingest.max-poll-records", Integer.getInteger("maxPollRecords", 5000));
         props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
         props.put("server.port", "0");
         props.put("logging.structured.format.console", "");

@@ -16,6 +16,7 @@ public final class RecordHash {
 
     public static final int BYTES = 16;
     private static final char SEPARATOR = '\u0000';
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(RecordHash::sha256);
 
     private RecordHash() {
     }
@@ -34,7 +35,9 @@ public final class RecordHash {
         append(text, r.model());
         append(text, r.provider());
         var t = r.tokens();
-        append(text, t == null ? null : t.input() + "/" + t.cachedInput() + "/" + t.output());
+        append(text, t == null ? null : t.input());
+        append(text, t == null ? null : t.cachedInput());
+        append(text, t == null ? null : t.output());
         append(text, r.meter());
         append(text, decimal(r.seconds()));
         append(text, r.replicas());
@@ -43,17 +46,23 @@ public final class RecordHash {
         append(text, decimal(r.quantity()));
         var i = r.interval();
         append(text, i == null ? null : i.key());
-        return Arrays.copyOf(sha256().digest(text.toString().getBytes(StandardCharsets.UTF_8)), BYTES);
+        return Arrays.copyOf(SHA_256.get().digest(text.toString().getBytes(StandardCharsets.UTF_8)), BYTES);
     }
 
     private static void append(StringBuilder text, Object value) {
         // null and "" differ: a marker, then the value
-        text.append(value == null ? "-" : "+" + value).append(SEPARATOR);
+        if (value == null) {
+            text.append('-');
+        } else {
+            text.append('+').append(value);
+        }
+        text.append(SEPARATOR);
     }
 
     private static String decimal(BigDecimal value) {
         return value == null ? null : value.stripTrailingZeros().toPlainString();
     }
+
 
     private static MessageDigest sha256() {
         try {
