@@ -13,6 +13,8 @@ public final class Decimals {
 
     /** Whether {@code value} has at most {@code integerDigits} digits before the point and {@code places} after it. */
     public static boolean fits(BigDecimal value, int integerDigits, int places) {
-        return value.precision() - value.scale() <= integerDigits && value.stripTrailingZeros().scale() <= places;
+        // Stripping zeros allocates; only a scale beyond the places can need it (every Money comes through here).
+        return value.precision() - value.scale() <= integerDigits
+                && (value.scale() <= places || value.stripTrailingZeros().scale() <= places);
     }
 }
