@@ -118,11 +118,19 @@ final class NotificationTransactions implements AutoCloseable {
         TrackingToken reached = advance(told, WrappedToken.unwrapLowerBound(notifications.get(notifications.size() - 1).token()));
         try {
             producer.beginTransaction();
-            for (Pending p : notifications) {
+            byte[] eventId = null;
+            byte[] type = null;
+            for (int i = 0; i < notifications.size(); i++) {
+                Pending p = notifications.get(i);
+                // an event's receipts share its id and type: encoded once
+                if (i == 0 || !p.sameEvent(notifications.get(i - 1))) {
+                    eventId = p.eventId().getBytes(StandardCharsets.UTF_8);
+                    type = p.type().getBytes(StandardCharsets.UTF_8);
+                }
                 var record = new ProducerRecord<>(topic, p.accountId(), p.json());
-                record.headers().add(NotificationPublisher.EVENT_ID, p.eventId().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(NotificationPublisher.EVENT_ID, eventId);
                 record.headers().add(NotificationPublisher.RECEIPT_ID, p.receiptId().getBytes(StandardCharsets.UTF_8));
-                record.headers().add(NotificationPublisher.TYPE, p.type().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(NotificationPublisher.TYPE, type);
                 producer.send(record);
             }
             SerializedObject<String> position = serializer.serialize(reached, String.class);

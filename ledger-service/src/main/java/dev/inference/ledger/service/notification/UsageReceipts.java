@@ -26,37 +26,43 @@ final class UsageReceipts {
     record Receipt(String receiptId, byte[] json) {
     }
 
-    private final JsonFactory factory = new JsonFactory();
+    // No separator between root values: one generator writes every receipt of a batch, each cut out on its own.
+    private final JsonFactory factory = new JsonFactory().setRootValueSeparator(null);
 
     void write(UsageBatchCharged batch, String ledgerEventId, Consumer<Receipt> out) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(320);
         String at = batch.chargedAt().toString();
         String currency = batch.currency();
-        batch.walk((index, record, balanceAfter, unbilledAfter) -> {
-            buffer.reset();
-            String receiptId = ledgerEventId + ":" + index;
-            try (JsonGenerator json = factory.createGenerator(buffer)) {
-                json.writeStartObject();
-                json.writeStringField("type", TYPE);
-                json.writeStringField("receiptId", receiptId);
-                json.writeStringField("eventId", ledgerEventId);
-                json.writeStringField("accountId", batch.accountId());
-                json.writeStringField("at", at);
-                json.writeObjectFieldStart("details");
-                json.writeStringField("usageEventId", record.eventId());
-                json.writeStringField("occurredAt", record.occurredAt().toString());
-                json.writeStringField("cost", plain(record.cost()));
-                json.writeStringField("currency", currency);
-                json.writeNumberField("catalogVersion", batch.prices().get(record.price()).catalogVersion());
-                json.writeStringField("balanceAfter", plain(balanceAfter));
-                json.writeStringField("unbilledAfter", plain(unbilledAfter));
-                json.writeEndObject();
-                json.writeEndObject();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            out.accept(new Receipt(receiptId, buffer.toByteArray()));
-        });
+        try (JsonGenerator json = factory.createGenerator(buffer)) {
+            batch.walk((index, record, balanceAfter, unbilledAfter) -> {
+                String receiptId = ledgerEventId + ":" + index;
+                try {
+                    json.writeStartObject();
+                    json.writeStringField("type", TYPE);
+                    json.writeStringField("receiptId", receiptId);
+                    json.writeStringField("eventId", ledgerEventId);
+                    json.writeStringField("accountId", batch.accountId());
+                    json.writeStringField("at", at);
+                    json.writeObjectFieldStart("details");
+                    json.writeStringField("usageEventId", record.eventId());
+                    json.writeStringField("occurredAt", record.occurredAt().toString());
+                    json.writeStringField("cost", plain(record.cost()));
+                    json.writeStringField("currency", currency);
+                    json.writeNumberField("catalogVersion", batch.prices().get(record.price()).catalogVersion());
+                    json.writeStringField("balanceAfter", plain(balanceAfter));
+                    json.writeStringField("unbilledAfter", plain(unbilledAfter));
+                    json.writeEndObject();
+                    json.writeEndObject();
+                    json.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                out.accept(new Receipt(receiptId, buffer.toByteArray()));
+                buffer.reset();
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String plain(BigDecimal amount) {
