@@ -103,7 +103,7 @@ public final class IngestBenchmark {
                                 latency = Latency.run(product, workload, s.rate(), s.steadySeconds(), s.probeAccounts(), s.roleTimeout());
                                 charged += latency.records();
                                 System.out.printf("   latency at a steady %,.0f records/s for %d s (%s): publish -> balance visible %s; publish -> usage.charged readable (read_committed) %s%n",
-                                        latency.achievedRate(), latency.seconds(), workload.name(), latency.balance().describe(), latency.receipt().describe());
+                                        latency.achievedRate(), latency.seconds(), workload.name(), latency.toBalance().describe(), latency.receipt().describe());
                             }
                             if (s.replay()) {
                                 replay = Replay.run(product, charged, s.roleTimeout(), s.pollMs());
@@ -205,7 +205,7 @@ public final class IngestBenchmark {
             return;
         }
         String at = String.format(" at %,.0f records/s, %d s", latency.achievedRate(), latency.seconds());
-        for (var e : Map.of("publish -> balance visible", latency.balance(), "publish -> usage.charged readable", latency.receipt()).entrySet()) {
+        for (var e : Map.of("publish -> balance visible", latency.toBalance(), "publish -> usage.charged readable", latency.receipt()).entrySet()) {
             Latency.Percentiles p = e.getValue();
             summary.target(e.getKey() + at, p.describe(), "p99 < 1 s", p.unavailable() != null ? null : p.meets(1000));
         }

@@ -38,7 +38,7 @@ final class Latency {
         }
     }
 
-    record Result(double achievedRate, int seconds, long records, Percentiles balance, Percentiles receipt) {
+    record Result(double achievedRate, int seconds, long records, Percentiles toBalance, Percentiles receipt) {
     }
 
     private Latency() {

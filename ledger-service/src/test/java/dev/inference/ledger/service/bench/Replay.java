@@ -37,15 +37,15 @@ final class Replay {
             views.start();
             // Summing the entries is not free: once a second until the balances are back, then at every poll.
             long deadline = start + timeout.toNanos();
-            long balancesAt = 0;
+            long viewsAt = 0;
             long entriesAt = 0;
             long lastEntries = 0;
-            while ((balancesAt == 0 || entriesAt == 0) && System.nanoTime() < deadline) {
+            while ((viewsAt == 0 || entriesAt == 0) && System.nanoTime() < deadline) {
                 long now = System.nanoTime();
-                if (balancesAt == 0 && sum(product, ProductRun.BALANCE_RECORDS) >= charged) {
-                    balancesAt = now;
+                if (viewsAt == 0 && sum(product, ProductRun.BALANCE_RECORDS) >= charged) {
+                    viewsAt = now;
                 }
-                if (entriesAt == 0 && (balancesAt != 0 || now - lastEntries > 1_000_000_000L)) {
+                if (entriesAt == 0 && (viewsAt != 0 || now - lastEntries > 1_000_000_000L)) {
                     lastEntries = now;
                     if (sum(product, ProductRun.ENTRY_RECORDS) >= charged) {
                         entriesAt = now;
@@ -53,8 +53,9 @@ final class Replay {
                 }
                 Thread.sleep(pollMs);
             }
-            boolean done = balancesAt != 0 && entriesAt != 0;
-            double seconds = ((done ? Math.max(balancesAt, entriesAt) : System.nanoTime()) - start) / 1e9;
+            boolean done = viewsAt != 0 && entriesAt != 0;
+            long end = done ? Math.max(viewsAt, entriesAt) : System.nanoTime();
+            double seconds = (end - start) / 1e9;
             if (!done) {
                 return new Result(charged, seconds, String.format("balances %,d and entries %,d of %,d records after %s",
                         sum(product, ProductRun.BALANCE_RECORDS), sum(product, ProductRun.ENTRY_RECORDS), charged, timeout));
