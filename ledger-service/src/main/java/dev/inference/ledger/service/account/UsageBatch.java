@@ -147,7 +147,10 @@ final class UsageBatch {
         return events;
     }
 
-    /** The consequence, saying after which record its condition first held (the last one if it held before the batch). */
+    /**
+     * The consequence, saying after which record its condition first held; the last record when no
+     * running figure shows it (a budget whose month turned, say), since it was decided on the batch's end.
+     */
     private AccountEvent placed(AccountEvent e, UsageTiers tiers) {
         if (e instanceof TierPromoted p) {
             Money from = tiers.level(p.toTier()).minPaidSpend();
@@ -168,7 +171,8 @@ final class UsageBatch {
                     budgetReaching(b.scope(), b.scopeId(), b.hardCap().amount()));
         }
         if (e instanceof BalanceLow l) {
-            return new BalanceLow(l.accountId(), l.balance(), l.threshold(), l.at(), below(l.threshold().amount()));
+            return new BalanceLow(l.accountId(), l.balance(), l.threshold(), l.at(),
+                    first(i -> balanceAfter[i].compareTo(l.threshold().amount()) < 0));
         }
         if (e instanceof RechargeRequested r) {
             BigDecimal threshold = state.funding().threshold() == null ? BigDecimal.ZERO : state.funding().threshold().amount();
@@ -182,10 +186,6 @@ final class UsageBatch {
             return new AccountSuspended(s.accountId(), s.reason(), s.balance(), s.suspendedAt(), first(i -> balanceAfter[i].signum() <= 0));
         }
         return e;
-    }
-
-    private Integer below(BigDecimal threshold) {
-        return first(i -> balanceAfter[i].compareTo(threshold) < 0);
     }
 
     /** The record after which a budget's spend this period first reached {@code reach}. */

@@ -63,7 +63,6 @@ public final class RecordHash {
         return value == null ? null : value.stripTrailingZeros().toPlainString();
     }
 
-
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
