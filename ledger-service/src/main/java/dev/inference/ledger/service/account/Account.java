@@ -16,11 +16,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
+import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
+import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
+import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
@@ -41,7 +46,7 @@ public class Account {
      * The shape of a stored snapshot. Raise it whenever what a snapshot holds changes: a snapshot of
      * another revision is never read, the account is replayed from its events instead.
      */
-    public static final String SNAPSHOT_REVISION = "2";
+    public static final String SNAPSHOT_REVISION = "3";
 
     @AggregateIdentifier
     @JsonProperty
@@ -105,6 +110,29 @@ public class Account {
     @CommandHandler
     public void handle(RecordRechargeOutcome command, Clock clock, RechargePolicy policy) {
         FundingRules.outcome(state, command, policy, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(AttachPaymentMethod command, Clock clock) {
+        apply(BillingRules.attach(state, command, clock.instant()));
+    }
+
+    /** Returns what the invoice takes, or null when it takes nothing (closed before, or nothing unbilled). */
+    @CommandHandler
+    public UnbilledClosed handle(CloseUnbilled command, Clock clock, UsageTiers tiers) {
+        List<AccountEvent> events = BillingRules.close(state, command, tiers, clock.instant());
+        events.forEach(event -> apply(event));
+        return events.isEmpty() ? null : (UnbilledClosed) events.get(0);
+    }
+
+    @CommandHandler
+    public void handle(RecordInvoicePaid command, Clock clock, UsageTiers tiers) {
+        BillingRules.paid(state, command, tiers, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(RecordInvoiceDefault command, Clock clock) {
+        BillingRules.defaulted(state, command, clock.instant()).forEach(event -> apply(event));
     }
 
     /** Returns the records refused, for the ingest to dead-letter. */

@@ -64,6 +64,29 @@ public sealed interface AccountCommand {
     /** DECLINED is a definite refusal (a new attempt may follow); UNKNOWN promises nothing: the money may have been taken. */
     enum PaymentAnswer { SUCCEEDED, DECLINED, UNKNOWN }
 
+    /** A card on file: {@code paymentMethodId} is the provider's id for it, {@code description} what staff see (brand, last four). */
+    record AttachPaymentMethod(@TargetAggregateIdentifier String accountId, String paymentMethodId, String description)
+            implements AccountCommand {
+    }
+
+    /**
+     * Close what is unbilled onto invoice {@code invoiceId}: everything ({@code threshold}), or what occurred
+     * before {@code cutoff} ({@code monthly}). Asking again for the same invoice closes nothing more.
+     */
+    record CloseUnbilled(@TargetAggregateIdentifier String accountId, String invoiceId, String kind, Instant cutoff)
+            implements AccountCommand {
+    }
+
+    /** An invoice of the account was paid; recording it twice changes nothing. */
+    record RecordInvoicePaid(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount)
+            implements AccountCommand {
+    }
+
+    /** Every attempt to charge an invoice failed; recording it twice changes nothing. */
+    record RecordInvoiceDefault(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount, String reason)
+            implements AccountCommand {
+    }
+
     /** Every record of one ingest batch that belongs to this account, in the order they were read. */
     record ChargeUsage(@TargetAggregateIdentifier String accountId, List<UsageToCharge> usage) implements AccountCommand {
         public ChargeUsage {

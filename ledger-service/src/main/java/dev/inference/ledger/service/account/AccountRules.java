@@ -174,7 +174,7 @@ public final class AccountRules {
         Money balance = state.balance().plus(amount);
         TopUpCredited credited = new TopUpCredited(state.accountId(), topUpId, amount, balance, now);
         List<AccountEvent> events = new ArrayList<>(List.of(credited));
-        if (state.suspended() && balance.isPositive()) {
+        if (state.suspended() && balance.isPositive() && !state.billing().owes()) {
             events.add(new AccountReinstated(state.accountId(), balance, now));
         }
         AccountState after = state;

@@ -19,6 +19,10 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
+import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
@@ -38,7 +42,8 @@ import dev.inference.ledger.kernel.money.Money;
 public record AccountState(String accountId, BillingMode billingMode, String currency,
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
-                           Map<String, Budget> budgets, Organisation organisation, Funding funding) {
+                           Map<String, Budget> budgets, Organisation organisation, Funding funding,
+                           Billing billing) {
 
     @JsonCreator
     public AccountState {
@@ -48,17 +53,18 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         budgets = budgets == null ? Map.of() : Map.copyOf(budgets);
         organisation = organisation == null ? Organisation.EMPTY : organisation;
         funding = funding == null ? Funding.NONE : funding;
+        billing = billing == null ? Billing.NONE : billing;
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE);
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE);
     }
 
-    /** Lifetime spend already paid: usage drawn from a prepaid balance. Postpaid usage counts once invoices are paid. */
+    /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
     Money paidSpend() {
-        return billingMode == BillingMode.PREPAID ? lifetimeSpend : Money.zero(currency);
+        return billingMode == BillingMode.PREPAID ? lifetimeSpend : new Money(billing.invoicesPaid(), currency);
     }
 
     AccountState evolve(AccountEvent event) {
@@ -97,7 +103,8 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             // The whole batch at once: its figures after it, its intervals and budget spend added together.
             return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
                     charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
-                    billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding);
+                    billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
+                    billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing);
         }
         if (event instanceof BudgetSet set) {
             String key = Budget.key(set.scope(), set.scopeId());
@@ -146,6 +153,20 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         if (event instanceof AccountSuspended) {
             return with(balance, unbilled, lifetimeSpend, intervals, tier, true, heldTopUps, billingLimitReached);
         }
+        if (event instanceof PaymentMethodAttached attached) {
+            return withBilling(billing.attached(attached.paymentMethodId()));
+        }
+        if (event instanceof UnbilledClosed closed) {
+            // Closing re-arms the billing limit: the next threshold invoice is due when unbilled usage reaches it again.
+            return with(balance, new Money(closed.unbilledAfter(), currency), lifetimeSpend, intervals, tier, suspended, heldTopUps, false)
+                    .withBilling(billing.closed(closed));
+        }
+        if (event instanceof InvoiceSettled settled) {
+            return withBilling(billing.settled(settled.invoiceId(), settled.amount().amount()));
+        }
+        if (event instanceof InvoiceDefaulted defaulted) {
+            return withBilling(billing.defaulted(defaulted.invoiceId()));
+        }
         if (event instanceof AccountReinstated) {
             return with(balance, unbilled, lifetimeSpend, intervals, tier, false, heldTopUps, billingLimitReached);
         }
@@ -155,22 +176,27 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing);
     }
 
     private AccountState withFunding(Funding next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, next);
+                heldTopUps, billingLimitReached, budgets, organisation, next, billing);
+    }
+
+    private AccountState withBilling(Billing next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, budgets, organisation, funding, next);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next, organisation, funding);
+                heldTopUps, billingLimitReached, next, organisation, funding, billing);
     }
 
     private AccountState withOrganisation(Organisation next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, next, funding);
+                heldTopUps, billingLimitReached, budgets, next, funding, billing);
     }
 
     private AccountState withBudget(String key, Budget budget) {

@@ -86,6 +86,23 @@ public sealed interface AccountEvent {
             public Money costIn(String currency) {
                 return new Money(cost, currency);
             }
+
+            /**
+             * The record's cost split by its price's components, summing to {@code cost} exactly. Only token
+             * records have several (input, cached input, output at prices per million, exact products); the
+             * last component takes the cost less the others, so no split can lose or add a fraction.
+             */
+            public BigDecimal[] componentAmounts(PriceUsed price) {
+                int n = quantities.size();
+                BigDecimal[] amounts = new BigDecimal[n];
+                BigDecimal rest = cost;
+                for (int i = 0; i < n - 1; i++) {
+                    amounts[i] = quantities.get(i).multiply(price.components().get(i).unitPrice()).movePointLeft(6);
+                    rest = rest.subtract(amounts[i]);
+                }
+                amounts[n - 1] = rest;
+                return amounts;
+            }
         }
 
         public Money balanceAfterMoney() {
@@ -139,6 +156,51 @@ public sealed interface AccountEvent {
         public interface RecordVisitor {
             void visit(int index, ChargedRecord record, BigDecimal balanceAfter, BigDecimal unbilledAfter);
         }
+    }
+
+    /** A card on file at the payment provider: a postpaid account may spend only with one. */
+    record PaymentMethodAttached(String accountId, String paymentMethodId, String description, Instant attachedAt)
+            implements AccountEvent {
+    }
+
+    /**
+     * The account's answer to an invoice: exactly which unbilled charges move onto invoice {@code invoiceId},
+     * grouped in lines, and their sum. A {@code threshold} close takes everything unbilled; a {@code monthly}
+     * one the charges that occurred before {@code cutoff}. The charges taken are those of the lines' periods
+     * and prices charged before this event and not closed by an earlier one: a charge is on one invoice, never
+     * two, never none.
+     */
+    record UnbilledClosed(String accountId, String invoiceId, String kind, Instant cutoff, String currency, List<UnbilledLine> lines,
+                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal total,
+                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter,
+                          Instant closedAt) implements AccountEvent {
+        public static final String THRESHOLD = "threshold";
+        public static final String MONTHLY = "monthly";
+
+        public UnbilledClosed {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /**
+     * Unbilled charges of one month of occurrence ({@code period}, e.g. 2026-11) at one price component:
+     * their quantity, exact amount, how many records, and when the first and last occurred.
+     */
+    record UnbilledLine(String period, String kind, String item, String provider, int catalogVersion, String component,
+                        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice, String priceUnit,
+                        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal quantity,
+                        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount,
+                        long records, Instant firstOccurredAt, Instant lastOccurredAt) {
+    }
+
+    /** An invoice of the account was paid: its amount counts as paid spend, which may promote the tier. */
+    record InvoiceSettled(String accountId, String invoiceId, String number, Money amount, Money paidSpendAfter, Instant settledAt)
+            implements AccountEvent {
+    }
+
+    /** An invoice of the account could not be charged after every attempt: the account is suspended until it is paid. */
+    record InvoiceDefaulted(String accountId, String invoiceId, String number, Money amount, String reason, Instant defaultedAt)
+            implements AccountEvent {
     }
 
     /** A usage record the account refused to charge, and why: {@code reason} is its dead-letter reason. */

@@ -19,6 +19,8 @@ public enum Identifier {
     /** The id of a budget's scope: an account, project, member or API key id. */
     SCOPE_ID("scopeId", 64, Alphabet.SLUG),
     TOKEN_ID("tokenId", 64, Alphabet.SLUG),
+    /** The payment provider's id of a card on file. */
+    PAYMENT_METHOD("paymentMethodId", 64, Alphabet.SLUG),
     ENDPOINT("endpoint", 128, Alphabet.SLUG),
     REPLICA("replica", 64, Alphabet.SLUG),
     METER("meter", 128, Alphabet.SLUG),
