@@ -1,0 +1,22 @@
+package dev.inference.ledger.invoicing;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
+import dev.inference.ledger.kernel.money.Money;
+
+/**
+ * The port through which invoicing asks the Account: invoicing never guesses what is unbilled, and every
+ * money rule (paid spend, tiers, suspension) stays the Account's. Implemented by the ledger service; each
+ * call joins the caller's unit of work, so what it records commits or rolls back with the invoice.
+ */
+public interface AccountBilling {
+
+    /** The account closes what the invoice takes; empty when it takes nothing (closed before, or nothing unbilled). */
+    Optional<UnbilledClosed> closeUnbilled(String accountId, String invoiceId, String kind, Instant cutoff);
+
+    void invoicePaid(String accountId, String invoiceId, String number, Money amount);
+
+    void invoiceDefaulted(String accountId, String invoiceId, String number, Money amount, String reason);
+}

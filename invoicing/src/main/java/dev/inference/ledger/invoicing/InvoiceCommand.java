@@ -1,0 +1,38 @@
+package dev.inference.ledger.invoicing;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
+
+/** What can be asked of an invoice. */
+public sealed interface InvoiceCommand {
+
+    String invoiceId();
+
+    /**
+     * Issue the invoice for the charges its account closed onto it, under {@code number} (taken in the same
+     * transaction), with the rounding {@code carriedIn} from the account's previous invoice.
+     */
+    record IssueInvoice(@TargetAggregateIdentifier String invoiceId, String number, String accountId, String kind, String currency,
+                        Instant periodStart, Instant periodEnd, List<UnbilledLine> charges, java.math.BigDecimal carriedIn)
+            implements InvoiceCommand {
+        public IssueInvoice {
+            charges = List.copyOf(charges);
+        }
+    }
+
+    /** The payment provider's answer to one attempt; recording an answer for another attempt or round changes nothing. */
+    record RecordPaymentOutcome(@TargetAggregateIdentifier String invoiceId, int round, int attempt, PaymentAnswer answer,
+                                String reference, String reason) implements InvoiceCommand {
+    }
+
+    /** Ask for payment again: a new card on file, or someone pressed pay. */
+    record RetryPayment(@TargetAggregateIdentifier String invoiceId, String requestedBy) implements InvoiceCommand {
+    }
+
+    /** SUCCEEDED: paid. DECLINED: refused, no money taken. UNKNOWN: no definite answer, the same key is asked again. */
+    enum PaymentAnswer { SUCCEEDED, DECLINED, UNKNOWN }
+}

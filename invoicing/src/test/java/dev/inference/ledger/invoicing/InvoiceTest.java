@@ -1,0 +1,107 @@
+package dev.inference.ledger.invoicing;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
+import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
+import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
+import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentAttemptFailed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentRetried;
+import dev.inference.ledger.kernel.money.Money;
+
+class InvoiceTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-01T00:00:05Z");
+    private static final Instant START = Instant.parse("2026-11-03T10:00:00Z");
+    private static final Instant END = Instant.parse("2026-12-01T00:00:00Z");
+    private static final String ID = "acct-42/monthly/2026-11";
+    private static final String NUMBER = "INV-2026-000007";
+
+    private AggregateTestFixture<Invoice> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Invoice.class);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource(new PaymentSchedule(3, Duration.ofMinutes(1)));
+    }
+
+    private static UnbilledLine charge(String amount) {
+        return new UnbilledLine("2026-11", "tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1, "output", new BigDecimal("0.89"),
+                "1M tokens", new BigDecimal("1000000"), new BigDecimal(amount), 4, START, START);
+    }
+
+    private static InvoiceIssued issued(String exact, String total, String carriedOut) {
+        return new InvoiceIssued(ID, NUMBER, "acct-42", "monthly", "USD", START, END,
+                List.of(new InvoiceLine("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", "output", "1M tokens", new BigDecimal("0.89"),
+                        new BigDecimal("1000000"), new BigDecimal(exact), new BigDecimal(total), 4, START, START)),
+                new BigDecimal(exact), BigDecimal.ZERO, new BigDecimal(total), new BigDecimal(carriedOut), NOW);
+    }
+
+    private static IssueInvoice issue(String amount) {
+        return new IssueInvoice(ID, NUMBER, "acct-42", "monthly", "USD", START, END, List.of(charge(amount)), BigDecimal.ZERO);
+    }
+
+    @Test
+    void an_invoice_is_issued_with_its_lines_rounded_and_the_remainder_carried() {
+        fixture.givenNoPriorActivity()
+                .when(issue("25.004999"))
+                .expectEvents(issued("25.004999", "25.00", "0.004999"));
+    }
+
+    @Test
+    void an_invoice_of_nothing_is_settled_at_once_without_a_payment() {
+        fixture.givenNoPriorActivity()
+                .when(issue("0.004"))
+                .expectEvents(issued("0.004", "0.00", "0.004"),
+                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0", "USD"), Invoice.NOTHING_DUE, NOW));
+    }
+
+    @Test
+    void a_declined_payment_is_retried_with_backoff_and_fails_after_the_last_attempt() {
+        fixture.given(issued("25", "25.00", "0"))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.DECLINED, null, "card-declined"))
+                .expectEvents(new InvoicePaymentAttemptFailed(ID, NUMBER, "acct-42", 1, "card-declined", NOW.plusSeconds(60), NOW));
+        fixture.given(issued("25", "25.00", "0"),
+                        new InvoicePaymentAttemptFailed(ID, NUMBER, "acct-42", 1, "card-declined", NOW, NOW),
+                        new InvoicePaymentAttemptFailed(ID, NUMBER, "acct-42", 2, "card-declined", NOW, NOW))
+                .when(new RecordPaymentOutcome(ID, 1, 3, PaymentAnswer.UNKNOWN, null, "timeout"))
+                .expectEvents(new InvoicePaymentFailed(ID, NUMBER, "acct-42", Money.of("25", "USD"), 3, "outcome-unknown: timeout", NOW));
+    }
+
+    @Test
+    void an_answer_for_an_attempt_already_recorded_changes_nothing() {
+        fixture.given(issued("25", "25.00", "0"), new InvoicePaymentAttemptFailed(ID, NUMBER, "acct-42", 1, "card-declined", NOW, NOW))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.SUCCEEDED, "pay-1", null))
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_failed_invoice_asked_again_starts_a_new_round_and_a_paid_one_cannot_be() {
+        fixture.given(issued("25", "25.00", "0"), new InvoicePaymentFailed(ID, NUMBER, "acct-42", Money.of("25", "USD"), 3, "declined", NOW))
+                .when(new RetryPayment(ID, "staff"))
+                .expectEvents(new InvoicePaymentRetried(ID, NUMBER, "acct-42", "staff", NOW));
+        fixture.given(issued("25", "25.00", "0"), new InvoicePaymentFailed(ID, NUMBER, "acct-42", Money.of("25", "USD"), 3, "declined", NOW),
+                        new InvoicePaymentRetried(ID, NUMBER, "acct-42", "staff", NOW))
+                .when(new RecordPaymentOutcome(ID, 2, 1, PaymentAnswer.SUCCEEDED, "pay-9", null))
+                .expectEvents(new InvoicePaid(ID, NUMBER, "acct-42", Money.of("25", "USD"), "pay-9", NOW));
+        fixture.given(issued("25", "25.00", "0"), new InvoicePaid(ID, NUMBER, "acct-42", Money.of("25", "USD"), "pay-1", NOW))
+                .when(new RetryPayment(ID, "staff"))
+                .expectException(InvoiceRuleViolation.class);
+    }
+}
