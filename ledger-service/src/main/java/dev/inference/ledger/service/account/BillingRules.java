@@ -68,7 +68,7 @@ public final class BillingRules {
         }
         BigDecimal total = lines.stream().map(UnbilledLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
         UnbilledClosed closed = new UnbilledClosed(state.accountId(), command.invoiceId(), command.kind(), command.cutoff(),
-                state.currency(), lines, total, state.unbilled().amount().subtract(total), now);
+                state.currency(), lines, total, state.unbilled().amount().subtract(total), state.balance().amount(), now);
         List<AccountEvent> events = new ArrayList<>(List.of(closed));
         events.addAll(AccountRules.consequences(state.evolve(closed), tiers, now));
         return events;

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 
 /**
@@ -84,6 +85,8 @@ public class Reconciliation {
                 r.moneyEvents++;
             } else if (payload instanceof RechargeSucceeded s) {
                 r.balance = s.balanceAfter().amount();
+                r.moneyEvents++;
+            } else if (payload instanceof UnbilledClosed) {
                 r.moneyEvents++;
             } else if (payload instanceof UsageBatchCharged u) {
                 r.balance = u.balanceAfter();

@@ -25,6 +25,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.service.config.LedgerProperties;
 import dev.inference.ledger.service.notification.NotificationTransactions.Pending;
@@ -113,6 +116,27 @@ public class NotificationPublisher implements AutoCloseable {
         queue(message, token, new Notification("recharge.failed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
                 "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
+    }
+
+    @EventHandler
+    void on(InvoiceIssued event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("invoice.issued", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.issuedAt(), details(
+                "number", event.number(), "kind", event.kind(), "total", event.total().toPlainString(), "currency", event.currency(),
+                "periodStart", event.periodStart().toString(), "periodEnd", event.periodEnd().toString())));
+    }
+
+    @EventHandler
+    void on(InvoicePaid event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("invoice.paid", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.paidAt(), details(
+                "number", event.number(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
+                "paymentReference", event.paymentReference())));
+    }
+
+    @EventHandler
+    void on(InvoicePaymentFailed event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("invoice.payment_failed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.failedAt(), details(
+                "number", event.number(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
+                "attempts", event.attempts(), "reason", event.reason())));
     }
 
     private void queue(EventMessage<?> message, TrackingToken token, Notification n) {

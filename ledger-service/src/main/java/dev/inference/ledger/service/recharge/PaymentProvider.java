@@ -13,7 +13,11 @@ public interface PaymentProvider {
 
     Outcome pay(Request request);
 
-    record Request(String idempotencyKey, String accountId, Money amount) {
+    /** {@code paymentMethodId}: the card on file to charge, or null for the account's default at the provider. */
+    record Request(String idempotencyKey, String accountId, Money amount, String paymentMethodId) {
+        public Request(String idempotencyKey, String accountId, Money amount) {
+            this(idempotencyKey, accountId, amount, null);
+        }
     }
 
     /** {@code reference}: the provider's payment id when it succeeded; {@code reason}: why not, otherwise. */

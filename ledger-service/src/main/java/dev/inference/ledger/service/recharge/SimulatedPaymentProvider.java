@@ -22,7 +22,8 @@ import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
  * The default payment provider: no money moves, but it behaves as a real one does. It keeps its own
  * book in PostgreSQL (table {@code simulated_payments}), so the same idempotency key gets the first
  * answer even after the ledger crashed between asking and recording; it takes {@code delay} to answer;
- * it declines the cards of {@code declined-accounts}; and the first {@code failures-per-account}
+ * it declines the cards of {@code declined-accounts} and every card whose id says {@code declined}
+ * (as a provider's test cards do); and the first {@code failures-per-account}
  * answers to every account are lost as if the processor were down (the payment itself booked): an
  * unknown outcome, to exercise asking again with the same key.
  */
@@ -57,7 +58,9 @@ public class SimulatedPaymentProvider implements PaymentProvider {
         Outcome booked = find(request.idempotencyKey());
         if (booked == null) {
             sleep();
-            Outcome outcome = declinedAccounts.contains(request.accountId()) ? Outcome.declined("card-declined")
+            boolean declined = declinedAccounts.contains(request.accountId())
+                    || request.paymentMethodId() != null && request.paymentMethodId().contains("declined");
+            Outcome outcome = declined ? Outcome.declined("card-declined")
                     : Outcome.succeeded("sim_" + UUID.randomUUID());
             jdbc.update("""
                     INSERT INTO simulated_payments (idempotency_key, account_id, amount, currency, succeeded, reference, reason, created_at)

@@ -28,6 +28,13 @@ import tools.jackson.databind.JsonNode;
  */
 public final class AccessRule implements AuthorizationManager<MethodInvocation> {
 
+    private final Supplier<List<AccountOwner>> owners;
+
+    /** {@code owners}: the request names that name something of one account, looked up when a request comes. */
+    public AccessRule(Supplier<List<AccountOwner>> owners) {
+        this.owners = owners;
+    }
+
     /** The names under which a request names an account. */
     public static final Set<String> ACCOUNT_NAMES = Set.of("id", "accountId");
 
@@ -53,7 +60,7 @@ public final class AccessRule implements AuthorizationManager<MethodInvocation> 
             return refused;
         }
         Caller caller = (Caller) authentication.get().getPrincipal();
-        for (String account : accountsNamed(method, invocation.getArguments())) {
+        for (String account : accountsNamed(method, invocation.getArguments(), owners.get())) {
             if (!caller.mayAccess(account)) {
                 return new Refused("this token is bound to another account");
             }
@@ -83,8 +90,8 @@ public final class AccessRule implements AuthorizationManager<MethodInvocation> 
         return null;
     }
 
-    /** Every account a bound request names: in its path, its query or its body. */
-    static List<String> accountsNamed(Method method, Object[] arguments) {
+    /** Every account a bound request names: in its path, its query or its body, directly or through what it owns. */
+    static List<String> accountsNamed(Method method, Object[] arguments, List<AccountOwner> owners) {
         List<String> accounts = new ArrayList<>();
         Parameter[] parameters = method.getParameters();
         for (int i = 0; i < parameters.length; i++) {
@@ -96,11 +103,22 @@ public final class AccessRule implements AuthorizationManager<MethodInvocation> 
             String name = RequestNames.pathOrQueryName(parameter);
             if (name != null && ACCOUNT_NAMES.contains(name)) {
                 accounts.add(String.valueOf(argument));
+            } else if (name != null && owned(name, owners) != null) {
+                owned(name, owners).accountOf(String.valueOf(argument)).ifPresent(accounts::add);
             } else if (parameter.isAnnotationPresent(RequestBody.class)) {
                 bodyAccount(argument, accounts);
             }
         }
         return accounts;
+    }
+
+    private static AccountOwner owned(String name, List<AccountOwner> owners) {
+        for (AccountOwner owner : owners) {
+            if (owner.requestName().equals(name)) {
+                return owner;
+            }
+        }
+        return null;
     }
 
     private static void bodyAccount(Object body, List<String> accounts) {

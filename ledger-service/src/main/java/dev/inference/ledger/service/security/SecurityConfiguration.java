@@ -88,8 +88,8 @@ public class SecurityConfiguration {
 
     @Bean
     @org.springframework.context.annotation.Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-    static Advisor accessRule() {
-        return new AuthorizationManagerBeforeMethodInterceptor(apiHandlers(), new AccessRule());
+    static Advisor accessRule(org.springframework.beans.factory.ObjectProvider<AccountOwner> owners) {
+        return new AuthorizationManagerBeforeMethodInterceptor(apiHandlers(), new AccessRule(() -> owners.orderedStream().toList()));
     }
 
 }

@@ -64,7 +64,8 @@ class BillingTest {
 
     private static UnbilledClosed closed(String invoiceId, String kind, Instant cutoff, String total, String unbilledAfter,
                                          UnbilledLine... lines) {
-        return new UnbilledClosed(ID, invoiceId, kind, cutoff, "USD", List.of(lines), usd(total).amount(), usd(unbilledAfter).amount(), NOW);
+        return new UnbilledClosed(ID, invoiceId, kind, cutoff, "USD", List.of(lines), usd(total).amount(), usd(unbilledAfter).amount(),
+                usd("0").amount(), NOW);
     }
 
     @Test

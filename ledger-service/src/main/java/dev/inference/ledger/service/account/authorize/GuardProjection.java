@@ -6,6 +6,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
@@ -33,7 +35,13 @@ public class GuardProjection {
 
     @EventHandler
     void on(AccountOpened event) {
-        jdbc.update("INSERT INTO authorize_guards (account_id) VALUES (?) ON CONFLICT DO NOTHING", event.accountId());
+        jdbc.update("INSERT INTO authorize_guards (account_id, no_payment_method) VALUES (?, ?) ON CONFLICT DO NOTHING", event.accountId(),
+                event.billingMode() == BillingMode.POSTPAID);
+    }
+
+    @EventHandler
+    void on(PaymentMethodAttached event) {
+        set(event.accountId(), "no_payment_method", false);
     }
 
     @EventHandler
@@ -80,7 +88,7 @@ public class GuardProjection {
     }
 
     private void set(String accountId, String flag, boolean value) {
-        // flag is one of this class's two column names, never input
+        // flag is one of this class's column names, never input
         jdbc.update("INSERT INTO authorize_guards (account_id, " + flag + ") VALUES (?, ?) "
                 + "ON CONFLICT (account_id) DO UPDATE SET " + flag + " = excluded." + flag, accountId, value);
     }

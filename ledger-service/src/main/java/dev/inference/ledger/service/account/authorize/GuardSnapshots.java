@@ -67,9 +67,9 @@ public class GuardSnapshots {
             jdbc.query("SELECT account_id, scope, period FROM authorize_blocks",
                     rs -> { blocks.computeIfAbsent(rs.getString(1), id -> new HashMap<>()).put(rs.getString(2), rs.getString(3)); });
             int[] accounts = {0};
-            jdbc.query("SELECT account_id, suspended, exhausted FROM authorize_guards", rs -> {
+            jdbc.query("SELECT account_id, suspended, exhausted, no_payment_method FROM authorize_guards", rs -> {
                 String accountId = rs.getString(1);
-                guard.restore(accountId, new Guarded(rs.getBoolean(2), rs.getBoolean(3), blocks.getOrDefault(accountId, Map.of())));
+                guard.restore(accountId, new Guarded(rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), blocks.getOrDefault(accountId, Map.of())));
                 accounts[0]++;
             });
             log.info("authorize view: {} accounts loaded, reading the event stream on from {}", accounts[0], from);

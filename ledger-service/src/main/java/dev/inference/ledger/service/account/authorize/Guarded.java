@@ -7,11 +7,11 @@ import dev.inference.ledger.service.account.authorize.SpendGuard.Decision;
 
 /**
  * What refuses an account's requests: its suspension, a prepaid balance spent while a recharge is on
- * its way ({@code exhausted}), and the budget scopes blocked with the month of the block.
+ * its way ({@code exhausted}), a postpaid account with no card on file, and the budget scopes blocked with the month of the block.
  */
-record Guarded(boolean suspended, boolean exhausted, Map<String, String> blockedScopes) {
+record Guarded(boolean suspended, boolean exhausted, boolean noPaymentMethod, Map<String, String> blockedScopes) {
 
-    static final Guarded OPEN = new Guarded(false, false, Map.of());
+    static final Guarded OPEN = new Guarded(false, false, false, Map.of());
 
     Guarded {
         blockedScopes = Map.copyOf(blockedScopes);
@@ -30,6 +30,9 @@ record Guarded(boolean suspended, boolean exhausted, Map<String, String> blocked
         if (exhausted) {
             return new Decision(false, "insufficient-balance");
         }
+        if (noPaymentMethod) {
+            return new Decision(false, "no-payment-method");
+        }
         if (blockedScopes.isEmpty()) {
             return Decision.ALLOWED;
         }
@@ -43,22 +46,26 @@ record Guarded(boolean suspended, boolean exhausted, Map<String, String> blocked
     }
 
     Guarded suspended(boolean suspended) {
-        return new Guarded(suspended, exhausted, blockedScopes);
+        return new Guarded(suspended, exhausted, noPaymentMethod, blockedScopes);
     }
 
     Guarded exhausted(boolean exhausted) {
-        return new Guarded(suspended, exhausted, blockedScopes);
+        return new Guarded(suspended, exhausted, noPaymentMethod, blockedScopes);
+    }
+
+    Guarded noPaymentMethod(boolean none) {
+        return new Guarded(suspended, exhausted, none, blockedScopes);
     }
 
     Guarded blocked(String scope, String period) {
         Map<String, String> next = new HashMap<>(blockedScopes);
         next.put(scope, period);
-        return new Guarded(suspended, exhausted, next);
+        return new Guarded(suspended, exhausted, noPaymentMethod, next);
     }
 
     Guarded unblocked(String scope) {
         Map<String, String> next = new HashMap<>(blockedScopes);
         next.remove(scope);
-        return new Guarded(suspended, exhausted, next);
+        return new Guarded(suspended, exhausted, noPaymentMethod, next);
     }
 }

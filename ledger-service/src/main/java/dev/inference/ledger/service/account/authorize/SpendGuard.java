@@ -11,6 +11,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
@@ -56,7 +58,12 @@ public class SpendGuard {
 
     @EventHandler
     void on(AccountOpened event) {
-        accounts.putIfAbsent(event.accountId(), Guarded.OPEN);
+        accounts.putIfAbsent(event.accountId(), Guarded.OPEN.noPaymentMethod(event.billingMode() == BillingMode.POSTPAID));
+    }
+
+    @EventHandler
+    void on(PaymentMethodAttached event) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).noPaymentMethod(false));
     }
 
     @EventHandler

@@ -22,6 +22,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
@@ -80,6 +81,12 @@ public class BalanceProjection {
     @EventHandler
     void on(AccountReinstated event, @SequenceNumber long sequence) {
         record(event.accountId(), new After(sequence, null, null, null, null, ACTIVE, event.reinstatedAt()));
+    }
+
+    @EventHandler
+    void on(UnbilledClosed event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, null, new Money(event.unbilledAfter(), event.currency()), null, null, null,
+                event.closedAt()));
     }
 
     @EventHandler

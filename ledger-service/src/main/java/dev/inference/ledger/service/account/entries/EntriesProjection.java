@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
@@ -37,6 +38,8 @@ public class EntriesProjection {
     public static final String TOP_UP = "top-up";
     public static final String USAGE = "usage";
     public static final String RECHARGE = "recharge";
+    /** Unbilled usage moved onto an invoice. */
+    public static final String INVOICED = "invoiced";
 
     private final JdbcTemplate jdbc;
     private final EventStore events;
@@ -56,6 +59,13 @@ public class EntriesProjection {
     void on(RechargeSucceeded event, @SequenceNumber long sequence) {
         insert(event.accountId(), sequence, RECHARGE, event.rechargeId(), event.amount().amount(), BigDecimal.ZERO,
                 event.balanceAfter().amount(), event.succeededAt(), event.succeededAt(), 0);
+    }
+
+    /** Unbilled usage moved onto an invoice: the entry that takes it out of the unbilled sum. */
+    @EventHandler
+    void on(UnbilledClosed event, @SequenceNumber long sequence) {
+        insert(event.accountId(), sequence, INVOICED, event.invoiceId(), BigDecimal.ZERO, event.total().negate(), event.balance(),
+                event.closedAt(), event.closedAt(), 0);
     }
 
     @EventHandler
@@ -97,6 +107,9 @@ public class EntriesProjection {
                 page.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
             } else if (payload instanceof RechargeSucceeded r) {
                 page.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
+            } else if (payload instanceof UnbilledClosed closed) {
+                page.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
+                        new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()), closed.closedAt(), closed.closedAt(), null));
             } else if (payload instanceof UsageBatchCharged batch) {
                 int from = sequence == after.sequence() ? after.index() + 1 : 0;
                 usage(sequence, batch, from, limit - page.size(), page);

@@ -1,0 +1,116 @@
+package dev.inference.ledger.service.invoice;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+
+import dev.inference.ledger.service.invoice.Invoices.Line;
+import dev.inference.ledger.service.invoice.Invoices.View;
+
+/** An issued invoice as a person reads it: a PDF (PDFBox) and a CSV of its lines. */
+final class InvoiceDocuments {
+
+    static final String SELLER = "Inference billing ledger";
+    private static final float MARGIN = 50;
+    private static final float LEADING = 14;
+
+    private InvoiceDocuments() {
+    }
+
+    static byte[] pdf(View invoice, String buyerName) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"Invoice " + invoice.number(), ""});
+        rows.add(new String[] {"Seller: " + SELLER, ""});
+        rows.add(new String[] {"Buyer: " + buyerName + " (" + invoice.accountId() + ")", ""});
+        rows.add(new String[] {"Kind: " + invoice.kind() + "   Status: " + invoice.status(), ""});
+        rows.add(new String[] {"Period: " + invoice.periodStart() + " to " + invoice.periodEnd(), ""});
+        rows.add(new String[] {"Issued: " + invoice.issuedAt(), ""});
+        rows.add(new String[] {"", ""});
+        rows.add(new String[] {"Line", "Amount " + invoice.currency()});
+        for (Line l : invoice.lines()) {
+            rows.add(new String[] {l.lineNo() + ". " + describe(l), l.amount().setScale(2).toPlainString()});
+            if (l.quantity() != null) {
+                rows.add(new String[] {"    " + l.quantity().stripTrailingZeros().toPlainString() + " at " + l.unitPrice().stripTrailingZeros()
+                        .toPlainString() + " per " + l.priceUnit() + ", " + l.records() + " records, exact " + l.exactAmount().toPlainString(), ""});
+            }
+        }
+        rows.add(new String[] {"", ""});
+        rows.add(new String[] {"Exact charges", invoice.exactCharges().toPlainString()});
+        rows.add(new String[] {"Rounding carried in", invoice.carriedIn().toPlainString()});
+        rows.add(new String[] {"Rounding carried to the next invoice", invoice.carriedOut().toPlainString()});
+        rows.add(new String[] {"Total due", invoice.total().setScale(2).toPlainString() + " " + invoice.currency()});
+        rows.add(new String[] {"Tax: not charged", ""});
+        try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+            int perPage = (int) ((PDRectangle.A4.getHeight() - 2 * MARGIN) / LEADING);
+            for (int first = 0; first < rows.size(); first += perPage) {
+                PDPage page = new PDPage(PDRectangle.A4);
+                document.addPage(page);
+                try (PDPageContentStream text = new PDPageContentStream(document, page)) {
+                    float y = PDRectangle.A4.getHeight() - MARGIN;
+                    for (String[] row : rows.subList(first, Math.min(rows.size(), first + perPage))) {
+                        write(text, font, MARGIN, y, row[0]);
+                        write(text, font, PDRectangle.A4.getWidth() - MARGIN - 110, y, row[1]);
+                        y -= LEADING;
+                    }
+                }
+            }
+            document.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String csv(View invoice) {
+        StringBuilder csv = new StringBuilder("number,line,kind,item,provider,component,quantity,unit_price,price_unit,records,"
+                + "first_occurred_at,last_occurred_at,exact_amount,amount,currency\n");
+        for (Line l : invoice.lines()) {
+            csv.append(String.join(",", cell(invoice.number()), String.valueOf(l.lineNo()), cell(l.kind()), cell(l.item()),
+                    cell(l.provider()), cell(l.component()), plain(l.quantity()), plain(l.unitPrice()), cell(l.priceUnit()),
+                    String.valueOf(l.records()), cell(String.valueOf(l.firstOccurredAt())), cell(String.valueOf(l.lastOccurredAt())),
+                    plain(l.exactAmount()), plain(l.amount()), invoice.currency())).append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String describe(Line l) {
+        return l.item() + (l.provider() == null ? "" : " (" + l.provider() + ")") + ", " + l.component();
+    }
+
+    /** Only what the standard font can draw: a name from a client must not break the document. */
+    private static void write(PDPageContentStream text, PDType1Font font, float x, float y, String value) throws IOException {
+        if (value.isEmpty()) {
+            return;
+        }
+        String safe = value.replaceAll("[^\\x20-\\x7E]", "?");
+        text.beginText();
+        text.setFont(font, 10);
+        text.newLineAtOffset(x, y);
+        text.showText(safe.length() > 110 ? safe.substring(0, 110) : safe);
+        text.endText();
+    }
+
+    private static String plain(BigDecimal value) {
+        return value == null ? "" : value.toPlainString();
+    }
+
+    /** A CSV cell; quoted, and never read as a formula by a spreadsheet. */
+    private static String cell(String value) {
+        if (value == null || value.equals("null")) {
+            return "";
+        }
+        String safe = value.matches("^[=+\\-@].*") ? "'" + value : value;
+        return "\"" + safe.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,91 @@
+package dev.inference.ledger.service.invoice;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
+import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.service.invoice.Invoices.DuePayment;
+import dev.inference.ledger.service.recharge.PaymentProvider;
+import dev.inference.ledger.service.runtime.Periodic;
+
+/**
+ * Charges issued invoices to the card on file and tells each invoice the answer. One idempotency key per
+ * invoice and round ({@code INV-2026-000001/round-1}) for all its attempts: asked again after a crash or
+ * a lost answer, the provider answers as before and charges nothing twice; the invoice ignores an
+ * answer it already has.
+ */
+@Component
+@ConditionalOnProperty(name = "ledger.roles.invoicing", havingValue = "true", matchIfMissing = true)
+public class InvoicePaymentWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(InvoicePaymentWorker.class);
+    private static final int BATCH = 20;
+    private static final Duration UNANSWERED_RETRY = Duration.ofSeconds(10);
+
+    private final Invoices invoices;
+    private final PaymentProvider provider;
+    private final CommandGateway commands;
+    private final Clock clock;
+    private final Periodic rounds;
+
+    public InvoicePaymentWorker(Invoices invoices, PaymentProvider provider, CommandGateway commands, Clock clock,
+                                @Value("${ledger.invoicing.poll-interval}") Duration pollInterval) {
+        this.invoices = invoices;
+        this.provider = provider;
+        this.commands = commands;
+        this.clock = clock;
+        this.rounds = new Periodic("invoice-payments", pollInterval, this::runOnce);
+    }
+
+    void runOnce() {
+        for (DuePayment due : invoices.due(clock.instant(), BATCH)) {
+            PaymentProvider.Outcome outcome = due.paymentMethodId() == null
+                    ? PaymentProvider.Outcome.declined("no-payment-method")
+                    : ask(due);
+            try {
+                commands.sendAndWait(new RecordPaymentOutcome(due.invoiceId(), due.round(), due.attempt(),
+                        PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
+                // Until the projection catches up, the same attempt is not asked again at once.
+                invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
+            } catch (RuntimeException e) {
+                log.warn("invoice {}: answer not recorded, asking again in {}: {}", due.number(), UNANSWERED_RETRY, e.toString());
+                invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
+            }
+        }
+    }
+
+    private PaymentProvider.Outcome ask(DuePayment due) {
+        try {
+            return provider.pay(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), new Money(due.total(), due.currency()),
+                    due.paymentMethodId()));
+        } catch (RuntimeException e) {
+            // A provider that throws did not say no: the money may have been taken; the same key is asked again.
+            return PaymentProvider.Outcome.unknown("no-answer: " + e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void start() {
+        rounds.start();
+    }
+
+    @Override
+    public void stop() {
+        rounds.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return rounds.isRunning();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.inference.ledger.service.invoice;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.invoicing.AccountBilling;
+import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.invoicing.InvoiceIssuer;
+import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
+
+/**
+ * The invoicing process, driven by the events: a billing limit reached issues a threshold invoice; an
+ * invoice paid or failed for good is told to its account; a new card asks a failed invoice again. Each
+ * runs in the processor's transaction with its token, so it happens once; the account and the invoice
+ * ignore what they already recorded, so a redelivery changes nothing.
+ */
+@Component
+@ProcessingGroup(InvoiceProcess.GROUP)
+class InvoiceProcess {
+
+    static final String GROUP = "invoicing";
+
+    private final InvoiceIssuer issuer;
+    private final AccountBilling accounts;
+    private final CommandGateway commands;
+    private final Invoices invoices;
+
+    InvoiceProcess(InvoiceIssuer issuer, AccountBilling accounts, CommandGateway commands, Invoices invoices) {
+        this.issuer = issuer;
+        this.accounts = accounts;
+        this.commands = commands;
+        this.invoices = invoices;
+    }
+
+    @EventHandler
+    void on(BillingLimitReached event, @SequenceNumber long sequence) {
+        issuer.threshold(event.accountId(), sequence);
+    }
+
+    @EventHandler
+    void on(InvoicePaid event) {
+        accounts.invoicePaid(event.accountId(), event.invoiceId(), event.number(), event.amount());
+    }
+
+    @EventHandler
+    void on(InvoicePaymentFailed event) {
+        accounts.invoiceDefaulted(event.accountId(), event.invoiceId(), event.number(), event.amount(), event.reason());
+    }
+
+    @EventHandler
+    void on(PaymentMethodAttached event) {
+        for (String invoiceId : invoices.failedOf(event.accountId())) {
+            commands.sendAndWait(new RetryPayment(invoiceId, "new payment method"));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.inference.ledger.service.invoice;
+
+import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.AUDITOR;
+import static dev.inference.ledger.service.security.Role.STAFF;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
+import dev.inference.ledger.service.api.ApiException;
+import dev.inference.ledger.service.security.Allowed;
+
+/**
+ * Invoices as documents (JSON, PDF, CSV), paying one again, and the card on file. An invoice named by
+ * its number belongs to one account: the access rule resolves it ({@link InvoiceOwner}) before a bound
+ * token may read it.
+ */
+@RestController
+@RequestMapping("/api/v1")
+public class InvoicesController {
+
+    private final Invoices invoices;
+    private final CommandGateway commands;
+
+    public InvoicesController(Invoices invoices, CommandGateway commands) {
+        this.invoices = invoices;
+        this.commands = commands;
+    }
+
+    record PaymentMethodRequest(String paymentMethodId, String description) {
+    }
+
+    record PaymentMethodView(String accountId, String paymentMethodId, String description) {
+    }
+
+    @PutMapping("/accounts/{id}/payment-method")
+    @Allowed({ADMIN, STAFF})
+    public PaymentMethodView paymentMethod(@PathVariable String id, @RequestBody PaymentMethodRequest request) {
+        if (request.paymentMethodId() == null) {
+            throw ApiException.badRequest("invalid-payment-method", "paymentMethodId is required: the provider's id of the card");
+        }
+        commands.sendAndWait(new AttachPaymentMethod(id, request.paymentMethodId(), request.description()));
+        return new PaymentMethodView(id, request.paymentMethodId(), request.description() == null ? "" : request.description().strip());
+    }
+
+    @GetMapping("/accounts/{id}/invoices")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public Map<String, List<Invoices.View>> ofAccount(@PathVariable String id) {
+        return Map.of("invoices", invoices.ofAccount(id));
+    }
+
+    @GetMapping("/invoices/{number}")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public Invoices.View invoice(@PathVariable String number) {
+        return find(number);
+    }
+
+    @GetMapping("/invoices/{number}.pdf")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public ResponseEntity<byte[]> pdf(@PathVariable String number) {
+        Invoices.View invoice = find(number);
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + invoice.number() + ".pdf\"")
+                .body(InvoiceDocuments.pdf(invoice, invoices.buyerName(invoice.accountId())));
+    }
+
+    @GetMapping("/invoices/{number}.csv")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public ResponseEntity<byte[]> csv(@PathVariable String number) {
+        Invoices.View invoice = find(number);
+        return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + invoice.number() + ".csv\"")
+                .body(InvoiceDocuments.csv(invoice).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Asks for payment again, with the card now on file: 202, the payment worker takes it from there. */
+    @PostMapping("/invoices/{number}/pay")
+    @Allowed({ADMIN, STAFF})
+    public ResponseEntity<Map<String, String>> pay(@PathVariable String number) {
+        Invoices.View invoice = find(number);
+        commands.sendAndWait(new RetryPayment(invoice.invoiceId(), "pay endpoint"));
+        return ResponseEntity.accepted().body(Map.of("number", invoice.number(), "status", "payment-requested"));
+    }
+
+    private Invoices.View find(String number) {
+        return invoices.byNumber(number).orElseThrow(() -> ApiException.notFound("no invoice " + number));
+    }
+}
