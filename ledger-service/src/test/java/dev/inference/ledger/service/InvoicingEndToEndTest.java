@@ -75,6 +75,7 @@ class InvoicingEndToEndTest extends ServiceStory {
         assertThat(ledger.eventsOf("acct-beatrix", "BillingLimitReached")).isEqualTo(2);
 
         // A little usage late in February, invoiced by the monthly run when March begins: 0.001425 rounds to 0.00.
+        clock.moveTo(Instant.parse("2027-02-27T12:05:00Z"));
         publish(deepseek("b-3", "2027-02-27T12:00:00Z"));
         awaitUnbilled(api, "0.001425");
         clock.moveTo(Instant.parse("2027-03-01T00:00:30Z"));
