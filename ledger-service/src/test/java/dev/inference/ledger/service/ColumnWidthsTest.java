@@ -69,15 +69,20 @@ class ColumnWidthsTest {
     private static final Written RECHARGE_ID = Written.internal("<accountId>-recharge-<n>",
             Identifier.ACCOUNT.maxLength() + "-recharge-".length() + INT_DIGITS);
 
+    /** {@code InvoiceIssuer}: the account id, "/threshold/" and a sequence number (a long), or "/monthly/yyyy-MM". */
+    private static final Written INVOICE_ID = Written.internal("<accountId>/threshold/<sequence> or <accountId>/monthly/<yyyy-MM>",
+            Identifier.ACCOUNT.maxLength() + "/threshold/".length() + String.valueOf(Long.MAX_VALUE).length());
+    private static final Written INVOICE_NUMBER = Written.internal("INV-<year>-<number>", "INV-".length() + 4 + 1 + 19);
+
     private static final Map<String, Written> WRITTEN = columns(
             // V1: Axon's event store.
             table("domainevententry",
-                    "aggregateidentifier", Written.internal("an account id or the price list's id",
-                            Math.max(Identifier.ACCOUNT.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
+                    "aggregateidentifier", Written.internal("an account id, an invoice id or the price list's id",
+                            max(Identifier.ACCOUNT.maxLength(), INVOICE_ID.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
                     "type", AXON, "eventidentifier", AXON, "payloadrevision", AXON, "payloadtype", AXON, "timestamp", AXON),
             table("snapshotevententry",
-                    "aggregateidentifier", Written.internal("an account id or the price list's id",
-                            Math.max(Identifier.ACCOUNT.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
+                    "aggregateidentifier", Written.internal("an account id, an invoice id or the price list's id",
+                            max(Identifier.ACCOUNT.maxLength(), INVOICE_ID.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
                     "type", AXON, "eventidentifier", AXON, "payloadrevision", AXON, "payloadtype", AXON, "timestamp", AXON),
             table("tokenentry", "processorname", AXON, "tokentype", AXON, "timestamp", AXON, "owner", AXON),
             // V2
@@ -89,9 +94,10 @@ class ColumnWidthsTest {
                     "currency", CURRENCY, "status", Written.oneOf("account status", List.of("active", "suspended"))),
             table("ledger_entries", "account_id", ACCOUNT,
                     "entry_type", Written.oneOf("entry type", List.of(EntriesProjection.TOP_UP, EntriesProjection.USAGE,
-                            EntriesProjection.RECHARGE)),
-                    "reference", Written.internal("a usage eventId, a top-up id (its Idempotency-Key) or a recharge id",
-                            max(Identifier.EVENT_ID.maxLength(), Identifier.IDEMPOTENCY_KEY.maxLength(), RECHARGE_ID.maxLength()))),
+                            EntriesProjection.RECHARGE, EntriesProjection.INVOICED)),
+                    "reference", Written.internal("a usage eventId, a top-up id (its Idempotency-Key), a recharge id or an invoice id",
+                            max(Identifier.EVENT_ID.maxLength(), Identifier.IDEMPOTENCY_KEY.maxLength(), RECHARGE_ID.maxLength(),
+                                    INVOICE_ID.maxLength()))),
             table("api_tokens", "token_hash", Written.internal("SHA-256 in hex", SHA256_HEX), "token_id", Written.id(Identifier.TOKEN_ID),
                     "role", Written.oneOf("role", Arrays.stream(Role.values()).map(Role::wire).toList()), "account_id", ACCOUNT),
             table("idempotent_requests",
@@ -109,7 +115,7 @@ class ColumnWidthsTest {
             // V4
             table("recharges_due", "recharge_id", RECHARGE_ID, "account_id", ACCOUNT, "currency", CURRENCY),
             table("simulated_payments",
-                    "idempotency_key", Written.internal("<rechargeId>/attempt-<n>",
+                    "idempotency_key", Written.internal("<rechargeId>/attempt-<n> or <invoice number>/round-<n>",
                             RECHARGE_ID.maxLength() + "/attempt-".length() + INT_DIGITS),
                     "account_id", ACCOUNT, "currency", CURRENCY,
                     "reference", Written.internal("sim_<UUID>", "sim_".length() + 36),
@@ -117,6 +123,25 @@ class ColumnWidthsTest {
             table("auto_recharge_settings", "account_id", ACCOUNT, "currency", CURRENCY),
             // V5
             table("authorize_guards", "account_id", ACCOUNT),
+            // V10
+            table("invoice_series", "series", Written.oneOf("number series", List.of("INV", "CN"))),
+            table("invoice_carry", "account_id", ACCOUNT),
+            table("invoices", "invoice_id", INVOICE_ID, "number", INVOICE_NUMBER, "account_id", ACCOUNT,
+                    "kind", Written.oneOf("invoice kind", List.of("threshold", "monthly")), "currency", CURRENCY,
+                    "status", Written.oneOf("invoice status", List.of("issued", "paid", "payment-failed")),
+                    "payment_reference", Written.internal("sim_<UUID> or nothing-due", "sim_".length() + 36),
+                    "failure_reason", Written.internal("a decline reason, prefixed when the outcome was unknown", 100)),
+            table("invoice_lines", "invoice_id", INVOICE_ID,
+                    "kind", Written.oneOf("usage kind", List.of("tokens", "compute", "units", "rounding")),
+                    "item", Written.internal("a model or meter, or the rounding line's name",
+                            Math.max(Identifier.MODEL.maxLength(), Identifier.METER.maxLength())),
+                    "provider", Written.id(Identifier.PROVIDER),
+                    "component", Written.internal("a price component or rounding-carried", 64),
+                    "price_unit", Written.internal("a price unit", 64)),
+            table("payment_methods", "account_id", ACCOUNT, "payment_method_id", Written.id(Identifier.PAYMENT_METHOD),
+                    "description", Written.internal("a card's description", 200)),
+            table("billing_runs", "period", Written.internal("a calendar month, yyyy-MM", "yyyy-MM".length()),
+                    "claimed_by", Written.internal("instance-<UUID>", "instance-".length() + 36)),
             table("authorize_blocks", "account_id", ACCOUNT,
                     "scope", Written.internal("<scope kind>:<scopeId>",
                             Budget.SCOPES.stream().mapToInt(String::length).max().orElseThrow() + 1 + Identifier.SCOPE_ID.maxLength()),
