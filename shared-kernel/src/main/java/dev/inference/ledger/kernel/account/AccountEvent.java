@@ -173,6 +173,7 @@ public sealed interface AccountEvent {
     record UnbilledClosed(String accountId, String invoiceId, String kind, Instant cutoff, String currency, List<UnbilledLine> lines,
                           @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal total,
                           @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter,
+                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balance,
                           Instant closedAt) implements AccountEvent {
         public static final String THRESHOLD = "threshold";
         public static final String MONTHLY = "monthly";
