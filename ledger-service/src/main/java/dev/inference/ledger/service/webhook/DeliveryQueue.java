@@ -87,12 +87,11 @@ public class DeliveryQueue {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                     c.subscriptionId(), c.webhookId(), c.attempt(), c.eventType(), attempt.statusCode(), attempt.error(),
                     attempt.latencyMs(), Timestamp.from(attempt.attemptedAt()));
+            Instant finishedAt = state.equals(PENDING) ? null : attempt.attemptedAt();
             return jdbc.update("""
-                    UPDATE webhook_deliveries SET state = ?, next_attempt_at = ?,
-                           finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
+                    UPDATE webhook_deliveries SET state = ?, next_attempt_at = ?::timestamptz, finished_at = ?::timestamptz
                      WHERE subscription_id = ? AND webhook_id = ? AND attempts = ? AND state = 'pending'""",
-                    state, nextAttemptAt == null ? null : Timestamp.from(nextAttemptAt), state, Timestamp.from(attempt.attemptedAt()),
-                    c.subscriptionId(), c.webhookId(), c.attempt()) == 1;
+                    state, timestamp(nextAttemptAt), timestamp(finishedAt), c.subscriptionId(), c.webhookId(), c.attempt()) == 1;
         });
         return Boolean.TRUE.equals(moved);
     }
@@ -118,5 +117,9 @@ public class DeliveryQueue {
                 (rs, n) -> new Attempt(rs.getString(1), rs.getString(2), rs.getInt(3), (Integer) rs.getObject(4), rs.getString(5),
                         rs.getLong(6), rs.getTimestamp(7).toInstant()),
                 accountId, subscriptionId, limit);
+    }
+
+    private static Timestamp timestamp(Instant at) {
+        return at == null ? null : Timestamp.from(at);
     }
 }
