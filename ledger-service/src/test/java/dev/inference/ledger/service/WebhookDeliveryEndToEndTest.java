@@ -149,9 +149,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
     @Test
     void a_receiver_that_keeps_failing_is_given_up_after_the_last_scheduled_attempt_and_counted() throws Exception {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra().database, api, ADMIN);
-        ledger.openPrepaid(List.of("acct-flaky"), new BigDecimal("50.00"));
-        lowBalanceWarningAt(api, "acct-flaky", "40.00");
+        warnedBelow40(api, "acct-flaky");
         String subscriptionId = subscribed(api, "acct-flaky", receiver.route("/always-fails", 0, 0, 503), "/always-fails");
         double givenUpBefore = givenUp();
 
@@ -169,9 +167,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
     @Test
     void a_receiver_that_answers_410_gone_ends_its_subscription_and_is_sent_nothing_more() throws Exception {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra().database, api, ADMIN);
-        ledger.openPrepaid(List.of("acct-gone"), new BigDecimal("50.00"));
-        lowBalanceWarningAt(api, "acct-gone", "40.00");
+        Ledger ledger = warnedBelow40(api, "acct-gone");
         String gone = subscribed(api, "acct-gone", receiver.route("/gone", 0, 0, 410), "/gone");
         subscribed(api, "acct-gone", receiver.route("/witness", 0, 0, 204), "/witness");
 
@@ -181,10 +177,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
                 .get("subscriptions").findValues("disabledAt").stream().allMatch(JsonNode::isNull));
 
         // Lifted above the threshold and taken below it again: a second balance.low, which the witness gets and /gone does not.
-        api.post("/api/v1/accounts/acct-gone/top-ups", ADMIN, "{\"amount\":\"100.00\"}", "Idempotency-Key", "gone-refill");
-        ledger.awaitBalance("acct-gone", new BigDecimal("117.00"), SOON);
-        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("acct-gone", "gone-2"), opus("acct-gone", "gone-3"),
-                opus("acct-gone", "gone-4")), 0);
+        belowTheThresholdAgain(api, ledger, "acct-gone");
         Await.until("the second balance.low reached the witness", SOON, () -> accepted("/witness").size() == 2);
         Thread.sleep(500);
         assertThat(receiver.at("/gone")).hasSize(1);
@@ -194,9 +187,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
     @Test
     void after_a_rotation_both_secrets_verify_during_the_grace_period_and_only_the_new_one_after_it() throws Exception {
         HttpApi api = new HttpApi(port);
-        Ledger ledger = new Ledger(infra().database, api, ADMIN);
-        ledger.openPrepaid(List.of("acct-rotate"), new BigDecimal("50.00"));
-        lowBalanceWarningAt(api, "acct-rotate", "40.00");
+        Ledger ledger = warnedBelow40(api, "acct-rotate");
         var created = subscribe(api, "acct-rotate", receiver.route("/rotating", 0, 0, 204), "balance.low");
         String subscriptionId = created.body().get("subscriptionId").asText();
         String oldSecret = created.body().get("secret").asText();
@@ -219,10 +210,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
         verify(oldSecret, during);
 
         Await.until("the grace period is over", Duration.ofSeconds(30), () -> Instant.now().isAfter(graceEnds.plusSeconds(1)));
-        api.post("/api/v1/accounts/acct-rotate/top-ups", ADMIN, "{\"amount\":\"100.00\"}", "Idempotency-Key", "rotate-refill");
-        ledger.awaitBalance("acct-rotate", new BigDecimal("117.00"), SOON);
-        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("acct-rotate", "rotate-2"), opus("acct-rotate", "rotate-3"),
-                opus("acct-rotate", "rotate-4")), 0);
+        belowTheThresholdAgain(api, ledger, "acct-rotate");
         Await.until("the second balance.low arrived", SOON, () -> receiver.at("/rotating").size() == 2);
         Received after = receiver.at("/rotating").get(1);
         assertThat(after.answered()).isEqualTo(204);
@@ -288,10 +276,21 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
         return created.body().get("subscriptionId").asText();
     }
 
-    /** BalanceLow below {@code threshold}, without recharging. */
-    private static void lowBalanceWarningAt(HttpApi api, String account, String threshold) {
+    /** An account of 50.00 warned (BalanceLow) below 40.00, without recharging: one charge of 33.00 warns it. */
+    private static Ledger warnedBelow40(HttpApi api, String account) {
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        ledger.openPrepaid(List.of(account), new BigDecimal("50.00"));
         assertThat(api.put("/api/v1/accounts/" + account + "/auto-recharge", ADMIN,
-                "{\"threshold\":\"" + threshold + "\",\"amount\":\"50.00\",\"enabled\":false}").status()).isEqualTo(200);
+                "{\"threshold\":\"40.00\",\"amount\":\"50.00\",\"enabled\":false}").status()).isEqualTo(200);
+        return ledger;
+    }
+
+    /** After the first warning at 17.00: lifted to 117.00 by a top-up, then charged 99.00, down to 18.00: warned again. */
+    private static void belowTheThresholdAgain(HttpApi api, Ledger ledger, String account) {
+        api.post("/api/v1/accounts/" + account + "/top-ups", ADMIN, "{\"amount\":\"100.00\"}", "Idempotency-Key", account + "-refill");
+        ledger.awaitBalance(account, new BigDecimal("117.00"), SOON);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus(account, account + "-2"), opus(account, account + "-3"),
+                opus(account, account + "-4")), 0);
     }
 
     private static List<JsonNode> log(HttpApi api, String account, String subscriptionId) {

@@ -5,12 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.inference.ledger.service.runtime.OwnerOnlyFiles;
 
 /**
  * Where the key that encrypts webhook secrets comes from: {@code LEDGER_WEBHOOKS_SECRET_KEY} (base64 of
@@ -64,16 +65,8 @@ final class WebhookKey {
         return key;
     }
 
-    /** Written under another name first and then moved, so a crash never leaves a half-written key behind. */
     private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Path dir = Files.createDirectories(file.getParent());
-        Path written;
-        try {
-            written = Files.createTempFile(dir, "." + KEY_FILE, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            written = Files.createTempFile(dir, "." + KEY_FILE, ".tmp");
-        }
+        Path written = OwnerOnlyFiles.createTemp(Files.createDirectories(file.getParent()), "." + KEY_FILE);
         Files.writeString(written, content + System.lineSeparator(), StandardCharsets.US_ASCII);
         // No REPLACE_EXISTING: a key already there is never overwritten.
         Files.move(written, file);
