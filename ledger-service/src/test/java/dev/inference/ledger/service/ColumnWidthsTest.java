@@ -25,6 +25,10 @@ import dev.inference.ledger.service.account.Organisation;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
 import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.security.Role;
+import dev.inference.ledger.service.webhook.DeliveryQueue;
+import dev.inference.ledger.service.webhook.WebhookDeliveryWorker;
+import dev.inference.ledger.service.webhook.WebhookEventType;
+import dev.inference.ledger.service.webhook.WebhookSubscriptions;
 
 /**
  * Every character column of every migration, against the longest value the ledger writes into it: an
@@ -73,6 +77,8 @@ class ColumnWidthsTest {
     private static final Written INVOICE_ID = Written.internal("<accountId>/threshold/<sequence> or <accountId>/monthly/<yyyy-MM>",
             Identifier.ACCOUNT.maxLength() + "/threshold/".length() + String.valueOf(Long.MAX_VALUE).length());
     private static final Written INVOICE_NUMBER = Written.internal("INV-<year>-<number>", "INV-".length() + 4 + 1 + 19);
+    private static final Written WEBHOOK_SUBSCRIPTION = Written.internal("whsub_<random>", WebhookSubscriptions.SUBSCRIPTION_ID_LENGTH);
+    private static final Written WEBHOOK_EVENT_TYPE = Written.oneOf("webhook event type", WebhookEventType.wireNames());
 
     private static final Map<String, Written> WRITTEN = columns(
             // V1: Axon's event store.
@@ -152,6 +158,13 @@ class ColumnWidthsTest {
             // V8
             table("dead_letter_outbox", "topic", KAFKA_NAME, "reason", Written.internal("a dead-letter reason", 100),
                     "detail", Written.unbounded("the reason's detail, at most Rejection.MAX_DETAIL")),
+            // V11
+            table("webhook_subscriptions", "subscription_id", WEBHOOK_SUBSCRIPTION, "account_id", ACCOUNT,
+                    "url", Written.id(Identifier.WEBHOOK_URL)),
+            table("webhook_deliveries", "subscription_id", WEBHOOK_SUBSCRIPTION, "webhook_id", AXON, "event_type", WEBHOOK_EVENT_TYPE,
+                    "payload", Written.unbounded("the webhook's JSON body"), "state", Written.oneOf("delivery state", DeliveryQueue.STATES)),
+            table("webhook_attempts", "subscription_id", WEBHOOK_SUBSCRIPTION, "webhook_id", AXON, "event_type", WEBHOOK_EVENT_TYPE,
+                    "error", Written.internal("an attempt's error, cut", WebhookDeliveryWorker.MAX_ERROR)),
             // Flyway's own history.
             table("flyway_schema_history", "version", Written.internal("Flyway's own", 50),
                     "description", Written.internal("Flyway's own", 200), "type", Written.internal("Flyway's own", 20),

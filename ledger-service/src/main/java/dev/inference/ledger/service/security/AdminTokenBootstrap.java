@@ -7,7 +7,6 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +15,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.service.runtime.OwnerOnlyFiles;
 
 /**
  * Registers the bootstrap admin token from {@code LEDGER_ADMIN_TOKEN}, which must be at least
@@ -98,13 +99,7 @@ public class AdminTokenBootstrap implements ApplicationRunner {
     private void writeOwnerOnly(String token) {
         try {
             Path dir = Files.createDirectories(tokenFile.getParent());
-            Path written;
-            try {
-                written = Files.createTempFile(dir, "." + TOKEN_FILE, ".tmp",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                written = Files.createTempFile(dir, "." + TOKEN_FILE, ".tmp");
-            }
+            Path written = OwnerOnlyFiles.createTemp(dir, "." + TOKEN_FILE);
             Files.writeString(written, token + System.lineSeparator());
             Files.move(written, tokenFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

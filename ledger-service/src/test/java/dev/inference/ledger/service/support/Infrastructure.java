@@ -9,6 +9,8 @@ import dev.inference.ledger.localinfra.TestKafka;
 public final class Infrastructure implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "lt_test-admin-token-of-at-least-32-characters";
+    /** Base64 of 32 bytes: the tests' key for webhook secrets (the receivers are on 127.0.0.1, hence private addresses). */
+    public static final String WEBHOOK_SECRET_KEY = "dGVzdC13ZWJob29rLWtleS1vZi0zMi1ieXRlcyEhISE=";
 
     public final TestDatabases.Database database;
     public final TestKafka kafka;
@@ -28,6 +30,8 @@ public final class Infrastructure implements AutoCloseable {
         registry.add("spring.datasource.password", database::password);
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.security.admin-token", () -> ADMIN_TOKEN);
+        registry.add("ledger.webhooks.secret-key", () -> WEBHOOK_SECRET_KEY);
+        registry.add("ledger.webhooks.allow-private-addresses", () -> "true");
     }
 
     @Override

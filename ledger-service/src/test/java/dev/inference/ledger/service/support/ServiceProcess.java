@@ -50,6 +50,7 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("LEDGER_DB_PASSWORD", database.password());
         environment.put("LEDGER_KAFKA_BOOTSTRAP", kafkaBootstrap);
         environment.put("LEDGER_ADMIN_TOKEN", adminToken);
+        environment.put("LEDGER_WEBHOOKS_SECRET_KEY", Infrastructure.WEBHOOK_SECRET_KEY);
         environment.put("LEDGER_HTTP_PORT", String.valueOf(port));
     }
 

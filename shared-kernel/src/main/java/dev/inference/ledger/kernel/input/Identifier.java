@@ -38,6 +38,8 @@ public enum Identifier {
     NAME("name", 200, Alphabet.PRINTABLE),
     /** Free text a person writes (why a top-up was rejected). */
     REASON("reason", 500, Alphabet.PRINTABLE),
+    /** A webhook subscription's endpoint; its scheme, host and addresses are checked by the webhook feature. */
+    WEBHOOK_URL("url", 2048, Alphabet.PRINTABLE),
     /** Any other text a request carries: decimal strings, words of a closed set, instants. */
     TEXT("text", 256, Alphabet.PRINTABLE);
 
