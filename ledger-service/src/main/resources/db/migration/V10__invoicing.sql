@@ -35,6 +35,8 @@ CREATE TABLE invoices (
     payment_reference VARCHAR(128),
     failure_reason  VARCHAR(500),
     paid_at         TIMESTAMPTZ,
+    credit_note     VARCHAR(32)     UNIQUE,
+    void_reason     VARCHAR(500),
     last_sequence   BIGINT          NOT NULL
 );
 CREATE INDEX invoices_by_account ON invoices (account_id, issued_at);

@@ -1,9 +1,11 @@
 package dev.inference.ledger.invoicing;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.money.Money;
 
 /**
@@ -16,7 +18,13 @@ public interface AccountBilling {
     /** The account closes what the invoice takes; empty when it takes nothing (closed before, or nothing unbilled). */
     Optional<UnbilledClosed> closeUnbilled(String accountId, String invoiceId, String kind, Instant cutoff);
 
+    /** Everything unbilled now, as the account would close it onto an invoice; it closes nothing. */
+    List<UnbilledLine> unbilled(String accountId);
+
     void invoicePaid(String accountId, String invoiceId, String number, Money amount);
 
     void invoiceDefaulted(String accountId, String invoiceId, String number, Money amount, String reason);
+
+    /** An invoice cancelled by a credit note: the account owes it no more. */
+    void invoiceVoided(String accountId, String invoiceId, String number, String creditNoteNumber, Money amount);
 }

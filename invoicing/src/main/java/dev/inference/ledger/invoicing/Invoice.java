@@ -12,6 +12,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.invoicing.InvoiceCommand.VoidInvoice;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
@@ -37,6 +38,7 @@ public class Invoice {
     private Money total;
     private boolean paid;
     private boolean failed;
+    private boolean voided;
     private int round;
     private int attempt;
 
@@ -60,7 +62,11 @@ public class Invoice {
     /** The answer to the attempt in flight; any other answer (a repeat, a late one) was recorded already. */
     @CommandHandler
     public void handle(RecordPaymentOutcome command, Clock clock, PaymentSchedule schedule) {
-        if (paid || failed || command.round() != round || command.attempt() != attempt) {
+        if (paid || command.round() != round || command.attempt() != attempt) {
+            return;
+        }
+        // Money taken is always recorded, even for an invoice voided meanwhile; other answers then change nothing.
+        if ((failed || voided) && command.answer() != InvoiceCommand.PaymentAnswer.SUCCEEDED) {
             return;
         }
         Instant now = clock.instant();
@@ -78,7 +84,23 @@ public class Invoice {
         if (paid) {
             throw new InvoiceRuleViolation("invoice-paid", "invoice " + number + " is paid already");
         }
+        if (voided) {
+            throw new InvoiceRuleViolation("invoice-voided", "invoice " + number + " was voided by a credit note");
+        }
         apply(new InvoicePaymentRetried(invoiceId, number, accountId, command.requestedBy(), clock.instant()));
+    }
+
+    /** A paid invoice would need a refund, which is not built; a voided one is voided already. */
+    @CommandHandler
+    public void handle(VoidInvoice command, Clock clock) {
+        if (paid) {
+            throw new InvoiceRuleViolation("invoice-paid", "invoice " + number + " is paid: it can be refunded, not voided");
+        }
+        if (voided) {
+            throw new InvoiceRuleViolation("invoice-voided", "invoice " + number + " was voided already");
+        }
+        String reason = command.reason() == null || command.reason().isBlank() ? "voided" : command.reason().strip();
+        apply(new InvoiceVoided(invoiceId, number, accountId, command.creditNoteNumber(), total, reason, clock.instant()));
     }
 
     private static String reason(RecordPaymentOutcome command) {
@@ -105,7 +127,9 @@ public class Invoice {
             failed = false;
             round++;
             attempt = 1;
-        } else if (!(event instanceof InvoiceVoided)) {
+        } else if (event instanceof InvoiceVoided) {
+            voided = true;
+        } else {
             throw new IllegalStateException("the invoice does not know " + event.getClass().getSimpleName());
         }
     }

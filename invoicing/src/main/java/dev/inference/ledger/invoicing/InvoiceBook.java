@@ -16,4 +16,7 @@ public interface InvoiceBook {
     BigDecimal carriedFor(String accountId);
 
     void carry(String accountId, BigDecimal carriedOut);
+
+    /** The carry as it stands, holding nothing: for a preview. */
+    BigDecimal carriedNow(String accountId);
 }

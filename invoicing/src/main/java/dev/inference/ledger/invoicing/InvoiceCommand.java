@@ -33,6 +33,10 @@ public sealed interface InvoiceCommand {
     record RetryPayment(@TargetAggregateIdentifier String invoiceId, String requestedBy) implements InvoiceCommand {
     }
 
+    /** Cancel an unpaid invoice by a credit note of the same amount, numbered {@code creditNoteNumber} in its own series. */
+    record VoidInvoice(@TargetAggregateIdentifier String invoiceId, String creditNoteNumber, String reason) implements InvoiceCommand {
+    }
+
     /** SUCCEEDED: paid. DECLINED: refused, no money taken. UNKNOWN: no definite answer, the same key is asked again. */
     enum PaymentAnswer { SUCCEEDED, DECLINED, UNKNOWN }
 }

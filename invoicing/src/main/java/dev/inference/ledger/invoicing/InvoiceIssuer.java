@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
 import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
+import dev.inference.ledger.invoicing.InvoiceCommand.VoidInvoice;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 
@@ -22,6 +23,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 public final class InvoiceIssuer {
 
     public static final String INVOICE_SERIES = "INV";
+    public static final String CREDIT_NOTE_SERIES = "CN";
 
     /** What was issued: the invoice's id, its number and its total. */
     public record Issued(String invoiceId, String number, BigDecimal total) {
@@ -48,6 +50,18 @@ public final class InvoiceIssuer {
     public Optional<Issued> monthly(String accountId, Instant periodEnd) {
         String month = periodEnd.atOffset(ZoneOffset.UTC).minusMonths(1).toString().substring(0, 7);
         return issue(accountId, accountId + "/monthly/" + month, UnbilledClosed.MONTHLY, periodEnd);
+    }
+
+    /** What a threshold invoice would be now: the same closing and rounding, nothing recorded. */
+    public InvoiceRounding.Rounded preview(String accountId, String currency) {
+        return InvoiceRounding.round(accounts.unbilled(accountId), book.carriedNow(accountId), currency);
+    }
+
+    /** Voids an unpaid invoice by a credit note, numbered in its own gapless series in the caller's transaction. */
+    public String voidInvoice(String invoiceId, String reason) {
+        String creditNote = book.nextNumber(CREDIT_NOTE_SERIES, clock.instant().atOffset(ZoneOffset.UTC).getYear());
+        commands.sendAndWait(new VoidInvoice(invoiceId, creditNote, reason));
+        return creditNote;
     }
 
     private Optional<Issued> issue(String accountId, String invoiceId, String kind, Instant cutoff) {

@@ -15,6 +15,7 @@ import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.invoicing.InvoiceCommand.VoidInvoice;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
@@ -22,6 +23,7 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentAttemptFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentRetried;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
 import dev.inference.ledger.kernel.money.Money;
 
 class InvoiceTest {
@@ -103,5 +105,25 @@ class InvoiceTest {
         fixture.given(issued("25", "25.00", "0"), new InvoicePaid(ID, NUMBER, "acct-42", Money.of("25", "USD"), "pay-1", NOW))
                 .when(new RetryPayment(ID, "staff"))
                 .expectException(InvoiceRuleViolation.class);
+    }
+
+    @Test
+    void an_unpaid_invoice_is_voided_by_a_credit_note_and_a_paid_one_is_not() {
+        fixture.given(issued("25", "25.00", "0"), new InvoicePaymentFailed(ID, NUMBER, "acct-42", Money.of("25", "USD"), 3, "declined", NOW))
+                .when(new VoidInvoice(ID, "CN-2026-000001", "billing error"))
+                .expectEvents(new InvoiceVoided(ID, NUMBER, "acct-42", "CN-2026-000001", Money.of("25", "USD"), "billing error", NOW));
+        fixture.given(issued("25", "25.00", "0"), new InvoicePaid(ID, NUMBER, "acct-42", Money.of("25", "USD"), "pay-1", NOW))
+                .when(new VoidInvoice(ID, "CN-2026-000001", "billing error"))
+                .expectException(InvoiceRuleViolation.class);
+    }
+
+    @Test
+    void money_taken_for_a_voided_invoice_is_still_recorded() {
+        fixture.given(issued("25", "25.00", "0"), new InvoiceVoided(ID, NUMBER, "acct-42", "CN-2026-000001", Money.of("25", "USD"), "x", NOW))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.SUCCEEDED, "pay-1", null))
+                .expectEvents(new InvoicePaid(ID, NUMBER, "acct-42", Money.of("25", "USD"), "pay-1", NOW));
+        fixture.given(issued("25", "25.00", "0"), new InvoiceVoided(ID, NUMBER, "acct-42", "CN-2026-000001", Money.of("25", "USD"), "x", NOW))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.DECLINED, null, "declined"))
+                .expectNoEvents();
     }
 }

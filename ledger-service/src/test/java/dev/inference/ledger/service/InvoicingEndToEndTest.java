@@ -15,6 +15,8 @@ import java.util.List;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ import dev.inference.ledger.service.support.MovableClock;
 import dev.inference.ledger.service.support.ServiceStory;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
+import dev.inference.ledger.service.support.WebhookReceiver;
 
 /**
  * Billing stories over a moved clock: a postpaid customer's usage, published to Kafka over two months,
@@ -41,12 +44,25 @@ import dev.inference.ledger.service.support.UsageStream.Usage;
  */
 @Import(MovableClock.Config.class)
 @TestPropertySource(properties = {"ledger.invoicing.poll-interval=200ms", "ledger.invoicing.payment-attempts=2",
-        "ledger.invoicing.first-payment-retry-after=1s", "ledger.payments.simulated.delay=10ms"})
+        "ledger.invoicing.first-payment-retry-after=1s", "ledger.payments.simulated.delay=10ms",
+        "ledger.webhooks.retry-schedule=0s,300ms,300ms", "ledger.webhooks.poll-interval=100ms"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InvoicingEndToEndTest extends ServiceStory {
 
     @Autowired
     MovableClock clock;
+
+    private static WebhookReceiver receiver;
+
+    @BeforeAll
+    static void receiver(@Autowired MovableClock clock) throws IOException {
+        receiver = new WebhookReceiver(clock);
+    }
+
+    @AfterAll
+    static void closeReceiver() {
+        receiver.close();
+    }
 
     private static final Duration WAIT = Duration.ofSeconds(40);
 
@@ -62,6 +78,12 @@ class InvoicingEndToEndTest extends ServiceStory {
                 .status()).isEqualTo(200);
         Await.until("the card on file lets the account spend", WAIT,
                 () -> api.get("/api/v1/authorize?accountId=acct-beatrix", ADMIN).body().path("allowed").asBoolean());
+        // The customer's receiver refuses each webhook's first attempt, then takes it.
+        String hook = receiver.route("/beatrix", 1, 500, 204);
+        var subscription = api.post("/api/v1/accounts/acct-beatrix/webhooks", ADMIN,
+                "{\"url\":\"" + hook + "\",\"eventTypes\":[\"invoice.issued\",\"invoice.paid\",\"tier.promoted\"]}");
+        assertThat(subscription.status()).as(String.valueOf(subscription.body())).isEqualTo(201);
+        receiver.trust("/beatrix", subscription.body().get("secret").asText());
 
         // 1M output tokens of Claude 4 Opus: 82.50, past tier 1's limit of 20: a threshold invoice, paid by card.
         publish(opus("b-1", "2027-02-10T10:00:00Z", 1_000_000));
@@ -108,6 +130,16 @@ class InvoicingEndToEndTest extends ServiceStory {
         assertThat(text).contains("Invoice INV-2027-000001", "Beatrix Labs", "82.50", "Total due", "paid");
         String csv = api.text("/api/v1/invoices/INV-2027-000004.csv", ADMIN)[1];
         assertThat(csv).contains("\"output\"", "8.250000000000");
+
+        // Every invoice issued and paid reached the receiver, signed, once accepted per webhook-id.
+        Await.until("8 invoice webhooks and a promotion accepted", WAIT, () -> receiver.at("/beatrix").stream()
+                .filter(r -> r.answered() == 204).count() == 9);
+        assertThat(receiver.at("/beatrix")).allSatisfy(r -> assertThat(r.refusal()).as(r.body()).isNull());
+        assertThat(receiver.at("/beatrix").stream().filter(r -> r.answered() == 204).map(WebhookReceiver.Received::webhookId))
+                .doesNotHaveDuplicates();
+        assertThat(receiver.at("/beatrix").stream().filter(r -> r.answered() == 204).map(WebhookReceiver.Received::body))
+                .filteredOn(body -> body.contains("\"invoice.issued\"")).hasSize(4)
+                .anySatisfy(body -> assertThat(body).contains("INV-2027-000001"));
     }
 
     @Test
@@ -127,6 +159,58 @@ class InvoicingEndToEndTest extends ServiceStory {
         Await.until("the account is reinstated", WAIT,
                 () -> "active".equals(api.get("/api/v1/accounts/acct-declined", ADMIN).body().path("status").asText()));
         assertThat(api.post("/api/v1/invoices/INV-2027-000005/pay", ADMIN, "").status()).isEqualTo(422);
+    }
+
+    @Test
+    @Order(3)
+    void an_invoice_voided_by_a_credit_note_is_owed_no_more_and_a_prepaid_account_gets_its_statement() throws Exception {
+        HttpApi api = new HttpApi(port);
+        clock.moveTo(Instant.parse("2027-02-12T10:00:00Z"));
+        open(api, "acct-void", "Void Co");
+        api.put("/api/v1/accounts/acct-void/payment-method", ADMIN, "{\"paymentMethodId\":\"pm_card_declined\"}");
+        publish(opus("v-1", "2027-02-12T10:00:00Z", 1_000_000).replace("acct-beatrix", "acct-void"), "acct-void");
+        Await.until("the account is suspended for its unpaid invoice", WAIT,
+                () -> "suspended".equals(api.get("/api/v1/accounts/acct-void", ADMIN).body().path("status").asText()));
+        String number = api.get("/api/v1/accounts/acct-void/invoices", ADMIN).body().get("invoices").get(0).get("number").asText();
+
+        String staff = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"staff\"}").body().get("token").asText();
+        assertThat(api.post("/api/v1/invoices/" + number + "/void", staff, "{\"reason\":\"goodwill\"}").status()).isEqualTo(403);
+        var voided = api.post("/api/v1/invoices/" + number + "/void", ADMIN, "{\"reason\":\"goodwill\"}");
+        assertThat(voided.status()).as(String.valueOf(voided.body())).isEqualTo(200);
+        assertThat(voided.body().get("creditNote").asText()).isEqualTo("CN-2027-000001");
+        awaitInvoice(api, number, "void");
+        Await.until("the account owes nothing and is reinstated", WAIT,
+                () -> "active".equals(api.get("/api/v1/accounts/acct-void", ADMIN).body().path("status").asText()));
+        assertThat(api.post("/api/v1/invoices/" + number + "/void", ADMIN, "{}").body().path("type").asText())
+                .isEqualTo("/problems/invoice-voided");
+        assertThat(pdfText(port, number)).contains("VOID", "CN-2027-000001");
+
+        // The preview: what a threshold invoice would take now, by the same closing and rounding, closing nothing.
+        publish(deepseek("v-2", "2027-02-12T10:00:00Z").replace("acct-beatrix", "acct-void"), "acct-void");
+        Await.until("the preview shows the new usage", WAIT, () -> "0.001425000000".equals(
+                api.get("/api/v1/accounts/acct-void/invoices/preview", ADMIN).body().path("exactCharges").asText()));
+        var preview = api.get("/api/v1/accounts/acct-void/invoices/preview", ADMIN).body();
+        assertThat(new BigDecimal(preview.get("total").asText())).isZero();
+        assertThat(preview.get("lines")).hasSize(2);
+        Await.until("the preview closed nothing: the usage is still unbilled", WAIT, () -> new BigDecimal(
+                api.get("/api/v1/accounts/acct-void", ADMIN).body().path("unbilled").asText("0")).compareTo(new BigDecimal("0.001425")) == 0);
+
+        // A prepaid account's month: opening, top-ups, usage, closing, nothing due.
+        assertThat(api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-pre\",\"name\":\"Prepaid\",\"billingMode\":\"prepaid\","
+                + "\"currency\":\"USD\"}").status()).isEqualTo(201);
+        api.post("/api/v1/accounts/acct-pre/top-ups", ADMIN, "{\"amount\":\"100.00\"}", "Idempotency-Key", "pre-1");
+        publish(opus("p-1", "2027-02-12T10:00:00Z", 100_000).replace("acct-beatrix", "acct-pre"), "acct-pre");
+        new Ledger(infra().database, api, ADMIN).awaitBalance("acct-pre", new BigDecimal("91.75"), WAIT);
+        Await.until("the statement counts the usage", WAIT, () -> new BigDecimal(
+                api.get("/api/v1/accounts/acct-pre/statements/2027-02", ADMIN).body().path("usage").asText("0")).signum() > 0);
+        var statement = api.get("/api/v1/accounts/acct-pre/statements/2027-02", ADMIN).body();
+        assertThat(new BigDecimal(statement.get("openingBalance").asText())).isZero();
+        assertThat(new BigDecimal(statement.get("topUps").asText())).isEqualByComparingTo("100");
+        assertThat(new BigDecimal(statement.get("usage").asText())).isEqualByComparingTo("8.25");
+        assertThat(new BigDecimal(statement.get("closingBalance").asText())).isEqualByComparingTo("91.75");
+        assertThat(new BigDecimal(statement.get("due").asText())).isZero();
+        assertThat(api.get("/api/v1/accounts/acct-pre/statements/2099-01", ADMIN).status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/accounts/acct-pre/statements/last-month", ADMIN).status()).isEqualTo(400);
     }
 
     private static void open(HttpApi api, String id, String name) {

@@ -17,6 +17,7 @@ import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
@@ -26,9 +27,11 @@ import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
+import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
 import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.PreviewUnbilled;
 import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
@@ -126,8 +129,18 @@ public class Account {
     }
 
     @CommandHandler
+    public List<UnbilledLine> handle(PreviewUnbilled command) {
+        return BillingRules.unbilled(state);
+    }
+
+    @CommandHandler
     public void handle(RecordInvoicePaid command, Clock clock, UsageTiers tiers) {
         BillingRules.paid(state, command, tiers, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(RecordInvoiceVoided command, Clock clock) {
+        BillingRules.voided(state, command, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler

@@ -77,6 +77,10 @@ public sealed interface AccountCommand {
             implements AccountCommand {
     }
 
+    /** What is unbilled now, line by line, as a threshold invoice would take it; records nothing. */
+    record PreviewUnbilled(@TargetAggregateIdentifier String accountId) implements AccountCommand {
+    }
+
     /** An invoice of the account was paid; recording it twice changes nothing. */
     record RecordInvoicePaid(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount)
             implements AccountCommand {
@@ -85,6 +89,11 @@ public sealed interface AccountCommand {
     /** Every attempt to charge an invoice failed; recording it twice changes nothing. */
     record RecordInvoiceDefault(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount, String reason)
             implements AccountCommand {
+    }
+
+    /** An invoice cancelled by a credit note; recording it twice changes nothing. */
+    record RecordInvoiceVoided(@TargetAggregateIdentifier String accountId, String invoiceId, String number, String creditNoteNumber,
+                               Money amount) implements AccountCommand {
     }
 
     /** Every record of one ingest batch that belongs to this account, in the order they were read. */

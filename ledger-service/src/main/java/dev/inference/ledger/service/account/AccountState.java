@@ -21,6 +21,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceWrittenOff;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
@@ -166,6 +167,9 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         }
         if (event instanceof InvoiceDefaulted defaulted) {
             return withBilling(billing.defaulted(defaulted.invoiceId()));
+        }
+        if (event instanceof InvoiceWrittenOff writtenOff) {
+            return withBilling(billing.writtenOff(writtenOff.invoiceId()));
         }
         if (event instanceof AccountReinstated) {
             return with(balance, unbilled, lifetimeSpend, intervals, tier, false, heldTopUps, billingLimitReached);

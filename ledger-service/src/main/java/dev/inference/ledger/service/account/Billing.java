@@ -22,15 +22,16 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceU
  * invoices already closed, paid or defaulted, and the total paid, which is the postpaid paid spend.
  */
 public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled, Set<String> closed, Set<String> paid,
-                      Set<String> defaulted, BigDecimal invoicesPaid) {
+                      Set<String> defaulted, Set<String> voided, BigDecimal invoicesPaid) {
 
-    static final Billing NONE = new Billing(null, Map.of(), Set.of(), Set.of(), Set.of(), BigDecimal.ZERO);
+    static final Billing NONE = new Billing(null, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), BigDecimal.ZERO);
 
     public Billing {
         unbilled = unbilled == null ? Map.of() : Map.copyOf(unbilled);
         closed = closed == null ? Set.of() : Set.copyOf(closed);
         paid = paid == null ? Set.of() : Set.copyOf(paid);
         defaulted = defaulted == null ? Set.of() : Set.copyOf(defaulted);
+        voided = voided == null ? Set.of() : Set.copyOf(voided);
         invoicesPaid = invoicesPaid == null ? BigDecimal.ZERO : invoicesPaid;
     }
 
@@ -44,7 +45,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
     }
 
     Billing attached(String paymentMethod) {
-        return new Billing(paymentMethod, unbilled, closed, paid, defaulted, invoicesPaid);
+        return new Billing(paymentMethod, unbilled, closed, paid, defaulted, voided, invoicesPaid);
     }
 
     /** A postpaid batch's records added to their month's and price's lines. */
@@ -69,7 +70,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
                                 later(line.lastOccurredAt(), record.occurredAt())));
             }
         }
-        return new Billing(paymentMethodId, next, closed, paid, defaulted, invoicesPaid);
+        return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid);
     }
 
     /**
@@ -89,7 +90,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         next.keySet().removeAll(event.lines().stream().map(Billing::keyOf).toList());
         Set<String> closedNow = new HashSet<>(closed);
         closedNow.add(event.invoiceId());
-        return new Billing(paymentMethodId, next, closedNow, paid, defaulted, invoicesPaid);
+        return new Billing(paymentMethodId, next, closedNow, paid, defaulted, voided, invoicesPaid);
     }
 
     Billing settled(String invoiceId, BigDecimal amount) {
@@ -97,13 +98,21 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         paidNow.add(invoiceId);
         Set<String> owing = new HashSet<>(defaulted);
         owing.remove(invoiceId);
-        return new Billing(paymentMethodId, unbilled, closed, paidNow, owing, invoicesPaid.add(amount));
+        return new Billing(paymentMethodId, unbilled, closed, paidNow, owing, voided, invoicesPaid.add(amount));
     }
 
     Billing defaulted(String invoiceId) {
         Set<String> owing = new HashSet<>(defaulted);
         owing.add(invoiceId);
-        return new Billing(paymentMethodId, unbilled, closed, paid, owing, invoicesPaid);
+        return new Billing(paymentMethodId, unbilled, closed, paid, owing, voided, invoicesPaid);
+    }
+
+    Billing writtenOff(String invoiceId) {
+        Set<String> owing = new HashSet<>(defaulted);
+        owing.remove(invoiceId);
+        Set<String> voidedNow = new HashSet<>(voided);
+        voidedNow.add(invoiceId);
+        return new Billing(paymentMethodId, unbilled, closed, paid, owing, voidedNow, invoicesPaid);
     }
 
     static String keyOf(UnbilledLine line) {

@@ -11,6 +11,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceWrittenOff;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
@@ -21,6 +22,7 @@ import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
+import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
 
 /**
  * The account's part in invoicing, as pure functions: what an invoice takes, what a payment or a
@@ -74,6 +76,14 @@ public final class BillingRules {
         return events;
     }
 
+    /** Everything unbilled, as {@link #close} would take it for a threshold invoice. */
+    public static List<UnbilledLine> unbilled(AccountState state) {
+        if (state.billingMode() != BillingMode.POSTPAID) {
+            throw new AccountRuleViolation("not-postpaid", "only a postpaid account's usage is invoiced; a prepaid one gets statements");
+        }
+        return state.billing().toClose(UnbilledClosed.THRESHOLD, null).stream().map(Map.Entry::getValue).toList();
+    }
+
     /** A paid invoice counts as paid spend (which may promote the tier) and, once nothing is owed, reinstates. */
     public static List<AccountEvent> paid(AccountState state, RecordInvoicePaid command, UsageTiers tiers, Instant now) {
         if (state.billing().paid().contains(command.invoiceId())) {
@@ -90,6 +100,22 @@ public final class BillingRules {
             after = after.evolve(reinstated);
         }
         events.addAll(AccountRules.consequences(after, tiers, now));
+        return events;
+    }
+
+    /** A voided invoice is owed no more: once nothing else is, a suspended account is reinstated. */
+    public static List<AccountEvent> voided(AccountState state, RecordInvoiceVoided command, Instant now) {
+        if (state.billing().voided().contains(command.invoiceId())) {
+            return List.of();
+        }
+        List<AccountEvent> events = new ArrayList<>(2);
+        InvoiceWrittenOff writtenOff = new InvoiceWrittenOff(state.accountId(), command.invoiceId(), command.number(),
+                command.creditNoteNumber(), command.amount(), now);
+        events.add(writtenOff);
+        AccountState after = state.evolve(writtenOff);
+        if (after.suspended() && !after.billing().owes() && (state.billingMode() == BillingMode.POSTPAID || after.balance().isPositive())) {
+            events.add(new AccountReinstated(state.accountId(), after.balance(), now));
+        }
         return events;
     }
 

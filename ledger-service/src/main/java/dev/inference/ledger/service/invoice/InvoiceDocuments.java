@@ -33,6 +33,9 @@ final class InvoiceDocuments {
         rows.add(new String[] {"Seller: " + SELLER, ""});
         rows.add(new String[] {"Buyer: " + buyerName + " (" + invoice.accountId() + ")", ""});
         rows.add(new String[] {"Kind: " + invoice.kind() + "   Status: " + invoice.status(), ""});
+        if (invoice.creditNote() != null) {
+            rows.add(new String[] {"VOID: cancelled by credit note " + invoice.creditNote() + " (" + invoice.voidReason() + ")", ""});
+        }
         rows.add(new String[] {"Period: " + invoice.periodStart() + " to " + invoice.periodEnd(), ""});
         rows.add(new String[] {"Issued: " + invoice.issuedAt(), ""});
         rows.add(new String[] {"", ""});

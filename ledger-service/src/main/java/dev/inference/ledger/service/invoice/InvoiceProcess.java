@@ -13,6 +13,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
 
 /**
  * The invoicing process, driven by the events: a billing limit reached issues a threshold invoice; an
@@ -51,6 +52,11 @@ class InvoiceProcess {
     @EventHandler
     void on(InvoicePaymentFailed event) {
         accounts.invoiceDefaulted(event.accountId(), event.invoiceId(), event.number(), event.amount(), event.reason());
+    }
+
+    @EventHandler
+    void on(InvoiceVoided event) {
+        accounts.invoiceVoided(event.accountId(), event.invoiceId(), event.number(), event.creditNoteNumber(), event.amount());
     }
 
     @EventHandler

@@ -18,6 +18,7 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentAttemptFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentRetried;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
 import dev.inference.ledger.service.projection.AccountViews;
 
 /**
@@ -31,6 +32,7 @@ public class InvoiceProjection {
     public static final String ISSUED = "issued";
     public static final String PAID = "paid";
     public static final String PAYMENT_FAILED = "payment-failed";
+    public static final String VOID = "void";
 
     private final JdbcTemplate jdbc;
 
@@ -84,6 +86,12 @@ public class InvoiceProjection {
     void on(InvoicePaymentRetried event, @SequenceNumber long sequence) {
         update(event.invoiceId(), sequence, "status = ?, payment_round = payment_round + 1, payment_attempt = 1, next_payment_at = ?",
                 ISSUED, ts(event.retriedAt()));
+    }
+
+    @EventHandler
+    void on(InvoiceVoided event, @SequenceNumber long sequence) {
+        update(event.invoiceId(), sequence, "status = ?, next_payment_at = NULL, credit_note = ?, void_reason = ?", VOID,
+                event.creditNoteNumber(), event.reason());
     }
 
     @EventHandler

@@ -23,7 +23,7 @@ public class Invoices {
     public record View(String number, String invoiceId, String accountId, String kind, String currency, Instant periodStart,
                        Instant periodEnd, BigDecimal exactCharges, BigDecimal carriedIn, BigDecimal total, BigDecimal carriedOut,
                        Instant issuedAt, String status, int paymentRound, int paymentAttempt, String paymentReference,
-                       String failureReason, Instant paidAt, List<Line> lines) {
+                       String failureReason, Instant paidAt, String creditNote, String voidReason, List<Line> lines) {
     }
 
     /** A payment to attempt: its key at the provider is the invoice's number and round, the same for every attempt of the round. */
@@ -36,7 +36,7 @@ public class Invoices {
 
     private static final String COLUMNS = """
             number, invoice_id, account_id, kind, currency, period_start, period_end, exact_charges, carried_in, total, carried_out,
-            issued_at, status, payment_round, payment_attempt, payment_reference, failure_reason, paid_at""";
+            issued_at, status, payment_round, payment_attempt, payment_reference, failure_reason, paid_at, credit_note, void_reason""";
 
     private final JdbcTemplate jdbc;
 
@@ -57,6 +57,10 @@ public class Invoices {
     /** The account an invoice belongs to, for the access rule; empty when there is no such invoice. */
     public Optional<String> accountOf(String number) {
         return jdbc.queryForList("SELECT account_id FROM invoices WHERE number = ?", String.class, number).stream().findFirst();
+    }
+
+    Optional<String> currencyOf(String accountId) {
+        return jdbc.queryForList("SELECT currency FROM account_balances WHERE account_id = ?", String.class, accountId).stream().findFirst();
     }
 
     String buyerName(String accountId) {
@@ -97,7 +101,7 @@ public class Invoices {
         return new View(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), instant(rs.getTimestamp(6)),
                 instant(rs.getTimestamp(7)), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11),
                 instant(rs.getTimestamp(12)), rs.getString(13), rs.getInt(14), rs.getInt(15), rs.getString(16), rs.getString(17),
-                instant(rs.getTimestamp(18)), lines);
+                instant(rs.getTimestamp(18)), rs.getString(19), rs.getString(20), lines);
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.transaction.TransactionManager;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.invoicing.InvoiceIssuer;
 import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.api.ApiException;
 import dev.inference.ledger.service.security.Allowed;
@@ -36,10 +38,14 @@ public class InvoicesController {
 
     private final Invoices invoices;
     private final CommandGateway commands;
+    private final InvoiceIssuer issuer;
+    private final TransactionManager transactions;
 
-    public InvoicesController(Invoices invoices, CommandGateway commands) {
+    public InvoicesController(Invoices invoices, CommandGateway commands, InvoiceIssuer issuer, TransactionManager transactions) {
         this.invoices = invoices;
         this.commands = commands;
+        this.issuer = issuer;
+        this.transactions = transactions;
     }
 
     record PaymentMethodRequest(String paymentMethodId, String description) {
@@ -62,6 +68,15 @@ public class InvoicesController {
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Map<String, List<Invoices.View>> ofAccount(@PathVariable String id) {
         return Map.of("invoices", invoices.ofAccount(id));
+    }
+
+    /** What a threshold invoice would be now, by the same closing and rounding; writes nothing. */
+    @GetMapping("/accounts/{id}/invoices/preview")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public Map<String, Object> preview(@PathVariable String id) {
+        var rounded = issuer.preview(id, invoices.currencyOf(id).orElseThrow(() -> ApiException.notFound("no account " + id)));
+        return Map.of("accountId", id, "lines", rounded.lines(), "exactCharges", rounded.exactCharges().toPlainString(),
+                "total", rounded.total().toPlainString(), "carriedOut", rounded.carriedOut().toPlainString());
     }
 
     @GetMapping("/invoices/{number}")
@@ -95,6 +110,19 @@ public class InvoicesController {
         Invoices.View invoice = find(number);
         commands.sendAndWait(new RetryPayment(invoice.invoiceId(), "pay endpoint"));
         return ResponseEntity.accepted().body(Map.of("number", invoice.number(), "status", "payment-requested"));
+    }
+
+    record VoidRequest(String reason) {
+    }
+
+    /** Cancels an unpaid invoice by a credit note of the same amount ({@code CN-2026-000001}); the account owes it no more. */
+    @PostMapping("/invoices/{number}/void")
+    @Allowed({ADMIN})
+    public Map<String, String> voidInvoice(@PathVariable String number, @RequestBody(required = false) VoidRequest request) {
+        Invoices.View invoice = find(number);
+        String creditNote = OwnUnitOfWork.call(transactions,
+                () -> issuer.voidInvoice(invoice.invoiceId(), request == null ? null : request.reason()));
+        return Map.of("number", invoice.number(), "creditNote", creditNote, "status", InvoiceProjection.VOID);
     }
 
     private Invoices.View find(String number) {

@@ -40,6 +40,12 @@ class JdbcInvoiceBook implements InvoiceBook {
     }
 
     @Override
+    public BigDecimal carriedNow(String accountId) {
+        return jdbc.queryForList("SELECT carried FROM invoice_carry WHERE account_id = ?", BigDecimal.class, accountId).stream().findFirst()
+                .orElse(BigDecimal.ZERO);
+    }
+
+    @Override
     public void carry(String accountId, BigDecimal carriedOut) {
         jdbc.update("UPDATE invoice_carry SET carried = ? WHERE account_id = ?", carriedOut, accountId);
     }

@@ -35,19 +35,22 @@ import dev.inference.ledger.service.runtime.Periodic;
 public class MonthlyInvoicing implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(MonthlyInvoicing.class);
-    private static final Duration LEASE = Duration.ofMinutes(10);
     private static final int ATTEMPTS = 5;
+    private static final int RENEW_EVERY = 20;
 
     private final JdbcTemplate jdbc;
     private final TransactionManager transactions;
     private final InvoiceIssuer issuer;
     private final Clock clock;
+    private final Duration lease;
     private final String instance = "instance-" + UUID.randomUUID();
     private final Periodic rounds;
 
     public MonthlyInvoicing(JdbcTemplate jdbc, TransactionManager transactions, InvoiceIssuer issuer, Clock clock,
-                            @Value("${ledger.invoicing.poll-interval}") Duration pollInterval) {
+                            @Value("${ledger.invoicing.poll-interval}") Duration pollInterval,
+                            @Value("${ledger.invoicing.run-lease}") Duration lease) {
         this.jdbc = jdbc;
+        this.lease = lease;
         this.transactions = transactions;
         this.issuer = issuer;
         this.clock = clock;
@@ -63,20 +66,30 @@ public class MonthlyInvoicing implements SmartLifecycle {
                 INSERT INTO billing_runs (period, claimed_by, claimed_until) VALUES (?, ?, ?)
                 ON CONFLICT (period) DO UPDATE SET claimed_by = excluded.claimed_by, claimed_until = excluded.claimed_until
                  WHERE billing_runs.completed_at IS NULL AND billing_runs.claimed_until < ?""",
-                period.toString(), instance, Timestamp.from(now.plus(LEASE)), Timestamp.from(now));
+                period.toString(), instance, Timestamp.from(now.plus(lease)), Timestamp.from(now));
         if (claimed == 0) {
             return 0;
         }
         List<String> accounts = jdbc.queryForList(
                 "SELECT account_id FROM account_balances WHERE billing_mode = 'postpaid' ORDER BY account_id", String.class);
         int issued = 0;
-        for (String accountId : accounts) {
-            issued += issue(accountId, periodEnd) ? 1 : 0;
+        for (int i = 0; i < accounts.size(); i++) {
+            if (i % RENEW_EVERY == RENEW_EVERY - 1 && !renew(period)) {
+                log.warn("monthly invoicing of {}: the lease went to another instance after {} accounts; it carries on", period, i);
+                return issued;
+            }
+            issued += issue(accounts.get(i), periodEnd) ? 1 : 0;
         }
         jdbc.update("UPDATE billing_runs SET completed_at = ?, accounts = ?, invoices = ? WHERE period = ? AND claimed_by = ?",
                 Timestamp.from(clock.instant()), accounts.size(), issued, period.toString(), instance);
         log.info("monthly invoicing of {}: {} postpaid accounts, {} invoices issued", period, accounts.size(), issued);
         return issued;
+    }
+
+    /** Holds the run for another lease; false when this instance lost it (it was too slow, another took over). */
+    private boolean renew(YearMonth period) {
+        return jdbc.update("UPDATE billing_runs SET claimed_until = ? WHERE period = ? AND claimed_by = ? AND completed_at IS NULL",
+                Timestamp.from(clock.instant().plus(lease)), period.toString(), instance) == 1;
     }
 
     private boolean issue(String accountId, Instant periodEnd) {

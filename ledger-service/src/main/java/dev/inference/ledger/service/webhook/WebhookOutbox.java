@@ -100,7 +100,8 @@ public class WebhookOutbox {
         payload.put("type", type.wire());
         payload.put("timestamp", happenedAt.toString());
         payload.put("data", data);
-        deliveries.enqueue(accountId, type.wire(), message.getIdentifier(), toJson(payload), message.getTimestamp(),
+        // The event's own time, from the ledger's clock as the subscription's creation is: one clock on both sides.
+        deliveries.enqueue(accountId, type.wire(), message.getIdentifier(), toJson(payload), happenedAt,
                 clock.instant().plus(settings.retrySchedule().get(0)));
     }
 

@@ -23,6 +23,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceWrittenOff;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
@@ -32,6 +33,8 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
+import dev.inference.ledger.service.account.AccountCommand.PreviewUnbilled;
+import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -170,5 +173,26 @@ class BillingTest {
         fixture.given(opened(POSTPAID))
                 .when(new AttachPaymentMethod(ID, "pm card/../x", "visa"))
                 .expectException(AccountRuleViolation.class);
+    }
+
+    @Test
+    void a_voided_invoice_is_owed_no_more_and_its_account_is_reinstated() {
+        fixture.given(opened(POSTPAID), new InvoiceDefaulted(ID, "i-1", "INV-2026-000001", usd("25"), "card-declined", NOW),
+                        new AccountSuspended(ID, "invoice-unpaid", usd("0"), NOW))
+                .when(new RecordInvoiceVoided(ID, "i-1", "INV-2026-000001", "CN-2026-000001", usd("25")))
+                .expectEvents(new InvoiceWrittenOff(ID, "i-1", "INV-2026-000001", "CN-2026-000001", usd("25"), NOW),
+                        new AccountReinstated(ID, usd("0"), NOW));
+        fixture.given(opened(POSTPAID), new InvoiceWrittenOff(ID, "i-1", "INV-2026-000001", "CN-2026-000001", usd("25"), NOW))
+                .when(new RecordInvoiceVoided(ID, "i-1", "INV-2026-000001", "CN-2026-000001", usd("25")))
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_preview_shows_everything_unbilled_and_closes_nothing() {
+        fixture.given(opened(POSTPAID), batch(POSTPAID, "0", "0", "5", "5", at("u-1", "3", OCT_31), at("u-2", "2", NOV_1_LATER)))
+                .when(new PreviewUnbilled(ID))
+                .expectNoEvents()
+                .expectResultMessagePayload(List.of(line("2026-10", "3", "3", 1, OCT_31, OCT_31),
+                        line("2026-11", "2", "2", 1, NOV_1_LATER, NOV_1_LATER)));
     }
 }

@@ -87,6 +87,26 @@ public final class Ledger {
         return types;
     }
 
+    /** Invoices issued, as the event store holds them (not the projection). */
+    public long invoicesIssued() {
+        return count("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%$InvoiceIssued'");
+    }
+
+    /** The numbers of the invoices issued, from the event store, in the order they were stored. */
+    public List<String> invoiceNumbers() {
+        List<String> numbers = new ArrayList<>();
+        try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT convert_from(payload, 'UTF8')::jsonb ->> 'number' FROM domainevententry"
+                        + " WHERE payloadtype LIKE '%$InvoiceIssued' ORDER BY globalindex")) {
+            while (rs.next()) {
+                numbers.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return numbers;
+    }
+
     /** Usage event ids that were charged to the same account more than once: must be none. */
     public long usageEventIdsChargedTwice() {
         return count("""

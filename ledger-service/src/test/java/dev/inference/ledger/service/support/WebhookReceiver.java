@@ -42,7 +42,15 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, AtomicInteger> arrivals = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
+    private final Clock clock;
+
     public WebhookReceiver() throws IOException {
+        this(Clock.systemUTC());
+    }
+
+    /** A receiver whose clock is the ledger's, for a story that moves it (the timestamps it checks are the ledger's). */
+    public WebhookReceiver(Clock clock) throws IOException {
+        this.clock = clock;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -73,7 +81,7 @@ public final class WebhookReceiver implements AutoCloseable {
         String refusal = null;
         try {
             new WebhookVerifier(trusted.getOrDefault(path, List.of(WebhookSecret.generate(new java.security.SecureRandom()))),
-                    Clock.systemUTC()).verify(headers::getFirst, body);
+                    clock).verify(headers::getFirst, body);
         } catch (WebhookVerificationException e) {
             refusal = e.getMessage();
         }

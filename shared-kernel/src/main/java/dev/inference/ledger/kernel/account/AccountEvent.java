@@ -204,6 +204,11 @@ public sealed interface AccountEvent {
             implements AccountEvent {
     }
 
+    /** An invoice of the account cancelled by a credit note: nothing of it is owed any more. */
+    record InvoiceWrittenOff(String accountId, String invoiceId, String number, String creditNoteNumber, Money amount, Instant writtenOffAt)
+            implements AccountEvent {
+    }
+
     /** A usage record the account refused to charge, and why: {@code reason} is its dead-letter reason. */
     record UsageRefused(String accountId, String usageEventId, String reason, String detail,
                         Instant refusedAt) implements AccountEvent {
