@@ -10,6 +10,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +46,16 @@ class AccessRulesTest extends ServiceStory {
     private static final String OTHER = "acct-other";
     private static final Map<String, String> tokens = new LinkedHashMap<>();
 
+    /**
+     * Request names that name something of one account, and the thing of each account the suite uses: an
+     * invoice's number. Stated here, not asked of the product; a new one must be added here and to the
+     * product's {@link AccountOwner}s alike, or {@link #every_path_variable_is_an_account_something_of_one_or_neither} fails.
+     */
+    private static final Map<String, Map<String, String>> OWNED = Map.of("number", Map.of(OWN, "INV-1999-000001", OTHER, "INV-1999-000002"));
+
+    /** Path variables that name nothing of an account by themselves (each is looked up under the account of the path, or spans none). */
+    private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period");
+
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
@@ -68,9 +82,27 @@ class AccessRulesTest extends ServiceStory {
         // authorize answers 503 until this instance's view has read the event stream once
         Await.until("the authorize view is ready", Duration.ofSeconds(60),
                 () -> api.get("/api/v1/authorize?accountId=" + OWN, ADMIN).status() == 200);
+        for (String account : List.of(OWN, OTHER)) {
+            invoiceOf(account, OWNED.get("number").get(account));
+        }
         for (Role role : Role.values()) {
             tokens.put(role + "/unbound", mint(api, role, null));
             tokens.put(role + "/bound", mint(api, role, OWN));
+        }
+    }
+
+    /** An issued invoice of the account, as the invoice projection keeps it. */
+    private static void invoiceOf(String account, String number) {
+        try (Connection c = infra().database.connect(); PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO invoices (invoice_id, number, account_id, kind, currency, period_start, period_end, exact_charges, carried_in,
+                                      total, carried_out, issued_at, status, last_sequence)
+                VALUES (?, ?, ?, 'monthly', 'USD', now(), now(), 1, 0, 1, 0, now(), 'paid', 0)""")) {
+            insert.setString(1, account + "/monthly/1999-12");
+            insert.setString(2, number);
+            insert.setString(3, account);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -153,7 +185,7 @@ class AccessRulesTest extends ServiceStory {
     private static boolean namesAccount(Endpoint endpoint) {
         for (Parameter parameter : endpoint.handler().getMethod().getParameters()) {
             String name = RequestNames.pathOrQueryName(parameter);
-            if (name != null && AccessRule.ACCOUNT_NAMES.contains(name)) {
+            if (name != null && (AccessRule.ACCOUNT_NAMES.contains(name) || OWNED.containsKey(name))) {
                 return true;
             }
             if (parameter.isAnnotationPresent(RequestBody.class) && bodyFields(parameter.getType()).contains("accountId")) {
@@ -175,6 +207,24 @@ class AccessRulesTest extends ServiceStory {
                 }
             }
         }
+    }
+
+    @Test
+    void every_path_variable_is_an_account_something_of_one_or_neither() {
+        for (Endpoint endpoint : endpoints()) {
+            Matcher m = VARIABLE.matcher(endpoint.template());
+            while (m.find()) {
+                assertThat(m.group(1)).as(endpoint + ": say in this suite what {" + m.group(1) + "} names")
+                        .isIn(concat(AccessRule.ACCOUNT_NAMES, OWNED.keySet(), NEITHER));
+            }
+        }
+    }
+
+    private static List<String> concat(Set<String> a, Set<String> b, Set<String> c) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.addAll(c);
+        return all;
     }
 
     private static final List<String> HOSTILE = List.of("percent-encoded", "double-encoded", "matrix-first", "matrix-last",
@@ -252,7 +302,8 @@ class AccessRulesTest extends ServiceStory {
         StringBuilder path = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
-            m.appendReplacement(path, AccessRule.ACCOUNT_NAMES.contains(name) ? account : name.equals("scope") ? "project" : "x-1");
+            m.appendReplacement(path, AccessRule.ACCOUNT_NAMES.contains(name) ? account
+                    : OWNED.containsKey(name) ? OWNED.get(name).get(account) : name.equals("scope") ? "project" : "x-1");
         }
         m.appendTail(path);
         return path + query(endpoint, account);
