@@ -32,6 +32,7 @@ import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.MovableClock;
 import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
 import dev.inference.ledger.service.support.WebhookReceiver;
@@ -130,6 +131,12 @@ class InvoicingEndToEndTest extends ServiceStory {
         assertThat(text).contains("Invoice INV-2027-000001", "Beatrix Labs", "82.50", "Total due", "paid");
         String csv = api.text("/api/v1/invoices/INV-2027-000004.csv", ADMIN)[1];
         assertThat(csv).contains("\"output\"", "8.250000000000");
+
+        // Gateways read the same facts on billing.notifications.
+        var told = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 8, r -> "acct-beatrix".equals(r.key())
+                && Topics.header(r, "x-notification-type").startsWith("invoice."));
+        assertThat(told).extracting(r -> Topics.header(r, "x-notification-type")).containsOnly("invoice.issued", "invoice.paid");
+        assertThat(told).extracting(r -> Topics.header(r, "x-receipt-id")).doesNotHaveDuplicates();
 
         // Every invoice issued and paid reached the receiver, signed, once accepted per webhook-id.
         Await.until("8 invoice webhooks and a promotion accepted", WAIT, () -> receiver.at("/beatrix").stream()

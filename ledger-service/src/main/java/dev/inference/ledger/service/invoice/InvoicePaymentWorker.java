@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
@@ -16,7 +15,7 @@ import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.invoice.Invoices.DuePayment;
 import dev.inference.ledger.service.recharge.PaymentProvider;
-import dev.inference.ledger.service.runtime.Periodic;
+import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**
  * Charges issued invoices to the card on file and tells each invoice the answer. One idempotency key per
@@ -26,7 +25,7 @@ import dev.inference.ledger.service.runtime.Periodic;
  */
 @Component
 @ConditionalOnProperty(name = "ledger.roles.invoicing", havingValue = "true", matchIfMissing = true)
-public class InvoicePaymentWorker implements SmartLifecycle {
+public class InvoicePaymentWorker extends PeriodicWorker {
 
     private static final Logger log = LoggerFactory.getLogger(InvoicePaymentWorker.class);
     private static final int BATCH = 20;
@@ -36,22 +35,23 @@ public class InvoicePaymentWorker implements SmartLifecycle {
     private final PaymentProvider provider;
     private final CommandGateway commands;
     private final Clock clock;
-    private final Periodic rounds;
 
     public InvoicePaymentWorker(Invoices invoices, PaymentProvider provider, CommandGateway commands, Clock clock,
                                 @Value("${ledger.invoicing.poll-interval}") Duration pollInterval) {
+        super("invoice-payments", pollInterval);
         this.invoices = invoices;
         this.provider = provider;
         this.commands = commands;
         this.clock = clock;
-        this.rounds = new Periodic("invoice-payments", pollInterval, this::runOnce);
     }
 
-    void runOnce() {
+    @Override
+    protected void runOnce() {
         for (DuePayment due : invoices.due(clock.instant(), BATCH)) {
             PaymentProvider.Outcome outcome = due.paymentMethodId() == null
                     ? PaymentProvider.Outcome.declined("no-payment-method")
-                    : ask(due);
+                    : provider.payOrUnknown(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(),
+                            new Money(due.total(), due.currency()), due.paymentMethodId()));
             try {
                 commands.sendAndWait(new RecordPaymentOutcome(due.invoiceId(), due.round(), due.attempt(),
                         PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
@@ -64,28 +64,4 @@ public class InvoicePaymentWorker implements SmartLifecycle {
         }
     }
 
-    private PaymentProvider.Outcome ask(DuePayment due) {
-        try {
-            return provider.pay(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), new Money(due.total(), due.currency()),
-                    due.paymentMethodId()));
-        } catch (RuntimeException e) {
-            // A provider that throws did not say no: the money may have been taken; the same key is asked again.
-            return PaymentProvider.Outcome.unknown("no-answer: " + e.getClass().getSimpleName());
-        }
-    }
-
-    @Override
-    public void start() {
-        rounds.start();
-    }
-
-    @Override
-    public void stop() {
-        rounds.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return rounds.isRunning();
-    }
 }

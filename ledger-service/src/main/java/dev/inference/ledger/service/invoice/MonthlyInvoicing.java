@@ -15,12 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.invoicing.InvoiceIssuer;
-import dev.inference.ledger.service.runtime.Periodic;
+import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**
  * The monthly run: once the clock has passed the start of a month (UTC), every postpaid account is
@@ -32,7 +31,7 @@ import dev.inference.ledger.service.runtime.Periodic;
  */
 @Component
 @ConditionalOnProperty(name = "ledger.roles.invoicing", havingValue = "true", matchIfMissing = true)
-public class MonthlyInvoicing implements SmartLifecycle {
+public class MonthlyInvoicing extends PeriodicWorker {
 
     private static final Logger log = LoggerFactory.getLogger(MonthlyInvoicing.class);
     private static final int ATTEMPTS = 5;
@@ -44,21 +43,25 @@ public class MonthlyInvoicing implements SmartLifecycle {
     private final Clock clock;
     private final Duration lease;
     private final String instance = "instance-" + UUID.randomUUID();
-    private final Periodic rounds;
 
     public MonthlyInvoicing(JdbcTemplate jdbc, TransactionManager transactions, InvoiceIssuer issuer, Clock clock,
                             @Value("${ledger.invoicing.poll-interval}") Duration pollInterval,
                             @Value("${ledger.invoicing.run-lease}") Duration lease) {
+        super("monthly-invoicing", pollInterval);
         this.jdbc = jdbc;
         this.lease = lease;
         this.transactions = transactions;
         this.issuer = issuer;
         this.clock = clock;
-        this.rounds = new Periodic("monthly-invoicing", pollInterval, this::runOnce);
+    }
+
+    @Override
+    protected void runOnce() {
+        invoiceEndedMonth();
     }
 
     /** Runs the period that ended at the start of this month, if no instance has completed it; returns invoices issued. */
-    public int runOnce() {
+    public int invoiceEndedMonth() {
         Instant now = clock.instant();
         YearMonth period = YearMonth.from(now.atOffset(ZoneOffset.UTC)).minusMonths(1);
         Instant periodEnd = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
@@ -105,18 +108,4 @@ public class MonthlyInvoicing implements SmartLifecycle {
         }
     }
 
-    @Override
-    public void start() {
-        rounds.start();
-    }
-
-    @Override
-    public void stop() {
-        rounds.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return rounds.isRunning();
-    }
 }

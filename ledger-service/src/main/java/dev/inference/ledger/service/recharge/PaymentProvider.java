@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.recharge;
 
+import org.slf4j.LoggerFactory;
+
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
 
@@ -12,6 +14,20 @@ import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
 public interface PaymentProvider {
 
     Outcome pay(Request request);
+
+    /**
+     * {@link #pay}, where a provider that throws gave no answer rather than a refusal: the money may have
+     * been taken, so the outcome is unknown and the same key is asked again.
+     */
+    default Outcome payOrUnknown(Request request) {
+        try {
+            return pay(request);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(PaymentProvider.class).warn("payment {}: the provider gave no answer: {}", request.idempotencyKey(),
+                    e.toString());
+            return Outcome.unknown("no-answer: " + e.getClass().getSimpleName());
+        }
+    }
 
     /** {@code paymentMethodId}: the card on file to charge, or null for the account's default at the provider. */
     record Request(String idempotencyKey, String accountId, Money amount, String paymentMethodId) {

@@ -13,12 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.recharge.RechargeQueue.DueRecharge;
-import dev.inference.ledger.service.runtime.Periodic;
+import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**
  * Makes the asks the queue says are due: asks the payment provider, then tells the account its answer.
@@ -30,7 +29,7 @@ import dev.inference.ledger.service.runtime.Periodic;
  */
 @Component
 @ConditionalOnProperty(name = "ledger.roles.recharges", havingValue = "true", matchIfMissing = true)
-public class RechargeWorker implements SmartLifecycle {
+public class RechargeWorker extends PeriodicWorker {
 
     private static final Logger log = LoggerFactory.getLogger(RechargeWorker.class);
     private static final int BATCH = 20;
@@ -47,25 +46,26 @@ public class RechargeWorker implements SmartLifecycle {
             return size() > 1000;
         }
     });
-    private final Periodic rounds;
 
     public RechargeWorker(RechargeQueue queue, PaymentProvider provider, CommandGateway commands, Clock clock,
                           @Value("${ledger.recharge.poll-interval}") Duration pollInterval) {
+        super("recharge-worker", pollInterval);
         this.queue = queue;
         this.provider = provider;
         this.commands = commands;
         this.clock = clock;
-        this.rounds = new Periodic("recharge-worker", pollInterval, this::runOnce);
     }
 
-    void runOnce() {
+    @Override
+    protected void runOnce() {
         for (DueRecharge due : queue.due(clock.instant(), BATCH)) {
             String ask = due.idempotencyKey() + "#" + due.unanswered();
             if (recorded.contains(ask)) {
                 continue;
             }
             try {
-                PaymentProvider.Outcome outcome = ask(due);
+                PaymentProvider.Outcome outcome = provider.payOrUnknown(
+                        new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), due.amount()));
                 commands.sendAndWait(new RecordRechargeOutcome(due.accountId(), due.rechargeId(), due.attempt(), due.unanswered(),
                         outcome.answer(), outcome.reference(), outcome.reason()));
                 recorded.add(ask);
@@ -79,30 +79,5 @@ public class RechargeWorker implements SmartLifecycle {
                 queue.postpone(due, clock.instant().plus(UNANSWERED_RETRY));
             }
         }
-    }
-
-    private PaymentProvider.Outcome ask(DueRecharge due) {
-        try {
-            return provider.pay(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), due.amount()));
-        } catch (RuntimeException e) {
-            // A provider that throws did not say no: the money may have been taken.
-            log.warn("recharge {} attempt {}: the provider gave no answer: {}", due.rechargeId(), due.attempt(), e.toString());
-            return PaymentProvider.Outcome.unknown("no-answer: " + e.getClass().getSimpleName());
-        }
-    }
-
-    @Override
-    public void start() {
-        rounds.start();
-    }
-
-    @Override
-    public void stop() {
-        rounds.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return rounds.isRunning();
     }
 }

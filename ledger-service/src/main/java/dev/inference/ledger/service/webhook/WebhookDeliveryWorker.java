@@ -16,13 +16,12 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.webhook.WebhookSecret;
 import dev.inference.ledger.kernel.webhook.WebhookSigner;
-import dev.inference.ledger.service.runtime.Periodic;
+import dev.inference.ledger.service.runtime.PeriodicWorker;
 import dev.inference.ledger.service.webhook.DeliveryQueue.Attempt;
 import dev.inference.ledger.service.webhook.DeliveryQueue.Claimed;
 
@@ -35,7 +34,7 @@ import dev.inference.ledger.service.webhook.DeliveryQueue.Claimed;
  */
 @Component
 @ConditionalOnProperty(name = "ledger.roles.webhooks", havingValue = "true", matchIfMissing = true)
-public class WebhookDeliveryWorker implements SmartLifecycle {
+public class WebhookDeliveryWorker extends PeriodicWorker {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliveryWorker.class);
     private static final int BATCH = 50;
@@ -49,10 +48,10 @@ public class WebhookDeliveryWorker implements SmartLifecycle {
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final HttpClient http;
-    private final Periodic rounds;
 
     public WebhookDeliveryWorker(DeliveryQueue queue, SecretCipher cipher, ReceiverAddresses addresses, WebhookSettings settings,
                                  WebhookMetrics metrics, Clock clock) {
+        super("webhook-deliveries", settings.pollInterval());
         this.queue = queue;
         this.cipher = cipher;
         this.addresses = addresses;
@@ -62,10 +61,10 @@ public class WebhookDeliveryWorker implements SmartLifecycle {
         // A redirect is not followed: it could lead to an address the URL check never saw.
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
-        this.rounds = new Periodic("webhook-deliveries", settings.pollInterval(), this::runOnce);
     }
 
-    void runOnce() {
+    @Override
+    protected void runOnce() {
         List<Claimed> claimed;
         do {
             Instant now = clock.instant();
@@ -75,7 +74,7 @@ public class WebhookDeliveryWorker implements SmartLifecycle {
                 attempts.add(attempt(delivery));
             }
             CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).join();
-        } while (claimed.size() == BATCH && rounds.isRunning());
+        } while (claimed.size() == BATCH && isRunning());
     }
 
     private CompletableFuture<Void> attempt(Claimed delivery) {
@@ -169,18 +168,4 @@ public class WebhookDeliveryWorker implements SmartLifecycle {
         return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR - 1) + "…";
     }
 
-    @Override
-    public void start() {
-        rounds.start();
-    }
-
-    @Override
-    public void stop() {
-        rounds.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return rounds.isRunning();
-    }
 }
