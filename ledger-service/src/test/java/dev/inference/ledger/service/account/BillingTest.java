@@ -195,4 +195,13 @@ class BillingTest {
                 .expectResultMessagePayload(List.of(line("2026-10", "3", "3", 1, OCT_31, OCT_31),
                         line("2026-11", "2", "2", 1, NOV_1_LATER, NOV_1_LATER)));
     }
+
+    @Test
+    void a_record_of_nothing_used_costs_nothing_and_puts_no_line_on_an_invoice() {
+        ChargedRecord nothing = new ChargedRecord("u-0", OCT_31, "gw-1", Attribution.NONE, 0, List.of(), usd("0").amount(), null);
+        fixture.given(opened(POSTPAID), batch(POSTPAID, "0", "0", "3", "3", at("u-1", "3", OCT_31), nothing))
+                .when(new CloseUnbilled(ID, "acct-42/monthly/2026-10", UnbilledClosed.MONTHLY, NOV_1))
+                .expectEvents(closed("acct-42/monthly/2026-10", UnbilledClosed.MONTHLY, NOV_1, "3", "0",
+                        line("2026-10", "3", "3", 1, OCT_31, OCT_31)));
+    }
 }

@@ -30,6 +30,7 @@ import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.authorize.SpendGuard;
+import dev.inference.ledger.service.support.Infrastructure;
 
 /**
  * The gateway's authorize check (README, "Benchmarks"): the in-memory decision, and the HTTP round trip
@@ -51,7 +52,8 @@ public final class AuthorizeBenchmark {
             try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
                     "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
                     "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--ledger.security.admin-token=lt_bench-admin-token-at-least-32-characters", "--server.port=0", "--ledger.roles.ingest=false",
+                    "--ledger.security.admin-token=lt_bench-admin-token-at-least-32-characters",
+                    "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY, "--server.port=0", "--ledger.roles.ingest=false",
                     "--logging.structured.format.console=", "--logging.level.root=WARN")) {
                 prepare(app, accounts);
                 SpendGuard guard = app.getBean(SpendGuard.class);

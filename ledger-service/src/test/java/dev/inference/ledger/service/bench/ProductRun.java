@@ -18,6 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.localinfra.TestDatabases;
@@ -103,6 +104,7 @@ final class ProductRun implements AutoCloseable {
         // The ceiling and the floor poll as much as the product: one setting for the three.
         props.put("ledger.ingest.max-poll-records", Integer.getInteger("maxPollRecords", 5000));
         props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
+        props.put("ledger.webhooks.secret-key", Infrastructure.WEBHOOK_SECRET_KEY);
         props.put("server.port", "0");
         props.put("logging.structured.format.console", "");
         props.put("logging.level.root", "WARN");

@@ -90,11 +90,15 @@ public sealed interface AccountEvent {
             /**
              * The record's cost split by its price's components, summing to {@code cost} exactly. Only token
              * records have several (input, cached input, output at prices per million, exact products); the
-             * last component takes the cost less the others, so no split can lose or add a fraction.
+             * last component takes the cost less the others, so no split can lose or add a fraction. A record with
+             * no component (zero tokens of every kind) has none, and cost nothing.
              */
             public BigDecimal[] componentAmounts(PriceUsed price) {
                 int n = quantities.size();
                 BigDecimal[] amounts = new BigDecimal[n];
+                if (n == 0) {
+                    return amounts; // nothing used (a record of zero tokens): it cost nothing
+                }
                 BigDecimal rest = cost;
                 for (int i = 0; i < n - 1; i++) {
                     amounts[i] = quantities.get(i).multiply(price.components().get(i).unitPrice()).movePointLeft(6);
