@@ -78,6 +78,11 @@ CREATE TABLE billing_runs (
     completed_at  TIMESTAMPTZ
 );
 
+-- The registry (written with each account's opening) knows its billing mode: the monthly run reads it
+-- there, not from a projection that may lag behind an account opened just before the month's end.
+ALTER TABLE accounts ADD COLUMN billing_mode VARCHAR(16);
+UPDATE accounts a SET billing_mode = b.billing_mode FROM account_balances b WHERE b.account_id = a.account_id;
+
 -- A postpaid account may spend only with a card on file.
 ALTER TABLE authorize_guards ADD COLUMN no_payment_method BOOLEAN NOT NULL DEFAULT false;
 UPDATE authorize_guards g SET no_payment_method = true

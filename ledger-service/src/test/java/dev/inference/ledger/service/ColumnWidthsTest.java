@@ -94,7 +94,8 @@ class ColumnWidthsTest {
             // V2
             table("charged_usage", "account_id", ACCOUNT, "event_id", Written.id(Identifier.EVENT_ID)),
             table("ingest_offsets", "consumer_group", KAFKA_NAME, "topic", KAFKA_NAME),
-            table("accounts", "account_id", ACCOUNT, "currency", CURRENCY),
+            table("accounts", "account_id", ACCOUNT, "currency", CURRENCY,
+                    "billing_mode", Written.oneOf("billing mode", Arrays.stream(BillingMode.values()).map(BillingMode::wire).toList())),
             table("account_balances", "account_id", ACCOUNT, "name", Written.id(Identifier.NAME),
                     "billing_mode", Written.oneOf("billing mode", Arrays.stream(BillingMode.values()).map(BillingMode::wire).toList()),
                     "currency", CURRENCY, "status", Written.oneOf("account status", List.of("active", "suspended"))),

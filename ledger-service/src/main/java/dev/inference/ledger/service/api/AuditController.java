@@ -3,25 +3,84 @@ package dev.inference.ledger.service.api;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 
+import java.util.List;
+import java.util.Map;
+
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.inference.ledger.service.audit.AuditLog;
+import dev.inference.ledger.service.audit.AuditSigningKey;
 import dev.inference.ledger.service.audit.Reconciliation;
 import dev.inference.ledger.service.security.Allowed;
 
+/** What auditors read: the reconciliation, the append-only log, its signed checkpoints and proofs. */
 @RestController
+@RequestMapping("/api/v1/audit")
 public class AuditController {
 
-    private final Reconciliation reconciliation;
+    static final int MAX_EVENTS = 1000;
+    static final int MAX_CHECKPOINTS = 1000;
 
-    public AuditController(Reconciliation reconciliation) {
+    private final Reconciliation reconciliation;
+    private final AuditLog log;
+    private final AuditSigningKey key;
+
+    public AuditController(Reconciliation reconciliation, AuditLog log, AuditSigningKey key) {
         this.reconciliation = reconciliation;
+        this.log = log;
+        this.key = key;
     }
 
     /** Projections against the event store; a projection is behind or wrong wherever a mismatch shows. */
-    @GetMapping("/api/v1/audit/reconciliation")
+    @GetMapping("/reconciliation")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Reconciliation.Report reconcile() {
         return reconciliation.run();
+    }
+
+    /** The log in order from {@code after} (a log index; -1 for the start), each row with its hash-chain link and Merkle leaf. */
+    @GetMapping("/events")
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public Map<String, Object> events(@RequestParam(defaultValue = "-1") long after, @RequestParam(defaultValue = "100") int limit) {
+        if (after < -1 || limit < 1 || limit > MAX_EVENTS) {
+            throw ApiException.badRequest("invalid-page", "after is a log index (-1 for the start), limit 1-" + MAX_EVENTS);
+        }
+        List<AuditLog.Row> rows = log.after(after, limit);
+        return Map.of("events", rows, "size", log.size());
+    }
+
+    /** The signed tree heads, newest first, and the key that verifies them. */
+    @GetMapping("/checkpoints")
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public Map<String, Object> checkpoints(@RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > MAX_CHECKPOINTS) {
+            throw ApiException.badRequest("invalid-page", "limit is 1-" + MAX_CHECKPOINTS);
+        }
+        return Map.of("verifierKey", key.verifierKey(), "checkpoints", log.checkpoints(limit));
+    }
+
+    /** RFC 6962 audit path of entry {@code index} in the tree of the first {@code size} entries. */
+    @GetMapping("/proofs/inclusion")
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public AuditLog.Proof inclusion(@RequestParam long index, @RequestParam long size) {
+        long logSize = log.size();
+        if (size < 1 || size > logSize || index < 0 || index >= size) {
+            throw ApiException.badRequest("invalid-proof-range", "index must be below size, and size 1-" + logSize + " (the log's size now)");
+        }
+        return log.inclusion(index, size);
+    }
+
+    /** RFC 6962 proof that the tree of {@code to} entries extends the one of {@code from}. */
+    @GetMapping("/proofs/consistency")
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public AuditLog.Proof consistency(@RequestParam long from, @RequestParam long to) {
+        long logSize = log.size();
+        if (from < 1 || from > to || to > logSize) {
+            throw ApiException.badRequest("invalid-proof-range", "1 <= from <= to <= " + logSize + " (the log's size now)");
+        }
+        return log.consistency(from, to);
     }
 }

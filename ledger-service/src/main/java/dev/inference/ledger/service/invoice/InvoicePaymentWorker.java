@@ -2,6 +2,7 @@ package dev.inference.ledger.service.invoice;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
@@ -47,21 +48,26 @@ public class InvoicePaymentWorker extends PeriodicWorker {
 
     @Override
     protected void runOnce() {
-        for (DuePayment due : invoices.due(clock.instant(), BATCH)) {
-            PaymentProvider.Outcome outcome = due.paymentMethodId() == null
-                    ? PaymentProvider.Outcome.declined("no-payment-method")
-                    : provider.payOrUnknown(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(),
-                            new Money(due.total(), due.currency()), due.paymentMethodId()));
-            try {
-                commands.sendAndWait(new RecordPaymentOutcome(due.invoiceId(), due.round(), due.attempt(),
-                        PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
-                // Until the projection catches up, the same attempt is not asked again at once.
-                invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
-            } catch (RuntimeException e) {
-                log.warn("invoice {}: answer not recorded, asking again in {}: {}", due.number(), UNANSWERED_RETRY, e.toString());
-                invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
-            }
-        }
+        List<DuePayment> round;
+        do {
+            round = invoices.due(clock.instant(), BATCH);
+            round.forEach(this::pay);
+        } while (round.size() == BATCH && isRunning());
     }
 
+    private void pay(DuePayment due) {
+        PaymentProvider.Outcome outcome = due.paymentMethodId() == null
+                ? PaymentProvider.Outcome.declined("no-payment-method")
+                : provider.payOrUnknown(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(),
+                        new Money(due.total(), due.currency()), due.paymentMethodId()));
+        try {
+            commands.sendAndWait(new RecordPaymentOutcome(due.invoiceId(), due.round(), due.attempt(),
+                    PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
+            // Until the projection catches up, the same attempt is not asked again at once.
+            invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
+        } catch (RuntimeException e) {
+            log.warn("invoice {}: answer not recorded, asking again in {}: {}", due.number(), UNANSWERED_RETRY, e.toString());
+            invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
+        }
+    }
 }

@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.invoicing.InvoiceIssuer;
+import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**
@@ -40,11 +41,13 @@ public class MonthlyInvoicing extends PeriodicWorker {
     private final JdbcTemplate jdbc;
     private final TransactionManager transactions;
     private final InvoiceIssuer issuer;
+    private final AccountRegistry registry;
     private final Clock clock;
     private final Duration lease;
     private final String instance = "instance-" + UUID.randomUUID();
 
-    public MonthlyInvoicing(JdbcTemplate jdbc, TransactionManager transactions, InvoiceIssuer issuer, Clock clock,
+    public MonthlyInvoicing(JdbcTemplate jdbc, TransactionManager transactions, InvoiceIssuer issuer, AccountRegistry registry,
+                            Clock clock,
                             @Value("${ledger.invoicing.poll-interval}") Duration pollInterval,
                             @Value("${ledger.invoicing.run-lease}") Duration lease) {
         super("monthly-invoicing", pollInterval);
@@ -52,6 +55,7 @@ public class MonthlyInvoicing extends PeriodicWorker {
         this.lease = lease;
         this.transactions = transactions;
         this.issuer = issuer;
+        this.registry = registry;
         this.clock = clock;
     }
 
@@ -73,8 +77,7 @@ public class MonthlyInvoicing extends PeriodicWorker {
         if (claimed == 0) {
             return 0;
         }
-        List<String> accounts = jdbc.queryForList(
-                "SELECT account_id FROM account_balances WHERE billing_mode = 'postpaid' ORDER BY account_id", String.class);
+        List<String> accounts = registry.postpaid();
         int issued = 0;
         for (int i = 0; i < accounts.size(); i++) {
             if (i % RENEW_EVERY == RENEW_EVERY - 1 && !renew(period)) {

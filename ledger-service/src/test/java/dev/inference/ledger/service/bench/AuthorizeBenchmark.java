@@ -53,7 +53,8 @@ public final class AuthorizeBenchmark {
                     "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
                     "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                     "--ledger.security.admin-token=lt_bench-admin-token-at-least-32-characters",
-                    "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY, "--server.port=0", "--ledger.roles.ingest=false",
+                    "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY,
+                    "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY, "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt", "--server.port=0", "--ledger.roles.ingest=false",
                     "--logging.structured.format.console=", "--logging.level.root=WARN")) {
                 prepare(app, accounts);
                 SpendGuard guard = app.getBean(SpendGuard.class);

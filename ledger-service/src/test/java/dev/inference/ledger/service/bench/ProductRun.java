@@ -105,6 +105,8 @@ final class ProductRun implements AutoCloseable {
         props.put("ledger.ingest.max-poll-records", Integer.getInteger("maxPollRecords", 5000));
         props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
         props.put("ledger.webhooks.secret-key", Infrastructure.WEBHOOK_SECRET_KEY);
+        props.put("ledger.audit.signing-key", Infrastructure.AUDIT_SIGNING_KEY);
+        props.put("ledger.audit.checkpoint-file", "target/bench-audit-checkpoints.txt");
         props.put("server.port", "0");
         props.put("logging.structured.format.console", "");
         props.put("logging.level.root", "WARN");

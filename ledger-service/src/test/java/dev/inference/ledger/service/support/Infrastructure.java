@@ -11,6 +11,8 @@ public final class Infrastructure implements AutoCloseable {
     public static final String ADMIN_TOKEN = "lt_test-admin-token-of-at-least-32-characters";
     /** Base64 of 32 bytes: the tests' key for webhook secrets (the receivers are on 127.0.0.1, hence private addresses). */
     public static final String WEBHOOK_SECRET_KEY = "dGVzdC13ZWJob29rLWtleS1vZi0zMi1ieXRlcyEhISE=";
+    /** The seed of the test runs' audit signing key (32 bytes). */
+    public static final String AUDIT_SIGNING_KEY = "dGVzdC1hdWRpdC1zaWduaW5nLWtleS1zZWVkLTMyYiE=";
 
     public final TestDatabases.Database database;
     public final TestKafka kafka;
@@ -31,6 +33,8 @@ public final class Infrastructure implements AutoCloseable {
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.security.admin-token", () -> ADMIN_TOKEN);
         registry.add("ledger.webhooks.secret-key", () -> WEBHOOK_SECRET_KEY);
+        registry.add("ledger.audit.signing-key", () -> AUDIT_SIGNING_KEY);
+        registry.add("ledger.audit.checkpoint-file", () -> "target/audit-checkpoints-" + Integer.toHexString(database.jdbcUrl().hashCode()) + ".txt");
         registry.add("ledger.webhooks.allow-private-addresses", () -> "true");
     }
 

@@ -51,6 +51,8 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("LEDGER_KAFKA_BOOTSTRAP", kafkaBootstrap);
         environment.put("LEDGER_ADMIN_TOKEN", adminToken);
         environment.put("LEDGER_WEBHOOKS_SECRET_KEY", Infrastructure.WEBHOOK_SECRET_KEY);
+        environment.put("LEDGER_AUDIT_SIGNING_KEY", Infrastructure.AUDIT_SIGNING_KEY);
+        environment.put("LEDGER_AUDIT_CHECKPOINT_FILE", logDirectory.resolve("audit-checkpoints.txt").toString());
         environment.put("LEDGER_HTTP_PORT", String.valueOf(port));
     }
 

@@ -3,6 +3,7 @@ package dev.inference.ledger.service.account.registry;
 import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import org.axonframework.config.ProcessingGroup;
@@ -11,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.BillingMode;
 
 /**
  * Which accounts exist. It runs in a subscribing processor, inside the transaction that opens the
@@ -30,8 +32,16 @@ public class AccountRegistry {
 
     @EventHandler
     void on(AccountOpened event) {
-        jdbc.update("INSERT INTO accounts (account_id, currency, opened_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                event.accountId(), event.currency(), Timestamp.from(event.openedAt()));
+        jdbc.update("INSERT INTO accounts (account_id, currency, opened_at, billing_mode) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                event.accountId(), event.currency(), Timestamp.from(event.openedAt()), event.billingMode().wire());
+    }
+
+    /**
+     * Every postpaid account, as committed with its opening (no projection lag): what a monthly run invoices.
+     */
+    public List<String> postpaid() {
+        return jdbc.queryForList("SELECT account_id FROM accounts WHERE billing_mode = ? ORDER BY account_id", String.class,
+                BillingMode.POSTPAID.wire());
     }
 
     public boolean exists(String accountId) {

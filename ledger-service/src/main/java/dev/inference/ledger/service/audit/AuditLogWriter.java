@@ -1,0 +1,87 @@
+package dev.inference.ledger.service.audit;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.service.projection.ProcessingBatch;
+
+/**
+ * Appends every ledger event to the audit log, in the order this processor reads the event store (one
+ * segment, so one order), hashing the event's payload bytes as stored. Rows, tree nodes and the
+ * processor's position commit in one transaction; an event already in the log (a replay) is passed over.
+ */
+@Component
+@ProcessingGroup(AuditLogWriter.GROUP)
+public class AuditLogWriter {
+
+    public static final String GROUP = "audit-log";
+
+    private final JdbcTemplate jdbc;
+
+    public AuditLogWriter(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @EventHandler
+    void on(Object event, EventMessage<?> message) {
+        ProcessingBatch.<List<String>>pending(GROUP, ArrayList::new, this::append).add(message.getIdentifier());
+    }
+
+    private record Stored(long globalIndex, String eventId, String aggregateId, long sequence, String payloadType, String timestamp,
+                          byte[] payload) {
+    }
+
+    private void append(List<String> eventIds) {
+        String[] ids = eventIds.toArray(String[]::new);
+        Set<String> logged = new HashSet<>(jdbc.queryForList("SELECT event_id FROM audit_log WHERE event_id = ANY (?)", String.class,
+                (Object) ids));
+        Map<String, Stored> stored = new HashMap<>();
+        jdbc.query("""
+                SELECT globalindex, eventidentifier, aggregateidentifier, sequencenumber, payloadtype, timestamp, payload
+                  FROM domainevententry WHERE eventidentifier = ANY (?)""",
+                rs -> {
+                    stored.put(rs.getString(2), new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                            rs.getString(5), rs.getString(6), rs.getBytes(7)));
+                }, (Object) ids);
+        long next = 0;
+        byte[] previous = Hashes.GENESIS;
+        List<Map<String, Object>> head = jdbc.queryForList("SELECT log_index, row_hash FROM audit_log ORDER BY log_index DESC LIMIT 1");
+        if (!head.isEmpty()) {
+            next = ((Number) head.get(0).get("log_index")).longValue() + 1;
+            previous = (byte[]) head.get(0).get("row_hash");
+        }
+        AuditNodes nodes = new AuditNodes(jdbc);
+        List<Object[]> rows = new ArrayList<>(eventIds.size());
+        List<Object[]> nodeRows = new ArrayList<>(eventIds.size() * 2);
+        for (String id : eventIds) {
+            Stored s = stored.get(id);
+            if (s == null || !logged.add(id)) {
+                // Not an event of the store (none such is read), or in the log already.
+                continue;
+            }
+            AuditEntry entry = new AuditEntry(next, s.globalIndex(), s.eventId(), s.aggregateId(), s.sequence(),
+                    AuditEntry.typeName(s.payloadType()), s.timestamp(), Hashes.sha256(s.payload()));
+            byte[] rowHash = entry.rowHash(previous);
+            rows.add(new Object[] {entry.logIndex(), entry.globalIndex(), entry.eventId(), entry.aggregateId(), entry.sequence(),
+                    entry.eventType(), entry.recordedAt(), entry.payloadHash(), previous, rowHash});
+            nodes.append(next, entry.leafHash(), nodeRows);
+            previous = rowHash;
+            next++;
+        }
+        jdbc.batchUpdate("""
+                INSERT INTO audit_log (log_index, global_index, event_id, aggregate_id, sequence, event_type, recorded_at, payload_hash,
+                                       previous_hash, row_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        jdbc.batchUpdate("INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)", nodeRows);
+    }
+}

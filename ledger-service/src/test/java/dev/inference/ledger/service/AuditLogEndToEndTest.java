@@ -1,0 +1,163 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.inference.ledger.kernel.audit.Checkpoint;
+import dev.inference.ledger.kernel.audit.MerkleTree;
+import dev.inference.ledger.service.audit.AuditVerifier;
+import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.UsageStream;
+
+/**
+ * An auditor who trusts no operator: every ledger event is in the append-only log, chained; a signed
+ * checkpoint verifies with the public key alone; one event's inclusion and the log's growth are proven
+ * from the checkpoints; the database refuses to change the log; and a changed, deleted or swapped
+ * event, or a forged checkpoint, is named by the verification.
+ */
+@TestPropertySource(properties = {"ledger.audit.checkpoint-every-events=5", "ledger.audit.checkpoint-interval=1s",
+        "ledger.audit.checkpoint-poll=200ms"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AuditLogEndToEndTest extends ServiceStory {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    @Autowired
+    DataSource dataSource;
+
+    @Test
+    @Order(1)
+    void every_event_is_logged_and_signed_checkpoints_prove_inclusion_and_growth_to_an_auditor_with_only_the_public_key() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        ledger.openPrepaid(List.of("acct-a1", "acct-a2"), new BigDecimal("50.00"));
+        UsageStream.publish(infra().kafka.bootstrapServers(), new UsageStream(3).unique("audit-", 40, List.of("acct-a1", "acct-a2"))
+                .withDuplicates(0), 0);
+        Await.until("every charge is in the ledger", WAIT, () -> ledger.charged() == 40);
+        String auditor = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"auditor\"}").body().get("token").asText();
+        Await.until("every event is in the audit log", WAIT, () -> api.get("/api/v1/audit/events?limit=1", auditor).body()
+                .path("size").asLong() == count("SELECT count(*) FROM domainevententry"));
+        long size = api.get("/api/v1/audit/events?limit=1", auditor).body().get("size").asLong();
+        Await.until("a checkpoint signs the whole log", WAIT, () -> api.get("/api/v1/audit/checkpoints", auditor).body()
+                .path("checkpoints").path(0).path("treeSize").asLong() == size);
+
+        JsonNode answer = api.get("/api/v1/audit/checkpoints", auditor).body();
+        String[] name = new String[1];
+        byte[] key = Checkpoint.parseVerifierKey(answer.get("verifierKey").asText(), name);
+        JsonNode checkpoints = answer.get("checkpoints");
+        assertThat(checkpoints.size()).as("checkpoints at 5, 10, … and the head").isGreaterThan(1);
+        Checkpoint newest = Checkpoint.verify(checkpoints.get(0).get("note").asText(), name[0], key);
+        Checkpoint older = Checkpoint.verify(checkpoints.get(checkpoints.size() - 1).get("note").asText(), name[0], key);
+
+        // One event proven in the newest tree, from its row alone.
+        JsonNode row = api.get("/api/v1/audit/events?after=2&limit=1", auditor).body().get("events").get(0);
+        JsonNode inclusion = api.get("/api/v1/audit/proofs/inclusion?index=3&size=" + newest.size(), auditor).body();
+        assertThat(MerkleTree.verifyInclusion(b64(row.get("leafHash").asText()), 3, newest.size(), hashes(inclusion), newest.root()))
+                .isTrue();
+        assertThat(MerkleTree.verifyInclusion(b64(row.get("leafHash").asText()), 4, newest.size(), hashes(inclusion), newest.root()))
+                .isFalse();
+        // The newest tree extends the oldest.
+        JsonNode consistency = api.get("/api/v1/audit/proofs/consistency?from=" + older.size() + "&to=" + newest.size(), auditor).body();
+        assertThat(MerkleTree.verifyConsistency(older.size(), newest.size(), older.root(), newest.root(), hashes(consistency))).isTrue();
+        // Each row links to the one before.
+        JsonNode first = api.get("/api/v1/audit/events?limit=2", auditor).body().get("events");
+        assertThat(first.get(1).get("previousHash").asText()).isEqualTo(first.get(0).get("rowHash").asText());
+        assertThat(api.get("/api/v1/audit/proofs/inclusion?index=3&size=" + (size + 1000), auditor).status()).isEqualTo(400);
+
+        assertThat(verifier(name[0], key).verify().differences()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void the_database_refuses_to_update_delete_or_truncate_the_log() {
+        for (String change : List.of("UPDATE audit_log SET event_type = 'x' WHERE log_index = 0", "DELETE FROM audit_log WHERE log_index = 0",
+                "TRUNCATE audit_log", "DELETE FROM audit_nodes", "UPDATE audit_checkpoints SET signed_note = ''", "TRUNCATE audit_checkpoints")) {
+            assertThatThrownBy(() -> execute(change)).as(change).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void a_changed_deleted_or_swapped_event_and_a_forged_checkpoint_are_named() throws Exception {
+        String[] name = new String[1];
+        byte[] key = Checkpoint.parseVerifierKey(
+                new HttpApi(port).get("/api/v1/audit/checkpoints", ADMIN).body().get("verifierKey").asText(), name);
+        String changed = eventAt(2);
+        execute("UPDATE domainevententry SET payload = overlay(payload placing '7'::bytea from 30 for 1) WHERE eventidentifier = '"
+                + changed + "'");
+        String deleted = eventAt(4);
+        execute("DELETE FROM domainevententry WHERE eventidentifier = '" + deleted + "'");
+        String a = eventAt(5);
+        String b = eventAt(6);
+        execute("""
+                UPDATE domainevententry d SET payload = o.payload FROM domainevententry o
+                 WHERE (d.eventidentifier, o.eventidentifier) IN (('%s', '%s'), ('%s', '%s'))""".formatted(a, b, b, a));
+        execute("INSERT INTO audit_checkpoints (tree_size, root, signed_note, created_at) VALUES (999999, '\\x00', "
+                + "'forged\n999999\nAAAA\n\n\u2014 " + name[0] + " AAAAAAAA\n', now())");
+
+        AuditVerifier.Report report = verifier(name[0], key).verify();
+        assertThat(report.differences()).extracting(AuditVerifier.Difference::what, AuditVerifier.Difference::eventId)
+                .contains(org.assertj.core.groups.Tuple.tuple("payload-altered", changed),
+                        org.assertj.core.groups.Tuple.tuple("event-missing", deleted),
+                        org.assertj.core.groups.Tuple.tuple("payload-altered", a),
+                        org.assertj.core.groups.Tuple.tuple("payload-altered", b));
+        assertThat(report.differences()).extracting(AuditVerifier.Difference::what).contains("checkpoint-forged");
+    }
+
+    private AuditVerifier verifier(String name, byte[] key) {
+        return new AuditVerifier(dataSource, name, key, 100);
+    }
+
+    private String eventAt(long logIndex) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT event_id FROM audit_log WHERE log_index = " + logIndex)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private long count(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static byte[] b64(String value) {
+        return Base64.getDecoder().decode(value);
+    }
+
+    private static List<byte[]> hashes(JsonNode proof) {
+        return java.util.stream.StreamSupport.stream(proof.get("hashes").spliterator(), false).map(h -> b64(h.asText())).toList();
+    }
+}
