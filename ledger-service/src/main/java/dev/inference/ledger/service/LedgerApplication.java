@@ -4,6 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
+import dev.inference.ledger.service.audit.AuditCommand;
 import dev.inference.ledger.service.runtime.EmbeddedInfrastructure;
 
 @SpringBootApplication
@@ -11,6 +12,11 @@ import dev.inference.ledger.service.runtime.EmbeddedInfrastructure;
 public class LedgerApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("audit")) {
+            // The auditor's command line: no broker, no HTTP server (README, "Auditing").
+            AuditCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         System.setProperty("disable-axoniq-console-message", "true");
         EmbeddedInfrastructure.startWhatIsNotConfigured(System.getenv());
         try {

@@ -3,6 +3,8 @@ package dev.inference.ledger.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -24,9 +27,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.kernel.audit.MerkleTree;
+import dev.inference.ledger.service.audit.AuditCommand;
 import dev.inference.ledger.service.audit.AuditVerifier;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
 import dev.inference.ledger.service.support.UsageStream;
@@ -87,6 +92,11 @@ class AuditLogEndToEndTest extends ServiceStory {
         assertThat(api.get("/api/v1/audit/proofs/inclusion?index=3&size=" + (size + 1000), auditor).status()).isEqualTo(400);
 
         assertThat(verifier(name[0], key).verify().differences()).isEmpty();
+        ledger.assertReconciles();
+        AuditRun run = auditVerify();
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("VERIFIED", "40 usage records");
+        assertThat(new AuditCommand(Map.of(), new PrintStream(new ByteArrayOutputStream())).run("verify", "--key", "not-a-key")).isEqualTo(2);
     }
 
     @Test
@@ -124,6 +134,21 @@ class AuditLogEndToEndTest extends ServiceStory {
                         org.assertj.core.groups.Tuple.tuple("payload-altered", a),
                         org.assertj.core.groups.Tuple.tuple("payload-altered", b));
         assertThat(report.differences()).extracting(AuditVerifier.Difference::what).contains("checkpoint-forged");
+        AuditRun run = auditVerify();
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).contains("DIFFERENCES", "payload-altered", changed, "event-missing", deleted);
+    }
+
+    private record AuditRun(int exitCode, String output) {
+    }
+
+    /** The auditor's command, in this JVM, on this story's database, with the key's seed as the service has it. */
+    private AuditRun auditVerify() {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit = new AuditCommand(Map.of("LEDGER_DB_URL", infra().database.jdbcUrl(), "LEDGER_DB_USER", infra().database.user(),
+                "LEDGER_DB_PASSWORD", infra().database.password(), "LEDGER_AUDIT_SIGNING_KEY", Infrastructure.AUDIT_SIGNING_KEY),
+                new PrintStream(output, true)).run("verify", "--report", "target/audit-report-story.json");
+        return new AuditRun(exit, output.toString());
     }
 
     private AuditVerifier verifier(String name, byte[] key) {

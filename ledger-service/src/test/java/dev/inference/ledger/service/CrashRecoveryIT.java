@@ -113,6 +113,11 @@ class CrashRecoveryIT {
                 Await.until("every charge is told", Duration.ofMinutes(2), () -> receipts(kafka).size() >= UNIQUE);
                 List<String> told = receipts(kafka).stream().map(r -> Topics.header(r, "x-receipt-id")).toList();
                 assertThat(told).hasSize(UNIQUE).doesNotHaveDuplicates();
+
+                // The auditor's replay of everything the kills left: log, checkpoints, balances, usage ids, payments.
+                ServiceProcess.AuditRun audit = service.auditVerify();
+                assertThat(audit.exitCode()).as(audit.output()).isZero();
+                assertThat(audit.output()).contains("VERIFIED");
                 service.stop();
             }
         }

@@ -105,6 +105,9 @@ class InvoicingCrashIT {
                     assertThat(new BigDecimal(api.get("/api/v1/accounts/" + account, ADMIN).body().get("unbilled").asText())).isZero();
                 }
                 ledger.assertReconciles();
+                ServiceProcess.AuditRun audit = second.auditVerify();
+                assertThat(audit.exitCode()).as(audit.output()).isZero();
+                assertThat(audit.output()).contains("VERIFIED");
             }
         }
     }

@@ -2,7 +2,9 @@ package dev.inference.ledger.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -27,8 +30,10 @@ import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.inference.ledger.service.audit.AuditCommand;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.MovableClock;
 import dev.inference.ledger.service.support.ServiceStory;
@@ -218,6 +223,15 @@ class InvoicingEndToEndTest extends ServiceStory {
         assertThat(new BigDecimal(statement.get("due").asText())).isZero();
         assertThat(api.get("/api/v1/accounts/acct-pre/statements/2099-01", ADMIN).status()).isEqualTo(400);
         assertThat(api.get("/api/v1/accounts/acct-pre/statements/last-month", ADMIN).status()).isEqualTo(400);
+
+        // The auditor's replay of all three stories: every invoice is what its account closed, its rounding balances, each paid once.
+        new Ledger(infra().database, api, ADMIN).assertReconciles();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit = new AuditCommand(Map.of("LEDGER_DB_URL", infra().database.jdbcUrl(), "LEDGER_DB_USER", infra().database.user(),
+                "LEDGER_DB_PASSWORD", infra().database.password(), "LEDGER_AUDIT_SIGNING_KEY", Infrastructure.AUDIT_SIGNING_KEY),
+                new PrintStream(output, true)).run("verify", "--report", "target/audit-report-invoicing.json");
+        assertThat(exit).as(output.toString()).isZero();
+        assertThat(output.toString()).contains("VERIFIED", "6 invoices");
     }
 
     private static void open(HttpApi api, String id, String name) {

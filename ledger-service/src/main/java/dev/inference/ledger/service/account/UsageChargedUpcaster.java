@@ -20,7 +20,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
  */
 public final class UsageChargedUpcaster extends SingleEventUpcaster {
 
-    static final SerializedType OLD = new SimpleSerializedType("dev.inference.ledger.kernel.account.AccountEvent$UsageCharged", null);
+    public static final SerializedType OLD = new SimpleSerializedType("dev.inference.ledger.kernel.account.AccountEvent$UsageCharged", null);
     static final SerializedType NEW = new SimpleSerializedType(UsageBatchCharged.class.getName(), null);
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -35,7 +35,7 @@ public final class UsageChargedUpcaster extends SingleEventUpcaster {
         return representation.upcastPayload(NEW, JsonNode.class, UsageChargedUpcaster::batchOfOne);
     }
 
-    static JsonNode batchOfOne(JsonNode old) {
+    public static JsonNode batchOfOne(JsonNode old) {
         JsonNode charge = old.path("charge");
         BigDecimal cost = amount(charge.path("cost"));
         BigDecimal balanceAfter = amount(old.path("balanceAfter"));

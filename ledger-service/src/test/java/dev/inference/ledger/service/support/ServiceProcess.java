@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,6 +107,32 @@ public final class ServiceProcess implements AutoCloseable {
     private HttpRequest get(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(2))
                 .header("Authorization", "Bearer " + adminToken).build();
+    }
+
+    /** The auditor's command, {@code java -jar ledger-service.jar audit verify}, on this service's database: its exit code and output. */
+    public AuditRun auditVerify() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        try {
+            Files.createDirectories(logDirectory);
+            Path output = logDirectory.resolve("audit-verify.txt");
+            ProcessBuilder builder = new ProcessBuilder(java, "-jar", JAR.toString(), "audit", "verify", "--report",
+                    logDirectory.resolve("audit-report.json").toString()).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            Process verify = builder.start();
+            if (!verify.waitFor(5, TimeUnit.MINUTES)) {
+                verify.destroyForcibly();
+                throw new AssertionError("audit verify did not finish within 5 minutes");
+            }
+            return new AuditRun(verify.exitValue(), Files.readString(output));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record AuditRun(int exitCode, String output) {
     }
 
     /** SIGKILL, and wait until the process is gone. */

@@ -1,0 +1,201 @@
+package dev.inference.ledger.service.audit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import dev.inference.ledger.kernel.audit.Checkpoint;
+import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
+
+/**
+ * {@code java -jar ledger-service.jar audit <command>}: the auditor's tools, with no broker and no HTTP
+ * server. {@code public-key} prints the verifier key of the checkpoints; {@code verify} checks the audit
+ * log against the event store and the checkpoints' signatures, replays the whole store and proves every
+ * balance, usage id, payment and invoice, prints the first differences and writes a JSON report; it exits
+ * 0 when everything holds, 1 when something differs, 2 when it could not run. Configured like the service
+ * ({@code LEDGER_DB_URL}, …); without {@code LEDGER_DB_URL} it uses the embedded database of the data
+ * directory, the running service's when one runs.
+ */
+public final class AuditCommand {
+
+    static final int MAX_DIFFERENCES = 20;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+
+    public AuditCommand(Map<String, String> env, PrintStream out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new AuditCommand(System.getenv(), System.out).run(args));
+    }
+
+    public int run(String... args) {
+        Map<String, String> options = options(args);
+        String command = args.length > 0 ? args[0] : "";
+        try {
+            return switch (command) {
+                case "public-key" -> {
+                    out.println(key().verifierKey());
+                    yield 0;
+                }
+                case "verify" -> verify(options);
+                default -> {
+                    out.println("usage: audit public-key | audit verify [--key <verifier key>] [--report audit-report.json]");
+                    yield 2;
+                }
+            };
+        } catch (RuntimeException e) {
+            out.println("audit " + command + " could not run: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int verify(Map<String, String> options) {
+        String[] name = new String[1];
+        byte[] publicKey;
+        if (options.containsKey("key")) {
+            publicKey = Checkpoint.parseVerifierKey(options.get("key"), name);
+        } else {
+            AuditSigningKey key = key();
+            name[0] = key.name();
+            publicKey = key.rawPublicKey();
+        }
+        Path reportFile = Path.of(options.getOrDefault("report", "audit-report.json"));
+        try (Database database = database()) {
+            out.println("audit verify: " + database.description());
+            AuditVerifier.Report log = new AuditVerifier(database.dataSource(), name[0], publicKey, MAX_DIFFERENCES).verify();
+            out.printf("log: %,d entries over %,d stored events, %,d signed checkpoints%n", log.entries(), log.events(), log.checkpoints());
+            LedgerReplay.Report replay = new LedgerReplay(database.dataSource(), MAX_DIFFERENCES, p -> out.printf(
+                    "replay: %,d of %,d events, %,d usage records, %,.0f records/s%s%n", p.events(), p.totalEvents(), p.records(),
+                    p.records() / Math.max(p.seconds(), 1e-9), p.events() < p.totalEvents() ? ", about " + Math.round(
+                            (p.totalEvents() - p.events()) * p.seconds() / Math.max(p.events(), 1)) + " s left" : "")).run();
+            out.printf("replay: %,d accounts, %,d invoices, %,d usage records in %.1f s (%,.0f records/s)%n", replay.accounts(),
+                    replay.invoices(), replay.usageRecords(), replay.seconds(), replay.usageRecords() / Math.max(replay.seconds(), 1e-9));
+            List<AuditVerifier.Difference> differences = new java.util.ArrayList<>(log.differences());
+            differences.addAll(replay.differences());
+            writeReport(reportFile, log, replay, differences);
+            if (differences.isEmpty()) {
+                out.println("VERIFIED: the log, its checkpoints and every balance, usage id, payment and invoice hold (report: "
+                        + reportFile + ")");
+                return 0;
+            }
+            out.println("DIFFERENCES (first " + Math.min(differences.size(), MAX_DIFFERENCES) + "; report: " + reportFile + "):");
+            differences.stream().limit(MAX_DIFFERENCES).forEach(d -> out.println("  " + d.what() + (d.logIndex() == null ? ""
+                    : " at log index " + d.logIndex()) + (d.eventId() == null ? "" : ", event " + d.eventId()) + ": " + d.detail()));
+            return 1;
+        }
+    }
+
+    private void writeReport(Path file, AuditVerifier.Report log, LedgerReplay.Report replay, List<AuditVerifier.Difference> differences) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("verified", differences.isEmpty());
+        report.put("log", Map.of("entries", log.entries(), "storedEvents", log.events(), "checkpoints", log.checkpoints()));
+        report.put("replay", Map.of("events", replay.events(), "usageRecords", replay.usageRecords(), "accounts", replay.accounts(),
+                "invoices", replay.invoices(), "seconds", replay.seconds()));
+        report.put("differences", differences);
+        try {
+            Files.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private AuditSigningKey key() {
+        return AuditSigningKey.resolve(env.getOrDefault("LEDGER_AUDIT_ORIGIN", "inference-ledger/audit"), env.get("LEDGER_AUDIT_SIGNING_KEY"),
+                blank(env.get("LEDGER_DB_URL")), dataDir());
+    }
+
+    private Path dataDir() {
+        return Path.of(env.getOrDefault("LEDGER_DATA_DIR", ".data")).toAbsolutePath();
+    }
+
+    /** The database to read, and whatever was started to read it. */
+    private interface Database extends AutoCloseable {
+        DataSource dataSource();
+
+        String description();
+
+        @Override
+        void close();
+    }
+
+    private Database database() {
+        String url = env.get("LEDGER_DB_URL");
+        if (!blank(url)) {
+            return of(dataSource(url, env.getOrDefault("LEDGER_DB_USER", "postgres"), env.getOrDefault("LEDGER_DB_PASSWORD", "")), url, null);
+        }
+        int port = Integer.parseInt(env.getOrDefault("LEDGER_EMBEDDED_DB_PORT", "54329"));
+        String embeddedUrl = "jdbc:postgresql://localhost:" + port + "/" + EmbeddedPostgresServer.DATABASE;
+        DataSource running = dataSource(embeddedUrl, "postgres", "");
+        try (Connection ignored = running.getConnection()) {
+            return of(running, "the running service's embedded PostgreSQL at " + embeddedUrl, null);
+        } catch (SQLException notRunning) {
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir().resolve("postgres"), port);
+            return of(dataSource(server.jdbcUrl(), server.user(), ""), "the embedded PostgreSQL of " + dataDir(), server);
+        }
+    }
+
+    private static Database of(DataSource dataSource, String description, AutoCloseable started) {
+        return new Database() {
+            @Override
+            public DataSource dataSource() {
+                return dataSource;
+            }
+
+            @Override
+            public String description() {
+                return description.replaceFirst("//[^/@?;]*@", "//").replaceFirst("[?;].*", "");
+            }
+
+            @Override
+            public void close() {
+                if (started != null) {
+                    try {
+                        started.close();
+                    } catch (Exception e) {
+                        // stopping the database this command started: nothing left to do
+                    }
+                }
+            }
+        };
+    }
+
+    private static DataSource dataSource(String url, String user, String password) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(url);
+        dataSource.setUser(user);
+        dataSource.setPassword(password);
+        return dataSource;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("an option is --name value, not " + args[i]);
+            }
+            options.put(args[i].substring(2), args[i + 1]);
+        }
+        return options;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,252 @@
+package dev.inference.ledger.service.audit;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
+import dev.inference.ledger.service.account.UsageChargedUpcaster;
+import dev.inference.ledger.service.audit.AuditVerifier.Difference;
+
+/**
+ * Replays the whole event store in global order, from its stored bytes (old shapes through the same
+ * upcasting), into fresh figures of its own, and proves them: every account's balance and unbilled
+ * usage are the sum of its money events exactly, as each event says; every usage eventId is charged to
+ * its account once; every payment (top-up, recharge, invoice) is credited once; every invoice's exact
+ * charges are what its account closed onto it, its lines add up, and its rounding balances; and the live
+ * projections show what the replay found. Reads each event once, holds per account only its figures and
+ * the usage ids it has seen.
+ */
+public final class LedgerReplay {
+
+    public record Progress(long events, long totalEvents, long records, double seconds) {
+    }
+
+    public record Report(long events, long usageRecords, int accounts, int invoices, double seconds, List<Difference> differences,
+                         boolean truncated) {
+        public boolean clean() {
+            return differences.isEmpty();
+        }
+    }
+
+    private static final class Account {
+        final BillingMode mode;
+        BigDecimal balance = BigDecimal.ZERO;
+        BigDecimal unbilled = BigDecimal.ZERO;
+        final Set<String> usageIds = new HashSet<>();
+        final Set<String> credits = new HashSet<>();
+        final Map<String, BigDecimal> closed = new HashMap<>();
+
+        Account(BillingMode mode) {
+            this.mode = mode;
+        }
+    }
+
+    private static final int FETCH = 2_000;
+
+    private final DataSource dataSource;
+    private final int maxDifferences;
+    private final Consumer<Progress> progress;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Map<String, Account> accounts = new HashMap<>();
+    private final Set<String> invoicesPaid = new HashSet<>();
+    private final List<Difference> differences = new ArrayList<>();
+    private int invoices;
+    private long records;
+
+    public LedgerReplay(DataSource dataSource, int maxDifferences, Consumer<Progress> progress) {
+        this.dataSource = dataSource;
+        this.maxDifferences = maxDifferences;
+        this.progress = progress;
+    }
+
+    public Report run() {
+        long started = System.nanoTime();
+        long events = 0;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            long total = count(c, "SELECT count(*) FROM domainevententry");
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT eventidentifier, aggregateidentifier, sequencenumber, payloadtype, payload FROM domainevententry ORDER BY globalindex")) {
+                s.setFetchSize(FETCH);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next() && differences.size() <= maxDifferences) {
+                        Object event = read(rs.getString(4), rs.getBytes(5));
+                        if (event instanceof AccountEvent a) {
+                            apply(a, rs.getString(1));
+                        } else if (event instanceof InvoiceEvent i) {
+                            apply(i, rs.getString(1));
+                        }
+                        if (++events % 10_000 == 0) {
+                            progress.accept(new Progress(events, total, records, (System.nanoTime() - started) / 1e9));
+                        }
+                    }
+                }
+            }
+            compareWithProjections(c);
+            c.rollback();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event store: " + e.getMessage(), e);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        progress.accept(new Progress(events, events, records, seconds));
+        boolean truncated = differences.size() > maxDifferences;
+        return new Report(events, records, accounts.size(), invoices, seconds,
+                truncated ? differences.subList(0, maxDifferences) : differences, truncated);
+    }
+
+    private Object read(String type, byte[] payload) {
+        try {
+            if (type.equals(UsageChargedUpcaster.OLD.getName())) {
+                return json.treeToValue(UsageChargedUpcaster.batchOfOne(json.readTree(payload)), UsageBatchCharged.class);
+            }
+            if (!type.startsWith("dev.inference.ledger.kernel.account.") && !type.startsWith("dev.inference.ledger.kernel.invoice.")) {
+                return null; // the price list's catalogs: no money of any account
+            }
+            return json.readValue(payload, Class.forName(type));
+        } catch (IOException | ClassNotFoundException e) {
+            differences.add(new Difference("event-unreadable", null, null, type + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    private void apply(AccountEvent event, String eventId) {
+        if (event instanceof AccountOpened opened) {
+            accounts.put(opened.accountId(), new Account(opened.billingMode()));
+            return;
+        }
+        Account account = accounts.get(event.accountId());
+        if (account == null) {
+            differences.add(new Difference("account-never-opened", null, eventId, event.accountId()));
+            return;
+        }
+        if (event instanceof TopUpCredited t) {
+            credit(account, "top-up " + t.topUpId(), t.amount().amount(), t.balanceAfter().amount(), eventId, event.accountId());
+        } else if (event instanceof RechargeSucceeded r) {
+            credit(account, "recharge " + r.rechargeId(), r.amount().amount(), r.balanceAfter().amount(), eventId, event.accountId());
+        } else if (event instanceof UsageBatchCharged u) {
+            BigDecimal total = BigDecimal.ZERO;
+            for (ChargedRecord record : u.records()) {
+                if (!account.usageIds.add(record.eventId())) {
+                    differences.add(new Difference("usage-charged-twice", null, eventId, u.accountId() + ": usage " + record.eventId()));
+                }
+                total = total.add(record.cost());
+            }
+            records += u.records().size();
+            if (account.mode == BillingMode.PREPAID) {
+                account.balance = account.balance.subtract(total);
+            } else {
+                account.unbilled = account.unbilled.add(total);
+            }
+            expect("balance", account.balance, u.balanceAfter(), eventId, u.accountId());
+            expect("unbilled", account.unbilled, u.unbilledAfter(), eventId, u.accountId());
+        } else if (event instanceof UnbilledClosed closed) {
+            BigDecimal lines = closed.lines().stream().map(AccountEvent.UnbilledLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            expect("closed total", lines, closed.total(), eventId, closed.accountId());
+            account.unbilled = account.unbilled.subtract(closed.total());
+            expect("unbilled", account.unbilled, closed.unbilledAfter(), eventId, closed.accountId());
+            account.closed.put(closed.invoiceId(), closed.total());
+        } else if (event instanceof InvoiceSettled settled && !account.credits.add("invoice " + settled.invoiceId())) {
+            differences.add(new Difference("payment-credited-twice", null, eventId, settled.accountId() + ": invoice " + settled.number()));
+        }
+    }
+
+    private void credit(Account account, String what, BigDecimal amount, BigDecimal balanceAfter, String eventId, String accountId) {
+        if (!account.credits.add(what)) {
+            differences.add(new Difference("payment-credited-twice", null, eventId, accountId + ": " + what));
+        }
+        account.balance = account.balance.add(amount);
+        expect("balance", account.balance, balanceAfter, eventId, accountId);
+    }
+
+    private void apply(InvoiceEvent event, String eventId) {
+        if (event instanceof InvoiceIssued issued) {
+            invoices++;
+            Account account = accounts.get(issued.accountId());
+            BigDecimal closed = account == null ? null : account.closed.get(issued.invoiceId());
+            if (closed == null || closed.compareTo(issued.exactCharges()) != 0) {
+                differences.add(new Difference("invoice-not-what-was-closed", null, eventId, issued.number() + ": exact charges "
+                        + issued.exactCharges().toPlainString() + ", closed by the account " + (closed == null ? "nothing" : closed.toPlainString())));
+            }
+            BigDecimal lines = BigDecimal.ZERO;
+            BigDecimal exact = BigDecimal.ZERO;
+            for (InvoiceLine line : issued.lines()) {
+                lines = lines.add(line.amount());
+                if (line.quantity() != null) {
+                    exact = exact.add(line.exactAmount());
+                }
+            }
+            expect("invoice lines", lines, issued.total(), eventId, issued.number());
+            expect("invoice exact lines", exact, issued.exactCharges(), eventId, issued.number());
+            expect("invoice rounding", issued.exactCharges().add(issued.carriedIn()), issued.total().add(issued.carriedOut()), eventId,
+                    issued.number());
+        } else if (event instanceof InvoicePaid paid && !invoicesPaid.add(paid.invoiceId())) {
+            differences.add(new Difference("invoice-paid-twice", null, eventId, paid.number()));
+        }
+    }
+
+    private void expect(String what, BigDecimal replayed, BigDecimal recorded, String eventId, String subject) {
+        if (replayed.compareTo(recorded) != 0) {
+            differences.add(new Difference(what.replace(' ', '-') + "-differs", null, eventId, subject + ": the events add up to "
+                    + replayed.toPlainString() + ", the event says " + recorded.toPlainString()));
+        }
+    }
+
+    private void compareWithProjections(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT account_id, balance, unbilled FROM account_balances");
+             ResultSet rs = s.executeQuery()) {
+            Set<String> projected = new HashSet<>();
+            while (rs.next()) {
+                String id = rs.getString(1);
+                projected.add(id);
+                Account account = accounts.get(id);
+                if (account == null) {
+                    differences.add(new Difference("projection-of-no-account", null, null, id));
+                } else if (account.balance.compareTo(rs.getBigDecimal(2)) != 0 || account.unbilled.compareTo(rs.getBigDecimal(3)) != 0) {
+                    differences.add(new Difference("projection-differs", null, null, id + ": the live view shows balance "
+                            + rs.getBigDecimal(2).toPlainString() + ", unbilled " + rs.getBigDecimal(3).toPlainString() + "; the replay "
+                            + account.balance.toPlainString() + ", " + account.unbilled.toPlainString()));
+                }
+            }
+            accounts.keySet().stream().filter(id -> !projected.contains(id)).limit(maxDifferences)
+                    .forEach(id -> differences.add(new Difference("projection-missing", null, null, id)));
+        }
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
