@@ -161,6 +161,9 @@ class ColumnWidthsTest {
             // V8
             table("dead_letter_outbox", "topic", KAFKA_NAME, "reason", Written.internal("a dead-letter reason", 100),
                     "detail", Written.unbounded("the reason's detail, at most Rejection.MAX_DETAIL")),
+            // V12: copied from the event store's own columns, as wide.
+            table("audit_log", "event_id", AXON, "aggregate_id", AXON, "event_type", AXON, "recorded_at", AXON),
+            table("audit_checkpoints", "signed_note", Written.unbounded("a signed note of one signature")),
             // V11
             table("webhook_subscriptions", "subscription_id", WEBHOOK_SUBSCRIPTION, "account_id", ACCOUNT,
                     "url", Written.id(Identifier.WEBHOOK_URL)),
