@@ -6,10 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +42,7 @@ import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 
 /**
@@ -51,6 +60,9 @@ class AuditLogEndToEndTest extends ServiceStory {
 
     @Autowired
     DataSource dataSource;
+
+    @Value("${ledger.audit.checkpoint-file}")
+    String checkpointFile;
 
     @Test
     @Order(1)
@@ -97,10 +109,44 @@ class AuditLogEndToEndTest extends ServiceStory {
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertThat(run.output()).contains("VERIFIED", "40 usage records");
         assertThat(new AuditCommand(Map.of(), new PrintStream(new ByteArrayOutputStream())).run("verify", "--key", "not-a-key")).isEqualTo(2);
+        // Checkpoints went outside the database too: to the file the operator ships, and to Kafka.
+        assertThat(Topics.read(infra().kafka.bootstrapServers(), "audit.checkpoints", 1, r -> true)).first()
+                .satisfies(r -> assertThat(r.value()).startsWith(name[0] + "\n"));
     }
 
     @Test
     @Order(2)
+    void an_exported_copy_verifies_offline_with_only_the_checkpoints_file_and_the_public_key() throws Exception {
+        String auditor = new HttpApi(port).post("/api/v1/tokens", ADMIN, "{\"role\":\"auditor\"}").body().get("token").asText();
+        String verifierKey = new HttpApi(port).get("/api/v1/audit/checkpoints", auditor).body().get("verifierKey").asText();
+        HttpResponse<Path> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/api/v1/audit/export")).header("Authorization", "Bearer " + auditor).build(),
+                HttpResponse.BodyHandlers.ofFile(Path.of("target", "audit-export-story.jsonl")));
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(Files.readAllLines(export.body())).hasSize((int) count("SELECT count(*) FROM audit_log"));
+
+        AuditRun offline = offline(export.body(), verifierKey);
+        assertThat(offline.exitCode()).as(offline.output()).isZero();
+        assertThat(offline.output()).contains("VERIFIED", "40 usage records");
+
+        // One byte of one event changed in the copy: named.
+        List<String> rows = new ArrayList<>(Files.readAllLines(export.body()));
+        rows.set(3, rows.get(3).replaceFirst("\"payload\":\"(.)", "\"payload\":\"" + (rows.get(3).contains("\"payload\":\"e") ? "f" : "e")));
+        Path altered = Files.write(Path.of("target", "audit-export-altered.jsonl"), rows);
+        AuditRun tampered = offline(altered, verifierKey);
+        assertThat(tampered.exitCode()).as(tampered.output()).isEqualTo(1);
+        assertThat(tampered.output()).contains("payload-altered at log index 3");
+    }
+
+    private AuditRun offline(Path log, String verifierKey) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit = new AuditCommand(Map.of(), new PrintStream(output, true)).run("verify", "--log", log.toString(), "--checkpoints",
+                checkpointFile, "--key", verifierKey, "--report", "target/audit-report-offline.json");
+        return new AuditRun(exit, output.toString());
+    }
+
+    @Test
+    @Order(3)
     void the_database_refuses_to_update_delete_or_truncate_the_log() {
         for (String change : List.of("UPDATE audit_log SET event_type = 'x' WHERE log_index = 0", "DELETE FROM audit_log WHERE log_index = 0",
                 "TRUNCATE audit_log", "DELETE FROM audit_nodes", "UPDATE audit_checkpoints SET signed_note = ''", "TRUNCATE audit_checkpoints")) {
@@ -109,7 +155,7 @@ class AuditLogEndToEndTest extends ServiceStory {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void a_changed_deleted_or_swapped_event_and_a_forged_checkpoint_are_named() throws Exception {
         String[] name = new String[1];
         byte[] key = Checkpoint.parseVerifierKey(

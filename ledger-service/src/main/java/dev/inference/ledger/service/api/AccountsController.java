@@ -42,6 +42,7 @@ import dev.inference.ledger.service.account.TopUpOutcome;
 import dev.inference.ledger.service.account.balance.AccountBalance;
 import dev.inference.ledger.service.account.balance.BalanceProjection;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
+import dev.inference.ledger.service.account.history.AccountHistory;
 import dev.inference.ledger.service.account.entries.EntryCursor;
 import dev.inference.ledger.service.account.entries.LedgerEntry;
 import dev.inference.ledger.service.account.entries.UsageDetails;
@@ -62,15 +63,18 @@ public class AccountsController {
     private final EntriesProjection entries;
     private final IdempotentRequests idempotent;
     private final OrganisationProjection organisation;
+    private final AccountHistory history;
 
     public AccountsController(CommandGateway commands, AccountRegistry registry, BalanceProjection balances,
-                              EntriesProjection entries, IdempotentRequests idempotent, OrganisationProjection organisation) {
+                              EntriesProjection entries, IdempotentRequests idempotent, OrganisationProjection organisation,
+                              AccountHistory history) {
         this.commands = commands;
         this.registry = registry;
         this.balances = balances;
         this.entries = entries;
         this.idempotent = idempotent;
         this.organisation = organisation;
+        this.history = history;
     }
 
     record OpenAccountRequest(String accountId, String name, String billingMode, String currency) {
@@ -119,9 +123,20 @@ public class AccountsController {
 
     @GetMapping("/{id}")
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
-    public AccountView account(@PathVariable String id) {
-        return balances.find(id).map(AccountView::new)
-                .orElseThrow(() -> ApiException.notFound("no account '" + id + "'"));
+    public AccountView account(@PathVariable String id, @RequestParam(required = false) String asOf,
+                               @RequestParam(required = false) String occurredBefore) {
+        var now = balances.find(id).orElseThrow(() -> ApiException.notFound("no account '" + id + "'"));
+        if (asOf != null && occurredBefore != null) {
+            throw ApiException.badRequest("invalid-parameter", "ask either asOf (recorded time) or occurredBefore (occurrence time), not both");
+        }
+        if (asOf != null) {
+            return history.asOf(id, instant("asOf", asOf)).map(AccountView::new)
+                    .orElseThrow(() -> ApiException.notFound("account '" + id + "' was not open at " + asOf));
+        }
+        if (occurredBefore != null) {
+            return history.occurredBefore(now, instant("occurredBefore", occurredBefore)).map(AccountView::new).orElseThrow();
+        }
+        return new AccountView(now);
     }
 
     record TopUpRequest(String amount) {
@@ -227,6 +242,14 @@ public class AccountsController {
         return new ReviewView(topUpId, id, "rejected");
     }
 
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("invalid-parameter", name + " is an ISO-8601 instant in UTC, like 2026-11-22T10:00:00Z");
+        }
+    }
+
     record EntryView(String cursor, long sequence, String type, String reference, String balanceChange, String unbilledChange,
                      String balanceAfter, Instant occurredAt, Instant recordedAt, UsageDetails details) {
         EntryView(LedgerEntry e) {
@@ -242,7 +265,8 @@ public class AccountsController {
     @GetMapping("/{id}/entries")
     @Allowed({STAFF, AUDITOR, ADMIN})
     public EntriesPage entries(@PathVariable String id, @RequestParam(required = false) String after,
-                               @RequestParam(defaultValue = "100") int limit) {
+                               @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String asOf,
+                               @RequestParam(required = false) String occurredBefore) {
         var cursor = after == null || after.isEmpty() ? Optional.of(EntryCursor.START) : EntryCursor.decode(after);
         if (limit < 1 || limit > MAX_PAGE || cursor.isEmpty()) {
             throw ApiException.badRequest("invalid-parameter", "limit must be 1-" + MAX_PAGE + " and after a cursor from a previous page");
@@ -250,7 +274,8 @@ public class AccountsController {
         if (!registry.exists(id)) {
             throw ApiException.notFound("no account '" + id + "'");
         }
-        List<EntryView> page = entries.page(id, cursor.get(), limit).stream().map(EntryView::new).toList();
+        List<EntryView> page = entries.page(id, cursor.get(), limit, asOf == null ? null : instant("asOf", asOf),
+                occurredBefore == null ? null : instant("occurredBefore", occurredBefore)).stream().map(EntryView::new).toList();
         String next = page.size() < limit ? null : page.get(page.size() - 1).cursor();
         return new EntriesPage(page, next);
     }

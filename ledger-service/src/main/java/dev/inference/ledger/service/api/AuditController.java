@@ -6,10 +6,13 @@ import static dev.inference.ledger.service.security.Role.AUDITOR;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.inference.ledger.service.audit.AuditLog;
 import dev.inference.ledger.service.audit.AuditSigningKey;
@@ -60,6 +63,14 @@ public class AuditController {
             throw ApiException.badRequest("invalid-page", "limit is 1-" + MAX_CHECKPOINTS);
         }
         return Map.of("verifierKey", key.verifierKey(), "checkpoints", log.checkpoints(limit));
+    }
+
+    /** The whole log as JSON lines, each row with its event's stored bytes: for {@code audit verify --log} offline. Streamed. */
+    @GetMapping(value = "/export", produces = "application/x-ndjson")
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public ResponseEntity<StreamingResponseBody> export() {
+        return ResponseEntity.ok().header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit-log.jsonl\"")
+                .body(log::export);
     }
 
     /** RFC 6962 audit path of entry {@code index} in the tree of the first {@code size} entries. */

@@ -25,7 +25,8 @@ import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
  * server. {@code public-key} prints the verifier key of the checkpoints; {@code verify} checks the audit
  * log against the event store and the checkpoints' signatures, replays the whole store and proves every
  * balance, usage id, payment and invoice, prints the first differences and writes a JSON report; it exits
- * 0 when everything holds, 1 when something differs, 2 when it could not run. Configured like the service
+ * 0 when everything holds, 1 when something differs, 2 when it could not run. With {@code --log} it verifies an
+ * exported copy of the log offline, with only the checkpoints file and the public key. Configured like the service
  * ({@code LEDGER_DB_URL}, …); without {@code LEDGER_DB_URL} it uses the embedded database of the data
  * directory, the running service's when one runs.
  */
@@ -56,7 +57,8 @@ public final class AuditCommand {
                 }
                 case "verify" -> verify(options);
                 default -> {
-                    out.println("usage: audit public-key | audit verify [--key <verifier key>] [--report audit-report.json]");
+                    out.println("usage: audit public-key | audit verify [--key <verifier key>] [--report audit-report.json]"
+                            + " | audit verify --log <export.jsonl> --checkpoints <file> --key <verifier key> [--report …]");
                     yield 2;
                 }
             };
@@ -77,6 +79,9 @@ public final class AuditCommand {
             publicKey = key.rawPublicKey();
         }
         Path reportFile = Path.of(options.getOrDefault("report", "audit-report.json"));
+        if (options.containsKey("log")) {
+            return verifyCopy(options, name[0], publicKey, reportFile);
+        }
         try (Database database = database()) {
             out.println("audit verify: " + database.description());
             AuditVerifier.Report log = new AuditVerifier(database.dataSource(), name[0], publicKey, MAX_DIFFERENCES).verify();
@@ -89,23 +94,48 @@ public final class AuditCommand {
                     replay.invoices(), replay.usageRecords(), replay.seconds(), replay.usageRecords() / Math.max(replay.seconds(), 1e-9));
             List<AuditVerifier.Difference> differences = new java.util.ArrayList<>(log.differences());
             differences.addAll(replay.differences());
-            writeReport(reportFile, log, replay, differences);
-            if (differences.isEmpty()) {
-                out.println("VERIFIED: the log, its checkpoints and every balance, usage id, payment and invoice hold (report: "
-                        + reportFile + ")");
-                return 0;
-            }
-            out.println("DIFFERENCES (first " + Math.min(differences.size(), MAX_DIFFERENCES) + "; report: " + reportFile + "):");
-            differences.stream().limit(MAX_DIFFERENCES).forEach(d -> out.println("  " + d.what() + (d.logIndex() == null ? ""
-                    : " at log index " + d.logIndex()) + (d.eventId() == null ? "" : ", event " + d.eventId()) + ": " + d.detail()));
-            return 1;
+            writeReport(reportFile, Map.of("entries", log.entries(), "storedEvents", log.events(), "checkpoints", log.checkpoints()),
+                    replay, differences);
+            return conclude(differences, reportFile);
         }
     }
 
-    private void writeReport(Path file, AuditVerifier.Report log, LedgerReplay.Report replay, List<AuditVerifier.Difference> differences) {
+    /** An exported copy of the log, offline: only the copy, the checkpoints file and the public key. */
+    private int verifyCopy(Map<String, String> options, String keyName, byte[] publicKey, Path reportFile) {
+        if (!options.containsKey("checkpoints") || !options.containsKey("key")) {
+            throw new IllegalArgumentException("an exported log is verified with --checkpoints <file> and --key <verifier key>");
+        }
+        ExportedLogVerifier.Report copy;
+        try {
+            copy = new ExportedLogVerifier(keyName, publicKey, MAX_DIFFERENCES).verify(Path.of(options.get("log")),
+                    Path.of(options.get("checkpoints")), new LedgerReplay(null, MAX_DIFFERENCES, p -> { }));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + e.getMessage(), e);
+        }
+        out.printf("copy: %,d entries, %,d signed checkpoints; replay: %,d accounts, %,d invoices, %,d usage records%n", copy.entries(),
+                copy.checkpoints(), copy.replay().accounts(), copy.replay().invoices(), copy.replay().usageRecords());
+        List<AuditVerifier.Difference> differences = new java.util.ArrayList<>(copy.differences());
+        differences.addAll(copy.replay().differences());
+        writeReport(reportFile, Map.of("entries", copy.entries(), "checkpoints", copy.checkpoints()), copy.replay(), differences);
+        return conclude(differences, reportFile);
+    }
+
+    private int conclude(List<AuditVerifier.Difference> differences, Path reportFile) {
+        if (differences.isEmpty()) {
+            out.println("VERIFIED: the log, its checkpoints and every balance, usage id, payment and invoice hold (report: "
+                    + reportFile + ")");
+            return 0;
+        }
+        out.println("DIFFERENCES (first " + Math.min(differences.size(), MAX_DIFFERENCES) + "; report: " + reportFile + "):");
+        differences.stream().limit(MAX_DIFFERENCES).forEach(d -> out.println("  " + d.what() + (d.logIndex() == null ? ""
+                : " at log index " + d.logIndex()) + (d.eventId() == null ? "" : ", event " + d.eventId()) + ": " + d.detail()));
+        return 1;
+    }
+
+    private void writeReport(Path file, Map<String, Object> log, LedgerReplay.Report replay, List<AuditVerifier.Difference> differences) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("verified", differences.isEmpty());
-        report.put("log", Map.of("entries", log.entries(), "storedEvents", log.events(), "checkpoints", log.checkpoints()));
+        report.put("log", log);
         report.put("replay", Map.of("events", replay.events(), "usageRecords", replay.usageRecords(), "accounts", replay.accounts(),
                 "invoices", replay.invoices(), "seconds", replay.seconds()));
         report.put("differences", differences);

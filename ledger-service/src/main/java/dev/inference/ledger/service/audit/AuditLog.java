@@ -1,9 +1,18 @@
 package dev.inference.ledger.service.audit;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.audit.MerkleTree;
@@ -64,6 +73,49 @@ public class AuditLog {
         MerkleTree tree = new MerkleTree(new AuditNodes(jdbc));
         return new Proof(to, b64(tree.root(to)), tree.consistencyProof(from, to).stream().map(AuditLog::b64).toList(), null, null, from);
     }
+
+    /**
+     * Streams the whole log as JSON lines, each row with its event's stored type and bytes (base64): what an
+     * auditor verifies offline with {@code audit verify --log}. Read through a cursor, never held in memory.
+     */
+    public void export(OutputStream out) {
+        try (Connection c = jdbc.getDataSource().getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT a.log_index, a.global_index, a.event_id, a.aggregate_id, a.sequence, a.event_type, a.recorded_at, a.payload_hash,
+                           a.previous_hash, a.row_hash, d.payloadtype, d.payload
+                      FROM audit_log a LEFT JOIN domainevententry d ON d.eventidentifier = a.event_id ORDER BY a.log_index""");
+                 JsonGenerator json = EXPORT.createGenerator(out)) {
+                s.setFetchSize(1_000);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        json.writeStartObject();
+                        json.writeNumberField("logIndex", rs.getLong(1));
+                        json.writeNumberField("globalIndex", rs.getLong(2));
+                        json.writeStringField("eventId", rs.getString(3));
+                        json.writeStringField("aggregateId", rs.getString(4));
+                        json.writeNumberField("sequence", rs.getLong(5));
+                        json.writeStringField("eventType", rs.getString(6));
+                        json.writeStringField("recordedAt", rs.getString(7));
+                        json.writeStringField("payloadHash", Hashes.hex(rs.getBytes(8)));
+                        json.writeStringField("previousHash", Hashes.hex(rs.getBytes(9)));
+                        json.writeStringField("rowHash", Hashes.hex(rs.getBytes(10)));
+                        json.writeStringField("payloadType", rs.getString(11));
+                        byte[] payload = rs.getBytes(12);
+                        json.writeStringField("payload", payload == null ? null : b64(payload));
+                        json.writeEndObject();
+                        json.writeRaw('\n');
+                    }
+                }
+            }
+            c.rollback();
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("the export stopped: " + e.getMessage(), e);
+        }
+    }
+
+    private static final JsonFactory EXPORT = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     static String b64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);

@@ -82,6 +82,7 @@ public final class LedgerReplay {
     private final List<Difference> differences = new ArrayList<>();
     private int invoices;
     private long records;
+    private long events;
 
     public LedgerReplay(DataSource dataSource, int maxDifferences, Consumer<Progress> progress) {
         this.dataSource = dataSource;
@@ -89,27 +90,19 @@ public final class LedgerReplay {
         this.progress = progress;
     }
 
+    /** Replays the database's event store in global order, then compares the live projections with the replay. */
     public Report run() {
         long started = System.nanoTime();
-        long events = 0;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             long total = count(c, "SELECT count(*) FROM domainevententry");
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT eventidentifier, aggregateidentifier, sequencenumber, payloadtype, payload FROM domainevententry ORDER BY globalindex")) {
+                    "SELECT eventidentifier, payloadtype, payload FROM domainevententry ORDER BY globalindex")) {
                 s.setFetchSize(FETCH);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next() && differences.size() <= maxDifferences) {
-                        Object event = read(rs.getString(4), rs.getBytes(5));
-                        if (event instanceof AccountEvent a) {
-                            apply(a, rs.getString(1));
-                        } else if (event instanceof InvoiceEvent i) {
-                            apply(i, rs.getString(1));
-                        }
-                        if (++events % 10_000 == 0) {
-                            progress.accept(new Progress(events, total, records, (System.nanoTime() - started) / 1e9));
-                        }
+                        accept(rs.getString(1), rs.getString(2), rs.getBytes(3), total, started);
                     }
                 }
             }
@@ -118,6 +111,24 @@ public final class LedgerReplay {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the event store: " + e.getMessage(), e);
         }
+        return report(started);
+    }
+
+    /** One stored event, in the order of the store (or of an exported log): its id, stored type and stored bytes. */
+    public void accept(String eventId, String payloadType, byte[] payload, long totalEvents, long started) {
+        Object event = read(payloadType, payload);
+        if (event instanceof AccountEvent a) {
+            apply(a, eventId);
+        } else if (event instanceof InvoiceEvent i) {
+            apply(i, eventId);
+        }
+        if (++events % 10_000 == 0) {
+            progress.accept(new Progress(events, totalEvents, records, (System.nanoTime() - started) / 1e9));
+        }
+    }
+
+    /** What the replay found, once every event was accepted. */
+    public Report report(long started) {
         double seconds = (System.nanoTime() - started) / 1e9;
         progress.accept(new Progress(events, events, records, seconds));
         boolean truncated = differences.size() > maxDifferences;

@@ -39,8 +39,8 @@ import dev.inference.ledger.service.projection.ProcessingBatch;
 public class BalanceProjection {
 
     static final int FIRST_TIER = 1;
-    static final String ACTIVE = "active";
-    static final String SUSPENDED = "suspended";
+    public static final String ACTIVE = "active";
+    public static final String SUSPENDED = "suspended";
 
     private final JdbcTemplate jdbc;
 

@@ -96,11 +96,26 @@ public class EntriesProjection {
 
     /** Up to {@code limit} entries after {@code after}, oldest first, read from the account's events. */
     public List<LedgerEntry> page(String accountId, EntryCursor after, int limit) {
+        return page(accountId, after, limit, null, null);
+    }
+
+    /**
+     * The same, as the ledger knew the account at {@code recordedBy} (the events it had recorded by then; null:
+     * now), or only the entries that occurred before {@code occurredBefore} (null: all).
+     */
+    public List<LedgerEntry> page(String accountId, EntryCursor after, int limit, Instant recordedBy, Instant occurredBefore) {
         List<LedgerEntry> page = new ArrayList<>(limit);
         long first = after.index() == Integer.MAX_VALUE ? after.sequence() + 1 : after.sequence();
         DomainEventStream stream = events.readEvents(accountId, first);
         while (page.size() < limit && stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
+            if (recordedBy != null && message.getTimestamp().isAfter(recordedBy)) {
+                break;
+            }
+            if (occurredBefore != null) {
+                page.addAll(occurredBefore(message, after, limit - page.size(), occurredBefore));
+                continue;
+            }
             long sequence = message.getSequenceNumber();
             Object payload = message.getPayload();
             if (payload instanceof TopUpCredited t) {
@@ -116,6 +131,21 @@ public class EntriesProjection {
             }
         }
         return page;
+    }
+
+    /** One event's entries that occurred before {@code before}, at most {@code room}. */
+    private List<LedgerEntry> occurredBefore(DomainEventMessage<?> message, EntryCursor after, int room, Instant before) {
+        List<LedgerEntry> all = new ArrayList<>();
+        Object payload = message.getPayload();
+        long sequence = message.getSequenceNumber();
+        if (payload instanceof UsageBatchCharged batch) {
+            usage(sequence, batch, sequence == after.sequence() ? after.index() + 1 : 0, Integer.MAX_VALUE, all);
+        } else if (payload instanceof TopUpCredited t) {
+            all.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
+        } else if (payload instanceof RechargeSucceeded r) {
+            all.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
+        }
+        return all.stream().filter(e -> e.occurredAt().isBefore(before)).limit(room).toList();
     }
 
     private static LedgerEntry credit(long sequence, String type, String reference, Money amount, Money balanceAfter, Instant at) {

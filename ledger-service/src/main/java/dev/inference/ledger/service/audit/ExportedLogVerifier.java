@@ -1,0 +1,124 @@
+package dev.inference.ledger.service.audit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.inference.ledger.kernel.audit.Checkpoint;
+import dev.inference.ledger.service.audit.AuditVerifier.CompactRange;
+import dev.inference.ledger.service.audit.AuditVerifier.Difference;
+
+/**
+ * Verifies an exported copy of the log offline, with no database and only the public key: every row's
+ * payload hash against the bytes it carries, the chain, every checkpoint of the checkpoints file (its
+ * signature, and its root against the tree rebuilt from the rows), and the replay of the carried events.
+ */
+public final class ExportedLogVerifier {
+
+    public record Report(long entries, int checkpoints, List<Difference> differences, LedgerReplay.Report replay) {
+    }
+
+    private final String keyName;
+    private final byte[] publicKey;
+    private final int maxDifferences;
+
+    public ExportedLogVerifier(String keyName, byte[] publicKey, int maxDifferences) {
+        this.keyName = keyName;
+        this.publicKey = publicKey.clone();
+        this.maxDifferences = maxDifferences;
+    }
+
+    public Report verify(Path log, Path checkpointsFile, LedgerReplay replay) throws IOException {
+        List<Difference> differences = new ArrayList<>();
+        TreeMap<Long, byte[]> roots = checkpoints(checkpointsFile, differences);
+        ObjectMapper json = new ObjectMapper();
+        CompactRange tree = new CompactRange();
+        byte[] previous = Hashes.GENESIS;
+        long entries = 0;
+        long started = System.nanoTime();
+        try (BufferedReader lines = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            for (String line = lines.readLine(); line != null && differences.size() < maxDifferences; line = lines.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode row = json.readTree(line);
+                AuditEntry entry = new AuditEntry(row.get("logIndex").asLong(), row.get("globalIndex").asLong(), row.get("eventId").asText(),
+                        row.get("aggregateId").asText(), row.get("sequence").asLong(), row.get("eventType").asText(),
+                        row.get("recordedAt").asText(), HexFormat.of().parseHex(row.get("payloadHash").asText()));
+                Long at = entry.logIndex();
+                if (entry.logIndex() != entries) {
+                    differences.add(new Difference("entry-out-of-place", at, entry.eventId(), "expected log index " + entries));
+                }
+                JsonNode payload = row.get("payload");
+                if (payload == null || payload.isNull()) {
+                    differences.add(new Difference("event-missing", at, entry.eventId(), "the export carries no bytes for this event"));
+                } else {
+                    byte[] bytes = Base64.getDecoder().decode(payload.asText());
+                    if (!Arrays.equals(Hashes.sha256(bytes), entry.payloadHash())) {
+                        differences.add(new Difference("payload-altered", at, entry.eventId(), "the bytes no longer hash to what the log recorded"));
+                    }
+                    replay.accept(entry.eventId(), row.get("payloadType").asText(), bytes, -1, started);
+                }
+                if (!Arrays.equals(HexFormat.of().parseHex(row.get("previousHash").asText()), previous)) {
+                    differences.add(new Difference("chain-broken", at, entry.eventId(), "its previous hash is not the row before's"));
+                }
+                previous = entry.rowHash(previous);
+                if (!Arrays.equals(previous, HexFormat.of().parseHex(row.get("rowHash").asText()))) {
+                    differences.add(new Difference("row-altered", at, entry.eventId(), "the row does not hash to its recorded hash"));
+                }
+                tree.append(entry.leafHash());
+                entries++;
+                byte[] signed = roots.get(entries);
+                if (signed != null && !Arrays.equals(signed, tree.root())) {
+                    differences.add(new Difference("checkpoint-contradicted", at, entry.eventId(),
+                            "the first " + entries + " entries do not have the root signed for that size"));
+                }
+            }
+        }
+        if (!roots.isEmpty() && roots.lastKey() > entries) {
+            differences.add(new Difference("log-truncated", entries, null, "a checkpoint signs " + roots.lastKey() + " entries; the copy holds "
+                    + entries));
+        }
+        return new Report(entries, roots.size(), differences, replay.report(started));
+    }
+
+    /** Reads the notes of a checkpoints file (each: three lines, a blank line, its signature lines) and checks each. */
+    private TreeMap<Long, byte[]> checkpoints(Path file, List<Difference> differences) throws IOException {
+        TreeMap<Long, byte[]> roots = new TreeMap<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        int i = 0;
+        while (i < lines.size()) {
+            if (lines.get(i).isBlank()) {
+                i++;
+                continue;
+            }
+            StringBuilder note = new StringBuilder();
+            for (int n = 0; n < 3 && i < lines.size(); n++) {
+                note.append(lines.get(i++)).append('\n');
+            }
+            note.append('\n');
+            i++; // the blank line between the body and its signatures
+            while (i < lines.size() && lines.get(i).startsWith("\u2014 ")) {
+                note.append(lines.get(i++)).append('\n');
+            }
+            try {
+                Checkpoint checkpoint = Checkpoint.verify(note.toString(), keyName, publicKey);
+                roots.put(checkpoint.size(), checkpoint.root());
+            } catch (IllegalArgumentException e) {
+                differences.add(new Difference("checkpoint-forged", null, null, e.getMessage()));
+            }
+        }
+        return roots;
+    }
+}
