@@ -1,0 +1,75 @@
+package dev.inference.ledger.service.audit;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+
+/**
+ * What the replay needs of a stored {@link UsageBatchCharged}, read straight from its JSON: the account,
+ * the figures after the batch and each record's id and cost. The rest (prices,
+ * quantities, attribution) is skipped unread: decoding whole batches was most of the replay's time.
+ */
+record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal unbilledAfter, List<String> eventIds,
+                        BigDecimal total) {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    static UsageBatchDigest of(UsageBatchCharged batch) {
+        return new UsageBatchDigest(batch.accountId(), batch.balanceAfter(), batch.unbilledAfter(),
+                batch.records().stream().map(UsageBatchCharged.ChargedRecord::eventId).toList(), batch.total());
+    }
+
+    static UsageBatchDigest read(byte[] payload) throws IOException {
+        String accountId = null;
+        BigDecimal balanceAfter = null;
+        BigDecimal unbilledAfter = null;
+        List<String> ids = new ArrayList<>();
+        BigDecimal total = BigDecimal.ZERO;
+        try (JsonParser p = JSON.createParser(payload)) {
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "accountId" -> accountId = p.getText();
+                    case "balanceAfter" -> balanceAfter = new BigDecimal(p.getText());
+                    case "unbilledAfter" -> unbilledAfter = new BigDecimal(p.getText());
+                    case "records" -> {
+                        expect(value, JsonToken.START_ARRAY);
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String name = p.currentName();
+                                p.nextToken();
+                                if (name.equals("eventId")) {
+                                    ids.add(p.getText());
+                                } else if (name.equals("cost")) {
+                                    total = total.add(new BigDecimal(p.getText()));
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        if (accountId == null || balanceAfter == null || unbilledAfter == null) {
+            throw new IOException("a usage batch without its account or figures");
+        }
+        return new UsageBatchDigest(accountId, balanceAfter, unbilledAfter, ids, total);
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("expected " + expected + ", found " + actual);
+        }
+    }
+}
