@@ -63,6 +63,16 @@ class AccountHistoryEndToEndTest extends ServiceStory {
         assertThat(api.get("/api/v1/accounts/acct-pit?asOf=yesterday", ADMIN).status()).isEqualTo(400);
         assertThat(api.get("/api/v1/accounts/acct-pit?asOf=" + yesterday + "&occurredBefore=" + yesterday, ADMIN).status()).isEqualTo(400);
 
+        // The entries as documents, streamed: the same three entries in CSV and in JSON lines.
+        String[] csv = api.text("/api/v1/accounts/acct-pit/entries/export?format=csv", ADMIN);
+        assertThat(csv[0]).isEqualTo("200");
+        assertThat(csv[1].split("\n")).hasSize(4);
+        assertThat(csv[1]).startsWith("cursor,sequence,type");
+        assertThat(csv[1]).contains("\"pit-late\"", "-16.500000000000");
+        String[] jsonl = api.text("/api/v1/accounts/acct-pit/entries/export", ADMIN);
+        assertThat(jsonl[1].split("\n")).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("{\"cursor\":"));
+        assertThat(api.text("/api/v1/accounts/acct-pit/entries/export?format=xml", ADMIN)[0]).isEqualTo("400");
+
         // Across an invoice: unbilled before its close, nothing after.
         assertThat(api.post("/api/v1/accounts", ADMIN, "{\"accountId\":\"acct-pit-post\",\"name\":\"Post\",\"billingMode\":\"postpaid\","
                 + "\"currency\":\"USD\"}").status()).isEqualTo(201);

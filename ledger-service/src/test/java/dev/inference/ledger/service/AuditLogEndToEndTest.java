@@ -119,11 +119,13 @@ class AuditLogEndToEndTest extends ServiceStory {
     void an_exported_copy_verifies_offline_with_only_the_checkpoints_file_and_the_public_key() throws Exception {
         String auditor = new HttpApi(port).post("/api/v1/tokens", ADMIN, "{\"role\":\"auditor\"}").body().get("token").asText();
         String verifierKey = new HttpApi(port).get("/api/v1/audit/checkpoints", auditor).body().get("verifierKey").asText();
+        Files.deleteIfExists(Path.of("target", "audit-export-story.jsonl")); // the body handler writes over, it does not truncate
         HttpResponse<Path> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/api/v1/audit/export")).header("Authorization", "Bearer " + auditor).build(),
                 HttpResponse.BodyHandlers.ofFile(Path.of("target", "audit-export-story.jsonl")));
         assertThat(export.statusCode()).isEqualTo(200);
-        assertThat(Files.readAllLines(export.body())).hasSize((int) count("SELECT count(*) FROM audit_log"));
+        assertThat(Files.readAllLines(export.body())).hasSize((int) count("SELECT count(*) FROM audit_log"))
+                .allSatisfy(line -> assertThat(line).startsWith("{\"logIndex\":"));
 
         AuditRun offline = offline(export.body(), verifierKey);
         assertThat(offline.exitCode()).as(offline.output()).isZero();

@@ -9,12 +9,15 @@ import java.math.BigDecimal;
 
 import dev.inference.ledger.kernel.input.Identifier;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -41,6 +45,7 @@ import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.TopUpOutcome;
 import dev.inference.ledger.service.account.balance.AccountBalance;
 import dev.inference.ledger.service.account.balance.BalanceProjection;
+import dev.inference.ledger.service.account.entries.EntriesExport;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
 import dev.inference.ledger.service.account.history.AccountHistory;
 import dev.inference.ledger.service.account.entries.EntryCursor;
@@ -64,10 +69,11 @@ public class AccountsController {
     private final IdempotentRequests idempotent;
     private final OrganisationProjection organisation;
     private final AccountHistory history;
+    private final EntriesExport export;
 
     public AccountsController(CommandGateway commands, AccountRegistry registry, BalanceProjection balances,
                               EntriesProjection entries, IdempotentRequests idempotent, OrganisationProjection organisation,
-                              AccountHistory history) {
+                              AccountHistory history, EntriesExport export) {
         this.commands = commands;
         this.registry = registry;
         this.balances = balances;
@@ -75,6 +81,7 @@ public class AccountsController {
         this.idempotent = idempotent;
         this.organisation = organisation;
         this.history = history;
+        this.export = export;
     }
 
     record OpenAccountRequest(String accountId, String name, String billingMode, String currency) {
@@ -240,6 +247,29 @@ public class AccountsController {
     public ReviewView reject(@PathVariable String id, @PathVariable String topUpId, @RequestBody(required = false) ReviewRequest request) {
         commands.sendAndWait(new RejectTopUp(id, topUpId, request == null ? null : request.reason()));
         return new ReviewView(topUpId, id, "rejected");
+    }
+
+    /** The account's entries, oldest first, as a document: {@code format} jsonl (JSON lines) or csv. Streamed. */
+    @GetMapping("/{id}/entries/export")
+    @Allowed({STAFF, AUDITOR, ADMIN})
+    public ResponseEntity<StreamingResponseBody> exportEntries(@PathVariable String id, @RequestParam(defaultValue = "jsonl") String format) {
+        if (!format.equals("jsonl") && !format.equals("csv")) {
+            throw ApiException.badRequest("invalid-parameter", "format is jsonl or csv");
+        }
+        if (!registry.exists(id)) {
+            throw ApiException.notFound("no account '" + id + "'");
+        }
+        boolean csv = format.equals("csv");
+        return ResponseEntity.ok()
+                .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8) : MediaType.parseMediaType("application/x-ndjson"))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + id + "-entries." + format + "\"")
+                .body(out -> {
+                    if (csv) {
+                        export.csv(id, out);
+                    } else {
+                        export.jsonLines(id, out);
+                    }
+                });
     }
 
     private static Instant instant(String name, String value) {

@@ -115,7 +115,7 @@ public class AuditLog {
         }
     }
 
-    private static final JsonFactory EXPORT = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final JsonFactory EXPORT = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).setRootValueSeparator(null);
 
     static String b64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);

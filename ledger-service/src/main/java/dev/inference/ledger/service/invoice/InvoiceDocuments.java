@@ -14,6 +14,7 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
+import dev.inference.ledger.service.api.CsvCell;
 import dev.inference.ledger.service.invoice.Invoices.Line;
 import dev.inference.ledger.service.invoice.Invoices.View;
 
@@ -79,9 +80,9 @@ final class InvoiceDocuments {
         StringBuilder csv = new StringBuilder("number,line,kind,item,provider,component,quantity,unit_price,price_unit,records,"
                 + "first_occurred_at,last_occurred_at,exact_amount,amount,currency\n");
         for (Line l : invoice.lines()) {
-            csv.append(String.join(",", cell(invoice.number()), String.valueOf(l.lineNo()), cell(l.kind()), cell(l.item()),
-                    cell(l.provider()), cell(l.component()), plain(l.quantity()), plain(l.unitPrice()), cell(l.priceUnit()),
-                    String.valueOf(l.records()), cell(String.valueOf(l.firstOccurredAt())), cell(String.valueOf(l.lastOccurredAt())),
+            csv.append(String.join(",", CsvCell.of(invoice.number()), String.valueOf(l.lineNo()), CsvCell.of(l.kind()), CsvCell.of(l.item()),
+                    CsvCell.of(l.provider()), CsvCell.of(l.component()), plain(l.quantity()), plain(l.unitPrice()), CsvCell.of(l.priceUnit()),
+                    String.valueOf(l.records()), l.firstOccurredAt() == null ? "" : l.firstOccurredAt().toString(), l.lastOccurredAt() == null ? "" : l.lastOccurredAt().toString(),
                     plain(l.exactAmount()), plain(l.amount()), invoice.currency())).append('\n');
         }
         return csv.toString();
@@ -106,14 +107,5 @@ final class InvoiceDocuments {
 
     private static String plain(BigDecimal value) {
         return value == null ? "" : value.toPlainString();
-    }
-
-    /** A CSV cell; quoted, and never read as a formula by a spreadsheet. */
-    private static String cell(String value) {
-        if (value == null || value.equals("null")) {
-            return "";
-        }
-        String safe = value.matches("^[=+\\-@].*") ? "'" + value : value;
-        return "\"" + safe.replace("\"", "\"\"") + "\"";
     }
 }
