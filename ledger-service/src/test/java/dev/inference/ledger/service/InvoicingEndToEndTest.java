@@ -101,6 +101,8 @@ class InvoicingEndToEndTest extends ServiceStory {
         // 165.00 paid: tier 2 (limit 100).
         Await.until("the account is promoted to tier 2", WAIT, () -> api.get("/api/v1/accounts/acct-beatrix", ADMIN).body().path("tier").asInt() == 2);
         assertThat(ledger.eventsOf("acct-beatrix", "BillingLimitReached")).isEqualTo(2);
+        // Each move of the clock waits for the webhooks in flight: a receiver checks their timestamps against its own clock.
+        awaitWebhooksAccepted(5);
 
         // A little usage late in February, invoiced by the monthly run when March begins: 0.001425 rounds to 0.00.
         clock.moveTo(Instant.parse("2027-02-27T12:05:00Z"));
@@ -111,6 +113,7 @@ class InvoicingEndToEndTest extends ServiceStory {
         assertThat(february.get("kind").asText()).isEqualTo("monthly");
         assertThat(new BigDecimal(february.get("total").asText())).isZero();
         assertThat(new BigDecimal(february.get("carriedOut").asText())).isEqualByComparingTo("0.001425");
+        awaitWebhooksAccepted(7);
 
         // A record of 28 February arrives on 2 March: February is closed, so it goes on March's invoice, with its own date.
         clock.moveTo(Instant.parse("2027-03-02T09:00:00Z"));
@@ -144,8 +147,7 @@ class InvoicingEndToEndTest extends ServiceStory {
         assertThat(told).extracting(r -> Topics.header(r, "x-receipt-id")).doesNotHaveDuplicates();
 
         // Every invoice issued and paid reached the receiver, signed, once accepted per webhook-id.
-        Await.until("8 invoice webhooks and a promotion accepted", WAIT, () -> receiver.at("/beatrix").stream()
-                .filter(r -> r.answered() == 204).count() == 9);
+        awaitWebhooksAccepted(9);
         assertThat(receiver.at("/beatrix")).allSatisfy(r -> assertThat(r.refusal()).as(r.body()).isNull());
         assertThat(receiver.at("/beatrix").stream().filter(r -> r.answered() == 204).map(WebhookReceiver.Received::webhookId))
                 .doesNotHaveDuplicates();
@@ -232,6 +234,10 @@ class InvoicingEndToEndTest extends ServiceStory {
                 new PrintStream(output, true)).run("verify", "--report", "target/audit-report-invoicing.json");
         assertThat(exit).as(output.toString()).isZero();
         assertThat(output.toString()).contains("VERIFIED", "6 invoices");
+    }
+
+    private static void awaitWebhooksAccepted(long count) {
+        Await.until(count + " webhooks accepted", WAIT, () -> receiver.at("/beatrix").stream().filter(r -> r.answered() == 204).count() == count);
     }
 
     private static void open(HttpApi api, String id, String name) {

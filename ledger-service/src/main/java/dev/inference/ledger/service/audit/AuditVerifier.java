@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -52,9 +51,7 @@ public final class AuditVerifier {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             TreeMap<Long, byte[]> checkpoints = checkpoints(c, differences);
-            long entries = 0;
-            CompactRange tree = new CompactRange();
-            byte[] previous = Hashes.GENESIS;
+            LogCheck check = new LogCheck(checkpoints, differences);
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT a.log_index, a.global_index, a.event_id, a.aggregate_id, a.sequence, a.event_type, a.recorded_at, a.payload_hash,
                            a.previous_hash, a.row_hash, d.payload, d.globalindex, d.aggregateidentifier, d.sequencenumber
@@ -65,44 +62,21 @@ public final class AuditVerifier {
                     while (rs.next()) {
                         AuditEntry entry = new AuditEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5),
                                 rs.getString(6), rs.getString(7), rs.getBytes(8));
-                        Long at = entry.logIndex();
-                        if (entry.logIndex() != entries) {
-                            differences.add(new Difference("entry-out-of-place", at, entry.eventId(), "expected log index " + entries));
-                        }
                         byte[] payload = rs.getBytes(11);
-                        if (payload == null) {
-                            differences.add(new Difference("event-missing", at, entry.eventId(), "the event store no longer holds this event"));
-                        } else if (!Arrays.equals(Hashes.sha256(payload), entry.payloadHash())) {
-                            differences.add(new Difference("payload-altered", at, entry.eventId(), "event " + rs.getString(13) + "/"
-                                    + rs.getLong(14) + ": its stored bytes no longer hash to what the log recorded"));
-                        } else if (rs.getLong(12) != entry.globalIndex() || !rs.getString(13).equals(entry.aggregateId())
-                                || rs.getLong(14) != entry.sequence()) {
-                            differences.add(new Difference("event-moved", at, entry.eventId(), "the event's place in the store changed"));
+                        if (payload != null && (rs.getLong(12) != entry.globalIndex() || !rs.getString(13).equals(entry.aggregateId())
+                                || rs.getLong(14) != entry.sequence())) {
+                            differences.add(new Difference("event-moved", entry.logIndex(), entry.eventId(),
+                                    "the event's place in the store changed"));
                         }
-                        if (!Arrays.equals(rs.getBytes(9), previous)) {
-                            differences.add(new Difference("chain-broken", at, entry.eventId(), "its previous hash is not the row before's"));
-                        }
-                        previous = entry.rowHash(previous);
-                        if (!Arrays.equals(previous, rs.getBytes(10))) {
-                            differences.add(new Difference("row-altered", at, entry.eventId(), "the row does not hash to its recorded hash"));
-                        }
-                        tree.append(entry.leafHash());
-                        entries++;
-                        byte[] signedRoot = checkpoints.get(entries);
-                        if (signedRoot != null && !Arrays.equals(signedRoot, tree.root())) {
-                            differences.add(new Difference("checkpoint-contradicted", at, entry.eventId(),
-                                    "the log's first " + entries + " entries do not have the root signed for that size"));
-                        }
+                        check.row(entry, payload, rs.getBytes(9), rs.getBytes(10));
                         if (differences.size() > maxDifferences) {
-                            return new Report(entries, count(c), checkpoints.size(), differences.subList(0, maxDifferences), true);
+                            return new Report(check.entries(), count(c), checkpoints.size(), differences.subList(0, maxDifferences), true);
                         }
                     }
                 }
             }
-            if (!checkpoints.isEmpty() && checkpoints.lastKey() > entries) {
-                differences.add(new Difference("log-truncated", entries, null, "a checkpoint signs " + checkpoints.lastKey()
-                        + " entries; the log holds " + entries));
-            }
+            check.end();
+            long entries = check.entries();
             long events = count(c);
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT d.eventidentifier, d.globalindex FROM domainevententry d

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
-import dev.inference.ledger.service.audit.AuditVerifier.CompactRange;
 import dev.inference.ledger.service.audit.AuditVerifier.Difference;
 
 /**
@@ -43,9 +41,7 @@ public final class ExportedLogVerifier {
         List<Difference> differences = new ArrayList<>();
         TreeMap<Long, byte[]> roots = checkpoints(checkpointsFile, differences);
         ObjectMapper json = new ObjectMapper();
-        CompactRange tree = new CompactRange();
-        byte[] previous = Hashes.GENESIS;
-        long entries = 0;
+        LogCheck check = new LogCheck(roots, differences);
         long started = System.nanoTime();
         try (BufferedReader lines = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
             for (String line = lines.readLine(); line != null && differences.size() < maxDifferences; line = lines.readLine()) {
@@ -56,40 +52,17 @@ public final class ExportedLogVerifier {
                 AuditEntry entry = new AuditEntry(row.get("logIndex").asLong(), row.get("globalIndex").asLong(), row.get("eventId").asText(),
                         row.get("aggregateId").asText(), row.get("sequence").asLong(), row.get("eventType").asText(),
                         row.get("recordedAt").asText(), HexFormat.of().parseHex(row.get("payloadHash").asText()));
-                Long at = entry.logIndex();
-                if (entry.logIndex() != entries) {
-                    differences.add(new Difference("entry-out-of-place", at, entry.eventId(), "expected log index " + entries));
-                }
                 JsonNode payload = row.get("payload");
-                if (payload == null || payload.isNull()) {
-                    differences.add(new Difference("event-missing", at, entry.eventId(), "the export carries no bytes for this event"));
-                } else {
-                    byte[] bytes = Base64.getDecoder().decode(payload.asText());
-                    if (!Arrays.equals(Hashes.sha256(bytes), entry.payloadHash())) {
-                        differences.add(new Difference("payload-altered", at, entry.eventId(), "the bytes no longer hash to what the log recorded"));
-                    }
+                byte[] bytes = payload == null || payload.isNull() ? null : Base64.getDecoder().decode(payload.asText());
+                check.row(entry, bytes, HexFormat.of().parseHex(row.get("previousHash").asText()),
+                        HexFormat.of().parseHex(row.get("rowHash").asText()));
+                if (bytes != null) {
                     replay.accept(entry.eventId(), row.get("payloadType").asText(), bytes, -1, started);
-                }
-                if (!Arrays.equals(HexFormat.of().parseHex(row.get("previousHash").asText()), previous)) {
-                    differences.add(new Difference("chain-broken", at, entry.eventId(), "its previous hash is not the row before's"));
-                }
-                previous = entry.rowHash(previous);
-                if (!Arrays.equals(previous, HexFormat.of().parseHex(row.get("rowHash").asText()))) {
-                    differences.add(new Difference("row-altered", at, entry.eventId(), "the row does not hash to its recorded hash"));
-                }
-                tree.append(entry.leafHash());
-                entries++;
-                byte[] signed = roots.get(entries);
-                if (signed != null && !Arrays.equals(signed, tree.root())) {
-                    differences.add(new Difference("checkpoint-contradicted", at, entry.eventId(),
-                            "the first " + entries + " entries do not have the root signed for that size"));
                 }
             }
         }
-        if (!roots.isEmpty() && roots.lastKey() > entries) {
-            differences.add(new Difference("log-truncated", entries, null, "a checkpoint signs " + roots.lastKey() + " entries; the copy holds "
-                    + entries));
-        }
+        check.end();
+        long entries = check.entries();
         return new Report(entries, roots.size(), differences, replay.report(started));
     }
 
