@@ -79,9 +79,9 @@ class AccountHistoryEndToEndTest extends ServiceStory {
         api.put("/api/v1/accounts/acct-pit-post/payment-method", ADMIN, "{\"paymentMethodId\":\"pm_card_visa\"}");
         publish("acct-pit-post", "post-1", Instant.now().truncatedTo(ChronoUnit.SECONDS), 1_000_000);
         Await.until("the threshold invoice closed the usage", WAIT, () -> ledger.eventsOf("acct-pit-post", "UnbilledClosed") == 1);
-        JsonNode charged = api.get("/api/v1/accounts/acct-pit-post?asOf=" + recorded("acct-pit-post", "UsageBatchCharged"), ADMIN).body();
+        JsonNode charged = view(api, "/api/v1/accounts/acct-pit-post?asOf=" + recorded("acct-pit-post", "UsageBatchCharged"));
         assertThat(new BigDecimal(charged.get("unbilled").asText())).isEqualByComparingTo("82.50");
-        JsonNode invoiced = api.get("/api/v1/accounts/acct-pit-post?asOf=" + recorded("acct-pit-post", "UnbilledClosed"), ADMIN).body();
+        JsonNode invoiced = view(api, "/api/v1/accounts/acct-pit-post?asOf=" + recorded("acct-pit-post", "UnbilledClosed"));
         assertThat(new BigDecimal(invoiced.get("unbilled").asText())).isZero();
         assertThat(invoiced.get("lifetimeSpend").asText()).startsWith("82.5");
     }
@@ -90,6 +90,12 @@ class AccountHistoryEndToEndTest extends ServiceStory {
         UsageStream.publish(infra().kafka.bootstrapServers(), List.of(new Usage(account, "{\"eventId\":\"" + eventId
                 + "\",\"kind\":\"tokens\",\"accountId\":\"" + account + "\",\"occurredAt\":\"" + occurredAt
                 + "\",\"model\":\"anthropic/claude-4-opus\",\"outputTokens\":" + outputTokens + "}")), 0);
+    }
+
+    private static JsonNode view(HttpApi api, String path) {
+        HttpApi.Response answer = api.get(path, ADMIN);
+        assertThat(answer.status()).as(path + " " + answer.body()).isEqualTo(200);
+        return answer.body();
     }
 
     private static BigDecimal balance(HttpApi api, String path) {

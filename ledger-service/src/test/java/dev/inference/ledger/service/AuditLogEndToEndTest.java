@@ -80,11 +80,15 @@ class AuditLogEndToEndTest extends ServiceStory {
         Await.until("a checkpoint signs the whole log", WAIT, () -> api.get("/api/v1/audit/checkpoints", auditor).body()
                 .path("checkpoints").path(0).path("treeSize").asLong() == size);
 
-        JsonNode answer = api.get("/api/v1/audit/checkpoints", auditor).body();
+        // More events, and a later checkpoint over them: two heads to prove one extends the other.
+        api.post("/api/v1/accounts/acct-a1/top-ups", ADMIN, "{\"amount\":\"10.00\"}", "Idempotency-Key", "audit-more");
+        Await.until("a later checkpoint signs the grown log", WAIT, () -> api.get("/api/v1/audit/checkpoints", auditor).body()
+                .path("checkpoints").path(0).path("treeSize").asLong() > size);
+                JsonNode answer = api.get("/api/v1/audit/checkpoints", auditor).body();
         String[] name = new String[1];
         byte[] key = Checkpoint.parseVerifierKey(answer.get("verifierKey").asText(), name);
         JsonNode checkpoints = answer.get("checkpoints");
-        assertThat(checkpoints.size()).as("checkpoints at 5, 10, … and the head").isGreaterThan(1);
+        assertThat(checkpoints.size()).as("a checkpoint of the first head and one of the grown log").isGreaterThan(1);
         Checkpoint newest = Checkpoint.verify(checkpoints.get(0).get("note").asText(), name[0], key);
         Checkpoint older = Checkpoint.verify(checkpoints.get(checkpoints.size() - 1).get("note").asText(), name[0], key);
 

@@ -132,14 +132,15 @@ public class AccountsController {
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
     public AccountView account(@PathVariable String id, @RequestParam(required = false) String asOf,
                                @RequestParam(required = false) String occurredBefore) {
-        var now = balances.find(id).orElseThrow(() -> ApiException.notFound("no account '" + id + "'"));
         if (asOf != null && occurredBefore != null) {
             throw ApiException.badRequest("invalid-parameter", "ask either asOf (recorded time) or occurredBefore (occurrence time), not both");
         }
         if (asOf != null) {
+            // From the events, not the projection, which may not show a new account yet.
             return history.asOf(id, instant("asOf", asOf)).map(AccountView::new)
-                    .orElseThrow(() -> ApiException.notFound("account '" + id + "' was not open at " + asOf));
+                    .orElseThrow(() -> ApiException.notFound("no account '" + id + "' was open at " + asOf));
         }
+        var now = balances.find(id).orElseThrow(() -> ApiException.notFound("no account '" + id + "'"));
         if (occurredBefore != null) {
             return history.occurredBefore(now, instant("occurredBefore", occurredBefore)).map(AccountView::new).orElseThrow();
         }
