@@ -77,7 +77,7 @@ class InvoicingCrashIT {
                 Await.until("every record is charged", Duration.ofMinutes(2), () -> ledger.charged() == (long) ACCOUNTS * RECORDS_EACH);
 
                 first.start().awaitServing(Duration.ofMinutes(2));
-                Await.until("the monthly run is under way", Duration.ofMinutes(2), () -> ledger.invoicesIssued() >= 10);
+                Await.until("the monthly run is under way", Duration.ofMinutes(2), () -> ledger.invoicesIssued() >= 3);
                 first.kill();
                 long atKill = ledger.invoicesIssued();
                 log.info("the invoicing instance was killed (SIGKILL) with {} of {} invoices issued", atKill, ACCOUNTS);
