@@ -4,15 +4,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.messaging.ResultMessage;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.service.config.OwnUnitOfWork;
 import dev.inference.ledger.service.security.Sha256;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,9 +64,7 @@ public class IdempotentRequests {
      * state shown to other commands only after the write committed (or forgotten after it rolled back).
      */
     private ResponseEntity<String> attempt(String scope, String key, String requestHash, Supplier<Answer> write) {
-        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        unitOfWork.attachTransaction(transactions);
-        ResultMessage<ResponseEntity<String>> result = unitOfWork.executeWithResult(() -> {
+        return OwnUnitOfWork.call(transactions, () -> {
             int claimed = jdbc.update("""
                     INSERT INTO idempotent_requests (scope, idempotency_key, request_hash, status, response_body)
                     VALUES (?, ?, ?, 0, '') ON CONFLICT DO NOTHING""", scope, key, requestHash);
@@ -89,11 +85,6 @@ public class IdempotentRequests {
             }
             return respond(first.status(), first.body());
         });
-        if (result.isExceptional()) {
-            Throwable failure = result.exceptionResult();
-            throw failure instanceof RuntimeException runtime ? runtime : new IllegalStateException(failure);
-        }
-        return result.getPayload();
     }
 
     private static ResponseEntity<String> respond(int status, String body) {

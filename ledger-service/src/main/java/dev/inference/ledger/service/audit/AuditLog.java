@@ -63,8 +63,9 @@ public class AuditLog {
     }
 
     public Proof inclusion(long index, long size) {
-        MerkleTree tree = new MerkleTree(new AuditNodes(jdbc));
-        byte[] leaf = new AuditNodes(jdbc).hash(0, index);
+        AuditNodes nodes = new AuditNodes(jdbc);
+        MerkleTree tree = new MerkleTree(nodes);
+        byte[] leaf = nodes.hash(0, index);
         return new Proof(size, b64(tree.root(size)), tree.inclusionProof(index, size).stream().map(AuditLog::b64).toList(), b64(leaf),
                 index, null);
     }

@@ -82,9 +82,7 @@ public final class AuditSigningKey {
             }
             byte[] seed = new byte[32];
             new SecureRandom().nextBytes(seed);
-            Path written = OwnerOnlyFiles.createTemp(Files.createDirectories(file.getParent()), "." + KEY_FILE);
-            Files.writeString(written, Base64.getEncoder().encodeToString(seed) + System.lineSeparator(), StandardCharsets.US_ASCII);
-            Files.move(written, file); // never over a key already there
+            OwnerOnlyFiles.writeOnce(file, Base64.getEncoder().encodeToString(seed));
             log.warn("LEDGER_AUDIT_SIGNING_KEY is not set: generated the audit signing key, kept in {} (readable by this user only)", file);
             return seed;
         } catch (IOException e) {

@@ -63,11 +63,10 @@ public class InvoicePaymentWorker extends PeriodicWorker {
         try {
             commands.sendAndWait(new RecordPaymentOutcome(due.invoiceId(), due.round(), due.attempt(),
                     PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
-            // Until the projection catches up, the same attempt is not asked again at once.
-            invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
         } catch (RuntimeException e) {
             log.warn("invoice {}: answer not recorded, asking again in {}: {}", due.number(), UNANSWERED_RETRY, e.toString());
-            invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
         }
+        // Recorded or not, the same attempt is not asked again at once: the projection moves or clears it meanwhile.
+        invoices.postpone(due.invoiceId(), due.round(), due.attempt(), clock.instant().plus(UNANSWERED_RETRY));
     }
 }

@@ -1,7 +1,6 @@
 package dev.inference.ledger.service.invoice;
 
 import java.math.BigDecimal;
-import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -33,10 +32,11 @@ class JdbcInvoiceBook implements InvoiceBook {
 
     @Override
     public BigDecimal carriedFor(String accountId) {
-        jdbc.update("INSERT INTO invoice_carry (account_id, carried) VALUES (?, 0) ON CONFLICT DO NOTHING", accountId);
-        List<BigDecimal> carried = jdbc.queryForList("SELECT carried FROM invoice_carry WHERE account_id = ? FOR UPDATE", BigDecimal.class,
-                accountId);
-        return carried.get(0);
+        // The upsert locks the row, new or not, until the transaction ends.
+        return jdbc.queryForObject("""
+                INSERT INTO invoice_carry (account_id, carried) VALUES (?, 0)
+                ON CONFLICT (account_id) DO UPDATE SET carried = invoice_carry.carried
+                RETURNING carried""", BigDecimal.class, accountId);
     }
 
     @Override

@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.invoicing.InvoiceIssuer;
+import dev.inference.ledger.service.config.OwnUnitOfWork;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.runtime.PeriodicWorker;
 

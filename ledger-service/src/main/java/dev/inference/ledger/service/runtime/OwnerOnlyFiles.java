@@ -1,11 +1,12 @@
 package dev.inference.ledger.service.runtime;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Files only the service's user may read: a generated admin token, the generated webhook key. */
+/** Files only the service's user may read: a generated admin token, the generated webhook and audit signing keys. */
 public final class OwnerOnlyFiles {
 
     private OwnerOnlyFiles() {
@@ -22,5 +23,15 @@ public final class OwnerOnlyFiles {
         } catch (UnsupportedOperationException notPosix) {
             return Files.createTempFile(dir, prefix, ".tmp");
         }
+    }
+
+    /**
+     * Writes {@code content} (and a line break) to a new owner-only {@code file}, never over one already there:
+     * a key kept for good (a secret's encryption, a log's signatures) is generated once.
+     */
+    public static void writeOnce(Path file, String content) throws IOException {
+        Path written = createTemp(Files.createDirectories(file.getParent()), "." + file.getFileName());
+        Files.writeString(written, content + System.lineSeparator(), StandardCharsets.US_ASCII);
+        Files.move(written, file); // no REPLACE_EXISTING
     }
 }

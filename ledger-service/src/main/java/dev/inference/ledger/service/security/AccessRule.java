@@ -101,10 +101,11 @@ public final class AccessRule implements AuthorizationManager<MethodInvocation> 
             }
             Parameter parameter = parameters[i];
             String name = RequestNames.pathOrQueryName(parameter);
+            AccountOwner owner = name == null ? null : owner(name, owners);
             if (name != null && ACCOUNT_NAMES.contains(name)) {
                 accounts.add(String.valueOf(argument));
-            } else if (name != null && owned(name, owners) != null) {
-                owned(name, owners).accountOf(String.valueOf(argument)).ifPresent(accounts::add);
+            } else if (owner != null) {
+                owner.accountOf(String.valueOf(argument)).ifPresent(accounts::add);
             } else if (parameter.isAnnotationPresent(RequestBody.class)) {
                 bodyAccount(argument, accounts);
             }
@@ -112,7 +113,7 @@ public final class AccessRule implements AuthorizationManager<MethodInvocation> 
         return accounts;
     }
 
-    private static AccountOwner owned(String name, List<AccountOwner> owners) {
+    private static AccountOwner owner(String name, List<AccountOwner> owners) {
         for (AccountOwner owner : owners) {
             if (owner.requestName().equals(name)) {
                 return owner;

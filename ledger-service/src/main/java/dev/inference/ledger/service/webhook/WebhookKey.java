@@ -42,7 +42,7 @@ final class WebhookKey {
             }
             byte[] key = new byte[SecretCipher.KEY_BYTES];
             random.nextBytes(key);
-            writeOwnerOnly(file, Base64.getEncoder().encodeToString(key));
+            OwnerOnlyFiles.writeOnce(file, Base64.getEncoder().encodeToString(key));
             log.warn("LEDGER_WEBHOOKS_SECRET_KEY is not set: generated the key that encrypts webhook secrets, kept in {} "
                     + "(readable by this user only; losing it makes every subscription's secret unreadable)", file);
             return key;
@@ -63,12 +63,5 @@ final class WebhookKey {
                     + SecretCipher.KEY_BYTES + " bytes (e.g. `openssl rand -base64 32`)");
         }
         return key;
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        Path written = OwnerOnlyFiles.createTemp(Files.createDirectories(file.getParent()), "." + KEY_FILE);
-        Files.writeString(written, content + System.lineSeparator(), StandardCharsets.US_ASCII);
-        // No REPLACE_EXISTING: a key already there is never overwritten.
-        Files.move(written, file);
     }
 }

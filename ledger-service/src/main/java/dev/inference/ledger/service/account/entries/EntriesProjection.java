@@ -112,40 +112,38 @@ public class EntriesProjection {
             if (recordedBy != null && message.getTimestamp().isAfter(recordedBy)) {
                 break;
             }
-            if (occurredBefore != null) {
-                page.addAll(occurredBefore(message, after, limit - page.size(), occurredBefore));
-                continue;
-            }
-            long sequence = message.getSequenceNumber();
-            Object payload = message.getPayload();
-            if (payload instanceof TopUpCredited t) {
-                page.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
-            } else if (payload instanceof RechargeSucceeded r) {
-                page.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
-            } else if (payload instanceof UnbilledClosed closed) {
-                page.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
-                        new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()), closed.closedAt(), closed.closedAt(), null));
-            } else if (payload instanceof UsageBatchCharged batch) {
-                int from = sequence == after.sequence() ? after.index() + 1 : 0;
-                usage(sequence, batch, from, limit - page.size(), page);
+            int from = message.getSequenceNumber() == after.sequence() ? after.index() + 1 : 0;
+            if (occurredBefore == null) {
+                entriesOf(message, from, limit - page.size(), page);
+            } else {
+                List<LedgerEntry> all = new ArrayList<>();
+                entriesOf(message, from, Integer.MAX_VALUE, all);
+                // Only what occurred: an invoice's close is not an occurrence.
+                all.stream().filter(e -> !INVOICED.equals(e.type()) && e.occurredAt().isBefore(occurredBefore))
+                        .limit(limit - page.size()).forEach(page::add);
             }
         }
         return page;
     }
 
-    /** One event's entries that occurred before {@code before}, at most {@code room}. */
-    private List<LedgerEntry> occurredBefore(DomainEventMessage<?> message, EntryCursor after, int room, Instant before) {
-        List<LedgerEntry> all = new ArrayList<>();
-        Object payload = message.getPayload();
+    /**
+     * The entries of one account event from its entry {@code from} on, at most {@code room}: one for a top-up,
+     * a recharge or an invoice's close, one per record of a usage batch.
+     */
+    private static void entriesOf(DomainEventMessage<?> message, int from, int room, List<LedgerEntry> into) {
         long sequence = message.getSequenceNumber();
+        Object payload = message.getPayload();
         if (payload instanceof UsageBatchCharged batch) {
-            usage(sequence, batch, sequence == after.sequence() ? after.index() + 1 : 0, Integer.MAX_VALUE, all);
+            usage(sequence, batch, from, room, into);
         } else if (payload instanceof TopUpCredited t) {
-            all.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
+            into.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
         } else if (payload instanceof RechargeSucceeded r) {
-            all.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
+            into.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
+        } else if (payload instanceof UnbilledClosed closed) {
+            into.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
+                    new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()),
+                    closed.closedAt(), closed.closedAt(), null));
         }
-        return all.stream().filter(e -> e.occurredAt().isBefore(before)).limit(room).toList();
     }
 
     private static LedgerEntry credit(long sequence, String type, String reference, Money amount, Money balanceAfter, Instant at) {

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.service.config;
 
 import java.util.function.Supplier;
 
@@ -11,12 +11,12 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
  * Work outside any event processor done in one transaction owned by a root unit of work: every command
  * it sends joins it, and the aggregates it touches are released (or forgotten) only once it commits.
  */
-final class OwnUnitOfWork {
+public final class OwnUnitOfWork {
 
     private OwnUnitOfWork() {
     }
 
-    static <T> T call(TransactionManager transactions, Supplier<T> work) {
+    public static <T> T call(TransactionManager transactions, Supplier<T> work) {
         UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
         unitOfWork.attachTransaction(transactions);
         ResultMessage<T> result = unitOfWork.executeWithResult(work::get);
