@@ -63,6 +63,17 @@ class AccountHistoryEndToEndTest extends ServiceStory {
         assertThat(api.get("/api/v1/accounts/acct-pit?asOf=yesterday", ADMIN).status()).isEqualTo(400);
         assertThat(api.get("/api/v1/accounts/acct-pit?asOf=" + yesterday + "&occurredBefore=" + yesterday, ADMIN).status()).isEqualTo(400);
 
+        // Paged one entry at a time: each entry once, a top-up's too.
+        List<String> paged = new java.util.ArrayList<>();
+        String next = "";
+        for (int page = 0; page < 10 && next != null; page++) {
+            JsonNode answer = api.get("/api/v1/accounts/acct-pit/entries?limit=1" + (next.isEmpty() ? "" : "&after=" + next), ADMIN).body();
+            assertThat(answer.has("entries")).as(answer.toString()).isTrue();
+            answer.get("entries").forEach(e -> paged.add(e.get("reference").asText()));
+            next = answer.path("next").isNull() ? null : answer.path("next").asText(null);
+        }
+        assertThat(paged).containsExactly("opening-acct-pit", "pit-1", "pit-late");
+
         // The entries as documents, streamed: the same three entries in CSV and in JSON lines.
         String[] csv = api.text("/api/v1/accounts/acct-pit/entries/export?format=csv", ADMIN);
         assertThat(csv[0]).isEqualTo("200");

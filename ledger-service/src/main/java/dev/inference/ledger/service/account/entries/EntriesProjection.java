@@ -135,6 +135,8 @@ public class EntriesProjection {
         Object payload = message.getPayload();
         if (payload instanceof UsageBatchCharged batch) {
             usage(sequence, batch, from, room, into);
+        } else if (from > 0) {
+            return; // the event's one entry ended the page before
         } else if (payload instanceof TopUpCredited t) {
             into.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
         } else if (payload instanceof RechargeSucceeded r) {
