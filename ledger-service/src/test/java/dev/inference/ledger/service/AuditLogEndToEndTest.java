@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,9 +33,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.kernel.audit.MerkleTree;
+import dev.inference.ledger.localinfra.DatabaseRoles;
 import dev.inference.ledger.service.audit.AuditCommand;
 import dev.inference.ledger.service.audit.AuditVerifier;
 import dev.inference.ledger.service.support.Await;
@@ -120,6 +124,67 @@ class AuditLogEndToEndTest extends ServiceStory {
 
     @Test
     @Order(2)
+    void a_draft_catalog_shows_per_account_and_model_what_was_paid_and_what_would_have_been_and_writes_nothing() throws Exception {
+        HttpApi api = new HttpApi(port);
+        String auditor = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"auditor\"}").body().get("token").asText();
+        ObjectNode draft = (ObjectNode) api.get("/api/v1/prices", ADMIN).body();
+        for (JsonNode tokens : draft.get("tokens")) { // every token price doubled
+            for (String field : List.of("input", "cachedInput", "output")) {
+                if (tokens.hasNonNull(field)) {
+                    ((ObjectNode) tokens).put(field, new BigDecimal(tokens.get(field).asText()).multiply(BigDecimal.valueOf(2)).toPlainString());
+                }
+            }
+        }
+        long events = count("SELECT count(*) FROM domainevententry");
+        String period = ",\"from\":\"" + Instant.now().minus(Duration.ofDays(30)) + "\",\"to\":\"" + Instant.now().plusSeconds(60) + "\"}";
+
+        HttpApi.Response answer = api.post("/api/v1/audit/what-if", auditor, "{\"catalog\":" + draft + period);
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        JsonNode result = answer.body();
+        assertThat(result.get("records").asLong()).isEqualTo(40);
+        assertThat(result.get("unpricedRecords").asLong()).isZero();
+        assertThat(new BigDecimal(result.get("wouldHavePaid").asText())).isEqualByComparingTo(new BigDecimal(result.get("paid").asText())
+                .multiply(BigDecimal.valueOf(2)));
+        assertThat(result.get("rows")).extracting(r -> r.get("accountId").asText()).containsOnly("acct-a1", "acct-a2");
+        for (JsonNode row : result.get("rows")) {
+            assertThat(new BigDecimal(row.get("difference").asText())).isEqualByComparingTo(new BigDecimal(row.get("paid").asText()));
+        }
+        assertThat(new BigDecimal(result.get("paid").asText())).isEqualByComparingTo(ledgerPaid());
+        assertThat(count("SELECT count(*) FROM domainevententry")).as("writes nothing").isEqualTo(events);
+        // A period before any usage: nothing; a period too long or backwards, a draft without prices: refused.
+        assertThat(api.post("/api/v1/audit/what-if", auditor, "{\"catalog\":" + draft + ",\"from\":\"2020-01-01T00:00:00Z\",\"to\":\"2020-02-01T00:00:00Z\"}")
+                .body().get("records").asLong()).isZero();
+        assertThat(api.post("/api/v1/audit/what-if", auditor, "{\"catalog\":" + draft + ",\"from\":\"2020-01-01T00:00:00Z\",\"to\":\"2022-01-01T00:00:00Z\"}")
+                .status()).isEqualTo(400);
+        assertThat(api.post("/api/v1/audit/what-if", auditor, "{\"catalog\":{\"tokens\":[]}" + period).status()).isEqualTo(400);
+
+        // The same question from the command line, into a JSON report.
+        Path draftFile = Files.writeString(Path.of("target", "what-if-draft.json"), draft.toString());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exit = new AuditCommand(Map.of("LEDGER_DB_URL", infra().database.jdbcUrl(), "LEDGER_DB_USER", infra().database.user(),
+                "LEDGER_DB_PASSWORD", infra().database.password()), new PrintStream(output, true)).run("what-if", "--catalog",
+                draftFile.toString(), "--from", Instant.now().minus(Duration.ofDays(30)).toString(), "--to", Instant.now().plusSeconds(60).toString(),
+                "--report", "target/what-if-story.json");
+        assertThat(exit).as(output.toString()).isZero();
+        assertThat(output.toString()).contains("40 usage records", "acct-a1", "acct-a2");
+        assertThat(new ObjectMapper().readTree(Path.of("target/what-if-story.json").toFile()).get("wouldHavePaid").asText())
+                .isEqualTo(result.get("wouldHavePaid").asText());
+    }
+
+    /** Σ of every usage charge, as the entries projection has them. */
+    private BigDecimal ledgerPaid() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT -sum(balance_change) FROM ledger_entries WHERE entry_type = 'usage'")) {
+            rs.next();
+            return rs.getBigDecimal(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Order(4)
     void an_exported_copy_verifies_offline_with_only_the_checkpoints_file_and_the_public_key() throws Exception {
         String auditor = new HttpApi(port).post("/api/v1/tokens", ADMIN, "{\"role\":\"auditor\"}").body().get("token").asText();
         String verifierKey = new HttpApi(port).get("/api/v1/audit/checkpoints", auditor).body().get("verifierKey").asText();
@@ -152,16 +217,32 @@ class AuditLogEndToEndTest extends ServiceStory {
     }
 
     @Test
-    @Order(3)
-    void the_database_refuses_to_update_delete_or_truncate_the_log() {
-        for (String change : List.of("UPDATE audit_log SET event_type = 'x' WHERE log_index = 0", "DELETE FROM audit_log WHERE log_index = 0",
-                "TRUNCATE audit_log", "DELETE FROM audit_nodes", "UPDATE audit_checkpoints SET signed_note = ''", "TRUNCATE audit_checkpoints")) {
-            assertThatThrownBy(() -> execute(change)).as(change).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+    @Order(4)
+    void the_database_refuses_to_update_delete_or_truncate_the_log_by_privilege_and_by_trigger() throws SQLException {
+        List<String> changes = List.of("UPDATE audit_log SET event_type = 'x' WHERE log_index = 0", "DELETE FROM audit_log WHERE log_index = 0",
+                "TRUNCATE audit_log", "DELETE FROM audit_nodes", "UPDATE audit_checkpoints SET signed_note = ''", "TRUNCATE audit_checkpoints");
+        // The service's own login: no privilege to change the log, nor the event store, nor the migrations' history.
+        for (String change : concat(changes, List.of("UPDATE domainevententry SET type = 'x'", "DELETE FROM domainevententry",
+                "TRUNCATE domainevententry", "DELETE FROM flyway_schema_history"))) {
+            assertThatThrownBy(() -> execute(dataSource::getConnection, change)).as(change).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
+        }
+        // The owner that ran the migrations has the privileges: the triggers refuse.
+        for (String change : changes) {
+            assertThatThrownBy(() -> execute(() -> infra().database.connectAs(DatabaseRoles.OWNER), change)).as(change)
+                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+        }
+        // A superuser too meets the triggers, but may disable them: the signed checkpoints outside the database are what catch that.
+        assertThatThrownBy(() -> execute(infra().database::connect, changes.get(0))).hasMessageContaining("append-only");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT has_table_privilege('audit_log', 'INSERT'), has_table_privilege('domainevententry', 'INSERT')")) {
+            rs.next();
+            assertThat(rs.getBoolean(1) && rs.getBoolean(2)).as("the service appends").isTrue();
         }
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void a_changed_deleted_or_swapped_event_and_a_forged_checkpoint_are_named() throws Exception {
         String[] name = new String[1];
         byte[] key = Checkpoint.parseVerifierKey(
@@ -224,10 +305,23 @@ class AuditLogEndToEndTest extends ServiceStory {
         }
     }
 
+    /** As the server's superuser: the service's own login could not tamper with the event store. */
     private void execute(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        execute(infra().database::connect, sql);
+    }
+
+    private interface Login {
+        Connection connect() throws SQLException;
+    }
+
+    private static void execute(Login login, String sql) throws SQLException {
+        try (Connection c = login.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
     }
 
     private static byte[] b64(String value) {

@@ -188,7 +188,8 @@ class ColumnWidthsTest {
     @BeforeAll
     static void migrateAFreshDatabase() throws SQLException {
         TestDatabases.Database db = TestDatabases.fresh("column_widths");
-        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration")
+                .placeholders(Map.of("servicerole", "")).load().migrate();
         columns = new ArrayList<>();
         try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery("""
                 SELECT table_name, column_name, data_type, character_maximum_length

@@ -59,6 +59,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres pg = builder.start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(pg);
             server.createDatabaseIfMissing();
+            server.prepareRoles();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,8 +70,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + DATABASE;
     }
 
+    /** The superuser: for the operator's own tools, not for the service. */
     public String user() {
         return "postgres";
+    }
+
+    /** The role the migrations run as, owner of every table. */
+    public String ownerUser() {
+        return DatabaseRoles.OWNER;
+    }
+
+    /** The role the service connects as: insert-only on the event store and the audit log. */
+    public String serviceUser() {
+        return DatabaseRoles.SERVICE;
     }
 
     private static Map<String, String> settings(String... keysAndValues) {
@@ -91,6 +103,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the embedded database", e);
+        }
+    }
+
+    private void prepareRoles() {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "")) {
+            DatabaseRoles.prepare(c, null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the embedded database's roles", e);
         }
     }
 

@@ -18,10 +18,21 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** Connection details of a database that did not exist a moment ago. */
+    /** The tests' password of the ledger's roles (ignored under trust authentication). */
+    public static final String ROLE_PASSWORD = "ledger-test";
+
+    /**
+     * Connection details of a database that did not exist a moment ago: {@code user} is the server's
+     * superuser; the database is owned by {@link DatabaseRoles#OWNER}, and {@link DatabaseRoles#SERVICE}
+     * is the login a service under test should use, as in production.
+     */
     public record Database(String jdbcUrl, String user, String password) {
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(jdbcUrl, user, password);
+        }
+
+        public Connection connectAs(String role) throws SQLException {
+            return DriverManager.getConnection(jdbcUrl, role, ROLE_PASSWORD);
         }
     }
 
@@ -41,7 +52,13 @@ public final class TestDatabases {
             throw new IllegalStateException("cannot create test database on " + s.url("postgres")
                     + " (is PostgreSQL running? .ci/run starts it)", e);
         }
-        return new Database(s.url(name), s.user(), s.password());
+        Database database = new Database(s.url(name), s.user(), s.password());
+        try (Connection c = database.connect()) {
+            DatabaseRoles.prepare(c, ROLE_PASSWORD);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the roles of " + name, e);
+        }
+        return database;
     }
 
     private static Server server() {

@@ -59,6 +59,30 @@ class EmbeddedPostgresServerTest {
         }
     }
 
+    @Test
+    void the_embedded_database_has_an_owner_for_migrations_and_a_login_for_the_service_and_older_tables_move_to_the_owner()
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), "")) {
+            // A table as a migration run by the superuser (before the roles existed) left it.
+            c.createStatement().execute("CREATE TABLE left_by_superuser (id BIGSERIAL PRIMARY KEY)");
+            DatabaseRoles.prepare(c, null); // what the next start does
+            try (ResultSet rs = c.createStatement().executeQuery("""
+                    SELECT pg_get_userbyid(d.datdba), (SELECT tableowner FROM pg_tables WHERE tablename = 'left_by_superuser'),
+                           (SELECT rolsuper FROM pg_roles WHERE rolname = 'ledger_service')
+                      FROM pg_database d WHERE d.datname = current_database()""")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(server.ownerUser());
+                assertThat(rs.getString(2)).isEqualTo(server.ownerUser());
+                assertThat(rs.getBoolean(3)).as("the service's login is no superuser").isFalse();
+            }
+        }
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.serviceUser(), "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT current_user")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("ledger_service");
+        }
+    }
+
     private static Map<String, String> show(String... names) throws SQLException {
         Map<String, String> values = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), "")) {

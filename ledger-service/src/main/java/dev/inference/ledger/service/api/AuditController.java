@@ -2,13 +2,21 @@ package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
+import static dev.inference.ledger.service.security.Role.STAFF;
+
+import java.time.Duration;
+import java.time.Instant;
 
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import javax.sql.DataSource;
+
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -17,9 +25,11 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import dev.inference.ledger.service.audit.AuditLog;
 import dev.inference.ledger.service.audit.AuditSigningKey;
 import dev.inference.ledger.service.audit.Reconciliation;
+import dev.inference.ledger.service.audit.WhatIfRerating;
+import dev.inference.ledger.service.pricing.CatalogView;
 import dev.inference.ledger.service.security.Allowed;
 
-/** What auditors read: the reconciliation, the append-only log, its signed checkpoints and proofs. */
+/** What auditors read: the reconciliation, the append-only log, its signed checkpoints and proofs; and what-if re-rating. */
 @RestController
 @RequestMapping("/api/v1/audit")
 public class AuditController {
@@ -30,11 +40,13 @@ public class AuditController {
     private final Reconciliation reconciliation;
     private final AuditLog log;
     private final AuditSigningKey key;
+    private final WhatIfRerating whatIf;
 
-    public AuditController(Reconciliation reconciliation, AuditLog log, AuditSigningKey key) {
+    public AuditController(Reconciliation reconciliation, AuditLog log, AuditSigningKey key, DataSource dataSource) {
         this.reconciliation = reconciliation;
         this.log = log;
         this.key = key;
+        this.whatIf = new WhatIfRerating(dataSource);
     }
 
     /** Projections against the event store; a projection is behind or wrong wherever a mismatch shows. */
@@ -93,5 +105,26 @@ public class AuditController {
             throw ApiException.badRequest("invalid-proof-range", "1 <= from <= to <= " + logSize + " (the log's size now)");
         }
         return log.consistency(from, to);
+    }
+
+    /** A draft catalog (in the shape {@code GET /api/v1/prices} returns) and the period whose records it re-rates. */
+    record WhatIfRequest(CatalogView catalog, Instant from, Instant to) {
+    }
+
+    /**
+     * What each account paid per model for the usage that occurred in [from, to), and what it would have
+     * paid under the draft catalog. A pass over the whole event store; writes nothing.
+     */
+    @PostMapping("/what-if")
+    @Allowed(value = {AUDITOR, ADMIN, STAFF}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public WhatIfRerating.Result whatIf(@RequestBody WhatIfRequest request) {
+        if (request.catalog() == null || request.from() == null || request.to() == null) {
+            throw ApiException.badRequest("invalid-what-if", "catalog, from and to are required");
+        }
+        if (!request.from().isBefore(request.to()) || Duration.between(request.from(), request.to()).compareTo(WhatIfRerating.MAX_PERIOD) > 0) {
+            throw ApiException.badRequest("invalid-what-if", "from must be before to, at most " + WhatIfRerating.MAX_PERIOD.toDays()
+                    + " days apart");
+        }
+        return whatIf.run(CatalogRequest.draft(request.catalog()), request.from(), request.to());
     }
 }

@@ -2,10 +2,14 @@ package dev.inference.ledger.service.audit;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +20,13 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
+import dev.inference.ledger.kernel.pricing.PriceCatalog;
 import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
+import dev.inference.ledger.service.api.CatalogRequest;
+import dev.inference.ledger.service.pricing.CatalogView;
 
 /**
  * {@code java -jar ledger-service.jar audit <command>}: the auditor's tools, with no broker and no HTTP
@@ -33,6 +41,8 @@ import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
 public final class AuditCommand {
 
     static final int MAX_DIFFERENCES = 20;
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -56,9 +66,11 @@ public final class AuditCommand {
                     yield 0;
                 }
                 case "verify" -> verify(options);
+                case "what-if" -> whatIf(options);
                 default -> {
                     out.println("usage: audit public-key | audit verify [--key <verifier key>] [--report audit-report.json]"
-                            + " | audit verify --log <export.jsonl> --checkpoints <file> --key <verifier key> [--report …]");
+                            + " | audit verify --log <export.jsonl> --checkpoints <file> --key <verifier key> [--report …]"
+                            + " | audit what-if --catalog <draft.json> --from <instant> --to <instant> [--report what-if.json]");
                     yield 2;
                 }
             };
@@ -92,7 +104,7 @@ public final class AuditCommand {
                             (p.totalEvents() - p.events()) * p.seconds() / Math.max(p.events(), 1)) + " s left" : "")).run();
             out.printf("replay: %,d accounts, %,d invoices, %,d usage records in %.1f s (%,.0f records/s)%n", replay.accounts(),
                     replay.invoices(), replay.usageRecords(), replay.seconds(), replay.usageRecords() / Math.max(replay.seconds(), 1e-9));
-            List<AuditVerifier.Difference> differences = new java.util.ArrayList<>(log.differences());
+            List<AuditVerifier.Difference> differences = new ArrayList<>(log.differences());
             differences.addAll(replay.differences());
             writeReport(reportFile, Map.of("entries", log.entries(), "storedEvents", log.events(), "checkpoints", log.checkpoints()),
                     replay, differences);
@@ -114,10 +126,46 @@ public final class AuditCommand {
         }
         out.printf("copy: %,d entries, %,d signed checkpoints; replay: %,d accounts, %,d invoices, %,d usage records%n", copy.entries(),
                 copy.checkpoints(), copy.replay().accounts(), copy.replay().invoices(), copy.replay().usageRecords());
-        List<AuditVerifier.Difference> differences = new java.util.ArrayList<>(copy.differences());
+        List<AuditVerifier.Difference> differences = new ArrayList<>(copy.differences());
         differences.addAll(copy.replay().differences());
         writeReport(reportFile, Map.of("entries", copy.entries(), "checkpoints", copy.checkpoints()), copy.replay(), differences);
         return conclude(differences, reportFile);
+    }
+
+    /** The usage of a period re-rated with a draft catalog (the shape GET /api/v1/prices returns): paid against would-have-paid. */
+    private int whatIf(Map<String, String> options) {
+        if (!options.containsKey("catalog") || !options.containsKey("from") || !options.containsKey("to")) {
+            throw new IllegalArgumentException("what-if needs --catalog <draft.json> --from <instant> --to <instant>");
+        }
+        PriceCatalog draft;
+        try {
+            draft = CatalogRequest.draft(JSON.readValue(Path.of(options.get("catalog")).toFile(), CatalogView.class));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the draft catalog " + options.get("catalog") + ": " + e.getMessage(), e);
+        }
+        Path reportFile = Path.of(options.getOrDefault("report", "what-if.json"));
+        try (Database database = database()) {
+            out.println("audit what-if: " + database.description());
+            WhatIfRerating.Result result = new WhatIfRerating(database.dataSource()).run(draft, Instant.parse(options.get("from")),
+                    Instant.parse(options.get("to")));
+            out.printf("%,d usage records from %s to %s in %.1f s: paid %s %s, would have paid %s (%s); %,d records the draft has no price for%n",
+                    result.records(), result.from(), result.to(), result.seconds(), result.paid().toPlainString(), result.draftCurrency(),
+                    result.wouldHavePaid().toPlainString(), signed(result.difference()), result.unpricedRecords());
+            out.println("largest differences (account, model at provider: records, paid → would have paid):");
+            result.rows().stream().sorted(Comparator.comparing((WhatIfRerating.Row r) -> r.difference().abs()).reversed())
+                    .limit(MAX_DIFFERENCES).forEach(r -> out.printf("  %s, %s at %s: %,d, %s → %s (%s)%s%n", r.accountId(), r.item(),
+                            r.provider(), r.records(), r.paid().toPlainString(), r.wouldHavePaid().toPlainString(), signed(r.difference()),
+                            r.unpricedRecords() == 0 ? "" : "; " + r.unpricedRecords() + " unpriced"));
+            JSON.writerWithDefaultPrettyPrinter().writeValue(reportFile.toFile(), result);
+            out.println("report: " + reportFile);
+            return 0;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the report " + reportFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String signed(BigDecimal amount) {
+        return (amount.signum() > 0 ? "+" : "") + amount.toPlainString();
     }
 
     private int conclude(List<AuditVerifier.Difference> differences, Path reportFile) {

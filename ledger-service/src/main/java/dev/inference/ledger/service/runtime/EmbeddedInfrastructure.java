@@ -38,12 +38,15 @@ public final class EmbeddedInfrastructure {
             int port = Integer.parseInt(env.getOrDefault("LEDGER_EMBEDDED_DB_PORT", String.valueOf(EMBEDDED_POSTGRES_PORT)));
             EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), port);
             System.setProperty("spring.datasource.url", postgres.jdbcUrl());
-            System.setProperty("spring.datasource.username", postgres.user());
+            System.setProperty("spring.datasource.username", postgres.serviceUser());
             System.setProperty("spring.datasource.password", "");
+            System.setProperty("spring.flyway.user", postgres.ownerUser());
+            System.setProperty("spring.flyway.password", "");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres), "embedded-postgres-stop"));
-            log.info("database: embedded PostgreSQL at {} (data in {}); set LEDGER_DB_URL to use your own",
-                    postgres.jdbcUrl(), dataDir.resolve("postgres"));
+            log.info("database: embedded PostgreSQL at {} as {} (migrations as {}; data in {}); set LEDGER_DB_URL to use your own",
+                    postgres.jdbcUrl(), postgres.serviceUser(), postgres.ownerUser(), dataDir.resolve("postgres"));
         } else {
+            migrationsAsOwner(env);
             log.info("database: {}", withoutCredentials(env.get("LEDGER_DB_URL")));
         }
         if (embeddedKafka) {
@@ -54,6 +57,17 @@ public final class EmbeddedInfrastructure {
                     kafka.bootstrapServers(), dataDir.resolve("kafka"));
         } else {
             log.info("kafka: {}", withoutCredentials(env.get("LEDGER_KAFKA_BOOTSTRAP")));
+        }
+    }
+
+    /**
+     * The migrations run as the tables' owner when one is named; the service's own login then gets only
+     * what the afterMigrate callback grants it (without one, the service's user owns everything).
+     */
+    private static void migrationsAsOwner(Map<String, String> env) {
+        if (!isBlank(env.get("LEDGER_DB_OWNER_USER"))) {
+            System.setProperty("spring.flyway.user", env.get("LEDGER_DB_OWNER_USER"));
+            System.setProperty("spring.flyway.password", env.getOrDefault("LEDGER_DB_OWNER_PASSWORD", ""));
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,8 @@ class AdminTokenBootstrapTest {
     static void database() {
         TestDatabases.Database db = TestDatabases.fresh("admin_token_bootstrap");
         DriverManagerDataSource source = new DriverManagerDataSource(db.jdbcUrl(), db.user(), db.password());
-        Flyway.configure().dataSource(source).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(source).locations("classpath:db/migration")
+                .placeholders(java.util.Map.of("servicerole", "")).load().migrate();
         tokens = new ApiTokens(new JdbcTemplate(source), java.time.Clock.systemUTC());
     }
 

@@ -2,6 +2,7 @@ package dev.inference.ledger.service.support;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
+import dev.inference.ledger.localinfra.DatabaseRoles;
 import dev.inference.ledger.localinfra.TestDatabases;
 import dev.inference.ledger.localinfra.TestKafka;
 
@@ -28,8 +29,11 @@ public final class Infrastructure implements AutoCloseable {
 
     public void register(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", database::jdbcUrl);
-        registry.add("spring.datasource.username", database::user);
-        registry.add("spring.datasource.password", database::password);
+        // As in production: the service may only append to the event store and the audit log.
+        registry.add("spring.datasource.username", () -> DatabaseRoles.SERVICE);
+        registry.add("spring.datasource.password", () -> TestDatabases.ROLE_PASSWORD);
+        registry.add("spring.flyway.user", () -> DatabaseRoles.OWNER);
+        registry.add("spring.flyway.password", () -> TestDatabases.ROLE_PASSWORD);
         registry.add("ledger.kafka.bootstrap-servers", kafka::bootstrapServers);
         registry.add("ledger.security.admin-token", () -> ADMIN_TOKEN);
         registry.add("ledger.webhooks.secret-key", () -> WEBHOOK_SECRET_KEY);

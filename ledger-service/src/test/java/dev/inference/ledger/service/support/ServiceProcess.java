@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.inference.ledger.localinfra.DatabaseRoles;
 import dev.inference.ledger.localinfra.TestDatabases;
 
 /**
@@ -47,8 +48,10 @@ public final class ServiceProcess implements AutoCloseable {
         this.logDirectory = logDirectory;
         this.environment = new HashMap<>(extraEnvironment);
         environment.put("LEDGER_DB_URL", database.jdbcUrl());
-        environment.put("LEDGER_DB_USER", database.user());
-        environment.put("LEDGER_DB_PASSWORD", database.password());
+        environment.put("LEDGER_DB_USER", DatabaseRoles.SERVICE);
+        environment.put("LEDGER_DB_PASSWORD", TestDatabases.ROLE_PASSWORD);
+        environment.put("LEDGER_DB_OWNER_USER", DatabaseRoles.OWNER);
+        environment.put("LEDGER_DB_OWNER_PASSWORD", TestDatabases.ROLE_PASSWORD);
         environment.put("LEDGER_KAFKA_BOOTSTRAP", kafkaBootstrap);
         environment.put("LEDGER_ADMIN_TOKEN", adminToken);
         environment.put("LEDGER_WEBHOOKS_SECRET_KEY", Infrastructure.WEBHOOK_SECRET_KEY);
