@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,6 +25,8 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.pricing.PriceCatalog;
+import dev.inference.ledger.kernel.pricing.TokenPrice;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
@@ -33,6 +36,7 @@ import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.audit.AuditCommand;
+import dev.inference.ledger.service.audit.WhatIfRerating;
 import dev.inference.ledger.service.support.Infrastructure;
 
 /**
@@ -86,8 +90,26 @@ public final class ReplayBenchmark {
                 System.out.printf("%d. audit verify (log, checkpoints, replay, projections): %,.0f records/s (%.1f s), %.2f x the ceiling%n",
                         run, records / seconds, seconds, records / seconds / ceiling);
             }
+            whatIf(db, records, ceiling);
             System.out.printf("ceiling (JDBC read of the event rows in global order, SHA-256 of each payload): %,.0f records/s%n", ceiling);
         }
+    }
+
+    /** Every record re-rated with a draft that doubles the model's prices: the same pass as the replay, decoding whole batches. */
+    private static void whatIf(TestDatabases.Database db, int records, double ceiling) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(db.jdbcUrl());
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+        PriceCatalog draft = new PriceCatalog.Builder().tokens("deepseek-ai/DeepSeek-V3", "deepinfra",
+                new TokenPrice(new BigDecimal("0.76"), null, new BigDecimal("1.78"))).build(2, Instant.EPOCH, "USD");
+        WhatIfRerating.Result result = new WhatIfRerating(dataSource).run(draft, Instant.now().minus(Duration.ofDays(1)), Instant.now());
+        if (result.records() != records || result.wouldHavePaid().compareTo(result.paid().multiply(BigDecimal.valueOf(2))) != 0) {
+            throw new IllegalStateException("what-if re-rated " + result.records() + " records: paid " + result.paid() + ", would have paid "
+                    + result.wouldHavePaid());
+        }
+        System.out.printf("what-if re-rating (every record rated again with a draft): %,.0f records/s (%.1f s), %.2f x the ceiling%n",
+                records / result.seconds(), result.seconds(), records / result.seconds() / ceiling);
     }
 
     private static void prepare(ConfigurableApplicationContext app, int accounts, int records, int perEvent) {
