@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.input.Identifier;
+import dev.inference.ledger.kernel.usage.UsageKind;
 import dev.inference.ledger.localinfra.TestDatabases;
 import dev.inference.ledger.service.account.Budget;
 import dev.inference.ledger.service.account.Organisation;
@@ -68,6 +69,10 @@ class ColumnWidthsTest {
     /** Kafka refuses topic names over 249 characters; group ids come from configuration. */
     private static final Written KAFKA_NAME = Written.internal("a Kafka topic or group name from configuration", 249);
     private static final Written ACCOUNT = Written.id(Identifier.ACCOUNT);
+    private static final Written USAGE_KIND = Written.oneOf("usage kind",
+            Arrays.stream(UsageKind.values()).map(UsageKind::wire).toList());
+    private static final Written MODEL_OR_METER = Written.internal("a model or a meter",
+            Math.max(Identifier.MODEL.maxLength(), Identifier.METER.maxLength()));
     private static final Written CURRENCY = Written.internal("an ISO 4217 code", 3);
     /** {@code Funding.nextRechargeId}: the account id, "-recharge-" and the account's recharge count (an int). */
     private static final Written RECHARGE_ID = Written.internal("<accountId>-recharge-<n>",
@@ -93,6 +98,13 @@ class ColumnWidthsTest {
             table("tokenentry", "processorname", AXON, "tokentype", AXON, "timestamp", AXON, "owner", AXON),
             // V2
             table("charged_usage", "account_id", ACCOUNT, "event_id", Written.id(Identifier.EVENT_ID)),
+            table("usage_rollup", "account_id", ACCOUNT, "kind", USAGE_KIND, "item", MODEL_OR_METER, "provider", Written.id(Identifier.PROVIDER),
+                    "api_key_id", Written.id(Identifier.API_KEY), "project_id", Written.id(Identifier.PROJECT),
+                    "member_id", Written.id(Identifier.MEMBER), "source", Written.id(Identifier.SOURCE)),
+            table("usage_trace_calls", "account_id", ACCOUNT, "trace_id", Written.id(Identifier.TRACE), "event_id", Written.id(Identifier.EVENT_ID),
+                    "kind", USAGE_KIND, "item", MODEL_OR_METER, "provider", Written.id(Identifier.PROVIDER),
+                    "api_key_id", Written.id(Identifier.API_KEY), "project_id", Written.id(Identifier.PROJECT),
+                    "member_id", Written.id(Identifier.MEMBER), "source", Written.id(Identifier.SOURCE)),
             table("ingest_offsets", "consumer_group", KAFKA_NAME, "topic", KAFKA_NAME),
             table("accounts", "account_id", ACCOUNT, "currency", CURRENCY,
                     "billing_mode", Written.oneOf("billing mode", Arrays.stream(BillingMode.values()).map(BillingMode::wire).toList())),

@@ -61,13 +61,14 @@ class ParkedEventsEndToEndTest extends ServiceStory {
         ledger.openPrepaid(append(before, DOOMED), OPENING);
         ledger.awaitBalance(DOOMED, OPENING, Duration.ofSeconds(30));
 
-        jdbc.execute("""
+        JdbcTemplate superuser = infra().superuser(); // the service's own login may not make triggers
+        superuser.execute("""
                 CREATE FUNCTION refuse_doomed() RETURNS trigger AS $$
                 BEGIN
                     IF NEW.account_id = 'acct-doomed' THEN RAISE EXCEPTION 'test: acct-doomed cannot be projected'; END IF;
                     RETURN NEW;
                 END $$ LANGUAGE plpgsql""");
-        jdbc.execute("CREATE TRIGGER refuse_doomed BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION refuse_doomed()");
+        superuser.execute("CREATE TRIGGER refuse_doomed BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION refuse_doomed()");
 
         UsageStream first = new UsageStream(11).unique("park-a-", 40, append(before, DOOMED));
         UsageStream.publish(infra().kafka.bootstrapServers(), first.withDuplicates(0), 0);
@@ -120,7 +121,7 @@ class ParkedEventsEndToEndTest extends ServiceStory {
         assertThat(refused.status()).as("still failing: they stay parked").isEqualTo(409);
         assertThat(parked(api).path("count").asInt()).isEqualTo(doomedEvents);
 
-        jdbc.execute("DROP TRIGGER refuse_doomed ON ledger_entries");
+        superuser.execute("DROP TRIGGER refuse_doomed ON ledger_entries");
         var retried = api.post("/api/v1/admin/parked-events/" + DOOMED + "/retry", ADMIN, "");
         assertThat(retried.status()).as(String.valueOf(retried.body())).isEqualTo(200);
         assertThat(retried.body().path("events").asInt()).isEqualTo(doomedEvents);

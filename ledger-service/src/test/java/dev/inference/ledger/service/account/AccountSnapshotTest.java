@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.inference.ledger.ingest.RatedBatch;
@@ -89,8 +88,7 @@ class AccountSnapshotTest extends ServiceStory {
 
         // Loaded with every event up to the snapshot hidden: only the snapshot can have supplied them.
         // The service's own login may not change the event store; the server's superuser may.
-        JdbcTemplate superuser = new JdbcTemplate(new DriverManagerDataSource(infra().database.jdbcUrl(), infra().database.user(),
-                infra().database.password()));
+        JdbcTemplate superuser = infra().superuser();
         accountCache.remove(ID);
         superuser.update("UPDATE domainevententry SET aggregateidentifier = 'hidden-' || aggregateidentifier"
                 + " WHERE aggregateidentifier = ? AND sequencenumber <= ?", ID, snapshot);

@@ -304,7 +304,7 @@ class AccountTest {
     }
 
     private static UsageToCharge usageBy(String eventId, String cost, String apiKey) {
-        return new UsageToCharge(eventId, NOW, "gw-1", new Attribution(apiKey, null, null), charge(cost), null);
+        return new UsageToCharge(eventId, NOW, "gw-1", new Attribution(apiKey, null, null, null), charge(cost), null);
     }
 
     private static UsageBatchCharged chargedBy(String eventId, String cost, String apiKey, String unbilledAfter) {
@@ -312,7 +312,7 @@ class AccountTest {
     }
 
     private static ChargedRecord recordBy(String eventId, String cost, String apiKey) {
-        return record(eventId, cost, new Attribution(apiKey, null, null), NOW, "gw-1", null);
+        return record(eventId, cost, new Attribution(apiKey, null, null, null), NOW, "gw-1", null);
     }
 
     private static Interval interval(String replica, String from, String to) {

@@ -30,7 +30,7 @@ class IdempotentWriteCommitTest extends ServiceStory {
         HttpApi api = new HttpApi(port);
         Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-race"), new BigDecimal("100"));
-        try (FailAtCommit failing = FailAtCommit.on(jdbc, "idempotent_requests", "NEW.idempotency_key = 'doomed'")) {
+        try (FailAtCommit failing = FailAtCommit.on(infra().superuser(), "idempotent_requests", "NEW.idempotency_key = 'doomed'")) {
             var doomed = CompletableFuture.supplyAsync(() -> api.post("/api/v1/accounts/acct-race/top-ups", ADMIN,
                     "{\"amount\":\"50\"}", "Idempotency-Key", "doomed"));
             failing.awaitCommitting();

@@ -82,7 +82,7 @@ public final class AuthorizeBenchmark {
                         commands.sendAndWait(new SetBudget(account(i), "apiKey", "key-1", "month", Money.of("1", "USD"), List.of()));
                         Charge charge = new Charge("tokens", "bench-model", "bench", 1, List.of(), Money.of("2", "USD"));
                         commands.sendAndWait(new ChargeUsage(account(i), List.of(new UsageToCharge("u-" + i, Instant.now(), null,
-                                new Attribution("key-1", null, null), charge, null))));
+                                new Attribution("key-1", null, null, null), charge, null))));
                     }
                 }
             });

@@ -54,7 +54,7 @@ class AccessRulesTest extends ServiceStory {
     private static final Map<String, Map<String, String>> OWNED = Map.of("number", Map.of(OWN, "INV-1999-000001", OTHER, "INV-1999-000002"));
 
     /** Path variables that name nothing of an account by themselves (each is looked up under the account of the path, or spans none). */
-    private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period");
+    private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period", "traceId");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.support;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import dev.inference.ledger.localinfra.DatabaseRoles;
@@ -40,6 +42,11 @@ public final class Infrastructure implements AutoCloseable {
         registry.add("ledger.audit.signing-key", () -> AUDIT_SIGNING_KEY);
         registry.add("ledger.audit.checkpoint-file", () -> "target/audit-checkpoints-" + Integer.toHexString(database.jdbcUrl().hashCode()) + ".txt");
         registry.add("ledger.webhooks.allow-private-addresses", () -> "true");
+    }
+
+    /** The server's superuser, for what a test does behind the service's back (triggers that sabotage it, tampering). */
+    public JdbcTemplate superuser() {
+        return new JdbcTemplate(new DriverManagerDataSource(database.jdbcUrl(), database.user(), database.password()));
     }
 
     @Override

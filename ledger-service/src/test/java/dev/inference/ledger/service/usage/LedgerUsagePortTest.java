@@ -102,7 +102,7 @@ class LedgerUsagePortTest extends ServiceStory {
     void a_top_up_racing_a_batch_that_rolls_back_at_commit_builds_on_the_committed_balance_only() throws Exception {
         commands.sendAndWait(new OpenAccount("acct-late", "Late", BillingMode.PREPAID, "USD"));
         commands.sendAndWait(new TopUp("acct-late", "t-1", Money.of("10", "USD")));
-        try (FailAtCommit failing = FailAtCommit.on(jdbc, "ingest_offsets", "NEW.consumer_group = 'group-of-acct-late'")) {
+        try (FailAtCommit failing = FailAtCommit.on(infra().superuser(), "ingest_offsets", "NEW.consumer_group = 'group-of-acct-late'")) {
             var ingest = Executors.newSingleThreadExecutor();
             var batch = ingest.submit(() -> usagePort.charge(batch("acct-late", null, 3), letters -> { }));
             failing.awaitCommitting();

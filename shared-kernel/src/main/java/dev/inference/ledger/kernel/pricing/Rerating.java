@@ -28,8 +28,11 @@ public final class Rerating {
         return Rating.rate(usageOf(accountId, price, charged), catalog);
     }
 
-    /** The usage a charged record stands for, as far as its charge kept it. */
-    static UsageRecord usageOf(String accountId, PriceUsed price, ChargedRecord r) {
+    /**
+     * The usage a charged record stands for, as far as its charge kept it: its token counts, its billed
+     * seconds (a record billed by the started minute: those minutes × 60; replicas multiplied in), its units.
+     */
+    public static UsageRecord usageOf(String accountId, PriceUsed price, ChargedRecord r) {
         List<PriceComponent> components = price.components();
         UsageKind kind = UsageKind.fromWire(price.kind()).orElseThrow(() -> new IllegalArgumentException("unknown kind " + price.kind()));
         return switch (kind) {

@@ -46,6 +46,9 @@ public final class RecordHash {
         append(text, decimal(r.quantity()));
         var i = r.interval();
         append(text, i == null ? null : i.key());
+        if (a != null && a.traceId() != null) {
+            append(text, a.traceId()); // only when present: a record without a trace hashes as it always did
+        }
         return Arrays.copyOf(SHA_256.get().digest(text.toString().getBytes(StandardCharsets.UTF_8)), BYTES);
     }
 

@@ -89,10 +89,9 @@ public final class UsageDecoder {
         String accountId = requiredId(root, Identifier.ACCOUNT);
         Instant occurredAt = instant(root, "occurredAt");
         Attribution attribution = new Attribution(optionalId(root, Identifier.API_KEY), optionalId(root, Identifier.PROJECT),
-                optionalId(root, Identifier.MEMBER));
+                optionalId(root, Identifier.MEMBER), optionalId(root, Identifier.TRACE));
         String source = optionalId(root, Identifier.SOURCE);
         String provider = optionalId(root, Identifier.PROVIDER);
-        optionalId(root, Identifier.TRACE); // checked so the contract's bound holds, not stored
         UsageRecord record = switch (kind) {
             case TOKENS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
                     requiredId(root, Identifier.MODEL), provider, tokenCounts(root), null, null, null, null, null, null, null);

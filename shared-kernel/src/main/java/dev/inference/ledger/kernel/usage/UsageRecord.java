@@ -3,6 +3,8 @@ package dev.inference.ledger.kernel.usage;
 import java.math.BigDecimal;
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (docs/contract.md).
  * Only the fields of its {@link UsageKind} are set; the rest are null. {@code interval} is set for a
@@ -26,9 +28,13 @@ public record UsageRecord(
         BigDecimal quantity,
         Interval interval) {
 
-    /** Who spent it, for budgets and usage breakdowns; every part is optional. */
-    public record Attribution(String apiKeyId, String projectId, String memberId) {
-        public static final Attribution NONE = new Attribution(null, null, null);
+    /**
+     * Who spent it, for budgets and usage breakdowns, and the agent run (trace) it was part of; every
+     * part is optional. A stored record without a trace keeps the shape it had before traces were kept.
+     */
+    public record Attribution(String apiKeyId, String projectId, String memberId,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {
+        public static final Attribution NONE = new Attribution(null, null, null, null);
     }
 
     /** Token counts as reported: cached input is counted apart from (not inside) input. */

@@ -13,7 +13,7 @@ class RecordHashTest {
 
     private static UsageRecord units(String quantity, String apiKey) {
         return new UsageRecord("e-1", UsageKind.UNITS, "acct-1", Instant.parse("2026-11-22T10:00:00Z"), "gw",
-                new Attribution(apiKey, null, null), "black-forest-labs/FLUX-1-schnell", null, null, null, null, null, null,
+                new Attribution(apiKey, null, null, null), "black-forest-labs/FLUX-1-schnell", null, null, null, null, null, null,
                 "image", new BigDecimal(quantity), null);
     }
 
