@@ -117,6 +117,29 @@ class PricingEndToEndTest extends ServiceStory {
     }
 
     @Test
+    void an_estimate_compares_tokens_with_a_gpu_meter_by_the_second_and_a_dedicated_instance_by_the_hour() {
+        HttpApi api = new HttpApi(port);
+        var estimate = api.post("/api/v1/estimate", ADMIN, """
+                {"requestsPerDay": 80000, "inputTokens": 6000, "outputTokens": 500, "models": ["deepseek-ai/DeepSeek-V3.2"],
+                 "hardware": [{"meter": "llm.md", "tokensPerSecond": 3000}, {"meter": "aws.cpu.small", "tokensPerSecond": 200},
+                              {"meter": "acme.none", "tokensPerSecond": 5}]}""");
+
+        assertThat(estimate.status()).as(String.valueOf(estimate.body())).isEqualTo(200);
+        var hardware = estimate.body().get("hardware");
+        assertThat(hardware).hasSize(2);
+        // 80,000 × 30 × 6,500 tokens; per-second at llm.md's price for the seconds 3,000 tokens/s take.
+        assertThat(hardware.get(0).get("tokensPerMonth").asText()).isEqualTo("15600000000");
+        assertThat(hardware.get(0).get("billing").asText()).isEqualTo("per-second");
+        assertThat(new BigDecimal(hardware.get(0).get("hardwareMonthlyCost").asText()))
+                .isEqualByComparingTo(new BigDecimal("5200000").multiply(new BigDecimal("0.0008433876")).setScale(6, java.math.RoundingMode.HALF_EVEN));
+        assertThat(hardware.get(1).get("billing").asText()).isEqualTo("per-hour");
+        assertThat(hardware.get(1).get("instances").asLong()).isEqualTo(31); // 15.6e9 / (200 × 2,592,000) rounded up
+        assertThat(estimate.body().get("unpricedMeters")).extracting(com.fasterxml.jackson.databind.JsonNode::asText).containsExactly("acme.none");
+        assertThat(api.post("/api/v1/estimate", ADMIN, "{\"requestsPerDay\": 1, \"models\": [\"x\"], \"hardware\": [{\"meter\": \"llm.md\"}]}")
+                .status()).isEqualTo(400);
+    }
+
+    @Test
     void the_catalog_in_force_lists_every_price_of_the_seeds() {
         var catalog = new HttpApi(port).get("/api/v1/prices?at=2026-11-22T10:00:00Z", ADMIN).body();
 

@@ -37,6 +37,11 @@ public record Budget(String scope, String scopeId, Money hardCap, List<BigDecima
 
     /** Whether a charge attributed so belongs to this scope. */
     boolean covers(String accountId, Attribution attribution) {
+        return covers(scope, scopeId, accountId, attribution);
+    }
+
+    /** Whether a charge of {@code accountId} attributed so belongs to the budget of {@code scope} {@code scopeId}. */
+    public static boolean covers(String scope, String scopeId, String accountId, Attribution attribution) {
         return switch (scope) {
             case "account" -> scopeId.equals(accountId);
             case "project" -> scopeId.equals(attribution.projectId());

@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import dev.inference.ledger.kernel.input.Identifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,7 @@ import dev.inference.ledger.service.account.entries.EntryCursor;
 import dev.inference.ledger.service.account.entries.LedgerEntry;
 import dev.inference.ledger.service.account.entries.UsageDetails;
 import dev.inference.ledger.service.account.organisation.OrganisationProjection;
+import dev.inference.ledger.service.account.controls.AccountControlsProjection;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.security.Allowed;
 
@@ -70,10 +72,14 @@ public class AccountsController {
     private final OrganisationProjection organisation;
     private final AccountHistory history;
     private final EntriesExport export;
+    private final AccountControlsProjection controls;
+    private final Clock clock;
 
     public AccountsController(CommandGateway commands, AccountRegistry registry, BalanceProjection balances,
                               EntriesProjection entries, IdempotentRequests idempotent, OrganisationProjection organisation,
-                              AccountHistory history, EntriesExport export) {
+                              AccountHistory history, EntriesExport export, AccountControlsProjection controls, Clock clock) {
+        this.controls = controls;
+        this.clock = clock;
         this.commands = commands;
         this.registry = registry;
         this.balances = balances;
@@ -126,6 +132,21 @@ public class AccountsController {
             this(b.accountId(), b.name(), b.billingMode().wire(), b.balance().toPlainString(), b.unbilled().toPlainString(),
                     b.lifetimeSpend().toPlainString(), b.tier(), b.status(), b.currency(), b.usageRecords(), b.asOf());
         }
+    }
+
+    static final int MAX_FOUND = 50;
+
+    record Found(List<AccountView> accounts) {
+    }
+
+    /** Accounts by id, or by the start of their id or name (any case): at most 50, the exact id first. */
+    @GetMapping
+    @Allowed(value = {ADMIN, STAFF, AUDITOR}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public Found find(@RequestParam String q) {
+        if (q.isBlank()) {
+            throw ApiException.badRequest("invalid-parameter", "q is an account id or the start of an id or a name");
+        }
+        return new Found(balances.search(q.strip(), MAX_FOUND).stream().map(AccountView::new).toList());
     }
 
     @GetMapping("/{id}")
@@ -236,6 +257,34 @@ public class AccountsController {
     }
 
     /** An admin credits a top-up that was held for review. */
+    record Budgets(List<AccountControlsProjection.BudgetView> budgets) {
+    }
+
+    /** Each budget as last set, with its scope's spend this month (UTC, by when the usage occurred). */
+    @GetMapping("/{id}/budgets")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public Budgets budgets(@PathVariable String id) {
+        requireAccount(id);
+        return new Budgets(controls.budgets(id, clock.instant()));
+    }
+
+    record HeldTopUps(List<AccountControlsProjection.HeldTopUp> topUps) {
+    }
+
+    /** Top-ups above the review limit, waiting for an admin to approve or reject them. */
+    @GetMapping("/{id}/top-ups/held")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public HeldTopUps heldTopUps(@PathVariable String id) {
+        requireAccount(id);
+        return new HeldTopUps(controls.heldTopUps(id));
+    }
+
+    private void requireAccount(String id) {
+        if (!registry.exists(id)) {
+            throw ApiException.notFound("no account '" + id + "'");
+        }
+    }
+
     @PostMapping("/{id}/top-ups/{topUpId}/approve")
     @Allowed({ADMIN})
     public ReviewView approve(@PathVariable String id, @PathVariable String topUpId) {
@@ -257,9 +306,7 @@ public class AccountsController {
         if (!format.equals("jsonl") && !format.equals("csv")) {
             throw ApiException.badRequest("invalid-parameter", "format is jsonl or csv");
         }
-        if (!registry.exists(id)) {
-            throw ApiException.notFound("no account '" + id + "'");
-        }
+        requireAccount(id);
         boolean csv = format.equals("csv");
         return ResponseEntity.ok()
                 .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8) : MediaType.parseMediaType("application/x-ndjson"))
@@ -292,21 +339,28 @@ public class AccountsController {
     record EntriesPage(List<EntryView> entries, String next) {
     }
 
-    /** {@code after}: the {@code next} of the page before, or any entry's {@code cursor}. */
+    /**
+     * {@code after}: the {@code next} of the page before, or any entry's {@code cursor}. {@code order=desc}: newest
+     * first, each page older than its {@code after} (not with asOf or occurredBefore).
+     */
     @GetMapping("/{id}/entries")
     @Allowed({STAFF, AUDITOR, ADMIN})
     public EntriesPage entries(@PathVariable String id, @RequestParam(required = false) String after,
                                @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String asOf,
-                               @RequestParam(required = false) String occurredBefore) {
+                               @RequestParam(required = false) String occurredBefore, @RequestParam(defaultValue = "asc") String order) {
         var cursor = after == null || after.isEmpty() ? Optional.of(EntryCursor.START) : EntryCursor.decode(after);
         if (limit < 1 || limit > MAX_PAGE || cursor.isEmpty()) {
             throw ApiException.badRequest("invalid-parameter", "limit must be 1-" + MAX_PAGE + " and after a cursor from a previous page");
         }
-        if (!registry.exists(id)) {
-            throw ApiException.notFound("no account '" + id + "'");
+        boolean newestFirst = order.equals("desc");
+        if (!newestFirst && !order.equals("asc") || newestFirst && (asOf != null || occurredBefore != null)) {
+            throw ApiException.badRequest("invalid-parameter", "order is asc or desc; desc is not combined with asOf or occurredBefore");
         }
-        List<EntryView> page = entries.page(id, cursor.get(), limit, asOf == null ? null : instant("asOf", asOf),
-                occurredBefore == null ? null : instant("occurredBefore", occurredBefore)).stream().map(EntryView::new).toList();
+        requireAccount(id);
+        List<LedgerEntry> found = newestFirst ? entries.pageNewestFirst(id, cursor.get() == EntryCursor.START ? null : cursor.get(), limit)
+                : entries.page(id, cursor.get(), limit, asOf == null ? null : instant("asOf", asOf),
+                        occurredBefore == null ? null : instant("occurredBefore", occurredBefore));
+        List<EntryView> page = found.stream().map(EntryView::new).toList();
         String next = page.size() < limit ? null : page.get(page.size() - 1).cursor();
         return new EntriesPage(page, next);
     }

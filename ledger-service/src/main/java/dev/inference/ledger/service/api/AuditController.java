@@ -24,6 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 import dev.inference.ledger.service.audit.AuditLog;
 import dev.inference.ledger.service.audit.AuditSigningKey;
+import dev.inference.ledger.service.audit.AuditVerifications;
 import dev.inference.ledger.service.audit.Reconciliation;
 import dev.inference.ledger.service.audit.WhatIfRerating;
 import dev.inference.ledger.service.pricing.CatalogView;
@@ -41,8 +42,11 @@ public class AuditController {
     private final AuditLog log;
     private final AuditSigningKey key;
     private final WhatIfRerating whatIf;
+    private final AuditVerifications verifications;
 
-    public AuditController(Reconciliation reconciliation, AuditLog log, AuditSigningKey key, DataSource dataSource) {
+    public AuditController(Reconciliation reconciliation, AuditLog log, AuditSigningKey key, DataSource dataSource,
+                           AuditVerifications verifications) {
+        this.verifications = verifications;
         this.reconciliation = reconciliation;
         this.log = log;
         this.key = key;
@@ -105,6 +109,16 @@ public class AuditController {
             throw ApiException.badRequest("invalid-proof-range", "1 <= from <= to <= " + logSize + " (the log's size now)");
         }
         return log.consistency(from, to);
+    }
+
+    /** The latest runs of {@code audit verify} against this database and how each concluded, newest first. */
+    @GetMapping("/verifications")
+    @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public Map<String, Object> verifications(@RequestParam(defaultValue = "10") int limit) {
+        if (limit < 1 || limit > MAX_CHECKPOINTS) {
+            throw ApiException.badRequest("invalid-page", "limit is 1-" + MAX_CHECKPOINTS);
+        }
+        return Map.of("verifications", verifications.latest(limit));
     }
 
     /** A draft catalog (in the shape {@code GET /api/v1/prices} returns) and the period whose records it re-rates. */

@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.BillingModelComparison;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.CostEstimate;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
@@ -104,14 +105,31 @@ public class PricingController {
         return new Quote(((Rated.Priced) rated).charge());
     }
 
-    record EstimateRequest(Long requestsPerDay, Long inputTokens, Long cachedInputTokens, Long outputTokens,
-                           List<String> models, String cacheHitShare, Integer days) {
+    /** A GPU meter of the catalog and how many tokens one instance of it serves a second. */
+    record HardwareRequest(String meter, Long tokensPerSecond) {
     }
+
+    record EstimateRequest(Long requestsPerDay, Long inputTokens, Long cachedInputTokens, Long outputTokens,
+                           List<String> models, String cacheHitShare, Integer days, List<HardwareRequest> hardware) {
+    }
+
+    /** The same workload on a model's tokens and on hardware (BillingModelComparison). */
+    record HardwareEstimate(String model, String meter, String billing, String tokensPerMonth, String perTokenMonthlyCost,
+                            String hardwareMonthlyCost, long instances, String cheaper, String breakEvenTokensPerMonth) {
+        HardwareEstimate(BillingModelComparison.Comparison c) {
+            this(c.model(), c.meter(), c.billing(), c.tokensPerMonth().toPlainString(), c.perTokenMonthlyCost().toPlainString(),
+                    c.hardwareMonthlyCost().toPlainString(), c.instances(), c.cheaper(),
+                    c.breakEvenTokensPerMonth() == null ? null : c.breakEvenTokensPerMonth().toPlainString());
+        }
+    }
+
+    static final int MAX_HARDWARE = 10;
 
     record ModelEstimate(String model, String provider, String monthlyCost, String monthlyCostWithCacheHits, String saving) {
     }
 
-    record Estimate(int catalogVersion, int days, List<ModelEstimate> models, List<String> unpriced) {
+    record Estimate(int catalogVersion, int days, List<ModelEstimate> models, List<String> unpriced, List<HardwareEstimate> hardware,
+                    List<String> unpricedMeters) {
     }
 
     /** Requests a day and tokens a request → monthly cost per model, cheapest first. */
@@ -129,11 +147,23 @@ public class PricingController {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-estimate", e.getMessage());
         }
-        var result = CostEstimate.monthly(workload, request.models(), inForce(clock.instant()));
+        List<BillingModelComparison.Hardware> hardware;
+        try {
+            hardware = request.hardware() == null ? List.of() : request.hardware().stream()
+                    .map(h -> new BillingModelComparison.Hardware(h.meter(), h.tokensPerSecond() == null ? 0 : h.tokensPerSecond())).toList();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-estimate", e.getMessage());
+        }
+        if (hardware.size() > MAX_HARDWARE || hardware.stream().anyMatch(h -> h.meter() == null)) {
+            throw ApiException.badRequest("invalid-estimate", "hardware is at most " + MAX_HARDWARE + " meters, each with its tokensPerSecond");
+        }
+        PriceCatalog catalog = inForce(clock.instant());
+        var result = CostEstimate.monthly(workload, request.models(), catalog);
+        var compared = BillingModelComparison.compare(workload, result.models(), hardware, catalog);
         return new Estimate(result.catalogVersion(), workload.days(), result.models().stream()
                 .map(m -> new ModelEstimate(m.model(), m.provider(), m.monthlyCost().toPlainString(),
                         m.monthlyCostWithCacheHits().toPlainString(), m.saving().toPlainString())).toList(),
-                result.unpriced());
+                result.unpriced(), compared.comparisons().stream().map(HardwareEstimate::new).toList(), compared.unpricedMeters());
     }
 
     private PriceCatalog inForce(Instant at) {

@@ -56,6 +56,16 @@ public class TokensController {
         return new Minted(minted.token(), view.tokenId(), view.role(), view.accountId(), view.expiresAt());
     }
 
+    record Me(String tokenId, String role, String accountId) {
+    }
+
+    /** Who this token is: what the console shows and offers (it still asks the API, which decides). */
+    @GetMapping("/api/v1/me")
+    @Allowed({Role.ADMIN, Role.STAFF, Role.AUDITOR, Role.GATEWAY, Role.METRICS})
+    public Me me(@AuthenticationPrincipal Caller caller) {
+        return new Me(caller.tokenId(), caller.role().wire(), caller.accountId());
+    }
+
     @GetMapping("/api/v1/tokens")
     @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public List<TokenView> list() {

@@ -108,6 +108,7 @@ public final class AuditCommand {
             differences.addAll(replay.differences());
             writeReport(reportFile, Map.of("entries", log.entries(), "storedEvents", log.events(), "checkpoints", log.checkpoints()),
                     replay, differences);
+            record(database.dataSource(), log, replay, differences);
             return conclude(differences, reportFile);
         }
     }
@@ -166,6 +167,28 @@ public final class AuditCommand {
 
     private static String signed(BigDecimal amount) {
         return (amount.signum() > 0 ? "+" : "") + amount.toPlainString();
+    }
+
+    /** Tells the ledger how this run concluded, for the console; an auditor's read-only login may not, and that is no failure. */
+    private void record(DataSource dataSource, AuditVerifier.Report log, LedgerReplay.Report replay, List<AuditVerifier.Difference> differences) {
+        try (Connection c = dataSource.getConnection(); var s = c.prepareStatement("""
+                INSERT INTO audit_verifications (ran_at, verified, log_entries, events, usage_records, accounts, invoices, seconds,
+                                                 differences, first_difference)
+                VALUES (now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            s.setBoolean(1, differences.isEmpty());
+            s.setLong(2, log.entries());
+            s.setLong(3, replay.events());
+            s.setLong(4, replay.usageRecords());
+            s.setInt(5, replay.accounts());
+            s.setInt(6, replay.invoices());
+            s.setDouble(7, replay.seconds());
+            s.setInt(8, differences.size());
+            String first = differences.isEmpty() ? null : differences.get(0).what() + ": " + differences.get(0).detail();
+            s.setString(9, first == null || first.length() <= 2_000 ? first : first.substring(0, 2_000) + "…");
+            s.executeUpdate();
+        } catch (SQLException e) {
+            out.println("(this run is not recorded in the ledger: " + e.getMessage() + ")");
+        }
     }
 
     private int conclude(List<AuditVerifier.Difference> differences, Path reportFile) {

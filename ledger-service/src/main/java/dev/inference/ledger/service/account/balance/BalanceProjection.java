@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -151,6 +152,15 @@ public class BalanceProjection {
     public Optional<AccountBalance> find(String accountId) {
         List<AccountBalance> rows = jdbc.query("SELECT * FROM account_balances WHERE account_id = ?", BalanceProjection::row, accountId);
         return rows.stream().findFirst();
+    }
+
+    /** Accounts whose id is {@code text} or whose id or name starts with it (any case), by name; at most {@code limit}. */
+    public List<AccountBalance> search(String text, int limit) {
+        String prefix = text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.query("""
+                SELECT * FROM account_balances
+                 WHERE account_id = ? OR lower(account_id) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\'
+                 ORDER BY account_id <> ?, lower(name), account_id LIMIT ?""", BalanceProjection::row, text, prefix, prefix, text, limit);
     }
 
     private static AccountBalance row(ResultSet rs, int n) throws SQLException {

@@ -127,6 +127,32 @@ public class EntriesProjection {
     }
 
     /**
+     * Up to {@code limit} entries before {@code before} (null: from the newest), newest first: the money events
+     * are found in the table, newest first, and each is read from the store for its entries.
+     */
+    public List<LedgerEntry> pageNewestFirst(String accountId, EntryCursor before, int limit) {
+        List<LedgerEntry> page = new ArrayList<>(limit);
+        List<Long> sequences = jdbc.queryForList("""
+                SELECT sequence FROM ledger_entries WHERE account_id = ? AND sequence <= ? ORDER BY sequence DESC LIMIT ?""",
+                Long.class, accountId, before == null ? Long.MAX_VALUE : before.sequence(), limit);
+        for (long sequence : sequences) {
+            DomainEventStream stream = events.readEvents(accountId, sequence);
+            if (!stream.hasNext() || page.size() >= limit) {
+                break;
+            }
+            List<LedgerEntry> all = new ArrayList<>();
+            entriesOf(stream.next(), 0, Integer.MAX_VALUE, all);
+            for (int i = all.size() - 1; i >= 0 && page.size() < limit; i--) {
+                EntryCursor cursor = all.get(i).cursor();
+                if (before == null || cursor.sequence() < before.sequence() || cursor.index() < before.index()) {
+                    page.add(all.get(i));
+                }
+            }
+        }
+        return page;
+    }
+
+    /**
      * The entries of one account event from its entry {@code from} on, at most {@code room}: one for a top-up,
      * a recharge or an invoice's close, one per record of a usage batch.
      */

@@ -1,0 +1,45 @@
+package dev.inference.ledger.service.api;
+
+import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.AUDITOR;
+import static dev.inference.ledger.service.security.Role.STAFF;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.inference.ledger.service.security.Allowed;
+import dev.inference.ledger.service.usage.RecentDeadLetters;
+
+/** The usage records refused lately, with their reasons, as the dead-letter topic holds them. */
+@RestController
+public class DeadLettersController {
+
+    static final int MAX_HOURS = 168;
+    static final int MAX_LETTERS = 500;
+
+    private final RecentDeadLetters deadLetters;
+    private final Clock clock;
+
+    public DeadLettersController(RecentDeadLetters deadLetters, Clock clock) {
+        this.deadLetters = deadLetters;
+        this.clock = clock;
+    }
+
+    record DeadLetters(int hours, List<RecentDeadLetters.Letter> deadLetters) {
+    }
+
+    /** The newest {@code limit} dead letters of the last {@code hours}, newest first. */
+    @GetMapping("/api/v1/dead-letters")
+    @Allowed(value = {ADMIN, STAFF, AUDITOR}, reach = Allowed.Reach.ALL_ACCOUNTS)
+    public DeadLetters recent(@RequestParam(defaultValue = "24") int hours, @RequestParam(defaultValue = "100") int limit) {
+        if (hours < 1 || hours > MAX_HOURS || limit < 1 || limit > MAX_LETTERS) {
+            throw ApiException.badRequest("invalid-parameter", "hours is 1-" + MAX_HOURS + ", limit 1-" + MAX_LETTERS);
+        }
+        return new DeadLetters(hours, deadLetters.since(clock.instant().minus(Duration.ofHours(hours)), limit));
+    }
+}

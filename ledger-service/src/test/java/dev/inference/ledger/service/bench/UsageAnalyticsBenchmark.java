@@ -1,0 +1,177 @@
+package dev.inference.ledger.service.bench;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.localinfra.InProcessKafka;
+import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.service.LedgerApplication;
+import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
+import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+import dev.inference.ledger.service.support.Infrastructure;
+
+/**
+ * Usage analytics for one account with {@code -DanalyticsRecords} usage records (default 2,000,000) over
+ * the last 30 days, across 5 models, 10 API keys and 3 projects: {@code GET /usage?groupBy=day,model} for
+ * the month, timed over HTTP as a user sees it (token check, access rule, JSON), p50 and p99 of 300
+ * requests. Beside it, the ceiling in the same run: the same roll-up query by plain JDBC.
+ */
+public final class UsageAnalyticsBenchmark {
+
+    private static final String ADMIN = "lt_bench-admin-token-at-least-32-characters";
+    private static final String ACCOUNT = "acct-analytics";
+    private static final String[] MODELS = {"deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.3-70B-Instruct",
+            "meta-llama/Llama-3.3-70B-Instruct-Turbo", "deepseek-ai/DeepSeek-R1-Distill-Llama-70B"};
+    private static final int QUERIES = 300;
+
+    public static void main(String[] args) {
+        BenchmarkMain.runAndExit(UsageAnalyticsBenchmark::run);
+    }
+
+    private static void run() throws Exception {
+        int records = Integer.getInteger("analyticsRecords", 2_000_000);
+        try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
+            TestDatabases.Database db = TestDatabases.fresh("bench_analytics");
+            try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
+                    "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
+                    "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--ledger.security.admin-token=" + ADMIN, "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY,
+                    "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY, "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt",
+                    "--server.port=0", "--ledger.roles.ingest=false", "--logging.structured.format.console=", "--logging.level.root=WARN")) {
+                Instant now = Instant.now();
+                long t = System.nanoTime();
+                prepare(app, records, now);
+                JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+                long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+                while (jdbc.queryForObject("SELECT COALESCE(sum(records), 0) FROM usage_rollup WHERE account_id = ?", Long.class, ACCOUNT)
+                        < records) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the roll-up did not catch up within 20 minutes");
+                    }
+                    Thread.sleep(200);
+                }
+                long rows = jdbc.queryForObject("SELECT count(*) FROM usage_rollup WHERE account_id = ?", Long.class, ACCOUNT);
+                System.out.printf("usage analytics benchmark: %,d usage records of one account charged and rolled up in %.1f s (%,d roll-up rows)%n",
+                        records, (System.nanoTime() - t) / 1e9, rows);
+
+                Instant from = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(30));
+                Instant to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+                int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+                double[] product = http(port, from, to);
+                double[] ceiling = jdbc(db, from, to);
+                System.out.printf("GET /usage?groupBy=day,model for 30 days over HTTP: p50 %.1f ms, p99 %.1f ms (%d requests)%n",
+                        product[0], product[1], QUERIES);
+                System.out.printf("ceiling (the same roll-up query by plain JDBC): p50 %.1f ms, p99 %.1f ms; target p99 < 50 ms: %s%n",
+                        ceiling[0], ceiling[1], product[1] < 50 ? "met" : "NOT met");
+            }
+        }
+    }
+
+    /** Records spread evenly over the last 30 days, in events of 500 as a busy ingest writes them. */
+    private static void prepare(ConfigurableApplicationContext app, int records, Instant now) {
+        CommandGateway commands = app.getBean(CommandGateway.class);
+        TransactionTemplate tx = app.getBean(TransactionTemplate.class);
+        commands.sendAndWait(new OpenAccount(ACCOUNT, "Analytics", BillingMode.PREPAID, "USD"));
+        commands.sendAndWait(new TopUp(ACCOUNT, "opening", Money.of("5000", "USD"))); // 2,000,000 records cost 2,410
+        Charge[] charges = new Charge[MODELS.length];
+        for (int m = 0; m < MODELS.length; m++) {
+            charges[m] = new Charge("tokens", MODELS[m], "deepinfra", 1,
+                    List.of(new ChargeLine("input", new BigDecimal("2000"), new BigDecimal("0.38"), "1M tokens", Money.of("0.00076", "USD")),
+                            new ChargeLine("output", new BigDecimal("500"), new BigDecimal("0.89"), "1M tokens", Money.of("0.000445", "USD"))),
+                    Money.of("0.001205", "USD"));
+        }
+        long span = Duration.ofDays(30).toSeconds();
+        int perEvent = 500;
+        for (int from = 0; from < records; from += perEvent * 20) {
+            int start = from;
+            tx.executeWithoutResult(s -> {
+                for (int e = start; e < Math.min(start + perEvent * 20, records); e += perEvent) {
+                    List<UsageToCharge> usage = new ArrayList<>(perEvent);
+                    for (int r = e; r < Math.min(e + perEvent, records); r++) {
+                        Instant at = now.minusSeconds(span - span * r / records);
+                        usage.add(new UsageToCharge("u-" + r, at, "gw-1", new Attribution("key-" + r % 10, "proj-" + r % 3, null, null),
+                                charges[r % MODELS.length], null));
+                    }
+                    commands.sendAndWait(new ChargeUsage(ACCOUNT, usage));
+                }
+            });
+        }
+    }
+
+    private static double[] http(int port, Instant from, Instant to) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/accounts/" + ACCOUNT + "/usage?from=" + from
+                + "&to=" + to + "&groupBy=day,model")).header("Authorization", "Bearer " + ADMIN).build();
+        double[] millis = new double[QUERIES];
+        for (int warm = 0; warm < 30; warm++) {
+            client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+        for (int i = 0; i < QUERIES; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
+            millis[i] = (System.nanoTime() - t) / 1e6;
+            if (answer.statusCode() != 200 || !answer.body().contains("\"groups\"")) {
+                throw new IllegalStateException("the usage endpoint answered " + answer.statusCode() + ": " + answer.body());
+            }
+        }
+        return percentiles(millis);
+    }
+
+    private static double[] jdbc(TestDatabases.Database db, Instant from, Instant to) throws Exception {
+        double[] millis = new double[QUERIES];
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("""
+                SELECT date_trunc('day', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', item, sum(records), sum(input_tokens),
+                       sum(cached_input_tokens), sum(output_tokens), sum(seconds), sum(units), sum(cost)
+                  FROM usage_rollup WHERE account_id = ? AND hour >= ? AND hour < ? GROUP BY 1, 2 ORDER BY 1, 2""")) {
+            s.setString(1, ACCOUNT);
+            s.setTimestamp(2, Timestamp.from(from));
+            s.setTimestamp(3, Timestamp.from(to));
+            for (int i = -30; i < QUERIES; i++) {
+                long t = System.nanoTime();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getBigDecimal(9);
+                    }
+                }
+                if (i >= 0) {
+                    millis[i] = (System.nanoTime() - t) / 1e6;
+                }
+            }
+        }
+        return percentiles(millis);
+    }
+
+    private static double[] percentiles(double[] millis) {
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        return new double[] {sorted[sorted.length / 2], sorted[(int) Math.ceil(sorted.length * 0.99) - 1]};
+    }
+}
