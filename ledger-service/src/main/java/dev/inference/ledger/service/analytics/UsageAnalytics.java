@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -119,25 +120,58 @@ public class UsageAnalytics {
     }
 
     public Answer ask(Question q) {
-        String table = q.traces() ? "usage_trace_calls" : "usage_rollup";
-        String time = q.traces() ? "occurred_at" : "hour";
+        Source source = source(q);
         String sums = q.traces() ? CALL_SUMS : SUMS;
-        String where = " FROM " + table + " WHERE account_id = ? AND " + time + " >= ? AND " + time + " < ?";
-        Object[] args = {q.accountId(), Timestamp.from(q.from()), Timestamp.from(q.to())};
-        Figures totals = jdbc.queryForObject("SELECT " + sums + where, (rs, n) -> Figures.read(rs, 1), args);
+        Figures totals = jdbc.queryForObject("SELECT " + sums + source.from(), (rs, n) -> Figures.read(rs, 1), source.args());
 
         List<String> columns = new ArrayList<>();
         if (q.bucket() != null) {
-            columns.add("date_trunc('" + q.bucket().name().toLowerCase(Locale.ROOT) + "', " + time + " AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'");
+            columns.add("date_trunc('" + q.bucket().name().toLowerCase(Locale.ROOT) + "', t AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'");
         }
         q.by().forEach(d -> columns.add(d.column));
-        List<Group> groups = columns.isEmpty() ? List.of() : jdbc.query("SELECT " + String.join(", ", columns) + ", " + sums + where
+        List<Group> groups = columns.isEmpty() ? List.of() : jdbc.query("SELECT " + String.join(", ", columns) + ", " + sums + source.from()
                 + " GROUP BY " + ordinals(columns.size()) + " ORDER BY " + ordinals(columns.size()) + " LIMIT " + (MAX_GROUPS + 1),
-                (rs, n) -> group(rs, q), args);
+                (rs, n) -> group(rs, q), source.args());
         boolean truncated = groups.size() > MAX_GROUPS;
         return new Answer(q.accountId(), q.from(), q.to(), q.by().stream().map(d -> d.wire).toList(),
                 q.bucket() == null ? null : q.bucket().name().toLowerCase(Locale.ROOT), totals,
                 truncated ? groups.subList(0, MAX_GROUPS) : groups, truncated);
+    }
+
+    /** Where the question's rows come from ({@code t}: their time), and its arguments. */
+    private record Source(String from, Object[] args) {
+    }
+
+    /**
+     * Traced calls for a question by trace; the hours for a question by the hour; otherwise the whole days of
+     * the period from the days, and its edges (before the first midnight, after the last) from the hours.
+     */
+    private static Source source(Question q) {
+        Timestamp from = Timestamp.from(q.from());
+        Timestamp to = Timestamp.from(q.to());
+        String columns = "account_id, kind, item, provider, api_key_id, project_id, member_id, source, records, input_tokens, "
+                + "cached_input_tokens, output_tokens, seconds, units, cost";
+        if (q.traces()) {
+            return new Source(" FROM (SELECT occurred_at AS t, * FROM usage_trace_calls WHERE account_id = ? AND occurred_at >= ? "
+                    + "AND occurred_at < ?) u", new Object[] {q.accountId(), from, to});
+        }
+        if (q.bucket() == Bucket.HOUR) {
+            return new Source(" FROM (SELECT hour AS t, " + columns + " FROM usage_rollup WHERE account_id = ? AND hour >= ? AND hour < ?) u",
+                    new Object[] {q.accountId(), from, to});
+        }
+        Instant firstMidnight = q.from().truncatedTo(ChronoUnit.DAYS).equals(q.from()) ? q.from()
+                : q.from().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        Instant lastMidnight = q.to().truncatedTo(ChronoUnit.DAYS);
+        if (!firstMidnight.isBefore(lastMidnight)) {
+            firstMidnight = q.to(); // no whole day: every row from the hours
+            lastMidnight = q.to();
+        }
+        Timestamp days = Timestamp.from(firstMidnight);
+        Timestamp daysEnd = Timestamp.from(lastMidnight);
+        return new Source(" FROM (SELECT day AS t, " + columns + " FROM usage_daily WHERE account_id = ? AND day >= ? AND day < ?"
+                + " UNION ALL SELECT hour AS t, " + columns + " FROM usage_rollup WHERE account_id = ?"
+                + " AND (hour >= ? AND hour < ? OR hour >= ? AND hour < ?)) u",
+                new Object[] {q.accountId(), days, daysEnd, q.accountId(), from, days, daysEnd, to});
     }
 
     private static Group group(ResultSet rs, Question q) throws SQLException {

@@ -38,8 +38,8 @@ public class UsageRollupProjection {
         this.jdbc = jdbc;
     }
 
-    /** The breakdown a record is summed under: {@code ""} where it named nothing. */
-    record Key(String accountId, Instant hour, String kind, String item, String provider, String apiKeyId, String projectId,
+    /** The breakdown a record is summed under, at an hour or a day: {@code ""} where it named nothing. */
+    record Key(String accountId, Instant time, String kind, String item, String provider, String apiKeyId, String projectId,
                String memberId, String source) {
     }
 
@@ -70,9 +70,9 @@ public class UsageRollupProjection {
         }
     }
 
-    private record Pending(Map<Key, Sums> rollup, List<Object[]> traceCalls) {
+    private record Pending(Map<Key, Sums> hourly, Map<Key, Sums> daily, List<Object[]> traceCalls) {
         Pending() {
-            this(new HashMap<>(), new ArrayList<>());
+            this(new HashMap<>(), new HashMap<>(), new ArrayList<>());
         }
     }
 
@@ -86,7 +86,9 @@ public class UsageRollupProjection {
             Key key = new Key(event.accountId(), record.occurredAt().truncatedTo(ChronoUnit.HOURS), price.kind(), price.item(),
                     orEmpty(price.provider()), orEmpty(a == null ? null : a.apiKeyId()), orEmpty(a == null ? null : a.projectId()),
                     orEmpty(a == null ? null : a.memberId()), orEmpty(record.source()));
-            pending.rollup().computeIfAbsent(key, k -> new Sums()).add(usage, record.cost());
+            pending.hourly().computeIfAbsent(key, k -> new Sums()).add(usage, record.cost());
+            pending.daily().computeIfAbsent(new Key(key.accountId(), key.time().truncatedTo(ChronoUnit.DAYS), key.kind(), key.item(),
+                    key.provider(), key.apiKeyId(), key.projectId(), key.memberId(), key.source()), k -> new Sums()).add(usage, record.cost());
             if (a != null && a.traceId() != null) {
                 Sums call = new Sums();
                 call.add(usage, record.cost());
@@ -99,24 +101,13 @@ public class UsageRollupProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("TRUNCATE usage_rollup, usage_trace_calls");
+        jdbc.update("TRUNCATE usage_rollup, usage_daily, usage_trace_calls");
     }
 
     /** One row per breakdown the batch touched (never the same row twice in one statement), added to what is there. */
     private void write(Pending pending) {
-        List<Object[]> rows = new ArrayList<>(pending.rollup().size());
-        pending.rollup().forEach((k, s) -> rows.add(new Object[] {k.accountId(), Timestamp.from(k.hour()), k.kind(), k.item(),
-                k.provider(), k.apiKeyId(), k.projectId(), k.memberId(), k.source(), s.records, s.input, s.cachedInput, s.output,
-                s.seconds, s.units, s.cost}));
-        jdbc.batchUpdate("""
-                INSERT INTO usage_rollup AS r (account_id, hour, kind, item, provider, api_key_id, project_id, member_id, source,
-                                               records, input_tokens, cached_input_tokens, output_tokens, seconds, units, cost)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (account_id, hour, kind, item, provider, api_key_id, project_id, member_id, source) DO UPDATE SET
-                    records = r.records + excluded.records, input_tokens = r.input_tokens + excluded.input_tokens,
-                    cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
-                    output_tokens = r.output_tokens + excluded.output_tokens, seconds = r.seconds + excluded.seconds,
-                    units = r.units + excluded.units, cost = r.cost + excluded.cost""", rows);
+        upsert("usage_rollup", "hour", pending.hourly());
+        upsert("usage_daily", "day", pending.daily());
         if (!pending.traceCalls().isEmpty()) {
             jdbc.batchUpdate("""
                     INSERT INTO usage_trace_calls (account_id, trace_id, event_id, occurred_at, kind, item, provider, api_key_id,
@@ -125,6 +116,22 @@ public class UsageRollupProjection {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING""", pending.traceCalls());
         }
+    }
+
+    private void upsert(String table, String time, Map<Key, Sums> sums) {
+        List<Object[]> rows = new ArrayList<>(sums.size());
+        sums.forEach((k, s) -> rows.add(new Object[] {k.accountId(), Timestamp.from(k.time()), k.kind(), k.item(),
+                k.provider(), k.apiKeyId(), k.projectId(), k.memberId(), k.source(), s.records, s.input, s.cachedInput, s.output,
+                s.seconds, s.units, s.cost}));
+        jdbc.batchUpdate("""
+                INSERT INTO %1$s AS r (account_id, %2$s, kind, item, provider, api_key_id, project_id, member_id, source,
+                                       records, input_tokens, cached_input_tokens, output_tokens, seconds, units, cost)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (account_id, %2$s, kind, item, provider, api_key_id, project_id, member_id, source) DO UPDATE SET
+                    records = r.records + excluded.records, input_tokens = r.input_tokens + excluded.input_tokens,
+                    cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
+                    output_tokens = r.output_tokens + excluded.output_tokens, seconds = r.seconds + excluded.seconds,
+                    units = r.units + excluded.units, cost = r.cost + excluded.cost""".formatted(table, time), rows);
     }
 
     private static String orEmpty(String value) {

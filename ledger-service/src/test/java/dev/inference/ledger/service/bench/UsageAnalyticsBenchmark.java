@@ -42,7 +42,8 @@ import dev.inference.ledger.service.support.Infrastructure;
  * Usage analytics for one account with {@code -DanalyticsRecords} usage records (default 2,000,000) over
  * the last 30 days, across 5 models, 10 API keys and 3 projects: {@code GET /usage?groupBy=day,model} for
  * the month, timed over HTTP as a user sees it (token check, access rule, JSON), p50 and p99 of 300
- * requests. Beside it, the ceiling in the same run: the same roll-up query by plain JDBC.
+ * requests. Beside it, the ceiling in the same run: the product's own query (whole days from the daily roll-up, the
+ * edges from the hourly one) by plain JDBC, without HTTP, token or JSON.
  */
 public final class UsageAnalyticsBenchmark {
 
@@ -78,6 +79,17 @@ public final class UsageAnalyticsBenchmark {
                     }
                     Thread.sleep(200);
                 }
+                // The other processors (the audit log above all) done too: what is timed is the query, not a busy machine.
+                while (jdbc.queryForObject("SELECT count(*) FROM audit_log", Long.class)
+                        < jdbc.queryForObject("SELECT count(*) FROM domainevententry", Long.class)) {
+                    Thread.sleep(200);
+                }
+                // As a settled database would be: statistics of the fresh tables, and the bulk load's dirty pages written.
+                try (Connection c = db.connect(); var statement = c.createStatement()) {
+                    statement.execute("VACUUM (ANALYZE) usage_rollup, usage_daily, account_balances, api_tokens");
+                    statement.execute("CHECKPOINT");
+                }
+                Thread.sleep(5_000);
                 long rows = jdbc.queryForObject("SELECT count(*) FROM usage_rollup WHERE account_id = ?", Long.class, ACCOUNT);
                 System.out.printf("usage analytics benchmark: %,d usage records of one account charged and rolled up in %.1f s (%,d roll-up rows)%n",
                         records, (System.nanoTime() - t) / 1e9, rows);
@@ -85,11 +97,15 @@ public final class UsageAnalyticsBenchmark {
                 Instant from = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofDays(30));
                 Instant to = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
                 int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-                double[] product = http(port, from, to);
+                double[] floor = http(port, "/api/v1/me", "\"role\"");
+                double[] product = http(port, "/api/v1/accounts/" + ACCOUNT + "/usage?from=" + from + "&to=" + to + "&groupBy=day,model",
+                        "\"groups\"");
                 double[] ceiling = jdbc(db, from, to);
                 System.out.printf("GET /usage?groupBy=day,model for 30 days over HTTP: p50 %.1f ms, p99 %.1f ms (%d requests)%n",
                         product[0], product[1], QUERIES);
-                System.out.printf("ceiling (the same roll-up query by plain JDBC): p50 %.1f ms, p99 %.1f ms; target p99 < 50 ms: %s%n",
+                System.out.printf("the HTTP floor on this machine (GET /api/v1/me: token, access rule, JSON): p50 %.1f ms, p99 %.1f ms%n",
+                        floor[0], floor[1]);
+                System.out.printf("ceiling (the same query by plain JDBC): p50 %.1f ms, p99 %.1f ms; target p99 < 50 ms: %s%n",
                         ceiling[0], ceiling[1], product[1] < 50 ? "met" : "NOT met");
             }
         }
@@ -126,10 +142,10 @@ public final class UsageAnalyticsBenchmark {
         }
     }
 
-    private static double[] http(int port, Instant from, Instant to) throws Exception {
-        HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/accounts/" + ACCOUNT + "/usage?from=" + from
-                + "&to=" + to + "&groupBy=day,model")).header("Authorization", "Bearer " + ADMIN).build();
+    private static double[] http(int port, String path, String expected) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + ADMIN)
+                .build();
         double[] millis = new double[QUERIES];
         for (int warm = 0; warm < 30; warm++) {
             client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -138,8 +154,8 @@ public final class UsageAnalyticsBenchmark {
             long t = System.nanoTime();
             HttpResponse<String> answer = client.send(request, HttpResponse.BodyHandlers.ofString());
             millis[i] = (System.nanoTime() - t) / 1e6;
-            if (answer.statusCode() != 200 || !answer.body().contains("\"groups\"")) {
-                throw new IllegalStateException("the usage endpoint answered " + answer.statusCode() + ": " + answer.body());
+            if (answer.statusCode() != 200 || !answer.body().contains(expected)) {
+                throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
             }
         }
         return percentiles(millis);
@@ -147,13 +163,23 @@ public final class UsageAnalyticsBenchmark {
 
     private static double[] jdbc(TestDatabases.Database db, Instant from, Instant to) throws Exception {
         double[] millis = new double[QUERIES];
+        Instant firstMidnight = from.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        Instant lastMidnight = to.truncatedTo(ChronoUnit.DAYS);
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("""
-                SELECT date_trunc('day', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', item, sum(records), sum(input_tokens),
+                SELECT date_trunc('day', t AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', item, sum(records), sum(input_tokens),
                        sum(cached_input_tokens), sum(output_tokens), sum(seconds), sum(units), sum(cost)
-                  FROM usage_rollup WHERE account_id = ? AND hour >= ? AND hour < ? GROUP BY 1, 2 ORDER BY 1, 2""")) {
+                  FROM (SELECT day AS t, * FROM usage_daily WHERE account_id = ? AND day >= ? AND day < ?
+                        UNION ALL
+                        SELECT hour AS t, * FROM usage_rollup WHERE account_id = ? AND (hour >= ? AND hour < ? OR hour >= ? AND hour < ?)) u
+                 GROUP BY 1, 2 ORDER BY 1, 2""")) {
             s.setString(1, ACCOUNT);
-            s.setTimestamp(2, Timestamp.from(from));
-            s.setTimestamp(3, Timestamp.from(to));
+            s.setTimestamp(2, Timestamp.from(firstMidnight));
+            s.setTimestamp(3, Timestamp.from(lastMidnight));
+            s.setString(4, ACCOUNT);
+            s.setTimestamp(5, Timestamp.from(from));
+            s.setTimestamp(6, Timestamp.from(firstMidnight));
+            s.setTimestamp(7, Timestamp.from(lastMidnight));
+            s.setTimestamp(8, Timestamp.from(to));
             for (int i = -30; i < QUERIES; i++) {
                 long t = System.nanoTime();
                 try (ResultSet rs = s.executeQuery()) {

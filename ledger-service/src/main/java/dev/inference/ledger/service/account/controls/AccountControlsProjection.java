@@ -87,7 +87,7 @@ public class AccountControlsProjection {
         Timestamp monthBegan = Timestamp.from(YearMonth.from(now.atZone(ZoneOffset.UTC)).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         Map<Attribution, BigDecimal> spent = new HashMap<>();
         jdbc.query("""
-                SELECT api_key_id, project_id, member_id, sum(cost) FROM usage_rollup WHERE account_id = ? AND hour >= ?
+                SELECT api_key_id, project_id, member_id, sum(cost) FROM usage_daily WHERE account_id = ? AND day >= ?
                  GROUP BY api_key_id, project_id, member_id""",
                 rs -> {
                     spent.put(new Attribution(orNull(rs.getString(1)), orNull(rs.getString(2)), orNull(rs.getString(3)), null),
