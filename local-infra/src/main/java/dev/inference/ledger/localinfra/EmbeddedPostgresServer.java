@@ -54,6 +54,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // Stopped by whoever started it, in its order (the service: after Spring closed), never by a hook of its own.
+                    .setRegisterShutdownHook(false)
                     .setPort(port);
             SERVER_SETTINGS.forEach(builder::setServerConfig);
             EmbeddedPostgres pg = builder.start();

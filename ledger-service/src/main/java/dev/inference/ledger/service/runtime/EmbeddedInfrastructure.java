@@ -1,10 +1,13 @@
 package dev.inference.ledger.service.runtime;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
 
 import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
 import dev.inference.ledger.localinfra.InProcessKafka;
@@ -32,6 +35,7 @@ public final class EmbeddedInfrastructure {
         Path dataDir = Path.of(env.getOrDefault("LEDGER_DATA_DIR", ".data")).toAbsolutePath();
         System.setProperty("ledger.runtime.data-dir", dataDir.toString());
         boolean embeddedDatabase = isBlank(env.get("LEDGER_DB_URL"));
+        List<AutoCloseable> started = new ArrayList<>();
         boolean embeddedKafka = isBlank(env.get("LEDGER_KAFKA_BOOTSTRAP"));
         System.setProperty("ledger.runtime.embedded", String.valueOf(embeddedDatabase && embeddedKafka));
         if (embeddedDatabase) {
@@ -42,7 +46,7 @@ public final class EmbeddedInfrastructure {
             System.setProperty("spring.datasource.password", "");
             System.setProperty("spring.flyway.user", postgres.ownerUser());
             System.setProperty("spring.flyway.password", "");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres), "embedded-postgres-stop"));
+            started.add(postgres);
             log.info("database: embedded PostgreSQL at {} as {} (migrations as {}; data in {}); set LEDGER_DB_URL to use your own",
                     postgres.jdbcUrl(), postgres.serviceUser(), postgres.ownerUser(), dataDir.resolve("postgres"));
         } else {
@@ -50,14 +54,22 @@ public final class EmbeddedInfrastructure {
             log.info("database: {}", withoutCredentials(env.get("LEDGER_DB_URL")));
         }
         if (embeddedKafka) {
-            InProcessKafka kafka = InProcessKafka.start(EMBEDDED_KAFKA_PORT, dataDir.resolve("kafka"));
+            int kafkaPort = Integer.parseInt(env.getOrDefault("LEDGER_EMBEDDED_KAFKA_PORT", String.valueOf(EMBEDDED_KAFKA_PORT)));
+            InProcessKafka kafka = InProcessKafka.start(kafkaPort, dataDir.resolve("kafka"));
             System.setProperty("ledger.kafka.bootstrap-servers", kafka.bootstrapServers());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(kafka), "embedded-kafka-stop"));
+            started.add(kafka);
             log.info("kafka: in-process broker (KRaft) at {} (log in {}); set LEDGER_KAFKA_BOOTSTRAP to use your own",
                     kafka.bootstrapServers(), dataDir.resolve("kafka"));
         } else {
             log.info("kafka: {}", withoutCredentials(env.get("LEDGER_KAFKA_BOOTSTRAP")));
         }
+        // Stopped only after Spring has closed the service (intake stopped, batches committed, processors
+        // shut down), the broker before the database: a JVM shutdown hook of their own would race it.
+        SpringApplication.getShutdownHandlers().add(() -> {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                closeQuietly(started.get(i));
+            }
+        });
     }
 
     /**

@@ -9,14 +9,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.ingest.KafkaDeadLetters;
@@ -24,8 +32,8 @@ import dev.inference.ledger.service.config.LedgerProperties;
 
 /**
  * The dead letters of a recent window, read from the dead-letter topic itself (the only place they are
- * kept), newest first: what staff look at to see which publisher sends what, and why it was refused.
- * A reader of its own, with no consumer group: looking commits nothing and moves no one's offsets.
+ * kept): newest first for staff to see which publisher sends what and why it was refused, or published
+ * again once the cause is fixed. A reader of its own, with no consumer group: it moves no one's offsets.
  */
 @Component
 public class RecentDeadLetters {
@@ -45,13 +53,55 @@ public class RecentDeadLetters {
     }
 
     public List<Letter> since(Instant since, int max) {
+        List<Letter> letters = new ArrayList<>();
+        scan(since, max, r -> letters.add(letter(r)));
+        return letters.stream().sorted(Comparator.comparing(Letter::at).reversed().thenComparing(Letter::partition))
+                .limit(max).toList();
+    }
+
+    /**
+     * Publishes the dead letters of the window again on the usage topic, as they first came (key and bytes),
+     * those of one reason only when {@code reason} is given: once the cause is fixed (a price added, an
+     * account opened) they are charged; one already charged is an exact duplicate and skipped, so a record
+     * is charged at most once however often it is re-driven. At most {@code max}, the newest.
+     */
+    public Map<String, Integer> redrive(Instant since, String reason, int max) {
+        Map<String, Integer> byReason = new TreeMap<>();
+        Properties p = properties.kafka().connection().properties();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            List<Future<?>> sent = new ArrayList<>();
+            scan(since, max, r -> {
+                String why = header(r, KafkaDeadLetters.REASON);
+                if (r.value() != null && (reason == null || reason.equals(why))) {
+                    sent.add(producer.send(new ProducerRecord<>(properties.kafka().usageTopic(), r.key(), r.value())));
+                    byReason.merge(String.valueOf(why), 1, Integer::sum);
+                }
+            });
+            producer.flush();
+            for (var future : sent) {
+                future.get(); // every record on the topic, or an error to the caller
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while re-driving", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not publish a re-driven record: " + e.getCause().getMessage(), e);
+        }
+        return byReason;
+    }
+
+    /** Every dead letter of the window (at most the newest {@code max} of each partition), oldest first per partition. */
+    private void scan(Instant since, int max, Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties p = properties.kafka().connection().properties();
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         String topic = properties.kafka().deadLetterTopic();
-        List<Letter> letters = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_FOR).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -64,7 +114,6 @@ public class RecentDeadLetters {
             for (TopicPartition tp : partitions) {
                 OffsetAndTimestamp start = starts.get(tp);
                 long end = ends.get(tp);
-                // The newest {@code max} of the window are enough: start no earlier than max before the end.
                 long first = start == null ? end : Math.max(start.offset(), end - max);
                 consumer.seek(tp, first);
                 if (first < end) {
@@ -75,18 +124,16 @@ public class RecentDeadLetters {
             while (!remaining.isEmpty() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.timestamp() >= since.toEpochMilli()) {
-                        letters.add(letter(r));
-                    }
-                    if (r.offset() + 1 >= remaining.getOrDefault(tp, 0L)) {
-                        remaining.remove(tp);
+                    if (r.timestamp() >= since.toEpochMilli() && r.offset() < ends.get(tp)) {
+                        each.accept(r);
                     }
                 }
                 remaining.keySet().removeIf(tp -> consumer.position(tp) >= ends.get(tp));
             }
+            if (!remaining.isEmpty()) {
+                throw new IllegalStateException("the dead-letter topic could not be read to its end within " + READ_FOR.toSeconds() + " s");
+            }
         }
-        return letters.stream().sorted(Comparator.comparing(Letter::at).reversed().thenComparing(Letter::partition))
-                .limit(max).toList();
     }
 
     private static Letter letter(ConsumerRecord<byte[], byte[]> r) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Random;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,14 +22,12 @@ import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.service.LedgerApplication;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.authorize.SpendGuard;
-import dev.inference.ledger.service.support.Infrastructure;
 
 /**
  * The gateway's authorize check (README, "Benchmarks"): the in-memory decision, and the HTTP round trip
@@ -49,13 +46,7 @@ public final class AuthorizeBenchmark {
         int requests = Integer.getInteger("requests", 20_000);
         try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
             TestDatabases.Database db = TestDatabases.fresh("bench_authorize");
-            try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
-                    "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-                    "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--ledger.security.admin-token=lt_bench-admin-token-at-least-32-characters",
-                    "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY,
-                    "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY, "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt", "--server.port=0", "--ledger.roles.ingest=false",
-                    "--logging.structured.format.console=", "--logging.level.root=WARN")) {
+            try (ConfigurableApplicationContext app = BenchApp.start(db, kafka)) {
                 prepare(app, accounts);
                 SpendGuard guard = app.getBean(SpendGuard.class);
                 while (guard.authorize(account(accounts - 1), null, null, null).reason() != null) {
@@ -119,7 +110,7 @@ public final class AuthorizeBenchmark {
         List<Long> latencies = new ArrayList<>(requests);
         for (int n = 0; n < requests + 2_000; n++) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/authorize?accountId="
-                    + account(random.nextInt(accounts)) + "&apiKeyId=key-1")).header("Authorization", "Bearer lt_bench-admin-token-at-least-32-characters").build();
+                    + account(random.nextInt(accounts)) + "&apiKeyId=key-1")).header("Authorization", "Bearer " + BenchApp.ADMIN).build();
             long t = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,13 +24,11 @@ import dev.inference.ledger.kernel.pricing.ChargeLine;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.service.LedgerApplication;
 import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.invoice.MonthlyInvoicing;
-import dev.inference.ledger.service.support.Infrastructure;
 
 /**
  * The monthly run (README, "Benchmarks"): postpaid accounts with last month's usage, each invoiced in a
@@ -42,7 +39,7 @@ import dev.inference.ledger.service.support.Infrastructure;
  */
 public final class InvoicingBenchmark {
 
-    private static final String ADMIN = "lt_bench-admin-token-at-least-32-characters";
+    private static final String ADMIN = BenchApp.ADMIN;
 
     public static void main(String[] args) {
         BenchmarkMain.runAndExit(InvoicingBenchmark::run);
@@ -54,13 +51,7 @@ public final class InvoicingBenchmark {
         double ceiling = ceiling(accounts);
         try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
             TestDatabases.Database db = TestDatabases.fresh("bench_invoicing");
-            try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
-                    "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-                    "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--ledger.security.admin-token=" + ADMIN, "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY,
-                    "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY, "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt", "--server.port=0",
-                    "--ledger.roles.ingest=false", "--ledger.invoicing.poll-interval=200ms",
-                    "--ledger.payments.simulated.delay=0ms", "--logging.structured.format.console=", "--logging.level.root=WARN")) {
+            try (ConfigurableApplicationContext app = BenchApp.start(db, kafka, "--ledger.invoicing.poll-interval=200ms", "--ledger.payments.simulated.delay=0ms")) {
                 prepare(app, accounts, recordsEach);
                 JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
                 // The worker ran last month's period at start, before these accounts existed: it is run again for them.

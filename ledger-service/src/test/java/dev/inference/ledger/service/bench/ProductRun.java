@@ -103,7 +103,7 @@ final class ProductRun implements AutoCloseable {
         props.put("ledger.ingest.consumer-group", "bench-ingest-" + topics.usage());
         // The ceiling and the floor poll as much as the product: one setting for the three.
         props.put("ledger.ingest.max-poll-records", Integer.getInteger("maxPollRecords", 5000));
-        props.put("ledger.security.admin-token", "lt_bench-admin-token-at-least-32-characters");
+        props.put("ledger.security.admin-token", BenchApp.ADMIN);
         props.put("ledger.webhooks.secret-key", Infrastructure.WEBHOOK_SECRET_KEY);
         props.put("ledger.audit.signing-key", Infrastructure.AUDIT_SIGNING_KEY);
         props.put("ledger.audit.checkpoint-file", "target/bench-audit-checkpoints.txt");

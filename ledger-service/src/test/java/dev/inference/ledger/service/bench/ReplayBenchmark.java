@@ -16,7 +16,6 @@ import java.util.Map;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -30,7 +29,6 @@ import dev.inference.ledger.kernel.pricing.TokenPrice;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.service.LedgerApplication;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -48,7 +46,7 @@ import dev.inference.ledger.service.support.Infrastructure;
  */
 public final class ReplayBenchmark {
 
-    private static final String ADMIN = "lt_bench-admin-token-at-least-32-characters";
+    private static final String ADMIN = BenchApp.ADMIN;
 
     public static void main(String[] args) {
         BenchmarkMain.runAndExit(ReplayBenchmark::run);
@@ -60,12 +58,7 @@ public final class ReplayBenchmark {
         int accounts = 1_000;
         try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
             TestDatabases.Database db = TestDatabases.fresh("bench_replay");
-            try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
-                    "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-                    "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--ledger.security.admin-token=" + ADMIN, "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY,
-                    "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY, "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt",
-                    "--server.port=0", "--ledger.roles.ingest=false", "--logging.structured.format.console=", "--logging.level.root=WARN")) {
+            try (ConfigurableApplicationContext app = BenchApp.start(db, kafka)) {
                 long t = System.nanoTime();
                 prepare(app, accounts, records, perEvent);
                 System.out.printf("replay benchmark: %,d usage records in events of %,d charged in %.1f s%n", records, perEvent,

@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,12 +30,10 @@ import dev.inference.ledger.kernel.pricing.ChargeLine;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.service.LedgerApplication;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
-import dev.inference.ledger.service.support.Infrastructure;
 
 /**
  * Usage analytics for one account with {@code -DanalyticsRecords} usage records (default 2,000,000) over
@@ -47,7 +44,7 @@ import dev.inference.ledger.service.support.Infrastructure;
  */
 public final class UsageAnalyticsBenchmark {
 
-    private static final String ADMIN = "lt_bench-admin-token-at-least-32-characters";
+    private static final String ADMIN = BenchApp.ADMIN;
     private static final String ACCOUNT = "acct-analytics";
     private static final String[] MODELS = {"deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "meta-llama/Llama-3.3-70B-Instruct",
             "meta-llama/Llama-3.3-70B-Instruct-Turbo", "deepseek-ai/DeepSeek-R1-Distill-Llama-70B"};
@@ -61,12 +58,7 @@ public final class UsageAnalyticsBenchmark {
         int records = Integer.getInteger("analyticsRecords", 2_000_000);
         try (InProcessKafka kafka = InProcessKafka.start(0, Files.createTempDirectory("bench-kafka"))) {
             TestDatabases.Database db = TestDatabases.fresh("bench_analytics");
-            try (ConfigurableApplicationContext app = SpringApplication.run(LedgerApplication.class,
-                    "--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user(),
-                    "--spring.datasource.password=" + db.password(), "--ledger.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                    "--ledger.security.admin-token=" + ADMIN, "--ledger.webhooks.secret-key=" + Infrastructure.WEBHOOK_SECRET_KEY,
-                    "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY, "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt",
-                    "--server.port=0", "--ledger.roles.ingest=false", "--logging.structured.format.console=", "--logging.level.root=WARN")) {
+            try (ConfigurableApplicationContext app = BenchApp.start(db, kafka)) {
                 Instant now = Instant.now();
                 long t = System.nanoTime();
                 prepare(app, records, now);

@@ -35,6 +35,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path logDirectory;
     private final int port;
     private final String adminToken;
+    private final String kafkaBootstrap;
+    private final Path dataDir;
     private Process process;
     private int starts;
 
@@ -46,6 +48,8 @@ public final class ServiceProcess implements AutoCloseable {
         this.port = freePort();
         this.adminToken = adminToken;
         this.logDirectory = logDirectory;
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.dataDir = null;
         this.environment = new HashMap<>(extraEnvironment);
         environment.put("LEDGER_DB_URL", database.jdbcUrl());
         environment.put("LEDGER_DB_USER", DatabaseRoles.SERVICE);
@@ -60,8 +64,58 @@ public final class ServiceProcess implements AutoCloseable {
         environment.put("LEDGER_HTTP_PORT", String.valueOf(port));
     }
 
+    /**
+     * The run command as a new user runs it: no database and no broker configured, so it starts its embedded
+     * PostgreSQL and Kafka under {@code dataDir} (on free ports) and generates its admin token there.
+     */
+    public static ServiceProcess embedded(Path dataDir, Path logDirectory) {
+        int kafkaPort = freePort();
+        return new ServiceProcess(null, logDirectory, Map.of("LEDGER_DATA_DIR", dataDir.toString(),
+                "LEDGER_EMBEDDED_DB_PORT", String.valueOf(freePort()), "LEDGER_EMBEDDED_KAFKA_PORT", String.valueOf(kafkaPort)),
+                "localhost:" + kafkaPort, dataDir);
+    }
+
+    private ServiceProcess(String adminToken, Path logDirectory, Map<String, String> environment, String kafkaBootstrap, Path dataDir) {
+        this.port = freePort();
+        this.adminToken = adminToken;
+        this.logDirectory = logDirectory;
+        this.environment = new HashMap<>(environment);
+        this.environment.put("LEDGER_HTTP_PORT", String.valueOf(port));
+        this.kafkaBootstrap = kafkaBootstrap;
+        this.dataDir = dataDir;
+    }
+
     public int port() {
         return port;
+    }
+
+    /** The admin token: given, or the one the embedded mode generated into its data directory. */
+    public String adminToken() {
+        if (adminToken != null) {
+            return adminToken;
+        }
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).strip();
+        } catch (IOException e) {
+            return "not-yet-generated";
+        }
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** The output of the latest start. */
+    public String log() {
+        try {
+            return Files.readString(logDirectory.resolve("service-" + starts + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int exitCode() {
+        return process.exitValue();
     }
 
     public ServiceProcess start() {
@@ -109,7 +163,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private HttpRequest get(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(2))
-                .header("Authorization", "Bearer " + adminToken).build();
+                .header("Authorization", "Bearer " + adminToken()).build();
     }
 
     /** The auditor's command, {@code java -jar ledger-service.jar audit verify}, on this service's database: its exit code and output. */

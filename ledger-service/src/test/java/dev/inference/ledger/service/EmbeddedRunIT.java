@@ -1,0 +1,66 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.ServiceProcess;
+import dev.inference.ledger.service.support.UsageStream;
+
+/**
+ * The run command on a machine with only a JDK: {@code java -jar} with nothing configured starts its own
+ * PostgreSQL and Kafka, says so, serves, charges usage from its broker; SIGTERM stops it cleanly (the
+ * service first, then the broker, then the database: no error in its log), and a second start finds
+ * everything it recorded.
+ */
+class EmbeddedRunIT {
+
+    private static final Duration START = Duration.ofMinutes(3);
+
+    @Test
+    void the_run_command_alone_serves_on_embedded_defaults_stops_cleanly_on_sigterm_and_keeps_what_it_recorded() throws Exception {
+        Path data = Files.createTempDirectory("embedded-run");
+        try (ServiceProcess service = ServiceProcess.embedded(data, Path.of("target", "embedded-run-it"))) {
+            service.start().awaitServing(START);
+            assertThat(service.log()).contains("database: embedded PostgreSQL", "as ledger_service (migrations as ledger_owner",
+                    "kafka: in-process broker (KRaft)");
+            HttpApi api = new HttpApi(service.port());
+            String admin = service.adminToken();
+            assertThat(api.post("/api/v1/accounts", admin, "{\"accountId\":\"acct-embedded\",\"name\":\"Embedded\",\"billingMode\":"
+                    + "\"prepaid\",\"currency\":\"USD\"}").status()).isEqualTo(201);
+            assertThat(api.post("/api/v1/accounts/acct-embedded/top-ups", admin, "{\"amount\":\"100.00\"}", "Idempotency-Key", "opening")
+                    .status()).isEqualTo(201);
+            UsageStream usage = new UsageStream(16).unique("embedded-", 20, List.of("acct-embedded"));
+            UsageStream.publish(service.kafkaBootstrap(), usage.withDuplicates(0), 0);
+            BigDecimal expected = new BigDecimal("100").subtract(usage.expectedSpend("acct-embedded"));
+            Await.until("the usage is charged", Duration.ofSeconds(60), () -> balance(api, admin).compareTo(expected) == 0);
+
+            service.stop();
+            assertThat(service.exitCode()).as("SIGTERM ends the service normally").isIn(0, 143);
+            assertClean(service.log());
+
+            service.start().awaitServing(START);
+            String again = service.adminToken(); // a new bootstrap token each start
+            assertThat(balance(new HttpApi(service.port()), again)).isEqualByComparingTo(expected);
+            service.stop();
+            assertClean(service.log());
+        }
+    }
+
+    private static BigDecimal balance(HttpApi api, String token) {
+        return new BigDecimal(api.get("/api/v1/accounts/acct-embedded", token).body().path("balance").asText("-1"));
+    }
+
+    private static void assertClean(String log) {
+        assertThat(log.lines().filter(line -> line.contains("\"level\":\"ERROR\"") || line.matches(".*\\bERROR\\b.*")).toList())
+                .as("no error while stopping").isEmpty();
+    }
+}
