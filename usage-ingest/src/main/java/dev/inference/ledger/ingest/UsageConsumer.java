@@ -53,7 +53,10 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
                          CatalogHistory catalogs, UsageWindow window, IngestMetrics metrics) {
         this.settings = settings;
         this.ledger = ledger;
-        this.deadLetters = deadLetters;
+        this.deadLetters = letters -> {
+            deadLetters.publish(letters);
+            metrics.deadLettered(letters);
+        };
         this.rater = new BatchRater(catalogs, window);
         this.metrics = metrics;
         this.consumer = new KafkaConsumer<>(consumerProperties(settings));

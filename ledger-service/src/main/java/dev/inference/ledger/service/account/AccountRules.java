@@ -162,6 +162,10 @@ public final class AccountRules {
         if (budget.blocked() && !budget.capReached()) {
             events.add(new BudgetUnblocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
                     budget.hardCap(), now));
+        } else if (!budget.blocked() && budget.capReached()) {
+            // A cap lowered to what the scope already spent blocks it now, not at its next charge.
+            events.add(new BudgetBlocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
+                    budget.hardCap(), now));
         }
         return events;
     }

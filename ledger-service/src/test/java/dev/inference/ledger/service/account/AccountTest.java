@@ -263,6 +263,16 @@ class AccountTest {
                         new BudgetUnblocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("2"), NOW));
     }
 
+    /** Found by AccountSimulationTest: the scope stayed open until its next charge. */
+    @Test
+    void lowering_the_cap_to_what_the_scope_already_spent_blocks_it_at_once() {
+        fixture.given(opened(BillingMode.POSTPAID), new BudgetSet(ID, "apiKey", "key-1", "month", usd("5"), List.of(), NOW),
+                        chargedBy("u-1", "1", "key-1", "1"))
+                .when(new SetBudget(ID, "apiKey", "key-1", "month", usd("1"), List.of()))
+                .expectEvents(new BudgetSet(ID, "apiKey", "key-1", "month", usd("1"), List.of(), NOW),
+                        new BudgetBlocked(ID, "apiKey", "key-1", "2026-11", usd("1"), usd("1"), NOW));
+    }
+
     @Test
     void a_budget_with_a_fraction_outside_0_to_1_or_another_period_is_refused() {
         fixture.given(opened(BillingMode.POSTPAID))

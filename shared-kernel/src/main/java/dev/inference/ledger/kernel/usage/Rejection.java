@@ -1,5 +1,7 @@
 package dev.inference.ledger.kernel.usage;
 
+import java.util.List;
+
 /**
  * Why a usage record cannot be charged: {@code reason} is a stable, machine-readable code (the
  * {@code x-dlq-reason} header), {@code detail} a sentence for the person who reads the dead letter.
@@ -27,6 +29,11 @@ public record Rejection(String reason, String detail) {
     public static final String KEY_MISMATCH = "key-mismatch";
     /** The {@code eventId} was charged before, or earlier in the batch, with other content: charging it again could be wrong either way. */
     public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
+
+    /** Every reason a record is refused for here (the ingest adds its own "charge-failed" for a record it cannot charge at all). */
+    public static final List<String> REASONS = List.of(TOO_LARGE, MALFORMED_JSON, MISSING_FIELD, INVALID_FIELD, NEGATIVE_QUANTITY,
+            IMPOSSIBLE_COUNT, OVERLAP, UNKNOWN_PRICE, UNKNOWN_ACCOUNT, CURRENCY_MISMATCH, FUTURE_EVENT, TOO_LATE, KEY_MISMATCH,
+            CONFLICTING_DUPLICATE);
 
     public Rejection {
         if (detail != null && detail.length() > MAX_DETAIL) {
