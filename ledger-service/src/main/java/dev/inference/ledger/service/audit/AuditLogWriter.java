@@ -9,7 +9,7 @@ import java.util.Set;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -32,27 +32,28 @@ public class AuditLogWriter {
         this.jdbc = jdbc;
     }
 
+    /** By the event's global index, the store's primary key (the store has no index on event ids: a look-up by id scans it). */
     @EventHandler
-    void on(Object event, EventMessage<?> message) {
-        ProcessingBatch.<List<String>>pending(GROUP, ArrayList::new, this::append).add(message.getIdentifier());
+    void on(Object event, TrackingToken token) {
+        ProcessingBatch.<List<Long>>pending(GROUP, ArrayList::new, this::append).add(token.position().orElseThrow());
     }
 
     private record Stored(long globalIndex, String eventId, String aggregateId, long sequence, String payloadType, String timestamp,
                           byte[] payload) {
     }
 
-    private void append(List<String> eventIds) {
-        String[] ids = eventIds.toArray(String[]::new);
-        Set<String> logged = new HashSet<>(jdbc.queryForList("SELECT event_id FROM audit_log WHERE event_id = ANY (?)", String.class,
-                (Object) ids));
-        Map<String, Stored> stored = new HashMap<>();
+    private void append(List<Long> globalIndexes) {
+        Long[] indexes = globalIndexes.toArray(Long[]::new);
+        Set<Long> logged = new HashSet<>(jdbc.queryForList("SELECT global_index FROM audit_log WHERE global_index = ANY (?)", Long.class,
+                (Object) indexes));
+        Map<Long, Stored> stored = new HashMap<>();
         jdbc.query("""
                 SELECT globalindex, eventidentifier, aggregateidentifier, sequencenumber, payloadtype, timestamp, payload
-                  FROM domainevententry WHERE eventidentifier = ANY (?)""",
+                  FROM domainevententry WHERE globalindex = ANY (?)""",
                 rs -> {
-                    stored.put(rs.getString(2), new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                    stored.put(rs.getLong(1), new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                             rs.getString(5), rs.getString(6), rs.getBytes(7)));
-                }, (Object) ids);
+                }, (Object) indexes);
         long next = 0;
         byte[] previous = Hashes.GENESIS;
         List<Map<String, Object>> head = jdbc.queryForList("SELECT log_index, row_hash FROM audit_log ORDER BY log_index DESC LIMIT 1");
@@ -61,11 +62,11 @@ public class AuditLogWriter {
             previous = (byte[]) head.get(0).get("row_hash");
         }
         AuditNodes nodes = new AuditNodes(jdbc);
-        List<Object[]> rows = new ArrayList<>(eventIds.size());
-        List<Object[]> nodeRows = new ArrayList<>(eventIds.size() * 2);
-        for (String id : eventIds) {
-            Stored s = stored.get(id);
-            if (s == null || !logged.add(id)) {
+        List<Object[]> rows = new ArrayList<>(globalIndexes.size());
+        List<Object[]> nodeRows = new ArrayList<>(globalIndexes.size() * 2);
+        for (long index : globalIndexes) {
+            Stored s = stored.get(index);
+            if (s == null || !logged.add(index)) {
                 // Not an event of the store (none such is read), or in the log already.
                 continue;
             }
