@@ -115,6 +115,7 @@ class CrashRecoveryIT {
                 assertThat(told).hasSize(UNIQUE).doesNotHaveDuplicates();
 
                 // The auditor's replay of everything the kills left: log, checkpoints, balances, usage ids, payments.
+                ledger.awaitAuditLog();
                 ServiceProcess.AuditRun audit = service.auditVerify();
                 assertThat(audit.exitCode()).as(audit.output()).isZero();
                 assertThat(audit.output()).contains("VERIFIED");

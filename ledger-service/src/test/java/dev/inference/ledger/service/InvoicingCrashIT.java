@@ -105,6 +105,7 @@ class InvoicingCrashIT {
                     assertThat(new BigDecimal(api.get("/api/v1/accounts/" + account, ADMIN).body().get("unbilled").asText())).isZero();
                 }
                 ledger.assertReconciles();
+                ledger.awaitAuditLog();
                 ServiceProcess.AuditRun audit = second.auditVerify();
                 assertThat(audit.exitCode()).as(audit.output()).isZero();
                 assertThat(audit.output()).contains("VERIFIED");
