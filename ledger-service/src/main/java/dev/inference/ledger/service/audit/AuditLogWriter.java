@@ -9,7 +9,7 @@ import java.util.Set;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -32,28 +32,36 @@ public class AuditLogWriter {
         this.jdbc = jdbc;
     }
 
-    /** By the event's global index, the store's primary key (the store has no index on event ids: a look-up by id scans it). */
+    /** Where an event is in the store: its aggregate and sequence (indexed; the store has no index on event ids). */
+    private record Key(String aggregateId, long sequence) {
+    }
+
+    /**
+     * Found again by aggregate and sequence, not by tracking token: the token of an event that filled a gap
+     * (committed after later ones) holds the highest index read so far, not the event's own.
+     */
     @EventHandler
-    void on(Object event, TrackingToken token) {
-        ProcessingBatch.<List<Long>>pending(GROUP, ArrayList::new, this::append).add(token.position().orElseThrow());
+    void on(Object event, DomainEventMessage<?> message) {
+        ProcessingBatch.<List<Key>>pending(GROUP, ArrayList::new, this::append).add(new Key(message.getAggregateIdentifier(),
+                message.getSequenceNumber()));
     }
 
     private record Stored(long globalIndex, String eventId, String aggregateId, long sequence, String payloadType, String timestamp,
                           byte[] payload) {
     }
 
-    private void append(List<Long> globalIndexes) {
-        Long[] indexes = globalIndexes.toArray(Long[]::new);
-        Set<Long> logged = new HashSet<>(jdbc.queryForList("SELECT global_index FROM audit_log WHERE global_index = ANY (?)", Long.class,
-                (Object) indexes));
-        Map<Long, Stored> stored = new HashMap<>();
+    private void append(List<Key> keys) {
+        Map<Key, Stored> stored = new HashMap<>();
         jdbc.query("""
-                SELECT globalindex, eventidentifier, aggregateidentifier, sequencenumber, payloadtype, timestamp, payload
-                  FROM domainevententry WHERE globalindex = ANY (?)""",
+                SELECT d.globalindex, d.eventidentifier, d.aggregateidentifier, d.sequencenumber, d.payloadtype, d.timestamp, d.payload
+                  FROM unnest(?::varchar[], ?::bigint[]) AS k (aggregate_id, sequence)
+                  JOIN domainevententry d ON d.aggregateidentifier = k.aggregate_id AND d.sequencenumber = k.sequence""",
                 rs -> {
-                    stored.put(rs.getLong(1), new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                            rs.getString(5), rs.getString(6), rs.getBytes(7)));
-                }, (Object) indexes);
+                    stored.put(new Key(rs.getString(3), rs.getLong(4)), new Stored(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getLong(4), rs.getString(5), rs.getString(6), rs.getBytes(7)));
+                }, keys.stream().map(Key::aggregateId).toArray(String[]::new), keys.stream().map(Key::sequence).toArray(Long[]::new));
+        Set<String> logged = new HashSet<>(jdbc.queryForList("SELECT event_id FROM audit_log WHERE event_id = ANY (?)", String.class,
+                (Object) stored.values().stream().map(Stored::eventId).toArray(String[]::new)));
         long next = 0;
         byte[] previous = Hashes.GENESIS;
         List<Map<String, Object>> head = jdbc.queryForList("SELECT log_index, row_hash FROM audit_log ORDER BY log_index DESC LIMIT 1");
@@ -62,11 +70,11 @@ public class AuditLogWriter {
             previous = (byte[]) head.get(0).get("row_hash");
         }
         AuditNodes nodes = new AuditNodes(jdbc);
-        List<Object[]> rows = new ArrayList<>(globalIndexes.size());
-        List<Object[]> nodeRows = new ArrayList<>(globalIndexes.size() * 2);
-        for (long index : globalIndexes) {
-            Stored s = stored.get(index);
-            if (s == null || !logged.add(index)) {
+        List<Object[]> rows = new ArrayList<>(keys.size());
+        List<Object[]> nodeRows = new ArrayList<>(keys.size() * 2);
+        for (Key key : keys) {
+            Stored s = stored.get(key);
+            if (s == null || !logged.add(s.eventId())) {
                 // Not an event of the store (none such is read), or in the log already.
                 continue;
             }
