@@ -79,7 +79,9 @@ class InvoicingEndToEndTest extends ServiceStory {
         Ledger ledger = new Ledger(infra().database, api, ADMIN);
         clock.moveTo(Instant.parse("2027-02-10T10:00:00Z"));
         open(api, "acct-beatrix", "Beatrix Labs");
-        assertThat(api.get("/api/v1/authorize?accountId=acct-beatrix", ADMIN).body().path("reason").asText()).isEqualTo("no-payment-method");
+        // The authorize view learns of the new account from the event stream: a moment after it opened.
+        Await.until("authorize refuses a postpaid account without a card", WAIT,
+                () -> api.get("/api/v1/authorize?accountId=acct-beatrix", ADMIN).body().path("reason").asText().equals("no-payment-method"));
         assertThat(api.put("/api/v1/accounts/acct-beatrix/payment-method", ADMIN, "{\"paymentMethodId\":\"pm_card_visa\",\"description\":\"visa 4242\"}")
                 .status()).isEqualTo(200);
         Await.until("the card on file lets the account spend", WAIT,
