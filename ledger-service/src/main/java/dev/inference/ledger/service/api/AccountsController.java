@@ -264,7 +264,7 @@ public class AccountsController {
     @GetMapping("/{id}/budgets")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Budgets budgets(@PathVariable String id) {
-        requireAccount(id);
+        ApiException.requireAccount(registry, id);
         return new Budgets(controls.budgets(id, clock.instant()));
     }
 
@@ -275,15 +275,10 @@ public class AccountsController {
     @GetMapping("/{id}/top-ups/held")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public HeldTopUps heldTopUps(@PathVariable String id) {
-        requireAccount(id);
+        ApiException.requireAccount(registry, id);
         return new HeldTopUps(controls.heldTopUps(id));
     }
 
-    private void requireAccount(String id) {
-        if (!registry.exists(id)) {
-            throw ApiException.notFound("no account '" + id + "'");
-        }
-    }
 
     @PostMapping("/{id}/top-ups/{topUpId}/approve")
     @Allowed({ADMIN})
@@ -306,7 +301,7 @@ public class AccountsController {
         if (!format.equals("jsonl") && !format.equals("csv")) {
             throw ApiException.badRequest("invalid-parameter", "format is jsonl or csv");
         }
-        requireAccount(id);
+        ApiException.requireAccount(registry, id);
         boolean csv = format.equals("csv");
         return ResponseEntity.ok()
                 .contentType(csv ? new MediaType("text", "csv", StandardCharsets.UTF_8) : MediaType.parseMediaType("application/x-ndjson"))
@@ -356,7 +351,7 @@ public class AccountsController {
         if (!newestFirst && !order.equals("asc") || newestFirst && (asOf != null || occurredBefore != null)) {
             throw ApiException.badRequest("invalid-parameter", "order is asc or desc; desc is not combined with asOf or occurredBefore");
         }
-        requireAccount(id);
+        ApiException.requireAccount(registry, id);
         List<LedgerEntry> found = newestFirst ? entries.pageNewestFirst(id, cursor.get() == EntryCursor.START ? null : cursor.get(), limit)
                 : entries.page(id, cursor.get(), limit, asOf == null ? null : instant("asOf", asOf),
                         occurredBefore == null ? null : instant("occurredBefore", occurredBefore));

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.api;
 
+import dev.inference.ledger.service.account.registry.AccountRegistry;
+
 /** A request the API refuses before it reaches an aggregate; becomes a problem document. */
 public class ApiException extends RuntimeException {
 
@@ -20,6 +22,13 @@ public class ApiException extends RuntimeException {
 
     public static ApiException notFound(String detail) {
         return new ApiException(404, "not-found", "Not found", detail);
+    }
+
+    /** A 404 unless {@code id} is an account the ledger opened. */
+    static void requireAccount(AccountRegistry registry, String id) {
+        if (!registry.exists(id)) {
+            throw notFound("no account '" + id + "'");
+        }
     }
 
     public int status() {

@@ -72,7 +72,7 @@ public class UsageController {
                         + " and at most one of hour, day, month, each once; not '" + Identifier.echo(name) + "'");
             }
         }
-        requireAccount(id);
+        ApiException.requireAccount(registry, id);
         return analytics.ask(new UsageAnalytics.Question(id, start, end, by, bucket));
     }
 
@@ -80,16 +80,11 @@ public class UsageController {
     @GetMapping("/traces/{traceId}")
     @Allowed({STAFF, AUDITOR, ADMIN})
     public UsageAnalytics.Trace trace(@PathVariable String id, @PathVariable String traceId) {
-        requireAccount(id);
+        ApiException.requireAccount(registry, id);
         return analytics.trace(id, traceId).orElseThrow(() -> ApiException.notFound("account '" + id + "' has no usage of trace '"
                 + Identifier.echo(traceId) + "'"));
     }
 
-    private void requireAccount(String id) {
-        if (!registry.exists(id)) {
-            throw ApiException.notFound("no account '" + id + "'");
-        }
-    }
 
     private static Instant wholeHour(String name, String value) {
         Instant instant;

@@ -147,7 +147,7 @@ class AccountSimulationTest {
         AccountState state;
         BigDecimal balance = BigDecimal.ZERO;
         final Set<String> blocked = new HashSet<>();
-        final Map<String, Integer> requested = new HashMap<>();
+        final Set<String> requested = new HashSet<>();
         final Map<String, BigDecimal> spent = new HashMap<>();
         int tier;
         long charged;
@@ -181,7 +181,7 @@ class AccountSimulationTest {
             } else if (event instanceof RechargeFailed f) {
                 requested.remove(f.rechargeId());
             } else if (event instanceof RechargeRequested r) {
-                requested.put(r.rechargeId(), 1);
+                requested.add(r.rechargeId());
                 rechargesRequested++;
                 assertThat(requested).as("one recharge in flight at most").hasSizeLessThanOrEqualTo(1);
             } else if (event instanceof UsageBatchCharged batch) {
