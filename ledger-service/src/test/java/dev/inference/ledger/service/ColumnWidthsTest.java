@@ -178,6 +178,9 @@ class ColumnWidthsTest {
             // V7
             table("parked_events", "processor", Written.internal("an event processor's name", 64),
                     "aggregate_id", AXON, "event_id", AXON, "event_type", AXON, "cause", Written.unbounded("the failure, cut at 2,000")),
+            // V15
+            table("projection_gaps", "processor", Written.internal("an event processor's name", 64),
+                    "failure", Written.unbounded("the failure, cut at 2,000")),
             // V8
             table("dead_letter_outbox", "topic", KAFKA_NAME, "reason", Written.internal("a dead-letter reason", 100),
                     "detail", Written.unbounded("the reason's detail, at most Rejection.MAX_DETAIL")),

@@ -40,6 +40,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.RecordCountSnapshotTrigger;
+import dev.inference.ledger.service.projection.GapWatch;
+import dev.inference.ledger.service.projection.GapWatchingTokenStore;
+import dev.inference.ledger.service.projection.LateEventRepair;
 import dev.inference.ledger.service.account.UsageChargedUpcaster;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.parking.EventParking;
@@ -85,11 +88,12 @@ public class AxonConfiguration {
      * failure of the account registry, which runs in the transaction that opens the account, fails that.
      */
     @Bean
-    public ConfigurerModule processorsFailVisibly(EventParking parking, ProcessorFailures failures) {
+    public ConfigurerModule processorsFailVisibly(EventParking parking, ProcessorFailures failures, LateEventRepair lateEvents) {
         return configurer -> configurer.eventProcessing()
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
                 .registerDefaultErrorHandler(c -> failures.recording())
                 .registerDefaultHandlerInterceptor((c, processor) -> failures.clearing())
+                .registerDefaultHandlerInterceptor((c, processor) -> lateEvents.interceptor(processor))
                 .registerErrorHandler(AccountRegistry.GROUP, c -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(AccountViews.GROUP, c -> parking.isolating(failures.recording()))
                 .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP));
@@ -193,12 +197,12 @@ public class AxonConfiguration {
     }
 
     @Bean
-    public TokenStore tokenStore(ConnectionProvider connections, Serializer serializer) {
-        return JdbcTokenStore.builder()
+    public TokenStore tokenStore(ConnectionProvider connections, Serializer serializer, GapWatch gaps) {
+        return new GapWatchingTokenStore(JdbcTokenStore.builder()
                 .connectionProvider(connections)
                 .serializer(serializer)
                 .contentType(byte[].class)
-                .build();
+                .build(), gaps);
     }
 
     @Bean

@@ -1,14 +1,14 @@
 package dev.inference.ledger.service.parking;
 
 /** What an operator reads of a failure: its kind and message, and its root cause's, kept short. */
-final class Failures {
+public final class Failures {
 
     private static final int MAX = 2000;
 
     private Failures() {
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -125,13 +125,13 @@ public final class Ledger {
         });
     }
 
-    /** The audit reconciliation: every projected balance and entry against the event store, once the projections caught up. */
     /** Until the audit log holds every stored event: a verification before that would find events not yet logged. */
     public void awaitAuditLog() {
         Await.until("the audit log holds every event", Duration.ofSeconds(90),
                 () -> count("SELECT count(*) FROM audit_log") == count("SELECT count(*) FROM domainevententry"));
     }
 
+    /** The audit reconciliation: every projected balance and entry against the event store, once the projections caught up. */
     public void assertReconciles() {
         Await.until("the projections reconcile with the event store", Duration.ofSeconds(60),
                 () -> api.get("/api/v1/audit/reconciliation", token).body().get("mismatches").isEmpty());
