@@ -41,7 +41,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.RecordCountSnapshotTrigger;
 import dev.inference.ledger.service.projection.GapWatch;
-import dev.inference.ledger.service.projection.GapWatchingTokenStore;
+import dev.inference.ledger.service.projection.ProcessorRoles;
+import dev.inference.ledger.service.projection.ProcessorTokenStore;
 import dev.inference.ledger.service.projection.LateEventRepair;
 import dev.inference.ledger.service.account.UsageChargedUpcaster;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
@@ -197,12 +198,12 @@ public class AxonConfiguration {
     }
 
     @Bean
-    public TokenStore tokenStore(ConnectionProvider connections, Serializer serializer, GapWatch gaps) {
-        return new GapWatchingTokenStore(JdbcTokenStore.builder()
+    public TokenStore tokenStore(ConnectionProvider connections, Serializer serializer, ProcessorRoles roles, GapWatch gaps) {
+        return new ProcessorTokenStore(JdbcTokenStore.builder()
                 .connectionProvider(connections)
                 .serializer(serializer)
                 .contentType(byte[].class)
-                .build(), gaps);
+                .build(), roles, gaps);
     }
 
     @Bean

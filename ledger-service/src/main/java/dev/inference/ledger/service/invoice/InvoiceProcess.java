@@ -23,9 +23,9 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
  */
 @Component
 @ProcessingGroup(InvoiceProcess.GROUP)
-class InvoiceProcess {
+public class InvoiceProcess {
 
-    static final String GROUP = "invoicing";
+    public static final String GROUP = "invoicing";
 
     private final InvoiceIssuer issuer;
     private final AccountBilling accounts;

@@ -8,19 +8,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.UnableToClaimTokenException;
 
 /**
- * The processors' token store, watching each position it stores for gaps it gave up on (GapWatch). It
- * remembers the position it last stored or handed out per segment, so the comparison costs no read.
+ * The processors' token store. It claims segments only of the processors whose role this instance has
+ * (ProcessorRoles: a refused claim is what another instance's claim looks like to a processor, which then
+ * waits), and watches each position it stores for gaps given up on (GapWatch), remembering the position
+ * it last stored or handed out per segment, so the comparison costs no read.
  */
-public class GapWatchingTokenStore implements TokenStore {
+public class ProcessorTokenStore implements TokenStore {
 
     private final TokenStore delegate;
+    private final ProcessorRoles roles;
     private final GapWatch watch;
     private final Map<String, TrackingToken> positions = new ConcurrentHashMap<>();
 
-    public GapWatchingTokenStore(TokenStore delegate, GapWatch watch) {
+    public ProcessorTokenStore(TokenStore delegate, ProcessorRoles roles, GapWatch watch) {
         this.delegate = delegate;
+        this.roles = roles;
         this.watch = watch;
     }
 
@@ -33,12 +38,21 @@ public class GapWatchingTokenStore implements TokenStore {
 
     @Override
     public TrackingToken fetchToken(String processorName, int segment) {
+        refuseOtherRoles(processorName);
         return remember(processorName, segment, delegate.fetchToken(processorName, segment));
     }
 
     @Override
     public TrackingToken fetchToken(String processorName, Segment segment) {
+        refuseOtherRoles(processorName);
         return remember(processorName, segment.getSegmentId(), delegate.fetchToken(processorName, segment));
+    }
+
+    private void refuseOtherRoles(String processorName) {
+        if (!roles.runs(processorName)) {
+            throw new UnableToClaimTokenException(processorName + " runs on the instances of role "
+                    + roles.roleOf(processorName) + ", not on this one");
+        }
     }
 
     private TrackingToken remember(String processorName, int segment, TrackingToken token) {
@@ -94,7 +108,7 @@ public class GapWatchingTokenStore implements TokenStore {
 
     @Override
     public List<Segment> fetchAvailableSegments(String processorName) {
-        return delegate.fetchAvailableSegments(processorName);
+        return roles.runs(processorName) ? delegate.fetchAvailableSegments(processorName) : List.of();
     }
 
     @Override
