@@ -14,6 +14,7 @@ import org.yaml.snakeyaml.Yaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
@@ -21,8 +22,8 @@ import com.networknt.schema.SpecVersion;
 
 /**
  * The deployment files, checked as far as a machine without Docker or a cluster can: docker-compose.yml
- * against the Compose Specification's schema (vendored in deploy/schemas), and both it and the Kubernetes
- * manifest for what the service needs: every variable it requires outside the embedded mode, secrets never
+ * against the Compose Specification's schema and the Kubernetes manifest against the Kubernetes schemas
+ * (vendored in deploy/schemas), and both for what the service needs: every variable it requires outside the embedded mode, secrets never
  * inlined, health checks and start order, probes, resources and a disruption budget.
  */
 class DeployManifestsTest {
@@ -44,7 +45,7 @@ class DeployManifestsTest {
                 .getSchema(SchemaLocation.of(file.toUri().toString()), JSON.readTree(file.toFile()));
         assertThat(schema.validate(compose)).as("errors against the Compose Specification").isEmpty();
         JsonNode broken = compose.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) broken.path("services").path("ledger")).put("depends_on", 42);
+        ((ObjectNode) broken.path("services").path("ledger")).put("depends_on", 42);
         assertThat(schema.validate(broken)).as("the schema does check: a depends_on that is a number").isNotEmpty();
 
         JsonNode ledger = compose.path("services").path("ledger");
@@ -60,28 +61,90 @@ class DeployManifestsTest {
         }
     }
 
+    /** The vendored schema of each kind the manifest may hold, by apiVersion and kind. */
+    private static final Map<String, String> KUBERNETES_SCHEMAS = Map.of(
+            "apps/v1 Deployment", "deployment-apps-v1.json",
+            "v1 Service", "service-v1.json",
+            "v1 ConfigMap", "configmap-v1.json",
+            "policy/v1 PodDisruptionBudget", "poddisruptionbudget-policy-v1.json",
+            "monitoring.coreos.com/v1 ServiceMonitor", "servicemonitor_v1.json");
+    private static final List<String> ROLES = List.of("INGEST", "PROJECTIONS", "HTTP", "NOTIFICATIONS", "INVOICING", "WEBHOOKS", "RECHARGES");
+
     @Test
-    void the_kubernetes_manifest_probes_sizes_and_protects_the_service_and_references_every_secret() throws IOException {
+    void every_kubernetes_document_is_valid_against_the_vendored_schema_of_its_kind() throws IOException {
+        List<JsonNode> documents = kubernetesDocuments();
+        for (JsonNode document : documents) {
+            JsonSchema schema = kubernetesSchema(document);
+            assertThat(schema.validate(document)).as(document.path("kind") + " " + document.path("metadata").path("name")).isEmpty();
+        }
+        JsonNode deployment = documents.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        JsonNode broken = deployment.deepCopy();
+        ((ObjectNode) broken.path("spec").path("template").path("spec").path("containers").path(0)).put("livenesProbe", "typo");
+        assertThat(kubernetesSchema(broken).validate(broken)).as("the schema does check: a misspelt field").isNotEmpty();
+    }
+
+    @Test
+    void each_role_runs_in_its_own_deployment_probed_sized_protected_and_given_every_secret_by_reference() throws IOException {
+        List<JsonNode> documents = kubernetesDocuments();
+        Map<String, String> config = new java.util.HashMap<>();
+        documents.stream().filter(d -> d.path("kind").asText().equals("ConfigMap"))
+                .forEach(d -> d.path("data").fields().forEachRemaining(f -> config.put(d.path("metadata").path("name").asText() + "/" + f.getKey(), f.getValue().asText())));
+        List<JsonNode> deployments = documents.stream().filter(d -> d.path("kind").asText().equals("Deployment")).toList();
+        assertThat(deployments).extracting(d -> d.path("metadata").path("name").asText())
+                .containsExactlyInAnyOrder("ledger-ingest", "ledger-processors", "ledger-http");
+        Map<String, List<String>> runningRole = new java.util.HashMap<>();
+        for (JsonNode deployment : deployments) {
+            String name = deployment.path("metadata").path("name").asText();
+            JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
+            assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).as(name).isEqualTo("/actuator/health/readiness");
+            assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).as(name).isEqualTo("/actuator/health/liveness");
+            assertThat(container.path("resources").path("requests").has("memory")).as(name).isTrue();
+            assertThat(container.path("resources").path("limits").has("memory")).as(name).isTrue();
+            Map<String, JsonNode> env = new java.util.HashMap<>();
+            container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+            container.path("envFrom").forEach(from -> config.forEach((key, value) -> {
+                if (key.startsWith(from.path("configMapRef").path("name").asText() + "/")) {
+                    env.putIfAbsent(key.substring(key.indexOf('/') + 1), JSON.createObjectNode().put("value", value));
+                }
+            }));
+            assertThat(REQUIRED).allSatisfy(variable -> assertThat(env).as(name + " " + variable).containsKey(variable));
+            assertThat(SECRETS).allSatisfy(variable -> assertThat(env.get(variable).has("valueFrom") && !env.get(variable).has("value"))
+                    .as(name + " " + variable + " comes from a Secret, never inlined").isTrue());
+            for (String role : ROLES) {
+                JsonNode flag = env.get("LEDGER_ROLES_" + role);
+                assertThat(flag).as(name + " says whether it runs " + role).isNotNull();
+                if (flag.path("value").asText().equals("true")) {
+                    runningRole.computeIfAbsent(role, r -> new ArrayList<>()).add(name);
+                }
+            }
+            JsonNode labels = deployment.path("spec").path("selector").path("matchLabels");
+            assertThat(documents).as(name + " has a disruption budget of its own")
+                    .anySatisfy(d -> assertThat(d.path("kind").asText().equals("PodDisruptionBudget")
+                            && d.path("spec").path("selector").path("matchLabels").equals(labels)).isTrue());
+        }
+        assertThat(runningRole.keySet()).as("every role runs somewhere").containsExactlyInAnyOrderElementsOf(ROLES);
+        assertThat(runningRole.values()).as("each role in one deployment").allSatisfy(d -> assertThat(d).hasSize(1));
+        JsonNode api = documents.stream().filter(d -> d.path("kind").asText().equals("Service")
+                && d.path("metadata").path("name").asText().equals("ledger")).findFirst().orElseThrow();
+        assertThat(api.path("spec").path("selector").path("role").asText()).as("traffic only to the HTTP role").isEqualTo("http");
+    }
+
+    private static List<JsonNode> kubernetesDocuments() throws IOException {
         List<JsonNode> documents = new ArrayList<>();
         for (Object document : new Yaml().loadAll(Files.readString(DEPLOY.resolve("k8s").resolve("ledger.yaml")))) {
             if (document != null) {
                 documents.add(JSON.valueToTree(document));
             }
         }
-        assertThat(documents).extracting(d -> d.path("kind").asText()).contains("Deployment", "Service", "PodDisruptionBudget");
-        assertThat(documents).allSatisfy(d -> assertThat(d.has("apiVersion") && d.path("metadata").has("name")).isTrue());
-        JsonNode deployment = documents.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
-        JsonNode container = deployment.path("spec").path("template").path("spec").path("containers").path(0);
-        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/readiness");
-        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/actuator/health/liveness");
-        assertThat(container.path("resources").path("requests").has("memory")).isTrue();
-        Map<String, JsonNode> env = new java.util.HashMap<>();
-        container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-        assertThat(REQUIRED).allSatisfy(name -> assertThat(env).as(name).containsKey(name));
-        assertThat(SECRETS).allSatisfy(name -> assertThat(env.get(name).has("valueFrom") && !env.get(name).has("value"))
-                .as(name + " comes from a Secret, never inlined").isTrue());
-        assertThat(deployment.path("spec").path("selector").path("matchLabels"))
-                .isEqualTo(documents.stream().filter(d -> d.path("kind").asText().equals("PodDisruptionBudget")).findFirst().orElseThrow()
-                        .path("spec").path("selector").path("matchLabels"));
+        return documents;
+    }
+
+    /** Read as draft-07: their "$schema" names no draft, and would be fetched. */
+    private static JsonSchema kubernetesSchema(JsonNode document) throws IOException {
+        String file = KUBERNETES_SCHEMAS.get(document.path("apiVersion").asText() + " " + document.path("kind").asText());
+        assertThat(file).as("a vendored schema for " + document.path("apiVersion") + " " + document.path("kind")).isNotNull();
+        ObjectNode schema = (ObjectNode) JSON.readTree(DEPLOY.resolve("schemas").resolve("kubernetes").resolve(file).toFile());
+        schema.remove("$schema");
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(schema);
     }
 }
