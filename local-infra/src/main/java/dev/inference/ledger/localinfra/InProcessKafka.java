@@ -32,11 +32,25 @@ public final class InProcessKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts a broker on {@code port} (0 picks a free one) keeping its log under {@code logDir}. */
+    /**
+     * A standalone broker process, as an operator's Kafka would be: {@code java -cp … InProcessKafka <port> <logDir>}.
+     * Prints {@code kafka: serving on <bootstrap>} once it serves; SIGTERM shuts it down cleanly, SIGKILL does not.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        InProcessKafka kafka = start(Integer.parseInt(args[0]), Path.of(args[1]));
+        Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "kafka-shutdown"));
+        System.out.println("kafka: serving on " + kafka.bootstrapServers());
+        Thread.currentThread().join();
+    }
+
+    /**
+     * Starts a broker on {@code port} (0 picks a free one) keeping its log under {@code logDir}; started again on
+     * the same {@code logDir}, it keeps its controller's port, so its metadata quorum is the same.
+     */
     public static InProcessKafka start(int port, Path logDir) {
         try {
             int brokerPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            int controllerPort = previousControllerPort(logDir.resolve("server.properties"));
             Files.createDirectories(logDir);
             Properties props = brokerProperties(brokerPort, controllerPort, logDir);
             Path config = logDir.resolve("server.properties");
@@ -60,6 +74,18 @@ public final class InProcessKafka implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
+    }
+
+    private static int previousControllerPort(Path config) throws IOException {
+        if (!Files.exists(config)) {
+            return freePort();
+        }
+        Properties previous = new Properties();
+        try (var in = Files.newBufferedReader(config)) {
+            previous.load(in);
+        }
+        String voters = previous.getProperty("controller.quorum.voters");
+        return Integer.parseInt(voters.substring(voters.lastIndexOf(':') + 1));
     }
 
     private static Properties brokerProperties(int brokerPort, int controllerPort, Path logDir) {

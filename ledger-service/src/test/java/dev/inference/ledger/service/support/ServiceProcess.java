@@ -75,6 +75,12 @@ public final class ServiceProcess implements AutoCloseable {
                 "localhost:" + kafkaPort, dataDir);
     }
 
+    /** Exactly the given variables (an operator's, e.g. docker-compose.yml's), on a free HTTP port. */
+    public static ServiceProcess configured(Map<String, String> environment, String adminToken, String kafkaBootstrap,
+                                            Path logDirectory) {
+        return new ServiceProcess(adminToken, logDirectory, environment, kafkaBootstrap, null);
+    }
+
     private ServiceProcess(String adminToken, Path logDirectory, Map<String, String> environment, String kafkaBootstrap, Path dataDir) {
         this.port = freePort();
         this.adminToken = adminToken;
