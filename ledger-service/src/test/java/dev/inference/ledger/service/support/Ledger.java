@@ -69,6 +69,20 @@ public final class Ledger {
         return count("SELECT count(*) FROM simulated_payments WHERE succeeded AND account_id = '" + accountId.replace("'", "") + "'");
     }
 
+    /** The usage charges of every invoice issued to the account, exact (before rounding to cents). */
+    public BigDecimal invoicedCharges(String accountId) {
+        try (Connection c = database.connect(); var s = c.prepareStatement(
+                "SELECT coalesce(sum(exact_charges), 0) FROM invoices WHERE account_id = ?")) {
+            s.setString(1, accountId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The account's events, oldest first, by their simple type name (e.g. RechargeRequested). */
     public List<String> eventTypes(String accountId) {
         List<String> types = new ArrayList<>();
