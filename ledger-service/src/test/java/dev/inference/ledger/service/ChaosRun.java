@@ -40,7 +40,8 @@ import dev.inference.ledger.service.support.UsageStream;
  * In the end every record is charged exactly once, every prepaid balance is its opening plus its top-ups and
  * recharges less its usage to the last decimal, every postpaid account's unbilled amount plus its invoices is
  * its usage, every payment taken is credited once, every receipt is told once, and the auditor's replay
- * verifies. Sizes: -Dchaos.records (1,000,000), -Dchaos.kills (20 per instance).
+ * verifies. Sizes: -Dchaos.records (1,000,000), -Dchaos.kills (20 per instance), -Dchaos.seconds (the stream's length,
+ * 60 s a kill: a restart of an instance takes about 40 s on 2 cores).
  */
 class ChaosRun {
 
@@ -90,41 +91,65 @@ class ChaosRun {
                         () -> api.get("/api/v1/authorize?accountId=" + account, ADMIN).body().path("allowed").asBoolean());
             }
 
+            // Paced so that the stream outlasts the faults: each instance's kills land while records are in flight.
+            int seconds = Integer.getInteger("chaos.seconds", kills * 60);
             AtomicBoolean publishing = new AtomicBoolean(true);
             Thread publisher = new Thread(() -> {
-                UsageStream.publish(kafka.bootstrapServers(), stream, 12_000);
+                UsageStream.publish(kafka.bootstrapServers(), stream, Math.max(1, records / seconds));
                 publishing.set(false);
             }, "publisher");
             Map<String, BigDecimal> toppedUp = new ConcurrentHashMap<>();
             AtomicInteger budgets = new AtomicInteger();
-            Thread operators = new Thread(() -> operate(instances, prepaid, accounts, publishing, toppedUp, budgets), "operators");
+            AtomicInteger topUps = new AtomicInteger();
+            Thread operators = new Thread(() -> operate(instances, prepaid, accounts, publishing, toppedUp, topUps, budgets), "operators");
+            BooleanSupplier inFlight = safely(() -> publishing.get() || ledger.charged() < unique);
+            List<Integer> midStreamKills = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> chaos = new ArrayList<>();
+            for (ServiceProcess service : instances) {
+                chaos.add(new Thread(() -> {
+                    int landed = 0;
+                    while (landed < kills && inFlight.getAsBoolean()) {
+                        sleep(3_000 + random.nextInt(15_000));
+                        if (inFlight.getAsBoolean()) {
+                            restart(service, "SIGKILL", service::kill);
+                            landed++;
+                        }
+                    }
+                    midStreamKills.add(landed);
+                }, "kills-" + service.port()));
+            }
+            List<String> infrastructureFaults = Collections.synchronizedList(new ArrayList<>());
+            chaos.add(new Thread(() -> {
+                for (double share : new double[] {0.25, 0.5, 0.75}) {
+                    sleep((long) (seconds * 1000 * 0.25));
+                    if (share == 0.5) {
+                        log.info("chaos: SIGKILL to the Kafka broker, started again");
+                        kafka.kill();
+                        kafka.start();
+                        infrastructureFaults.add("kafka killed and restarted");
+                    } else {
+                        restartPostgres();
+                        infrastructureFaults.add("postgres restarted");
+                    }
+                }
+            }, "infrastructure"));
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            chaos.forEach(thread -> thread.setUncaughtExceptionHandler((t, e) -> failures.add(e)));
+            operators.setUncaughtExceptionHandler((t, e) -> failures.add(e));
             long began = System.nanoTime();
             publisher.start();
             operators.start();
-
-            List<Runnable> faults = new ArrayList<>();
-            for (int i = 0; i < kills; i++) {
-                faults.add(() -> restart(first, "SIGKILL", first::kill));
-                faults.add(() -> restart(second, "SIGKILL", second::kill));
-            }
-            faults.add(() -> {
-                log.info("chaos: SIGKILL to the Kafka broker, started again");
-                kafka.kill();
-                kafka.start();
-            });
-            faults.add(this::restartPostgres);
-            faults.add(this::restartPostgres);
-            Collections.shuffle(faults, random);
-            List<Long> at = random.doubles(faults.size(), 0.02, 0.95).sorted().mapToObj(f -> (long) (f * unique)).toList();
-            for (int i = 0; i < faults.size(); i++) {
-                long point = at.get(i);
-                Await.until(point + " records charged", Duration.ofMinutes(10), safely(() -> ledger.charged() >= point));
-                faults.get(i).run();
-            }
+            chaos.forEach(Thread::start);
             publisher.join();
+            for (Thread thread : chaos) {
+                thread.join();
+            }
+            assertThat(failures).as("the chaos threads and the operators ran through").isEmpty();
             Await.until("all " + unique + " distinct records are charged", Duration.ofMinutes(15), safely(() -> ledger.charged() == unique));
-            long seconds = (System.nanoTime() - began) / 1_000_000_000L;
+            long tookSeconds = (System.nanoTime() - began) / 1_000_000_000L;
             operators.join();
+            assertThat(midStreamKills).as("SIGKILLs per instance that landed while records were in flight").allSatisfy(n -> assertThat(n).isEqualTo(kills));
+            assertThat(infrastructureFaults).hasSize(3);
 
             assertThat(ledger.usageRecordsCharged()).isEqualTo(unique);
             assertThat(ledger.usageEventIdsChargedTwice()).isZero();
@@ -158,10 +183,10 @@ class ChaosRun {
             ServiceProcess.AuditRun audit = first.auditVerify();
             assertThat(audit.exitCode()).as(audit.output()).isZero();
             assertThat(audit.output()).contains("VERIFIED");
-            log.info("chaos: {} records ({} distinct) in {} s through {} faults, {} top-ups and {} budget changes: all charged once, "
-                    + "every balance exact, audit VERIFIED", records, unique, seconds, faults.size(), toppedUp.size(), budgets.get());
-            Files.writeString(LOGS.resolve("result.txt"), "records " + records + ", distinct " + unique + ", seconds " + seconds
-                    + ", kills per instance " + kills + ", faults " + faults.size() + ", accounts topped up " + toppedUp.size()
+            log.info("chaos: {} records ({} distinct) in {} s, {} SIGKILLs per instance, {}; {} budget changes: all charged once, "
+                    + "every balance exact, audit VERIFIED", records, unique, tookSeconds, midStreamKills, infrastructureFaults, budgets.get());
+            Files.writeString(LOGS.resolve("result.txt"), "records " + records + ", distinct " + unique + ", seconds " + tookSeconds
+                    + ", SIGKILLs per instance landing mid-stream " + midStreamKills + ", " + infrastructureFaults + ", top-ups " + topUps.get()
                     + ", budget changes " + budgets.get() + ", audit: " + audit.output().lines().filter(l -> l.contains("VERIFIED")).findFirst().orElse("") + "\n");
             first.stop();
             second.stop();
@@ -174,10 +199,21 @@ class ChaosRun {
                 "JAVA_TOOL_OPTIONS", "-Xmx1536m"), LOGS.resolve("instance-" + n));
     }
 
+    /** As a supervisor would: an instance that exits while starting (its database restarting) is started again. */
     private void restart(ServiceProcess service, String how, Runnable stop) {
         log.info("chaos: {} to the instance on port {}", how, service.port());
         stop.run();
-        service.start().awaitServing(START);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                service.start().awaitServing(START);
+                return;
+            } catch (AssertionError e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                log.info("chaos: the instance on port {} exited while starting ({}), started again", service.port(), e.getMessage());
+            }
+        }
     }
 
     /** PostgreSQL's fast shutdown: every session is cut, then it starts again. */
@@ -198,7 +234,7 @@ class ChaosRun {
      * answers, so each is credited once) and budget changes (caps far above any spend: they never block).
      */
     private void operate(List<ServiceProcess> instances, List<String> prepaid, List<String> accounts, AtomicBoolean publishing,
-                         Map<String, BigDecimal> toppedUp, AtomicInteger budgets) {
+                         Map<String, BigDecimal> toppedUp, AtomicInteger topUps, AtomicInteger budgets) {
         int n = 0;
         while (publishing.get()) {
             n++;
@@ -210,6 +246,7 @@ class ChaosRun {
                 if (untilAnswered(instances, api -> api.post("/api/v1/accounts/" + account + "/top-ups", ADMIN, body,
                         "Idempotency-Key", "chaos-top-up-" + request).status())) {
                     toppedUp.merge(account, amount, BigDecimal::add);
+                    topUps.incrementAndGet();
                 }
             } else {
                 String body = "{\"hardCap\":\"1000000000.00\",\"softAlerts\":[\"0." + (5 + random.nextInt(4)) + "\"]}";
