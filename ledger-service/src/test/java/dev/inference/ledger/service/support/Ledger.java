@@ -69,6 +69,12 @@ public final class Ledger {
         return count("SELECT count(*) FROM simulated_payments WHERE succeeded AND account_id = '" + accountId.replace("'", "") + "'");
     }
 
+    /** InvoicePaid events of the account's invoices (each invoice is an aggregate of its own). */
+    public long invoicePaymentsRecorded(String accountId) {
+        return count("SELECT count(*) FROM domainevententry d JOIN invoices i ON i.invoice_id = d.aggregateidentifier"
+                + " WHERE d.payloadtype LIKE '%$InvoicePaid' AND i.account_id = '" + accountId.replace("'", "") + "'");
+    }
+
     /** The usage charges of every invoice issued to the account, exact (before rounding to cents). */
     public BigDecimal invoicedCharges(String accountId) {
         try (Connection c = database.connect(); var s = c.prepareStatement(
