@@ -37,6 +37,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class GapWatch {
 
     private static final Logger log = LoggerFactory.getLogger(GapWatch.class);
+    /** The event store's first global index (a BIGSERIAL). */
+    private static final long FIRST_INDEX = 1;
 
     private final LateEvents late;
     private final ProcessorHandlers handlers;
@@ -52,15 +54,19 @@ public class GapWatch {
     void moved(String processor, int segment, TrackingToken before, TrackingToken after) {
         Optional<GapAwareTrackingToken> from = WrappedToken.unwrap(before, GapAwareTrackingToken.class);
         Optional<GapAwareTrackingToken> to = WrappedToken.unwrap(after, GapAwareTrackingToken.class);
-        if (from.isEmpty() || to.isEmpty()) {
+        if (to.isEmpty() || before != null && from.isEmpty()) {
             return;
         }
         Set<Long> waiting = to.get().getGaps();
         // A gap opened and dropped between two stored positions was never in one: the range between them is
-        // checked for missing events too (the event of an index passed over is never missing otherwise).
-        List<Long> givenUp = new ArrayList<>(late.missing(from.get().getIndex() + 1, to.get().getIndex()).stream()
+        // checked for missing events too (the event of an index passed over is never missing otherwise). No
+        // position before is a segment that has consumed nothing yet: its first position covers the store
+        // from the first index on (a segment that handled no event of the stream kept none, and may store
+        // its first one well past a gap already dropped).
+        long first = from.map(token -> token.getIndex() + 1).orElse(FIRST_INDEX);
+        List<Long> givenUp = new ArrayList<>(late.missing(first, to.get().getIndex()).stream()
                 .filter(index -> !waiting.contains(index)).toList());
-        List<Long> closed = from.get().getGaps().stream()
+        List<Long> closed = from.<Set<Long>>map(GapAwareTrackingToken::getGaps).orElse(Set.of()).stream()
                 .filter(gap -> gap <= to.get().getIndex() && !waiting.contains(gap)).toList();
         Map<Long, Stored> stored = closed.isEmpty() ? Map.of()
                 : late.stored(closed).stream().collect(Collectors.toMap(Stored::globalIndex, Function.identity()));
