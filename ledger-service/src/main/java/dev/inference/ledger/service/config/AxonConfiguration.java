@@ -6,6 +6,8 @@ import java.util.concurrent.Executors;
 
 import javax.sql.DataSource;
 
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
@@ -40,6 +42,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.RecordCountSnapshotTrigger;
+import dev.inference.ledger.service.account.writers.AccountWriters;
 import dev.inference.ledger.service.projection.GapWatch;
 import dev.inference.ledger.service.projection.ProcessorRoles;
 import dev.inference.ledger.service.projection.ProcessorTokenStore;
@@ -98,6 +101,12 @@ public class AxonConfiguration {
                 .registerErrorHandler(AccountRegistry.GROUP, c -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(AccountViews.GROUP, c -> parking.isolating(failures.recording()))
                 .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP));
+    }
+
+    /** Every command on an account holds it across instances until its transaction ends (AccountWriters). */
+    @Bean
+    public Registration accountWritersOnTheCommandBus(CommandBus commandBus, AccountWriters writers) {
+        return commandBus.registerHandlerInterceptor(writers.interceptor());
     }
 
     @Bean

@@ -42,6 +42,7 @@ import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
 import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
+import dev.inference.ledger.service.account.writers.AccountWriters;
 
 /**
  * The ledger's side of the ingest port. One PostgreSQL transaction per batch holds the dedupe keys,
@@ -61,6 +62,7 @@ import dev.inference.ledger.service.account.registry.AccountRegistry;
 public class LedgerUsagePort implements UsageLedger {
 
     private static final int OUTBOX_PAGE = 5000;
+    private static final int BRIEF = 300;
 
     private final TransactionManager transactions;
     private final JdbcTemplate jdbc;
@@ -68,16 +70,18 @@ public class LedgerUsagePort implements UsageLedger {
     private final AccountRegistry registry;
     private final Repository<Account> accounts;
     private final Cache accountCache;
+    private final AccountWriters writers;
 
     public LedgerUsagePort(TransactionManager transactions, JdbcTemplate jdbc, CommandGateway commands,
                            AccountRegistry registry, Repository<Account> accounts,
-                           @Qualifier("accountCache") Cache accountCache) {
+                           @Qualifier("accountCache") Cache accountCache, AccountWriters writers) {
         this.transactions = transactions;
         this.jdbc = jdbc;
         this.commands = commands;
         this.registry = registry;
         this.accounts = accounts;
         this.accountCache = accountCache;
+        this.writers = writers;
     }
 
     @Override
@@ -89,8 +93,19 @@ public class LedgerUsagePort implements UsageLedger {
             return outcome;
         } catch (DataAccessException | TransactionException | JdbcException | ConcurrencyException e) {
             // Outages and write conflicts with another instance: the batch can be retried as it is.
-            throw new LedgerUnavailableException("the batch was not charged: " + e.getMessage(), e);
+            throw new LedgerUnavailableException("the batch was not charged: " + brief(e), e);
         }
+    }
+
+    /**
+     * The failure without the statement a driver quotes in it: a batch insert's text holds every event of
+     * the batch, hex-encoded, megabytes of customers' usage in the log.
+     */
+    private static String brief(Exception e) {
+        String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+        int quoted = message.indexOf(" Original message:");
+        String kept = quoted < 0 ? message : message.substring(0, quoted);
+        return kept.length() <= BRIEF ? kept : kept.substring(0, BRIEF) + "…";
     }
 
     private ChargeOutcome inUnitOfWork(RatedBatch batch) {
@@ -163,6 +178,7 @@ public class LedgerUsagePort implements UsageLedger {
      * of every command on it and appends them in one JDBC batch, instead of a round trip per account.
      */
     private List<UsageRefused> chargeAccounts(Map<String, List<UsageToCharge>> byAccount) {
+        writers.lock(byAccount.keySet()); // all at once, before any is loaded: one round trip, and fresh from the store
         loadUncached(byAccount.keySet());
         List<UsageRefused> refused = new ArrayList<>();
         byAccount.forEach((accountId, usage) -> {

@@ -24,8 +24,8 @@ import dev.inference.ledger.service.support.UsageStream;
  * alone, then while staff top those same accounts up as fast as four clients can. A top-up is written by the
  * HTTP instance, so an ingest batch that touched its account meets a newer version in the event store, is
  * rolled back whole and retried. Printed: records a second in each phase, the ratio, batch retries, top-ups.
- * {@code ./mvnw -B -q -Pbenchmark -pl ledger-service -am verify -DskipTests -Dbenchmark=SplitRolesBenchmark [-Drecords=500000]}
- * (a quarter of -Drecords in each phase).
+ * {@code ./mvnw -B -q -Pbenchmark -pl ledger-service -am verify -DskipTests -Dbenchmark=SplitRolesBenchmark [-Drecords=500000] [-Dsplit=false]}
+ * (a quarter of -Drecords in each phase; {@code -Dsplit=false}: the same on one instance with every role, the baseline).
  */
 public final class SplitRolesBenchmark {
 
@@ -38,13 +38,16 @@ public final class SplitRolesBenchmark {
 
     private void run() throws Exception {
         int perPhase = Integer.getInteger("records", 500_000) / 4;
+        boolean split = Boolean.parseBoolean(System.getProperty("split", "true"));
         List<String> accounts = IntStream.range(0, 50).mapToObj(i -> "acct-hot-" + i).toList();
         TestDatabases.Database database = TestDatabases.fresh("split_roles");
         Path logs = Path.of("target", "split-roles-benchmark");
         try (TestKafka kafka = TestKafka.start();
-             ServiceProcess ingest = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, roles(true), logs.resolve("ingest"));
-             ServiceProcess http = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, roles(false), logs.resolve("http"))) {
-            http.start().awaitServing(Duration.ofMinutes(3));
+             ServiceProcess ingest = new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, split ? roles(true) : Map.of(), logs.resolve("ingest"));
+             ServiceProcess http = split ? new ServiceProcess(database, kafka.bootstrapServers(), ADMIN, roles(false), logs.resolve("http")) : ingest) {
+            if (split) {
+                http.start().awaitServing(Duration.ofMinutes(3));
+            }
             ingest.start().awaitServing(Duration.ofMinutes(3));
             HttpApi api = new HttpApi(http.port());
             Ledger ledger = new Ledger(database, api, ADMIN);
@@ -52,8 +55,9 @@ public final class SplitRolesBenchmark {
 
             Phase alone = phase("alone", perPhase, 0, accounts, kafka, ingest, api, ledger, 0);
             Phase contended = phase("with top-ups", perPhase, 4, accounts, kafka, ingest, api, ledger, perPhase);
-            System.out.printf("%nSplit roles: %d hot accounts, %d records a phase, ingest on one instance, HTTP and processors on the other%n",
-                    accounts.size(), perPhase);
+            System.out.printf("%n%s: %d hot accounts, %d records a phase%n", split
+                    ? "Split roles (ingest on one instance, HTTP and processors on the other)"
+                    : "One instance with every role", accounts.size(), perPhase);
             System.out.printf("%-14s %12s %14s %10s %12s%n", "phase", "records/s", "batch retries", "top-ups", "top-ups/s");
             for (Phase p : List.of(alone, contended)) {
                 System.out.printf("%-14s %,12.0f %,14d %,10d %,12.1f%n", p.name, p.recordsPerSecond(), p.retries, p.topUps, p.topUps / p.seconds);
