@@ -4,13 +4,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the topics that are missing; existing ones are left exactly as they are. */
+/** Creates the topics that are missing (existing ones are left exactly as they are), and reads their size. */
 public final class TopicSetup {
 
     private TopicSetup() {
@@ -36,6 +38,20 @@ public final class TopicSetup {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** How many partitions the topic has. */
+    public static int partitions(KafkaConnection kafka, String topic) {
+        Properties props = kafka.properties();
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "ledger-topic-setup");
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getMessage(), e);
         }
     }
 }

@@ -14,6 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -41,6 +45,8 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.service.account.writers.AccountWriters;
+import dev.inference.ledger.service.account.writers.UsagePartitions;
 import dev.inference.ledger.service.audit.Reconciliation;
 import dev.inference.ledger.service.support.AnotherInstance;
 import dev.inference.ledger.service.support.FailAtCommit;
@@ -68,6 +74,8 @@ class LedgerUsagePortTest extends ServiceStory {
     Reconciliation reconciliation;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    UsagePartitions partitions;
 
     @Test
     void dead_letters_go_out_after_the_charge_committed_and_wait_in_the_outbox_while_the_broker_is_down() {
@@ -157,7 +165,10 @@ class LedgerUsagePortTest extends ServiceStory {
         assertThat(meters.counter("ledger.accounts.behind", "outcome", "reloaded").count()).isEqualTo(reloaded);
     }
 
-    /** Another instance in the middle of a transaction on the account: a batch and a command wait for it, then build on it. */
+    /**
+     * Another instance in the middle of a transaction on the account (its partition's lock held): a batch and a
+     * command wait for it, then build on it.
+     */
     @Test
     void writers_of_an_account_on_other_instances_wait_for_each_other_instead_of_colliding() throws Exception {
         commands.sendAndWait(new OpenAccount("acct-held", "Held", BillingMode.PREPAID, "USD"));
@@ -165,8 +176,9 @@ class LedgerUsagePortTest extends ServiceStory {
         var writers = Executors.newFixedThreadPool(2);
         try (Connection elsewhere = DriverManager.getConnection(infra().database.jdbcUrl(), infra().database.user(), infra().database.password())) {
             elsewhere.setAutoCommit(false);
-            try (var statement = elsewhere.createStatement()) {
-                statement.execute("SELECT pg_advisory_xact_lock(hashtextextended('account:acct-held', 0))");
+            try (var statement = elsewhere.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                statement.setString(1, AccountWriters.lockKey(partitions.topic(), partitions.of("acct-held")));
+                statement.execute();
             }
             AnotherInstance.creditsTopUp(new JdbcTemplate(new SingleConnectionDataSource(elsewhere, true)), "acct-held",
                     "t-elsewhere", "5.000000000000", "15.000000000000");
@@ -186,6 +198,19 @@ class LedgerUsagePortTest extends ServiceStory {
         assertThat(eventsOf("acct-held")).isEqualTo(5L);
         assertThat(jdbc.queryForObject("SELECT max(sequencenumber) FROM domainevententry WHERE aggregateidentifier = 'acct-held'", Long.class))
                 .isEqualTo(4L);
+    }
+
+    /** The lock a command takes is the partition its account's usage is on, as the Kafka producer chooses it. */
+    @Test
+    void an_accounts_partition_is_the_one_the_kafka_producer_puts_its_usage_on() throws Exception {
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra().kafka.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 32; i++) {
+                String account = "acct-partition-" + i;
+                int partition = producer.send(new ProducerRecord<>(partitions.topic(), account, "{}")).get(30, TimeUnit.SECONDS).partition();
+                assertThat(partitions.of(account)).as(account).isEqualTo(partition);
+            }
+        }
     }
 
     @Test

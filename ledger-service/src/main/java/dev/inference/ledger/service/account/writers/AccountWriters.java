@@ -17,6 +17,7 @@ import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.annotation.HandlerDefinition;
 import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.modelling.command.inspection.AggregateModel;
 import org.axonframework.modelling.command.inspection.AnnotatedAggregateMetaModelFactory;
 import io.micrometer.core.instrument.Counter;
@@ -36,10 +37,16 @@ import dev.inference.ledger.service.account.AccountCommand;
  * commands on an account and its cache keeps the account between them; but another instance (roles split
  * over Deployments, or two of one role) appends to the same accounts, and then the later writer met the
  * earlier one's event at commit and rolled back its whole transaction: for an ingest batch, hundreds of
- * records, retried with a growing backoff (SplitRolesBenchmark). So every transaction that writes
- * accounts first takes each account's PostgreSQL advisory lock, in a sorted order, held until it commits,
- * and then brings the cached accounts up to the events another instance appended meanwhile. Writers
- * queue instead of colliding; nothing is rolled back.
+ * records, retried with a growing backoff (SplitRolesBenchmark).
+ * <p>
+ * So every transaction that writes accounts first takes a PostgreSQL advisory lock, held until it ends,
+ * on the usage partition of each account: the unit an ingest instance owns. A batch holds the few
+ * partitions it charges (a lock per account would be thousands a batch, past PostgreSQL's shared lock
+ * table), two ingest instances never wait for each other, and a top-up or any other command on an account
+ * waits for the batch in flight on that account's partition, as if it were sent to its owner. Then the
+ * cached accounts are brought up to the events another instance appended meanwhile. Writers queue instead
+ * of colliding; nothing is rolled back. The event store's unique sequence stays the guarantee: the lock
+ * only keeps writers from meeting there.
  */
 @Component
 public class AccountWriters {
@@ -48,8 +55,10 @@ public class AccountWriters {
     /** Cached accounts found behind the store: written by another instance. */
     static final String METRIC = "ledger.accounts.behind";
     private static final String LOCKED = AccountWriters.class.getName() + ".locked";
+    private static final String CHECKED = AccountWriters.class.getName() + ".checked";
 
     private final JdbcTemplate jdbc;
+    private final UsagePartitions partitions;
     private final Cache cache;
     private final EventStore events;
     private final AggregateModel<Account> model;
@@ -57,10 +66,11 @@ public class AccountWriters {
     private final Counter caughtUp;
     private final Counter reloaded;
 
-    public AccountWriters(JdbcTemplate jdbc, @Qualifier("accountCache") Cache cache, EventStore events,
+    public AccountWriters(JdbcTemplate jdbc, UsagePartitions partitions, @Qualifier("accountCache") Cache cache, EventStore events,
                           ParameterResolverFactory parameters, HandlerDefinition handlers,
                           @Qualifier("accountSnapshotTrigger") SnapshotTriggerDefinition snapshots, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.partitions = partitions;
         this.cache = cache;
         this.events = events;
         this.snapshots = snapshots;
@@ -70,23 +80,28 @@ public class AccountWriters {
     }
 
     /**
-     * Takes the accounts for the current unit of work's transaction (those it holds already are skipped),
-     * and makes sure the cache holds none of them at an older version than the store.
+     * Takes the accounts' partitions for the current unit of work's transaction (those it holds already are
+     * skipped), then makes sure the cache holds none of the accounts at an older version than the store.
      */
     public void lock(Collection<String> accountIds) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("an account is written only in a transaction: its lock would be let go at once");
         }
-        Set<String> held = CurrentUnitOfWork.get().root().getOrComputeResource(LOCKED, k -> new HashSet<String>());
-        String[] wanted = accountIds.stream().filter(id -> !held.contains(id)).distinct().sorted().toArray(String[]::new);
-        if (wanted.length == 0) {
-            return;
-        }
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        Set<Integer> held = root.getOrComputeResource(LOCKED, k -> new HashSet<Integer>());
+        Set<String> checked = root.getOrComputeResource(CHECKED, k -> new HashSet<String>());
         // Sorted, so that two transactions taking several never wait for each other in a circle.
-        jdbc.query("SELECT pg_advisory_xact_lock(hashtextextended('account:' || id, 0)) FROM unnest(?::varchar[]) AS a(id)",
-                rs -> { }, (Object) wanted);
-        held.addAll(List.of(wanted));
-        catchUp(wanted);
+        String[] keys = accountIds.stream().map(partitions::of).filter(held::add).sorted()
+                .map(partition -> lockKey(partitions.topic(), partition)).toArray(String[]::new);
+        if (keys.length > 0) {
+            jdbc.query("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(?::text[]) AS k", rs -> { }, (Object) keys);
+        }
+        catchUp(accountIds.stream().filter(checked::add).toArray(String[]::new));
+    }
+
+    /** The advisory lock of a partition of the usage topic, by name. */
+    public static String lockKey(String topic, int partition) {
+        return "ledger:account-writers:" + topic + ":" + partition;
     }
 
     /** The command bus's rule: a command on an account runs holding that account. */
