@@ -2,8 +2,10 @@ package dev.inference.ledger.service.account.writers;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -52,7 +54,10 @@ import dev.inference.ledger.service.account.AccountCommand;
 public class AccountWriters {
 
     private static final Logger log = LoggerFactory.getLogger(AccountWriters.class);
-    /** Cached accounts found behind the store: written by another instance. */
+    /**
+     * Cached accounts found out of step with the store: written by another instance meanwhile (caught up),
+     * or left ahead of it by a change of this one that rolled back as the lock was let go (reloaded).
+     */
     static final String METRIC = "ledger.accounts.behind";
     private static final String LOCKED = AccountWriters.class.getName() + ".locked";
     private static final String CHECKED = AccountWriters.class.getName() + ".checked";
@@ -104,7 +109,7 @@ public class AccountWriters {
         return "ledger:account-writers:" + topic + ":" + partition;
     }
 
-    /** The command bus's rule: a command on an account runs holding that account. */
+    /** The command bus's rule: a command on an account runs holding its account's partition. */
     public MessageHandlerInterceptor<CommandMessage<?>> interceptor() {
         return (unitOfWork, chain) -> {
             if (unitOfWork.getMessage().getPayload() instanceof AccountCommand command) {
@@ -120,11 +125,13 @@ public class AccountWriters {
         if (cached.length == 0) {
             return;
         }
+        Map<String, Long> stored = new HashMap<>();
         jdbc.query("""
                 SELECT a.id, (SELECT e.sequencenumber FROM domainevententry e WHERE e.aggregateidentifier = a.id
                               ORDER BY e.sequencenumber DESC LIMIT 1)
                 FROM unnest(?::varchar[]) AS a(id)""",
-                rs -> { catchUp(rs.getString(1), rs.getObject(2, Long.class)); }, (Object) cached);
+                rs -> { stored.put(rs.getString(1), rs.getObject(2, Long.class)); }, (Object) cached);
+        stored.forEach(this::catchUp);
     }
 
     /**
