@@ -103,7 +103,7 @@ public class AxonConfiguration {
                 .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP));
     }
 
-    /** Every command on an account holds it across instances until its transaction ends (AccountWriters). */
+    /** Every command on an account holds its usage partition, across instances, until its transaction ends (AccountWriters). */
     @Bean
     public Registration accountWritersOnTheCommandBus(CommandBus commandBus, AccountWriters writers) {
         return commandBus.registerHandlerInterceptor(writers.interceptor());
