@@ -1,14 +1,33 @@
 package dev.inference.ledger.kernel.money;
 
 import java.math.BigDecimal;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Size checks for decimals that come from outside, made before any arithmetic: "1E+1000000000" is a
- * short string, but rescaling it, or printing it plainly, needs a billion digits.
+ * The one grammar of decimals that come from outside, and size checks made before any arithmetic:
+ * "1E+1000000000" is a short string, but rescaling it, or printing it plainly, needs a billion digits.
  */
 public final class Decimals {
 
+    /**
+     * How every amount and decimal quantity is written on the wire: an optional minus, ASCII digits, and
+     * optionally a point followed by ASCII digits. No exponent, no plus, no other script's digits, no spaces.
+     */
+    public static final String GRAMMAR = "-?[0-9]+(.[0-9]+)?";
+    private static final Pattern WIRE = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+    /** 26 integer digits, a point, 12 places and a sign, with room for trailing zeros: longer text is refused unread. */
+    public static final int MAX_TEXT_LENGTH = 48;
+
     private Decimals() {
+    }
+
+    /** The decimal {@code text} writes, when it follows {@link #GRAMMAR} and is at most {@link #MAX_TEXT_LENGTH} long. */
+    public static Optional<BigDecimal> parse(String text) {
+        if (text == null || text.length() > MAX_TEXT_LENGTH || !WIRE.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(new BigDecimal(text));
     }
 
     /** Whether {@code value} has at most {@code integerDigits} digits before the point and {@code places} after it. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.ComputeState;
 import dev.inference.ledger.kernel.usage.Rejection;
@@ -13,8 +14,9 @@ import dev.inference.ledger.kernel.usage.UsageRecord;
 
 /**
  * Rating as a pure function: the same record and catalog give the same charge in ingest, in replay
- * and in tests. Amounts are exact at the ledger's scale; one that would need more decimal places is
- * refused, never rounded — with one exception, below, for hourly rates cut into minutes.
+ * and in tests. Each line's amount is quantity × unit price rounded once, half-even, to the ledger's
+ * {@value Money#SCALE} places ({@link #lineAmount}); the line keeps the quantity and the price, so the
+ * exact product can always be recomputed. The cost is the sum of the lines, exact.
  */
 public final class Rating {
 
@@ -22,18 +24,26 @@ public final class Rating {
     static final String PER_SECOND = "second";
     static final String PER_HOUR_BY_MINUTE = "hour, per started minute";
     private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     private Rating() {
     }
 
     public static Rated rate(UsageRecord record, PriceCatalog catalog) {
+        for (BigDecimal quantity : new BigDecimal[] {record.seconds(), record.quantity()}) {
+            // Checked before any arithmetic: 1E-1000000000 rounded to 12 places divides by 10^999999988.
+            if (quantity != null && !Decimals.fits(quantity, 15, Money.SCALE)) {
+                return new Rated.Unpriced(new Rejection(Rejection.INVALID_FIELD, "a quantity must be less than 10^15 with at most "
+                        + Money.SCALE + " decimal places"));
+            }
+        }
         try {
             return switch (record.kind()) {
                 case TOKENS -> rateTokens(record, catalog);
                 case COMPUTE -> rateCompute(record, catalog);
                 case UNITS -> rateUnits(record, catalog);
             };
-        } catch (InexactAmount | IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException | ArithmeticException e) {
             // Never an exception out of rating: the record would stop its partition instead of being dead-lettered.
             return new Rated.Unpriced(new Rejection(Rejection.INVALID_FIELD, e.getMessage()));
         }
@@ -47,9 +57,9 @@ public final class Rating {
         TokenPrice price = priced.get().price();
         var tokens = record.tokens();
         List<ChargeLine> lines = new ArrayList<>(3);
-        addLine(lines, "input", BigDecimal.valueOf(tokens.input()), price.inputPerMillion(), PER_MILLION_TOKENS, catalog);
-        addLine(lines, "cached-input", BigDecimal.valueOf(tokens.cachedInput()), price.cachedInputPerMillion(), PER_MILLION_TOKENS, catalog);
-        addLine(lines, "output", BigDecimal.valueOf(tokens.output()), price.outputPerMillion(), PER_MILLION_TOKENS, catalog);
+        addTokenLine(lines, "input", tokens.input(), price.inputPerMillion(), catalog);
+        addTokenLine(lines, "cached-input", tokens.cachedInput(), price.cachedInputPerMillion(), catalog);
+        addTokenLine(lines, "output", tokens.output(), price.outputPerMillion(), catalog);
         return charge(record, priced.get(), lines, catalog);
     }
 
@@ -65,11 +75,11 @@ public final class Rating {
         if (priced.get().price() instanceof MeterPrice.Hourly hourly) {
             BigDecimal minutes = record.seconds().divide(SIXTY, 0, RoundingMode.CEILING).multiply(replicas);
             BigDecimal price = state.billable() ? hourly.perHour() : BigDecimal.ZERO;
-            line = line(state.wire(), minutes, price, PER_HOUR_BY_MINUTE, minutesAtHourlyRate(minutes, price, catalog));
+            line = line(state.wire(), minutes, price, PER_HOUR_BY_MINUTE, lineAmount(minutes.multiply(price), SIXTY, catalog));
         } else {
             BigDecimal seconds = record.seconds().multiply(replicas);
             BigDecimal price = state.billable() ? ((MeterPrice.PerSecond) priced.get().price()).perSecond() : BigDecimal.ZERO;
-            line = line(state.wire(), seconds, price, PER_SECOND, exact(seconds.multiply(price), catalog));
+            line = line(state.wire(), seconds, price, PER_SECOND, lineAmount(seconds.multiply(price), BigDecimal.ONE, catalog));
         }
         return charge(record, priced.get(), List.of(line), catalog);
     }
@@ -83,28 +93,14 @@ public final class Rating {
         }
         UnitPrice price = priced.get().price();
         List<ChargeLine> lines = List.of(line(price.unit(), record.quantity(), price.perUnit(), price.unit(),
-                exact(record.quantity().multiply(price.perUnit()), catalog)));
+                lineAmount(record.quantity().multiply(price.perUnit()), BigDecimal.ONE, catalog)));
         return charge(record, priced.get(), lines, catalog);
     }
 
-    /**
-     * An hourly rate cut into minutes: rate / 60 is a repeating decimal for most rates (1.30 / 60), so
-     * this one amount is rounded half-even at the ledger's 12 places (an error below 5e-13 per
-     * interval); the line keeps the hourly rate and the minutes, from which it is recomputed exactly.
-     */
-    private static Money minutesAtHourlyRate(BigDecimal minutes, BigDecimal perHour, PriceCatalog catalog) {
-        BigDecimal amount = minutes.multiply(perHour);
-        try {
-            return new Money(amount.divide(SIXTY), catalog.currency());
-        } catch (ArithmeticException | IllegalArgumentException repeating) {
-            return new Money(amount.divide(SIXTY, Money.SCALE, RoundingMode.HALF_EVEN), catalog.currency());
-        }
-    }
-
-    private static void addLine(List<ChargeLine> lines, String component, BigDecimal quantity, BigDecimal perMillion,
-                                String unit, PriceCatalog catalog) {
-        if (quantity.signum() != 0) {
-            lines.add(line(component, quantity, perMillion, unit, exact(quantity.multiply(perMillion).movePointLeft(6), catalog)));
+    private static void addTokenLine(List<ChargeLine> lines, String component, long tokens, BigDecimal perMillion, PriceCatalog catalog) {
+        if (tokens != 0) {
+            BigDecimal quantity = BigDecimal.valueOf(tokens);
+            lines.add(line(component, quantity, perMillion, PER_MILLION_TOKENS, lineAmount(quantity.multiply(perMillion), MILLION, catalog)));
         }
     }
 
@@ -112,15 +108,14 @@ public final class Rating {
         return new ChargeLine(component, quantity, unitPrice, unit, amount);
     }
 
-    private static Money exact(BigDecimal amount, PriceCatalog catalog) {
-        // The common case first: stripping zeros costs more than the whole rating.
-        if (amount.scale() > Money.SCALE && amount.stripTrailingZeros().scale() > Money.SCALE) {
-            // Written plainly only when short: 1E-1000000000 in full is a billion characters.
-            String shown = amount.scale() > 40 ? amount.toString() : amount.toPlainString();
-            throw new InexactAmount("the amount " + shown + " needs more than " + Money.SCALE
-                    + " decimal places; report the quantity with fewer");
-        }
-        return new Money(amount, catalog.currency());
+    /**
+     * The one rounding of rating: a line's exact amount, {@code quantity × price / per}, rounded once, half-even,
+     * to the ledger's {@value Money#SCALE} places. A millisecond on a per-second meter priced to ten places, or
+     * an hourly rate cut into minutes (1.30 / 60), needs more; the error is at most 5e-13 per line, and the line
+     * keeps the quantity and price that recompute it exactly.
+     */
+    public static Money lineAmount(BigDecimal quantityTimesPrice, BigDecimal per, PriceCatalog catalog) {
+        return new Money(quantityTimesPrice.divide(per, Money.SCALE, RoundingMode.HALF_EVEN), catalog.currency());
     }
 
     private static Rated charge(UsageRecord record, PriceCatalog.Priced<?> priced, List<ChargeLine> lines, PriceCatalog catalog) {
@@ -136,12 +131,5 @@ public final class Rating {
         String at = Optional.ofNullable(provider).map(p -> " at provider '" + p + "'").orElse("");
         return new Rated.Unpriced(new Rejection(Rejection.UNKNOWN_PRICE,
                 "catalog version " + catalog.version() + " has no price for " + what + " '" + item + "'" + at));
-    }
-
-    /** An amount that cannot be kept exactly; never leaves this class. */
-    private static final class InexactAmount extends RuntimeException {
-        InexactAmount(String message) {
-            super(message, null, false, false);
-        }
     }
 }

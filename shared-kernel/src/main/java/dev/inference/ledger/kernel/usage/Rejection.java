@@ -16,7 +16,12 @@ public record Rejection(String reason, String detail) {
     public static final String MISSING_FIELD = "missing-field";
     public static final String INVALID_FIELD = "invalid-field";
     public static final String NEGATIVE_QUANTITY = "negative-quantity";
-    public static final String IMPOSSIBLE_COUNT = "impossible-count";
+    /** A quantity beyond its {@link UsageBounds} maximum (tokens, seconds, replicas, units). */
+    public static final String IMPLAUSIBLE_QUANTITY = "implausible-quantity";
+    /** A JSON object names one key twice: readers disagree on which one counts. */
+    public static final String REPEATED_KEY = "repeated-key";
+    /** Content follows the record's JSON object (a second document, or any other text): one message is one record. */
+    public static final String TRAILING_CONTENT = "trailing-content";
     public static final String OVERLAP = "overlap";
     public static final String UNKNOWN_PRICE = "unknown-price";
     public static final String UNKNOWN_ACCOUNT = "unknown-account";
@@ -31,8 +36,8 @@ public record Rejection(String reason, String detail) {
     public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
 
     /** Every reason a record is refused for here (the ingest adds its own "charge-failed" for a record it cannot charge at all). */
-    public static final List<String> REASONS = List.of(TOO_LARGE, MALFORMED_JSON, MISSING_FIELD, INVALID_FIELD, NEGATIVE_QUANTITY,
-            IMPOSSIBLE_COUNT, OVERLAP, UNKNOWN_PRICE, UNKNOWN_ACCOUNT, CURRENCY_MISMATCH, FUTURE_EVENT, TOO_LATE, KEY_MISMATCH,
+    public static final List<String> REASONS = List.of(TOO_LARGE, MALFORMED_JSON, REPEATED_KEY, TRAILING_CONTENT, MISSING_FIELD,
+            INVALID_FIELD, NEGATIVE_QUANTITY, IMPLAUSIBLE_QUANTITY, OVERLAP, UNKNOWN_PRICE, UNKNOWN_ACCOUNT, CURRENCY_MISMATCH, FUTURE_EVENT, TOO_LATE, KEY_MISMATCH,
             CONFLICTING_DUPLICATE);
 
     public Rejection {

@@ -6,14 +6,13 @@ import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.inference.ledger.kernel.input.Identifier;
+import dev.inference.ledger.kernel.input.StrictJson;
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
@@ -28,26 +27,11 @@ import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
  */
 public final class UsageDecoder {
 
-    public static final int MAX_BYTES = 64 * 1024;
-    static final long MAX_PROMPT_TOKENS = 10_000_000;
-    static final BigDecimal MAX_INTERVAL_SECONDS = BigDecimal.valueOf(366L * 24 * 3600);
-    /** 15 digits, a point, 12 places, a sign and room for trailing zeros: longer text is refused unparsed. */
-    static final int MAX_DECIMAL_LENGTH = 40;
+    public static final int MAX_BYTES = StrictJson.MAX_DOCUMENT_BYTES;
     /** "+999999999-12-31T23:59:59.999999999Z" is 36 characters. */
     static final int MAX_INSTANT_LENGTH = 40;
-    /** The longest JSON number Jackson reads: a whole count has at most 19 digits. */
-    static final int MAX_NUMBER_LENGTH = 64;
-    static final int MAX_NESTING = 16;
 
-    /** Jackson's own defaults allow 1,000-digit numbers and 20 MB strings; a record needs far less. */
-    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNumberLength(MAX_NUMBER_LENGTH)
-                    .maxStringLength(MAX_BYTES)
-                    .maxNestingDepth(MAX_NESTING)
-                    .maxDocumentLength(MAX_BYTES)
-                    .build())
-            .build());
+    private final ObjectMapper json = StrictJson.mapper(MAX_BYTES);
     private final UsageWindow window;
 
     public UsageDecoder(UsageWindow window) {
@@ -63,7 +47,10 @@ public final class UsageDecoder {
         }
         JsonNode root;
         try {
-            root = json.readTree(bytes);
+            root = StrictJson.readOne(json, bytes);
+        } catch (StrictJson.AmbiguousJson e) {
+            return invalid(e.ambiguity() == StrictJson.Ambiguity.REPEATED_KEY ? Rejection.REPEATED_KEY : Rejection.TRAILING_CONTENT,
+                    Identifier.echo(e.getOriginalMessage()) + "; a message holds exactly one JSON object, each key once");
         } catch (StreamConstraintsException e) {
             return invalid(Rejection.INVALID_FIELD, "beyond the bounds of a usage record: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
@@ -98,7 +85,7 @@ public final class UsageDecoder {
             case COMPUTE -> compute(root, eventId, accountId, occurredAt, source, attribution, provider);
             case UNITS -> new UsageRecord(eventId, kind, accountId, occurredAt, source, attribution,
                     requiredId(root, Identifier.MODEL), provider, null, null, null, null, null, requiredId(root, Identifier.UNIT),
-                    quantity(root, "quantity"), null);
+                    quantity(root, "quantity", UsageBounds.MAX_UNITS, "one record carries at most a million units"), null);
         };
         // Last: a record that is wrong in itself says so, whenever it was sent.
         window.check(occurredAt).ifPresent(rejection -> {
@@ -109,11 +96,7 @@ public final class UsageDecoder {
 
     private UsageRecord compute(JsonNode root, String eventId, String accountId, Instant occurredAt, String source,
                                 Attribution attribution, String provider) {
-        BigDecimal seconds = quantity(root, "seconds");
-        if (seconds.compareTo(MAX_INTERVAL_SECONDS) > 0) {
-            throw reject(Rejection.INVALID_FIELD, "seconds is " + seconds.toPlainString() + "; one interval covers at most "
-                    + MAX_INTERVAL_SECONDS + " (366 days)");
-        }
+        BigDecimal seconds = quantity(root, "seconds", UsageBounds.MAX_SECONDS, "one interval covers at most 366 days");
         String endpoint = optionalId(root, Identifier.ENDPOINT);
         String replica = optionalId(root, Identifier.REPLICA);
         Interval interval = endpoint == null ? null : new Interval(endpoint, replica == null ? Interval.DEFAULT_REPLICA : replica,
@@ -122,8 +105,8 @@ public final class UsageDecoder {
                 provider, null, requiredId(root, Identifier.METER), seconds, replicas(root), state(root), null, null, interval);
     }
 
-    /** A decimal amount of time or units: a string as the contract writes it ("60.0"), or a whole number. */
-    private BigDecimal quantity(JsonNode root, String field) {
+    /** A decimal amount of time or units: a string in the one decimal grammar ("60.0"), or a whole number. */
+    private BigDecimal quantity(JsonNode root, String field, BigDecimal max, String why) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             throw reject(Rejection.MISSING_FIELD, field + " is required");
@@ -132,25 +115,24 @@ public final class UsageDecoder {
         if (node.isIntegralNumber()) {
             value = node.decimalValue();
         } else if (node.isTextual()) {
-            String text = node.asText();
-            if (text.length() > MAX_DECIMAL_LENGTH) {
-                throw reject(Rejection.INVALID_FIELD, field + " is " + text.length() + " characters long; a decimal of at most "
-                        + MAX_DECIMAL_LENGTH + " is accepted");
+            if (node.asText().length() > Decimals.MAX_TEXT_LENGTH) {
+                throw reject(Rejection.INVALID_FIELD, field + " is " + node.asText().length() + " characters long; a decimal of at most "
+                        + Decimals.MAX_TEXT_LENGTH + " is accepted");
             }
-            try {
-                value = new BigDecimal(text);
-            } catch (NumberFormatException e) {
-                throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\", not '" + Identifier.echo(text) + "'");
-            }
+            value = Decimals.parse(node.asText()).orElseThrow(() -> reject(Rejection.INVALID_FIELD, field
+                    + " must be a decimal string like \"60.0\" (" + Decimals.GRAMMAR + "), not '" + Identifier.echo(node.asText()) + "'"));
         } else {
             // A JSON fraction would arrive in binary floating point: exact amounts come as strings.
             throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\" or a whole number");
         }
+        if (value.signum() < 0) {
+            throw reject(Rejection.NEGATIVE_QUANTITY, field + " is negative (" + value.toPlainString() + ")");
+        }
         if (!Decimals.fits(value, 15, Money.SCALE)) {
             throw reject(Rejection.INVALID_FIELD, field + " must be less than 10^15 with at most " + Money.SCALE + " decimal places");
         }
-        if (value.signum() < 0) {
-            throw reject(Rejection.NEGATIVE_QUANTITY, field + " is negative (" + value.toPlainString() + ")");
+        if (value.compareTo(max) > 0) {
+            throw reject(Rejection.IMPLAUSIBLE_QUANTITY, field + " is " + value.toPlainString() + "; " + why + " (" + max.toPlainString() + ")");
         }
         return value;
     }
@@ -160,13 +142,18 @@ public final class UsageDecoder {
         if (node == null || node.isNull()) {
             return 1;
         }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
             throw reject(Rejection.INVALID_FIELD, "replicas must be a whole number");
         }
-        if (node.asInt() < 0) {
-            throw reject(Rejection.NEGATIVE_QUANTITY, "replicas is negative (" + node.asInt() + ")");
+        long replicas = node.asLong();
+        if (replicas < 0) {
+            throw reject(Rejection.NEGATIVE_QUANTITY, "replicas is negative (" + replicas + ")");
         }
-        return node.asInt();
+        if (replicas > UsageBounds.MAX_REPLICAS) {
+            throw reject(Rejection.IMPLAUSIBLE_QUANTITY, "replicas is " + replicas + "; one record bills at most "
+                    + UsageBounds.MAX_REPLICAS + " instances");
+        }
+        return (int) replicas;
     }
 
     private String state(JsonNode root) {
@@ -183,18 +170,21 @@ public final class UsageDecoder {
 
     /**
      * Counts as the contract defines them: cached input apart from (not inside) input. Some providers
-     * report cached tokens as part of the prompt; their gateways subtract before publishing. A prompt
-     * (input and cached input) beyond {@value #MAX_PROMPT_TOKENS} tokens, ten times the largest context
-     * window of any catalogued model, cannot have happened.
+     * report cached tokens as part of the prompt; their gateways subtract before publishing. Counts beyond
+     * the {@link UsageBounds} cannot have happened in one request.
      */
     private TokenCounts tokenCounts(JsonNode root) {
         if (!root.has("inputTokens") && !root.has("cachedInputTokens") && !root.has("outputTokens")) {
             throw reject(Rejection.MISSING_FIELD, "a tokens record needs inputTokens, cachedInputTokens or outputTokens");
         }
         TokenCounts counts = new TokenCounts(count(root, "inputTokens"), count(root, "cachedInputTokens"), count(root, "outputTokens"));
-        if (counts.cachedInput() > MAX_PROMPT_TOKENS - counts.input()) {
-            throw reject(Rejection.IMPOSSIBLE_COUNT, "inputTokens + cachedInputTokens is " + (counts.input() + counts.cachedInput())
-                    + "; no request can have more than " + MAX_PROMPT_TOKENS + " (cached tokens are counted apart from inputTokens)");
+        if (counts.input() > UsageBounds.MAX_PROMPT_TOKENS || counts.cachedInput() > UsageBounds.MAX_PROMPT_TOKENS - counts.input()) {
+            throw reject(Rejection.IMPLAUSIBLE_QUANTITY, "inputTokens + cachedInputTokens is more than " + UsageBounds.MAX_PROMPT_TOKENS
+                    + ", more than any request can have (cached tokens are counted apart from inputTokens)");
+        }
+        if (counts.output() > UsageBounds.MAX_OUTPUT_TOKENS) {
+            throw reject(Rejection.IMPLAUSIBLE_QUANTITY, "outputTokens is " + counts.output() + "; no request writes more than "
+                    + UsageBounds.MAX_OUTPUT_TOKENS);
         }
         return counts;
     }

@@ -140,9 +140,37 @@ class RatingTest {
     }
 
     @Test
-    void an_amount_that_would_need_more_than_twelve_places_is_refused_not_rounded() {
-        assertThat(Rating.rate(compute("llm.micro", "0.001", 1, "running"), catalog))
-                .isInstanceOfSatisfying(Rated.Unpriced.class, u -> assertThat(u.rejection().reason()).isEqualTo(Rejection.INVALID_FIELD));
+    void a_millisecond_on_a_meter_priced_to_ten_places_is_charged_rounded_half_even_at_twelve_places() {
+        // 12.345 s × 0.0000872083 = 0.0010765864635: the 13th place is 5 with nothing after it, and 4 is even.
+        Charge charge = priced(compute("llm.micro", "12.345", 1, "running"));
+        assertThat(charge.cost()).isEqualTo(Money.of("0.001076586464", "USD"));
+        assertThat(charge.lines().get(0).quantity()).isEqualByComparingTo("12.345");
+        assertThat(charge.lines().get(0).unitPrice()).isEqualByComparingTo("0.0000872083");
+    }
+
+    @Test
+    void millisecond_durations_on_every_default_meter_are_chargeable_and_the_sum_of_charges_is_the_sum_of_their_lines() {
+        java.util.Random random = new java.util.Random(23);
+        for (String meter : catalog.meterPrices().keySet().stream().map(PriceKey::item).sorted().toList()) {
+            BigDecimal charged = BigDecimal.ZERO;
+            BigDecimal exact = BigDecimal.ZERO;
+            int records = 2_000;
+            for (int i = 0; i < records; i++) {
+                String seconds = BigDecimal.valueOf(random.nextInt(10_000_000), 3).toPlainString();
+                int replicas = 1 + random.nextInt(8);
+                Rated rated = Rating.rate(compute(meter, seconds, replicas, "running"), catalog);
+                assertThat(rated).as(meter + " " + seconds).isInstanceOf(Rated.Priced.class);
+                Charge charge = ((Rated.Priced) rated).charge();
+                ChargeLine line = charge.lines().get(0);
+                assertThat(charge.cost().amount()).isEqualByComparingTo(line.amount().amount());
+                charged = charged.add(charge.cost().amount());
+                BigDecimal perLine = line.priceUnit().equals(Rating.PER_SECOND) ? BigDecimal.ONE : BigDecimal.valueOf(60);
+                exact = exact.add(line.quantity().multiply(line.unitPrice()).divide(perLine, 40, java.math.RoundingMode.HALF_EVEN));
+            }
+            // Each line is within half a unit of the 12th place of its exact amount, so the stream is within records × 5e-13.
+            assertThat(charged.subtract(exact).abs()).as(meter).isLessThanOrEqualTo(new BigDecimal("5E-13").multiply(BigDecimal.valueOf(records)));
+            assertThat(charged.scale()).isEqualTo(Money.SCALE);
+        }
     }
 
     @Test

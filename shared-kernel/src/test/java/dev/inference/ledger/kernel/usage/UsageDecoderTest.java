@@ -62,6 +62,19 @@ class UsageDecoderTest {
     }
 
     @Test
+    void a_record_followed_by_a_line_break_is_one_record() {
+        assertThat(decode(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\"") + "\n")).isInstanceOf(Decoded.Valid.class);
+    }
+
+    @Test
+    void millisecond_seconds_are_read_exactly() {
+        UsageRecord record = ((Decoded.Valid) decode("""
+                {"eventId":"gpu-ms","kind":"compute","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
+                 "meter":"llm.micro","seconds":"12.345"}""")).record();
+        assertThat(record.seconds()).isEqualByComparingTo("12.345");
+    }
+
+    @Test
     void a_compute_interval_without_replicas_or_state_is_one_running_replica() {
         UsageRecord record = ((Decoded.Valid) decode("""
                 {"eventId":"gpu-2","kind":"compute","accountId":"acct-42","occurredAt":"2026-11-22T10:00:00Z",
@@ -94,12 +107,31 @@ class UsageDecoderTest {
             fractional tokens               | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1.5} | invalid-field
             tokens as string                | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":"1"} | invalid-field
             negative tokens                 | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","outputTokens":-3} | negative-quantity
-            impossible cached count         | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":2000,"cachedInputTokens":9999999} | impossible-count
+            impossible cached count         | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":2000,"cachedInputTokens":9999999} | implausible-quantity
             compute without meter           | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","seconds":"60"}          | missing-field
             compute without seconds         | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro"}     | missing-field
             seconds as a binary fraction    | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":60.5} | invalid-field
             seconds not a number            | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"a minute"} | invalid-field
-            seconds over a year             | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1e30"} | invalid-field
+            seconds in exponent notation    | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1e3"} | invalid-field
+            seconds over a year             | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"31622401"} | implausible-quantity
+            seconds over a year, whole      | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":40000000} | implausible-quantity
+            seconds in Arabic-Indic digits  | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"١٢"} | invalid-field
+            seconds with a plus sign        | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"+12"} | invalid-field
+            seconds with a space            | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":" 12"} | invalid-field
+            seconds ending in a point       | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"12."} | invalid-field
+            seconds starting with a point   | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":".5"} | invalid-field
+            a billion replicas              | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","replicas":1000000000} | implausible-quantity
+            replicas beyond a long          | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","replicas":99999999999999999999} | invalid-field
+            output beyond any request       | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","outputTokens":10000001} | implausible-quantity
+            input beyond any request        | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":9223372036854775807} | implausible-quantity
+            tokens in exponent notation     | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1e3} | invalid-field
+            units beyond a million          | {"eventId":"e","kind":"units","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","unit":"image","quantity":"1000001"} | implausible-quantity
+            a key twice                     | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1,"inputTokens":900} | repeated-key
+            a key twice, same value         | {"eventId":"e","eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1} | repeated-key
+            a nested key twice              | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1,"meta":{"x":1,"x":2}} | repeated-key
+            a second document after it      | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1}{"eventId":"f","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1} | trailing-content
+            text after it                   | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1} trailing words | trailing-content
+            a number after it               | {"eventId":"e","kind":"tokens","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","model":"m","inputTokens":1} 7 | trailing-content
             negative seconds                | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"-1"} | negative-quantity
             negative replicas               | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","replicas":-1} | negative-quantity
             unknown state                   | {"eventId":"e","kind":"compute","accountId":"a","occurredAt":"2026-11-22T10:00:00Z","meter":"llm.micro","seconds":"1","state":"napping"} | invalid-field
