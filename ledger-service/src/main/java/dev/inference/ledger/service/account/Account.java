@@ -49,7 +49,7 @@ public class Account {
      * The shape of a stored snapshot. Raise it whenever what a snapshot holds changes: a snapshot of
      * another revision is never read, the account is replayed from its events instead.
      */
-    public static final String SNAPSHOT_REVISION = "3";
+    public static final String SNAPSHOT_REVISION = "4";
 
     @AggregateIdentifier
     @JsonProperty
@@ -69,15 +69,15 @@ public class Account {
 
     /** Returns whether the money was credited or is held for review. */
     @CommandHandler
-    public TopUpOutcome handle(TopUp command, Clock clock) {
-        List<AccountEvent> events = AccountRules.topUp(state, command, clock.instant());
+    public TopUpOutcome handle(TopUp command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        List<AccountEvent> events = AccountRules.topUp(state, command, tiers, policy, clock.instant());
         events.forEach(event -> apply(event));
         return events.get(0) instanceof TopUpHeld ? TopUpOutcome.HELD_FOR_REVIEW : TopUpOutcome.CREDITED;
     }
 
     @CommandHandler
-    public void handle(ApproveTopUp command, Clock clock) {
-        AccountRules.approve(state, command, clock.instant()).forEach(event -> apply(event));
+    public void handle(ApproveTopUp command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        AccountRules.approve(state, command, tiers, policy, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler
@@ -106,13 +106,13 @@ public class Account {
     }
 
     @CommandHandler
-    public void handle(ConfigureAutoRecharge command, Clock clock) {
-        FundingRules.configure(state, command, clock.instant()).forEach(event -> apply(event));
+    public void handle(ConfigureAutoRecharge command, Clock clock, RechargePolicy policy) {
+        FundingRules.configure(state, command, policy, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler
-    public void handle(RecordRechargeOutcome command, Clock clock, RechargePolicy policy) {
-        FundingRules.outcome(state, command, policy, clock.instant()).forEach(event -> apply(event));
+    public void handle(RecordRechargeOutcome command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        FundingRules.outcome(state, command, tiers, policy, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler
@@ -122,8 +122,8 @@ public class Account {
 
     /** Returns what the invoice takes, or null when it takes nothing (closed before, or nothing unbilled). */
     @CommandHandler
-    public UnbilledClosed handle(CloseUnbilled command, Clock clock, UsageTiers tiers) {
-        List<AccountEvent> events = BillingRules.close(state, command, tiers, clock.instant());
+    public UnbilledClosed handle(CloseUnbilled command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        List<AccountEvent> events = BillingRules.close(state, command, tiers, policy, clock.instant());
         events.forEach(event -> apply(event));
         return events.isEmpty() ? null : (UnbilledClosed) events.get(0);
     }
@@ -134,8 +134,8 @@ public class Account {
     }
 
     @CommandHandler
-    public void handle(RecordInvoicePaid command, Clock clock, UsageTiers tiers) {
-        BillingRules.paid(state, command, tiers, clock.instant()).forEach(event -> apply(event));
+    public void handle(RecordInvoicePaid command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        BillingRules.paid(state, command, tiers, policy, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler
@@ -150,8 +150,8 @@ public class Account {
 
     /** Returns the records refused, for the ingest to dead-letter. */
     @CommandHandler
-    public List<UsageRefused> handle(ChargeUsage command, Clock clock, UsageTiers tiers) {
-        List<AccountEvent> events = AccountRules.charge(state, command, tiers, clock.instant());
+    public List<UsageRefused> handle(ChargeUsage command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        List<AccountEvent> events = AccountRules.charge(state, command, tiers, policy, clock.instant());
         events.forEach(event -> apply(event));
         return events.stream().filter(UsageRefused.class::isInstance).map(UsageRefused.class::cast).toList();
     }

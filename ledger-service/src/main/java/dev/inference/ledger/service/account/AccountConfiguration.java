@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -17,10 +18,15 @@ public class AccountConfiguration {
         return UsageTiers.parse(table, Currencies.USD);
     }
 
-    /** How failed recharges are retried (LEDGER_RECHARGE_MAX_ATTEMPTS, LEDGER_RECHARGE_FIRST_RETRY_AFTER). */
+    /**
+     * How failed recharges are retried (LEDGER_RECHARGE_MAX_ATTEMPTS, LEDGER_RECHARGE_FIRST_RETRY_AFTER), and how many, for how
+     * much, one account may ask in a UTC day (LEDGER_RECHARGE_MAX_PER_DAY, LEDGER_RECHARGE_MAX_AMOUNT_PER_DAY, in USD).
+     */
     @Bean
     public RechargePolicy rechargePolicy(@Value("${ledger.recharge.max-attempts}") int maxAttempts,
-                                         @Value("${ledger.recharge.first-retry-after}") Duration firstRetryAfter) {
-        return new RechargePolicy(maxAttempts, firstRetryAfter);
+                                         @Value("${ledger.recharge.first-retry-after}") Duration firstRetryAfter,
+                                         @Value("${ledger.recharge.max-per-day}") int maxPerDay,
+                                         @Value("${ledger.recharge.max-amount-per-day}") BigDecimal maxAmountPerDay) {
+        return new RechargePolicy(maxAttempts, firstRetryAfter, maxPerDay, maxAmountPerDay);
     }
 }

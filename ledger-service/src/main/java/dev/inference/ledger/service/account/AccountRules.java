@@ -61,7 +61,7 @@ public final class AccountRules {
     }
 
     /** Top-ups of at least {@link #MIN_TOP_UP}; above {@link #REVIEW_ABOVE} they wait for an admin's review. */
-    public static List<AccountEvent> topUp(AccountState state, TopUp command, Instant now) {
+    public static List<AccountEvent> topUp(AccountState state, TopUp command, UsageTiers tiers, RechargePolicy policy, Instant now) {
         if (!command.amount().currency().equals(state.currency())) {
             throw new AccountRuleViolation("currency-mismatch", "the account is kept in " + state.currency());
         }
@@ -71,11 +71,11 @@ public final class AccountRules {
         if (Money.of(REVIEW_ABOVE, state.currency()).isLessThan(command.amount())) {
             return List.of(new TopUpHeld(state.accountId(), command.topUpId(), command.amount(), now));
         }
-        return credit(state, command.topUpId(), command.amount(), now);
+        return credit(state, command.topUpId(), command.amount(), tiers, policy, now);
     }
 
-    public static List<AccountEvent> approve(AccountState state, ApproveTopUp command, Instant now) {
-        return credit(state, command.topUpId(), held(state, command.topUpId()), now);
+    public static List<AccountEvent> approve(AccountState state, ApproveTopUp command, UsageTiers tiers, RechargePolicy policy, Instant now) {
+        return credit(state, command.topUpId(), held(state, command.topUpId()), tiers, policy, now);
     }
 
     public static TopUpRejected reject(AccountState state, RejectTopUp command, Instant now) {
@@ -172,9 +172,11 @@ public final class AccountRules {
 
     /**
      * Money in: a suspended account whose balance it lifts above zero is reinstated; a resting
-     * auto-recharge wakes, and recharges at once if the balance is still below its threshold.
+     * auto-recharge wakes, and recharges at once if the balance is still below its threshold; money that
+     * pays for usage already spent (a balance below zero) is paid spend, and may promote the tier.
      */
-    private static List<AccountEvent> credit(AccountState state, String topUpId, Money amount, Instant now) {
+    private static List<AccountEvent> credit(AccountState state, String topUpId, Money amount, UsageTiers tiers, RechargePolicy policy,
+                                             Instant now) {
         Money balance = state.balance().plus(amount);
         TopUpCredited credited = new TopUpCredited(state.accountId(), topUpId, amount, balance, now);
         List<AccountEvent> events = new ArrayList<>(List.of(credited));
@@ -185,17 +187,17 @@ public final class AccountRules {
         for (AccountEvent event : events) {
             after = after.evolve(event);
         }
-        events.addAll(FundingRules.consequences(after, now));
+        events.addAll(consequences(after, tiers, policy, now));
         return events;
     }
 
     /** One account's records of one ingest batch, as one event (UsageBatch). */
-    public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, Instant now) {
-        return UsageBatch.charge(state, command, tiers, now);
+    public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy, Instant now) {
+        return UsageBatch.charge(state, command, tiers, policy, now);
     }
 
     /** What the account's new figures trigger, decided the moment the usage that causes it is charged. */
-    static List<AccountEvent> consequences(AccountState state, UsageTiers tiers, Instant now) {
+    static List<AccountEvent> consequences(AccountState state, UsageTiers tiers, RechargePolicy policy, Instant now) {
         List<AccountEvent> events = new ArrayList<>(1);
         UsageTiers.Tier tier = tiers.level(state.tier());
         UsageTiers.Tier reached = tiers.forPaidSpend(state.paidSpend());
@@ -217,7 +219,7 @@ public final class AccountRules {
                         budget.hardCap(), now));
             }
         }
-        events.addAll(FundingRules.consequences(state, now));
+        events.addAll(FundingRules.consequences(state, policy, now));
         return events;
     }
 }

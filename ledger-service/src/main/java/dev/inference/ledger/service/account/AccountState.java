@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account;
 
+import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +13,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
@@ -65,7 +67,16 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
     Money paidSpend() {
-        return billingMode == BillingMode.PREPAID ? lifetimeSpend : new Money(billing.invoicesPaid(), currency);
+        return billingMode == BillingMode.PREPAID ? new Money(prepaidPaidSpend(lifetimeSpend.amount(), balance.amount()), currency)
+                : new Money(billing.invoicesPaid(), currency);
+    }
+
+    /**
+     * What a prepaid account has paid of what it spent: usage beyond its credits (a balance below zero) is
+     * owed, not paid, and promotes nothing until money comes in for it.
+     */
+    static BigDecimal prepaidPaidSpend(BigDecimal lifetimeSpend, BigDecimal balance) {
+        return balance.signum() < 0 ? lifetimeSpend.add(balance) : lifetimeSpend;
     }
 
     AccountState evolve(AccountEvent event) {
@@ -83,7 +94,11 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             return withFunding(funding.configured(configured.enabled(), configured.threshold(), configured.amount(), balance));
         }
         if (event instanceof RechargeRequested requested) {
-            return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1, 0)));
+            return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1, 0),
+                    requested.requestedAt()));
+        }
+        if (event instanceof AutoRechargeLimitReached limited) {
+            return withFunding(funding.limitReached(limited.day()));
         }
         if (event instanceof RechargeAttemptFailed) {
             return withFunding(funding.attemptFailed());

@@ -51,7 +51,7 @@ public final class BillingRules {
      * nothing is unbilled. Closing re-arms the billing limit, so what is still unbilled after a monthly
      * close may reach it again at once.
      */
-    public static List<AccountEvent> close(AccountState state, CloseUnbilled command, UsageTiers tiers, Instant now) {
+    public static List<AccountEvent> close(AccountState state, CloseUnbilled command, UsageTiers tiers, RechargePolicy policy, Instant now) {
         if (state.billingMode() != BillingMode.POSTPAID) {
             throw new AccountRuleViolation("not-postpaid", "only a postpaid account's usage is invoiced; a prepaid one gets statements");
         }
@@ -72,7 +72,7 @@ public final class BillingRules {
         UnbilledClosed closed = new UnbilledClosed(state.accountId(), command.invoiceId(), command.kind(), command.cutoff(),
                 state.currency(), lines, total, state.unbilled().amount().subtract(total), state.balance().amount(), now);
         List<AccountEvent> events = new ArrayList<>(List.of(closed));
-        events.addAll(AccountRules.consequences(state.evolve(closed), tiers, now));
+        events.addAll(AccountRules.consequences(state.evolve(closed), tiers, policy, now));
         return events;
     }
 
@@ -85,7 +85,7 @@ public final class BillingRules {
     }
 
     /** A paid invoice counts as paid spend (which may promote the tier) and, once nothing is owed, reinstates. */
-    public static List<AccountEvent> paid(AccountState state, RecordInvoicePaid command, UsageTiers tiers, Instant now) {
+    public static List<AccountEvent> paid(AccountState state, RecordInvoicePaid command, UsageTiers tiers, RechargePolicy policy, Instant now) {
         if (state.billing().paid().contains(command.invoiceId())) {
             return List.of();
         }
@@ -99,7 +99,7 @@ public final class BillingRules {
             events.add(reinstated);
             after = after.evolve(reinstated);
         }
-        events.addAll(AccountRules.consequences(after, tiers, now));
+        events.addAll(AccountRules.consequences(after, tiers, policy, now));
         return events;
     }
 

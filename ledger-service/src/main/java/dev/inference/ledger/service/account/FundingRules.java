@@ -8,6 +8,7 @@ import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
@@ -30,7 +31,7 @@ public final class FundingRules {
     private FundingRules() {
     }
 
-    public static List<AccountEvent> configure(AccountState state, ConfigureAutoRecharge command, Instant now) {
+    public static List<AccountEvent> configure(AccountState state, ConfigureAutoRecharge command, RechargePolicy policy, Instant now) {
         if (state.billingMode() != BillingMode.PREPAID) {
             throw new AccountRuleViolation("auto-recharge-not-prepaid", "auto-recharge refills a prepaid balance; the account is postpaid");
         }
@@ -46,10 +47,16 @@ public final class FundingRules {
             throw new AccountRuleViolation("invalid-auto-recharge", "amount must be from " + AccountRules.MIN_TOP_UP + " to "
                     + AccountRules.REVIEW_ABOVE + " " + state.currency() + ", like a top-up that needs no review");
         }
+        if (!command.threshold().isLessThan(command.amount())) {
+            // Otherwise a spent balance refilled once is still below the threshold, and the next recharge follows at once.
+            throw new AccountRuleViolation("invalid-auto-recharge", "amount must be more than threshold, so that one recharge lifts a "
+                    + "spent balance above it (threshold " + command.threshold().toPlainString() + ", amount "
+                    + command.amount().toPlainString() + ")");
+        }
         AutoRechargeConfigured configured = new AutoRechargeConfigured(state.accountId(), command.enabled(), command.threshold(),
                 command.amount(), now);
         List<AccountEvent> events = new ArrayList<>(List.of(configured));
-        events.addAll(consequences(state.evolve(configured), now));
+        events.addAll(consequences(state.evolve(configured), policy, now));
         return events;
     }
 
@@ -59,7 +66,8 @@ public final class FundingRules {
      * outcome asks the same attempt again, since the money may have been taken, up to the policy's
      * bound: then the recharge fails, and is never asked under a new key.
      */
-    public static List<AccountEvent> outcome(AccountState state, RecordRechargeOutcome command, RechargePolicy policy, Instant now) {
+    public static List<AccountEvent> outcome(AccountState state, RecordRechargeOutcome command, UsageTiers tiers, RechargePolicy policy,
+                                             Instant now) {
         Recharge inFlight = state.funding().inFlight();
         if (inFlight == null || !inFlight.rechargeId().equals(command.rechargeId()) || inFlight.attempt() != command.attempt()
                 || inFlight.unanswered() != command.unanswered()) {
@@ -87,12 +95,15 @@ public final class FundingRules {
             events.add(reinstated);
             after = after.evolve(reinstated);
         }
-        events.addAll(consequences(after, now));
+        events.addAll(AccountRules.consequences(after, tiers, policy, now));
         return events;
     }
 
-    /** What a prepaid balance as it now is calls for, each at most once until the balance recovers. */
-    static List<AccountEvent> consequences(AccountState state, Instant now) {
+    /**
+     * What a prepaid balance as it now is calls for, each at most once until the balance recovers. A recharge
+     * due past the policy's daily limit is not asked: the limit is told once that day instead.
+     */
+    static List<AccountEvent> consequences(AccountState state, RechargePolicy policy, Instant now) {
         if (state.billingMode() != BillingMode.PREPAID) {
             return List.of();
         }
@@ -104,8 +115,14 @@ public final class FundingRules {
         }
         boolean rechargeOnItsWay = funding.rechargeInFlight();
         if (funding.rechargeDue(balance)) {
-            events.add(new RechargeRequested(state.accountId(), funding.nextRechargeId(state.accountId()), funding.amount(), balance, now));
-            rechargeOnItsWay = true;
+            String day = Funding.dayOf(now);
+            if (policy.allowsAnother(funding, funding.amount(), now)) {
+                events.add(new RechargeRequested(state.accountId(), funding.nextRechargeId(state.accountId()), funding.amount(), balance, now));
+                rechargeOnItsWay = true;
+            } else if (!funding.limitToldOn(day)) {
+                events.add(new AutoRechargeLimitReached(state.accountId(), day, funding.rechargesOn(day),
+                        new Money(funding.amountOn(day), state.currency()), balance, now));
+            }
         }
         if (!balance.isPositive() && !funding.exhausted()) {
             events.add(new BalanceExhausted(state.accountId(), balance, now));

@@ -63,13 +63,13 @@ final class UsageBatch {
      * compute time overlapping time already charged for the same endpoint and replica (in an earlier
      * batch or earlier in this one).
      */
-    static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, Instant now) {
+    static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy, Instant now) {
         if (command.usage().size() > UsageBatchCharged.MAX_RECORDS) {
             throw new IllegalArgumentException("a charge carries at most " + UsageBatchCharged.MAX_RECORDS + " records");
         }
         UsageBatch batch = new UsageBatch(state, command.usage().size(), now);
         command.usage().forEach(batch::add);
-        return batch.decide(tiers);
+        return batch.decide(tiers, policy);
     }
 
     private void add(UsageToCharge usage) {
@@ -131,7 +131,7 @@ final class UsageBatch {
         return true;
     }
 
-    private List<AccountEvent> decide(UsageTiers tiers) {
+    private List<AccountEvent> decide(UsageTiers tiers, RechargePolicy policy) {
         if (records.isEmpty()) {
             return refused;
         }
@@ -141,7 +141,7 @@ final class UsageBatch {
         List<AccountEvent> events = new ArrayList<>(1 + refused.size());
         events.add(charged);
         events.addAll(refused);
-        for (AccountEvent consequence : AccountRules.consequences(state.evolve(charged), tiers, now)) {
+        for (AccountEvent consequence : AccountRules.consequences(state.evolve(charged), tiers, policy, now)) {
             events.add(placed(consequence, tiers));
         }
         return events;
@@ -155,7 +155,7 @@ final class UsageBatch {
         if (e instanceof TierPromoted p) {
             Money from = tiers.level(p.toTier()).minPaidSpend();
             return new TierPromoted(p.accountId(), p.fromTier(), p.toTier(), p.billingLimit(), p.paidSpend(), p.promotedAt(),
-                    first(i -> lifetimeAfter[i].compareTo(from.amount()) >= 0));
+                    first(i -> paidAfter(i).compareTo(from.amount()) >= 0));
         }
         if (e instanceof BillingLimitReached b) {
             return new BillingLimitReached(b.accountId(), b.tier(), b.billingLimit(), b.unbilled(), b.reachedAt(),
@@ -186,6 +186,11 @@ final class UsageBatch {
             return new AccountSuspended(s.accountId(), s.reason(), s.balance(), s.suspendedAt(), first(i -> balanceAfter[i].signum() <= 0));
         }
         return e;
+    }
+
+    private BigDecimal paidAfter(int record) {
+        return state.billingMode() == BillingMode.PREPAID ? AccountState.prepaidPaidSpend(lifetimeAfter[record], balanceAfter[record])
+                : state.paidSpend().amount();
     }
 
     /** The record after which a budget's spend this period first reached {@code reach}. */

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
@@ -115,6 +116,13 @@ public class NotificationPublisher implements AutoCloseable {
     void on(RechargeFailed event, EventMessage<?> message, TrackingToken token) {
         queue(message, token, new Notification("recharge.failed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
+                "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
+    }
+
+    @EventHandler
+    void on(AutoRechargeLimitReached event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("recharge.limited", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.at(), details(
+                "day", event.day(), "recharges", event.recharges(), "amount", event.amount().toPlainString(),
                 "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
     }
 

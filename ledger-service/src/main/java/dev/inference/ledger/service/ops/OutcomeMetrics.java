@@ -8,6 +8,7 @@ import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
@@ -38,7 +39,7 @@ public class OutcomeMetrics {
         meters.counter("ledger.usage.charged.records");
         meters.counter("ledger.usage.charged.amount", "currency", Currencies.USD);
         meters.counter("ledger.top.ups.credited.amount", "currency", Currencies.USD);
-        List.of("succeeded", "attempt-failed", "failed").forEach(o -> meters.counter("ledger.recharges", "outcome", o));
+        List.of("succeeded", "attempt-failed", "failed", "limited").forEach(o -> meters.counter("ledger.recharges", "outcome", o));
         List.of("issued", "paid", "payment-attempt-failed", "payment-failed").forEach(o -> meters.counter("ledger.invoices", "outcome", o));
     }
 
@@ -69,6 +70,11 @@ public class OutcomeMetrics {
     @EventHandler
     void on(RechargeFailed event) {
         afterCommit(() -> meters.counter("ledger.recharges", "outcome", "failed").increment());
+    }
+
+    @EventHandler
+    void on(AutoRechargeLimitReached event) {
+        afterCommit(() -> meters.counter("ledger.recharges", "outcome", "limited").increment());
     }
 
     @EventHandler

@@ -52,7 +52,8 @@ import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
  * budgets, auto-recharge settings and recharge outcomes. After every command: the balance is exactly the
  * credits less the charges the events carry; no more than one recharge is ever in flight; every budget's
  * spend is what its records say, and its scope is blocked exactly while the cap is reached (the hard cap
- * blocks at authorize: usage that already happened is charged); the tier never goes down. A failure prints
+ * blocks at authorize: usage that already happened is charged); the tier never goes down. Every command
+ * happens on one day, so no more recharges are asked than the daily limit allows, and the limit is told at most once. A failure prints
  * the seed and the command number.
  */
 class AccountSimulationTest {
@@ -64,7 +65,7 @@ class AccountSimulationTest {
     private static final String[] PROJECTS = {"proj-0", "proj-1", "proj-2"};
 
     private final UsageTiers tiers = UsageTiers.defaults();
-    private final RechargePolicy policy = new RechargePolicy(4, Duration.ofSeconds(30));
+    private final RechargePolicy policy = new RechargePolicy(4, Duration.ofSeconds(30), 3, new BigDecimal("10000"));
 
     @Test
     void millions_of_random_commands_keep_the_accounts_invariants() {
@@ -91,7 +92,9 @@ class AccountSimulationTest {
             }
         }
         assertThat(sim.charged).as("records charged").isGreaterThan(commands / 2);
-        assertThat(sim.rechargesRequested).as("recharges requested").isPositive();
+        assertThat(sim.rechargesRequested).as("recharges requested, all on one day: never past the daily limit")
+                .isPositive().isLessThanOrEqualTo(policy.maxPerDay());
+        assertThat(sim.limitsReached).as("the daily limit told at most once that day").isLessThanOrEqualTo(1);
         assertThat(sim.blocks).as("budgets that blocked").isPositive();
         assertThat(refused).as("commands refused").isLessThan(commands / 2);
     }
@@ -109,15 +112,15 @@ class AccountSimulationTest {
                 usage.add(new UsageToCharge("u-" + n + "-" + r, at, "gw", new Attribution(KEYS[random.nextInt(KEYS.length)],
                         random.nextBoolean() ? PROJECTS[random.nextInt(PROJECTS.length)] : null, null, null), charge, null));
             }
-            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, NOW);
+            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, policy, NOW);
         }
         if (dice < 49) {
             BigDecimal amount = BigDecimal.valueOf(10 + random.nextInt(random.nextInt(20) == 0 ? 8_000 : 50));
-            return AccountRules.topUp(state, new TopUp(ID, "t-" + n, new Money(amount, "USD")), NOW);
+            return AccountRules.topUp(state, new TopUp(ID, "t-" + n, new Money(amount, "USD")), tiers, policy, NOW);
         }
         if (dice < 53 && !state.heldTopUps().isEmpty()) {
             String held = state.heldTopUps().keySet().iterator().next();
-            return random.nextBoolean() ? AccountRules.approve(state, new ApproveTopUp(ID, held), NOW)
+            return random.nextBoolean() ? AccountRules.approve(state, new ApproveTopUp(ID, held), tiers, policy, NOW)
                     : List.of(AccountRules.reject(state, new RejectTopUp(ID, held, "simulated"), NOW));
         }
         if (dice < 60) {
@@ -129,15 +132,15 @@ class AccountSimulationTest {
         }
         if (dice < 63) {
             return FundingRules.configure(state, new ConfigureAutoRecharge(ID, random.nextInt(4) > 0,
-                    new Money(BigDecimal.valueOf(5 + random.nextInt(50)), "USD"), new Money(BigDecimal.valueOf(20 + random.nextInt(100)), "USD")),
-                    NOW);
+                    new Money(BigDecimal.valueOf(5 + random.nextInt(50)), "USD"), new Money(BigDecimal.valueOf(60 + random.nextInt(100)), "USD")),
+                    policy, NOW);
         }
         var inFlight = state.funding().inFlight();
         if (inFlight != null) {
             PaymentAnswer answer = PaymentAnswer.values()[random.nextInt(PaymentAnswer.values().length)];
             return FundingRules.outcome(state, new RecordRechargeOutcome(ID, inFlight.rechargeId(), inFlight.attempt(), inFlight.unanswered(),
                     answer, answer == PaymentAnswer.SUCCEEDED ? "pay-" + n : null, answer == PaymentAnswer.SUCCEEDED ? null : "simulated"),
-                    policy, NOW);
+                    tiers, policy, NOW);
         }
         return List.of();
     }
@@ -152,6 +155,7 @@ class AccountSimulationTest {
         int tier;
         long charged;
         long rechargesRequested;
+        long limitsReached;
         long blocks;
 
         void apply(List<AccountEvent> events) {
@@ -194,6 +198,8 @@ class AccountSimulationTest {
                 }
             } else if (event instanceof BudgetUnblocked u) {
                 blocked.remove(u.scope() + "/" + u.scopeId());
+            } else if (event instanceof AccountEvent.AutoRechargeLimitReached) {
+                limitsReached++;
             } else if (event instanceof TierPromoted p) {
                 assertThat(p.toTier()).as("a promotion goes up").isGreaterThan(p.fromTier());
             }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
@@ -65,6 +66,7 @@ class AccountTest {
         fixture = new AggregateTestFixture<>(Account.class);
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(UsageTiers.defaults());
+        fixture.registerInjectableResource(RechargePolicy.defaults());
     }
 
     @Test
@@ -173,6 +175,25 @@ class AccountTest {
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "2500"))))
                 .expectEvents(charged("u-1", "2500", BillingMode.PREPAID, "500", "0", "2500"),
                         new TierPromoted(ID, 1, 4, usd("2000"), usd("2500"), NOW, 0));
+    }
+
+    @Test
+    void usage_beyond_a_prepaid_balance_is_owed_not_paid_and_promotes_nothing() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "500"))))
+                .expectEvents(charged("u-1", "500", BillingMode.PREPAID, "-490", "0", "500"),
+                        new BalanceExhausted(ID, usd("-490"), NOW, 0),
+                        new AccountSuspended(ID, "balance-exhausted", usd("-490"), NOW, 0));
+    }
+
+    @Test
+    void a_top_up_that_pays_for_usage_already_spent_is_paid_spend_and_promotes() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), charged("u-1", "500", BillingMode.PREPAID, "-490", "0", "500"),
+                        new BalanceExhausted(ID, usd("-490"), NOW, 0), new AccountSuspended(ID, "balance-exhausted", usd("-490"), NOW, 0))
+                .when(new TopUp(ID, "t-2", usd("600")))
+                .expectEvents(new TopUpCredited(ID, "t-2", usd("600"), usd("110"), NOW),
+                        new AccountReinstated(ID, usd("110"), NOW),
+                        new TierPromoted(ID, 1, 3, usd("500"), usd("500"), NOW));
     }
 
     @Test

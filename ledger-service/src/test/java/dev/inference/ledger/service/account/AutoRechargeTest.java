@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
@@ -30,6 +31,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import static dev.inference.ledger.service.account.AccountCommand.PaymentAnswer.DECLINED;
 import static dev.inference.ledger.service.account.AccountCommand.PaymentAnswer.SUCCEEDED;
@@ -69,6 +71,68 @@ class AutoRechargeTest {
                 .expectEvents(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"),
                         new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
                         new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW, 0));
+    }
+
+    @Test
+    void settings_whose_refill_cannot_lift_a_spent_balance_above_the_threshold_are_refused() {
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new ConfigureAutoRecharge(ID, true, usd("1000"), usd("10")))
+                .expectException(AccountRuleViolation.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("amount must be more than threshold"))
+                .expectNoEvents();
+        fixture.given(opened(BillingMode.PREPAID))
+                .when(new ConfigureAutoRecharge(ID, true, usd("100"), usd("100")))
+                .expectException(AccountRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_recharge_due_past_the_daily_limit_is_not_asked_the_limit_is_told_once_and_the_spent_account_suspended() {
+        AggregateTestFixture<Account> limited = fixture(new RechargePolicy(3, Duration.ofSeconds(30), 2, new java.math.BigDecimal("10000")));
+        limited.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
+                        new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("10"), NOW),
+                        new RechargeSucceeded(ID, ID + "-recharge-2", usd("100"), "pay_2", usd("110"), NOW))
+                .when(new ChargeUsage(ID, List.of(usage("u-1", "115"))))
+                .expectEvents(charged("u-1", "115", BillingMode.PREPAID, "-5", "0", "115"),
+                        new TierPromoted(ID, 1, 2, usd("100"), usd("110"), NOW, 0),
+                        new BalanceLow(ID, usd("-5"), usd("20"), NOW, 0),
+                        new AutoRechargeLimitReached(ID, "2026-11-22", 2, usd("200"), usd("-5"), NOW),
+                        new BalanceExhausted(ID, usd("-5"), NOW, 0),
+                        new AccountSuspended(ID, "balance-exhausted", usd("-5"), NOW, 0));
+    }
+
+    @Test
+    void a_recharge_that_would_pass_the_days_amount_is_not_asked_and_the_limit_is_told_once_a_day() {
+        AggregateTestFixture<Account> limited = fixture(new RechargePolicy(3, Duration.ofSeconds(30), 10, new java.math.BigDecimal("150")));
+        limited.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
+                        new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),
+                        charged("u-1", "100", BillingMode.PREPAID, "15", "0", "100"), new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW),
+                        new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
+                        new AutoRechargeLimitReached(ID, "2026-11-22", 1, usd("100"), usd("15"), NOW))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "101"));
+    }
+
+    @Test
+    void the_next_day_a_recharge_is_asked_again() {
+        AggregateTestFixture<Account> nextDay = new AggregateTestFixture<>(Account.class);
+        java.time.Instant tomorrow = NOW.plus(Duration.ofDays(1));
+        nextDay.registerInjectableResource(Clock.fixed(tomorrow, ZoneOffset.UTC));
+        nextDay.registerInjectableResource(UsageTiers.defaults());
+        nextDay.registerInjectableResource(new RechargePolicy(3, Duration.ofSeconds(30), 1, new java.math.BigDecimal("10000")));
+        nextDay.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
+                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
+                        new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),
+                        charged("u-1", "100", BillingMode.PREPAID, "15", "0", "100"), new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW),
+                        new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
+                        new AutoRechargeLimitReached(ID, "2026-11-22", 1, usd("100"), usd("15"), NOW))
+                .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
+                .expectEvents(new UsageBatchCharged(ID, BillingMode.PREPAID, "USD", List.of(AccountEvents.PRICE), List.of(record("u-2", "1")),
+                                usd("15").amount(), usd("14").amount(), usd("0").amount(), usd("101").amount(), tomorrow),
+                        new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("14"), tomorrow, 0));
     }
 
     @Test

@@ -54,6 +54,7 @@ class BillingTest {
         fixture = new AggregateTestFixture<>(Account.class);
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(UsageTiers.defaults());
+        fixture.registerInjectableResource(RechargePolicy.defaults());
     }
 
     private static ChargedRecord at(String eventId, String cost, Instant occurredAt) {

@@ -339,6 +339,15 @@ public sealed interface AccountEvent {
         }
     }
 
+    /**
+     * A recharge was due but the account reached its daily recharge limit ({@code day}, UTC: {@code recharges}
+     * asked for {@code amount} in all): no more are asked until the next day. Once a day; the account is
+     * warned, and suspended if its balance is gone.
+     */
+    record AutoRechargeLimitReached(String accountId, String day, int recharges, Money amount, Money balance, Instant at)
+            implements AccountEvent {
+    }
+
     /** The provider took the payment: the money is credited. */
     record RechargeSucceeded(String accountId, String rechargeId, Money amount, String paymentReference, Money balanceAfter,
                              Instant succeededAt) implements AccountEvent {
