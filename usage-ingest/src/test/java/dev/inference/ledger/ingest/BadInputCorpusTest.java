@@ -86,7 +86,25 @@ class BadInputCorpusTest {
                 new Bad("an unknown model", tokens("b", NOW.minusSeconds(60)).replace("deepseek-ai/DeepSeek-V3", "acme/unknown"), "unknown-price"),
                 new Bad("over 64 KiB", withField(tokens("b", NOW.minusSeconds(60)), "padding", "z".repeat(70_000)), "too-large"),
                 new Bad("no key", null, tokens("b", NOW.minusSeconds(60)).getBytes(StandardCharsets.UTF_8), "key-mismatch"),
-                new Bad("another account's key", "acct-2", tokens("b", NOW.minusSeconds(60)).getBytes(StandardCharsets.UTF_8), "key-mismatch"));
+                new Bad("another account's key", "acct-2", tokens("b", NOW.minusSeconds(60)).getBytes(StandardCharsets.UTF_8), "key-mismatch"),
+                new Bad("a second record after the first", tokens("b", NOW.minusSeconds(60)) + tokens("c", NOW.minusSeconds(60)), "trailing-content"),
+                new Bad("a second record on the next line", tokens("b", NOW.minusSeconds(60)) + "\n" + tokens("c", NOW.minusSeconds(60)),
+                        "trailing-content"),
+                new Bad("words after the record", tokens("b", NOW.minusSeconds(60)) + " and more", "trailing-content"),
+                new Bad("inputTokens twice", tokens("b", NOW.minusSeconds(60)).replace("\"outputTokens\":500", "\"outputTokens\":500,\"inputTokens\":9"),
+                        "repeated-key"),
+                new Bad("the eventId twice, same value", tokens("b", NOW.minusSeconds(60)).replace("{\"eventId\":\"b\",", "{\"eventId\":\"b\",\"eventId\":\"b\","),
+                        "repeated-key"),
+                new Bad("a key twice in an unknown object", withObject(tokens("b", NOW.minusSeconds(60)), "{\"x\":1,\"x\":2}"), "repeated-key"),
+                new Bad("a quantity in exponent notation", units("b", "\"1e3\""), "invalid-field"),
+                new Bad("a quantity in Arabic-Indic digits", units("b", "\"\u0664\""), "invalid-field"),
+                new Bad("a quantity in fullwidth digits", units("b", "\"\uFF14\""), "invalid-field"),
+                new Bad("a quantity with a plus sign", units("b", "\"+4\""), "invalid-field"),
+                new Bad("a million and one images", units("b", "\"1000001\""), "implausible-quantity"),
+                new Bad("a billion replicas", compute("b", "\"60\"", "1000000000"), "implausible-quantity"),
+                new Bad("seconds beyond a year", compute("b", "\"40000000\"", "1"), "implausible-quantity"),
+                new Bad("output beyond any request", tokens("b", NOW.minusSeconds(60)).replace("\"outputTokens\":500", "\"outputTokens\":50000000"),
+                        "implausible-quantity"));
 
         IngestSettings settings = settings();
         List<String> goodIds = new ArrayList<>();
@@ -96,7 +114,7 @@ class BadInputCorpusTest {
                 producer.send(new ProducerRecord<>(settings.usageTopic(), bad.key() == null ? null : bytes(bad.key()), bad.value()));
                 String good = "good-" + i;
                 goodIds.add(good);
-                producer.send(new ProducerRecord<>(settings.usageTopic(), bytes(ACCOUNT), bytes(tokens(good, NOW.minus(Duration.ofDays(i))))));
+                producer.send(new ProducerRecord<>(settings.usageTopic(), bytes(ACCOUNT), bytes(tokens(good, NOW.minus(Duration.ofHours(i))))));
             }
         }
 
@@ -142,6 +160,16 @@ class BadInputCorpusTest {
     private static String units(String eventId, String quantity) {
         return "{\"eventId\":\"" + eventId + "\",\"kind\":\"units\",\"accountId\":\"" + ACCOUNT + "\",\"occurredAt\":\""
                 + NOW.minusSeconds(60) + "\",\"model\":\"black-forest-labs/FLUX-1-schnell\",\"unit\":\"image\",\"quantity\":" + quantity + "}";
+    }
+
+    private static String compute(String eventId, String seconds, String replicas) {
+        return "{\"eventId\":\"" + eventId + "\",\"kind\":\"compute\",\"accountId\":\"" + ACCOUNT + "\",\"occurredAt\":\""
+                + NOW.minusSeconds(60) + "\",\"meter\":\"llm.micro\",\"seconds\":" + seconds + ",\"replicas\":" + replicas + "}";
+    }
+
+    /** {@code json} with one more field, an object written as given. */
+    private static String withObject(String json, String object) {
+        return json.substring(0, json.length() - 1) + ",\"meta\":" + object + "}";
     }
 
     /** {@code json} with one more string field; {@code value} is JSON string content (escapes allowed). */

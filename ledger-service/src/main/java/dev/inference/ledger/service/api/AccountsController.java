@@ -168,7 +168,8 @@ public class AccountsController {
         return new AccountView(now);
     }
 
-    record TopUpRequest(String amount) {
+    /** {@code currency}: optional; when given it must be the account's. */
+    record TopUpRequest(String amount, String currency) {
     }
 
     record TopUpView(String topUpId, String accountId, String amount, String currency, String status) {
@@ -179,7 +180,7 @@ public class AccountsController {
     public ResponseEntity<String> topUp(@PathVariable String id, @RequestHeader("Idempotency-Key") String key,
                                         @RequestBody TopUpRequest request) {
         return idempotent.once("top-up:" + id, key, request, () -> {
-            var amount = MoneyInput.parse("amount", request.amount(), Currencies.USD);
+            var amount = MoneyInput.parse("amount", request.amount(), request.currency(), Currencies.USD);
             TopUpOutcome outcome = commands.sendAndWait(new TopUp(id, key, amount));
             int status = outcome == TopUpOutcome.CREDITED ? 201 : 202;
             return new IdempotentRequests.Answer(status, new TopUpView(key, id, amount.toPlainString(), amount.currency(), outcome.wire()));
@@ -222,7 +223,7 @@ public class AccountsController {
         return organisation.find(id);
     }
 
-    record BudgetRequest(String period, String hardCap, List<String> softAlerts) {
+    record BudgetRequest(String period, String hardCap, List<String> softAlerts, String currency) {
     }
 
     record BudgetView(String accountId, String scope, String scopeId, String period, String hardCap, List<String> softAlerts) {
@@ -233,7 +234,7 @@ public class AccountsController {
     @Allowed({ADMIN, STAFF})
     public BudgetView budget(@PathVariable String id, @PathVariable String scope, @PathVariable String scopeId,
                              @RequestBody BudgetRequest request) {
-        var hardCap = MoneyInput.parse("hardCap", request.hardCap(), Currencies.USD);
+        var hardCap = MoneyInput.parse("hardCap", request.hardCap(), request.currency(), Currencies.USD);
         List<BigDecimal> alerts = (request.softAlerts() == null ? List.<String>of() : request.softAlerts()).stream()
                 .map(AccountsController::fraction).toList();
         String period = request.period() == null ? "month" : request.period();
@@ -243,11 +244,7 @@ public class AccountsController {
     }
 
     private static BigDecimal fraction(String value) {
-        try {
-            return new BigDecimal(value);
-        } catch (NumberFormatException | NullPointerException e) {
-            throw ApiException.badRequest("invalid-soft-alert", "softAlerts are decimal strings like \"0.8\", not '" + Identifier.echo(value) + "'");
-        }
+        return WireInput.decimal("a soft alert", value, "invalid-soft-alert", "0.8");
     }
 
     record ReviewRequest(String reason) {
@@ -316,11 +313,7 @@ public class AccountsController {
     }
 
     private static Instant instant(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-parameter", name + " is an ISO-8601 instant in UTC, like 2026-11-22T10:00:00Z");
-        }
+        return WireInput.instant(name, value, "invalid-parameter");
     }
 
     record EntryView(String cursor, long sequence, String type, String reference, String balanceChange, String unbilledChange,

@@ -33,7 +33,7 @@ public class AutoRechargeController {
         this.recharges = recharges;
     }
 
-    record AutoRechargeRequest(String threshold, String amount, Boolean enabled) {
+    record AutoRechargeRequest(String threshold, String amount, Boolean enabled, String currency) {
     }
 
     record AutoRechargeView(String accountId, String threshold, String amount, boolean enabled) {
@@ -58,8 +58,8 @@ public class AutoRechargeController {
         if (request.enabled() == null) {
             throw ApiException.badRequest("invalid-auto-recharge", "enabled is required: true or false");
         }
-        var threshold = MoneyInput.parse("threshold", request.threshold(), Currencies.USD);
-        var amount = MoneyInput.parse("amount", request.amount(), Currencies.USD);
+        var threshold = MoneyInput.parse("threshold", request.threshold(), request.currency(), Currencies.USD);
+        var amount = MoneyInput.parse("amount", request.amount(), request.currency(), Currencies.USD);
         commands.sendAndWait(new ConfigureAutoRecharge(id, request.enabled(), threshold, amount));
         return new AutoRechargeView(id, threshold.toPlainString(), amount.toPlainString(), request.enabled());
     }

@@ -51,12 +51,7 @@ public final class CatalogRequest {
     }
 
     private static BigDecimal decimal(String field, String value) {
-        BigDecimal price;
-        try {
-            price = new BigDecimal(value);
-        } catch (NumberFormatException | NullPointerException e) {
-            throw ApiException.badRequest("invalid-price", field + " must be a decimal string like \"0.23\", not '" + Identifier.echo(value) + "'");
-        }
+        BigDecimal price = WireInput.decimal(field, value, "invalid-price", "0.23");
         if (!Decimals.fits(price, 15, Money.SCALE)) {
             throw ApiException.badRequest("invalid-price", field + " must be less than 10^15 with at most " + Money.SCALE + " decimal places");
         }

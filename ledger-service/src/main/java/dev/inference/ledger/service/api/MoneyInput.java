@@ -1,7 +1,5 @@
 package dev.inference.ledger.service.api;
 
-import java.math.BigDecimal;
-
 import dev.inference.ledger.kernel.input.Identifier;
 
 import dev.inference.ledger.kernel.money.Money;
@@ -12,15 +10,27 @@ final class MoneyInput {
     private MoneyInput() {
     }
 
+    /**
+     * As {@link #parse(String, String, String)}, for a request that may name its currency: one that names
+     * another than the account's is refused (422 {@code currency-mismatch}), never credited in the account's.
+     */
+    static Money parse(String field, String value, String namedCurrency, String accountCurrency) {
+        if (namedCurrency != null && !namedCurrency.equals(accountCurrency)) {
+            throw new ApiException(422, "currency-mismatch", "Refused", "the account is kept in " + accountCurrency + ", not "
+                    + Identifier.echo(namedCurrency));
+        }
+        return parse(field, value, accountCurrency);
+    }
+
     static Money parse(String field, String value, String currency) {
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest("invalid-amount", field + " is required, as a decimal string like \"25.00\"");
         }
         Money money;
         try {
-            money = new Money(new BigDecimal(value.strip()), currency);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid-amount", field + " must be a decimal string like \"25.00\", not '" + Identifier.echo(value) + "'");
+            money = new Money(WireInput.decimal(field, value, "invalid-amount", "25.00"), currency);
+        } catch (ApiException e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-amount", field + ": " + e.getMessage());
         }

@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -178,12 +177,7 @@ public class PricingController {
         if (value == null) {
             return BigDecimal.ZERO;
         }
-        BigDecimal share;
-        try {
-            share = new BigDecimal(value);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid-estimate", "cacheHitShare must be a decimal string like \"0.5\"");
-        }
+        BigDecimal share = WireInput.decimal("cacheHitShare", value, "invalid-estimate", "0.5");
         // Sized before any arithmetic: "1e-1000000" would rescale every amount it meets to a million places.
         if (!Decimals.fits(share, 1, Money.SCALE)) {
             throw ApiException.badRequest("invalid-estimate", "cacheHitShare must be a fraction with at most " + Money.SCALE + " decimal places");
@@ -192,10 +186,6 @@ public class PricingController {
     }
 
     private static Instant instant(String name, String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-parameter", name + " must be an ISO-8601 instant like 2026-11-22T10:00:00Z");
-        }
+        return WireInput.instant(name, value, "invalid-parameter");
     }
 }

@@ -1,6 +1,8 @@
 package dev.inference.ledger.service.api;
 
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.NestedExceptionUtils;
@@ -48,8 +50,16 @@ public class ProblemHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
-        if (NestedExceptionUtils.getRootCause(e) instanceof BodyLimit.TooLarge tooLarge) {
+        Throwable cause = NestedExceptionUtils.getRootCause(e);
+        if (cause instanceof BodyLimit.TooLarge tooLarge) {
             return Problems.of(413, "body-too-large", "Payload too large", tooLarge.getMessage());
+        }
+        String message = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
+        if (message.startsWith("Duplicate ")) {
+            return Problems.of(400, "repeated-key", "Invalid request", "the body names a key twice; each key is sent once");
+        }
+        if (message.startsWith("Trailing token")) {
+            return Problems.of(400, "trailing-content", "Invalid request", "the body holds more than one JSON value");
         }
         return Problems.of(400, "malformed-body", "Invalid request", "the body is not the JSON this endpoint takes");
     }
@@ -96,12 +106,14 @@ public class ProblemHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e) {
+    ProblemDetail unexpected(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse known) {
             // Spring MVC's own refusals (not acceptable, bad multipart …): the client's error, not ours.
             return Problems.of(known.getStatusCode().value(), "invalid-request", "Invalid request", "the request cannot be served as sent");
         }
         log.error("request failed", e);
-        return Problems.of(500, "internal-error", "Internal error", "the request failed; it can be retried with the same Idempotency-Key");
+        boolean write = !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod());
+        return Problems.of(500, "internal-error", "Internal error",
+                write ? "the request failed; it can be retried with the same Idempotency-Key" : "the request failed; it can be retried");
     }
 }

@@ -52,6 +52,10 @@ public final class RequestBounds implements MethodInterceptor {
             identifierOf(name).problem(name, text).ifPresent(problem -> {
                 throw new ApiException(422, "invalid-field", "Invalid field", problem);
             });
+        } else if (value instanceof java.time.Instant instant) {
+            WireInput.problem(name, instant).ifPresent(problem -> {
+                throw new ApiException(422, "invalid-field", "Invalid field", problem);
+            });
         } else if (value instanceof Collection<?> values) {
             values.forEach(v -> check(name, v));
         } else if (value != null && value.getClass().isRecord()) {

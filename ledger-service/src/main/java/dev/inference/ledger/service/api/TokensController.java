@@ -3,7 +3,6 @@ package dev.inference.ledger.service.api;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import org.springframework.http.HttpStatus;
@@ -82,10 +81,6 @@ public class TokensController {
     }
 
     private static Instant expiresAt(String value) {
-        try {
-            return value == null ? null : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-expiry", "expiresAt must be an ISO-8601 instant like 2027-01-01T00:00:00Z");
-        }
+        return value == null ? null : WireInput.instant("expiresAt", value, "invalid-expiry");
     }
 }

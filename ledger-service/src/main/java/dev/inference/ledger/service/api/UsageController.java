@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,12 +86,7 @@ public class UsageController {
 
 
     private static Instant wholeHour(String name, String value) {
-        Instant instant;
-        try {
-            instant = Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-period", name + " is an ISO-8601 instant in UTC, like 2026-11-01T00:00:00Z");
-        }
+        Instant instant = WireInput.instant(name, value, "invalid-period");
         if (!instant.truncatedTo(ChronoUnit.HOURS).equals(instant)) {
             throw ApiException.badRequest("invalid-period", name + " must be a whole hour (usage is kept by the hour): "
                     + instant.truncatedTo(ChronoUnit.HOURS) + ", not " + instant);

@@ -46,7 +46,8 @@ public final class BillingModelComparison {
     public static Result compare(CostEstimate.Workload workload, List<CostEstimate.ModelCost> models, List<Hardware> hardware,
                                  PriceCatalog catalog) {
         BigDecimal tokens = BigDecimal.valueOf(workload.requestsPerDay()).multiply(BigDecimal.valueOf(workload.days()))
-                .multiply(BigDecimal.valueOf(workload.inputTokens() + workload.cachedInputTokens() + workload.outputTokens()));
+                .multiply(BigDecimal.valueOf(workload.inputTokens()).add(BigDecimal.valueOf(workload.cachedInputTokens()))
+                        .add(BigDecimal.valueOf(workload.outputTokens())));
         BigDecimal days = BigDecimal.valueOf(workload.days());
         List<Comparison> comparisons = new ArrayList<>();
         List<String> unpriced = new ArrayList<>();

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import dev.inference.ledger.kernel.usage.UsageBounds;
+
 /**
  * What a workload would cost per month on each model (seed 002's arithmetic): requests a day times
  * tokens a request at the model's prices, and what a share of cache hits on the input would save.
@@ -17,12 +19,24 @@ public final class CostEstimate {
     private CostEstimate() {
     }
 
-    /** A workload: per request, input tokens (of which {@code cacheHitShare} could be served from cache), cached input and output. */
+    /** The most requests a day an estimate takes: far beyond any platform, small enough that no sum overflows. */
+    public static final long MAX_REQUESTS_PER_DAY = 1_000_000_000_000L;
+
+    /**
+     * A workload: per request, input tokens (of which {@code cacheHitShare} could be served from cache), cached input and
+     * output, each within what one usage record may carry ({@link UsageBounds}).
+     */
     public record Workload(long requestsPerDay, long inputTokens, long cachedInputTokens, long outputTokens,
                            BigDecimal cacheHitShare, int days) {
         public Workload {
             if (requestsPerDay < 0 || inputTokens < 0 || cachedInputTokens < 0 || outputTokens < 0) {
                 throw new IllegalArgumentException("requests and token counts cannot be negative");
+            }
+            if (requestsPerDay > MAX_REQUESTS_PER_DAY || inputTokens > UsageBounds.MAX_PROMPT_TOKENS
+                    || cachedInputTokens > UsageBounds.MAX_PROMPT_TOKENS - inputTokens || outputTokens > UsageBounds.MAX_OUTPUT_TOKENS) {
+                throw new IllegalArgumentException("requestsPerDay is at most " + MAX_REQUESTS_PER_DAY + "; a request has at most "
+                        + UsageBounds.MAX_PROMPT_TOKENS + " input and cached input tokens and " + UsageBounds.MAX_OUTPUT_TOKENS
+                        + " output tokens, as a usage record");
             }
             if (cacheHitShare.signum() < 0 || cacheHitShare.compareTo(BigDecimal.ONE) > 0) {
                 throw new IllegalArgumentException("cacheHitShare must be between 0 and 1");

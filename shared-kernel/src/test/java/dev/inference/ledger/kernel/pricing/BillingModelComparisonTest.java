@@ -47,6 +47,22 @@ class BillingModelComparisonTest {
     }
 
     @Test
+    void the_largest_workload_an_estimate_takes_is_computed_without_overflow_and_a_larger_one_is_refused() {
+        var largest = new CostEstimate.Workload(CostEstimate.MAX_REQUESTS_PER_DAY, 10_000_000, 0, 10_000_000, BigDecimal.ZERO, 31);
+        var models = CostEstimate.monthly(largest, List.of("m"), catalog).models();
+        for (String meter : List.of("gpu.sec", "gpu.hour")) {
+            Comparison c = BillingModelComparison.compare(largest, models, List.of(new Hardware(meter, 1)), catalog).comparisons().get(0);
+            assertThat(c.tokensPerMonth()).as(meter).isEqualByComparingTo("620000000000000000000");
+            assertThat(c.hardwareMonthlyCost().signum()).as(meter).isPositive();
+            assertThat(c.instances()).as(meter).isPositive();
+        }
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new CostEstimate.Workload(1, Long.MAX_VALUE, 0, Long.MAX_VALUE, BigDecimal.ZERO, 30));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new CostEstimate.Workload(Long.MAX_VALUE, 1, 0, 1, BigDecimal.ZERO, 30));
+    }
+
+    @Test
     void more_work_than_an_instance_serves_takes_more_instances_and_an_unpriced_meter_is_named() {
         var heavy = new CostEstimate.Workload(100_000, 50_000, 0, 50_000, BigDecimal.ZERO, 30); // 300 billion tokens
         var models = CostEstimate.monthly(heavy, List.of("m"), catalog).models();
