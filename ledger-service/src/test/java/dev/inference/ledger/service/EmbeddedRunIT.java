@@ -1,15 +1,21 @@
 package dev.inference.ledger.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.inference.ledger.localinfra.EmbeddedPasswords;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.ServiceProcess;
@@ -36,6 +42,14 @@ class EmbeddedRunIT {
             String admin = service.adminToken();
             assertThat(api.post("/api/v1/accounts", admin, "{\"accountId\":\"acct-embedded\",\"name\":\"Embedded\",\"billingMode\":"
                     + "\"prepaid\",\"currency\":\"USD\"}").status()).isEqualTo(201);
+            assertTrustsNoOne(data, service.embeddedDatabasePort());
+            for (String internal : List.of("http://127.0.0.1:54329/", "http://localhost:9092/", "http://169.254.169.254/latest/meta-data/",
+                    "http://[::1]:8080/", "http://10.0.0.1/")) {
+                HttpApi.Response refused = api.post("/api/v1/accounts/acct-embedded/webhooks", admin,
+                        "{\"url\":\"" + internal + "\",\"eventTypes\":[\"balance.low\"]}");
+                assertThat(refused.status()).as("the run command's defaults refuse a webhook to " + internal).isEqualTo(422);
+                assertThat(refused.body().path("type").asText()).isEqualTo("/problems/webhook-address-refused");
+            }
             assertThat(api.post("/api/v1/accounts/acct-embedded/top-ups", admin, "{\"amount\":\"100.00\"}", "Idempotency-Key", "opening")
                     .status()).isEqualTo(201);
             UsageStream usage = new UsageStream(16).unique("embedded-", 20, List.of("acct-embedded"));
@@ -52,6 +66,20 @@ class EmbeddedRunIT {
             assertThat(balance(new HttpApi(service.port()), again)).isEqualByComparingTo(expected);
             service.stop();
             assertClean(service.log());
+        }
+    }
+
+    /** The embedded PostgreSQL asks every role for its password, kept owner-only beside the data. */
+    private static void assertTrustsNoOne(Path data, int port) throws Exception {
+        Path passwords = EmbeddedPasswords.fileOf(data.resolve("postgres"));
+        assertThat(Files.getPosixFilePermissions(passwords)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        String url = "jdbc:postgresql://localhost:" + port + "/ledger";
+        for (String role : List.of("postgres", "ledger_owner", "ledger_service")) {
+            assertThatThrownBy(() -> DriverManager.getConnection(url, role, "").close()).as(role).isInstanceOf(SQLException.class);
+        }
+        try (Connection c = DriverManager.getConnection(url, "postgres", EmbeddedPasswords.read(data.resolve("postgres")).superuser())) {
+            assertThat(c.isValid(2)).isTrue();
         }
     }
 

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
+import dev.inference.ledger.localinfra.EmbeddedPasswords;
 import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
 import dev.inference.ledger.service.api.CatalogRequest;
 import dev.inference.ledger.service.pricing.CatalogView;
@@ -243,13 +244,17 @@ public final class AuditCommand {
         }
         int port = Integer.parseInt(env.getOrDefault("LEDGER_EMBEDDED_DB_PORT", "54329"));
         String embeddedUrl = "jdbc:postgresql://localhost:" + port + "/" + EmbeddedPostgresServer.DATABASE;
-        DataSource running = dataSource(embeddedUrl, "postgres", "");
-        try (Connection ignored = running.getConnection()) {
-            return of(running, "the running service's embedded PostgreSQL at " + embeddedUrl, null);
-        } catch (SQLException notRunning) {
-            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir().resolve("postgres"), port);
-            return of(dataSource(server.jdbcUrl(), server.user(), ""), "the embedded PostgreSQL of " + dataDir(), server);
+        Path data = dataDir().resolve("postgres");
+        if (Files.exists(EmbeddedPasswords.fileOf(data))) {
+            DataSource running = dataSource(embeddedUrl, "postgres", EmbeddedPasswords.read(data).superuser());
+            try (Connection ignored = running.getConnection()) {
+                return of(running, "the running service's embedded PostgreSQL at " + embeddedUrl, null);
+            } catch (SQLException notRunning) {
+                // started below, on the same data
+            }
         }
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data, port);
+        return of(dataSource(server.jdbcUrl(), server.user(), server.passwords().superuser()), "the embedded PostgreSQL of " + dataDir(), server);
     }
 
     private static Database of(DataSource dataSource, String description, AutoCloseable started) {

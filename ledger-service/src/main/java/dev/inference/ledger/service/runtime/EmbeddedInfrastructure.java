@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 
+import dev.inference.ledger.localinfra.EmbeddedPasswords;
 import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
 import dev.inference.ledger.localinfra.InProcessKafka;
 
@@ -43,12 +44,13 @@ public final class EmbeddedInfrastructure {
             EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dataDir.resolve("postgres"), port);
             System.setProperty("spring.datasource.url", postgres.jdbcUrl());
             System.setProperty("spring.datasource.username", postgres.serviceUser());
-            System.setProperty("spring.datasource.password", "");
+            System.setProperty("spring.datasource.password", postgres.passwords().service());
             System.setProperty("spring.flyway.user", postgres.ownerUser());
-            System.setProperty("spring.flyway.password", "");
+            System.setProperty("spring.flyway.password", postgres.passwords().owner());
             started.add(postgres);
-            log.info("database: embedded PostgreSQL at {} as {} (migrations as {}; data in {}); set LEDGER_DB_URL to use your own",
-                    postgres.jdbcUrl(), postgres.serviceUser(), postgres.ownerUser(), dataDir.resolve("postgres"));
+            log.info("database: embedded PostgreSQL at {} as {} (migrations as {}; data in {}; every role's password in {}); "
+                            + "set LEDGER_DB_URL to use your own", postgres.jdbcUrl(), postgres.serviceUser(), postgres.ownerUser(),
+                    dataDir.resolve("postgres"), EmbeddedPasswords.fileOf(dataDir.resolve("postgres")));
         } else {
             migrationsAsOwner(env);
             log.info("database: {}", withoutCredentials(env.get("LEDGER_DB_URL")));

@@ -83,8 +83,8 @@ public final class ReceiverAddresses {
         }
         for (InetAddress address : addresses) {
             if (isInternal(address)) {
-                return Optional.of("the host " + host + " resolves to " + address.getHostAddress()
-                        + ", a loopback, private, link-local, multicast or unspecified address");
+                // Which address is not said: the answer would map the internal network for whoever asks.
+                return Optional.of("the host " + host + " resolves to a loopback, private, link-local, multicast, reserved or unspecified address");
             }
         }
         return Optional.empty();
@@ -99,14 +99,41 @@ public final class ReceiverAddresses {
     static boolean isInternal(InetAddress address) {
         if (address instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
-            if (isIpv4Mapped(b)) {
+            if (isIpv4Mapped(b) || isIpv4Compatible(b) || isNat64(b)) {
                 return isInternalV4(new byte[] {b[12], b[13], b[14], b[15]});
+            }
+            if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+                // 2002::/16, 6to4: the IPv4 address it tunnels to is in bytes 2 to 5.
+                return isInternalV4(new byte[] {b[2], b[3], b[4], b[5]});
             }
             // fc00::/7, unique local: IPv6's private range, which the JDK has no test for.
             return address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
                     || address.isSiteLocalAddress() || address.isMulticastAddress() || (b[0] & 0xfe) == 0xfc;
         }
         return address instanceof Inet4Address && isInternalV4(address.getAddress());
+    }
+
+    /** ::a.b.c.d, deprecated but still routed by some stacks to the IPv4 address. */
+    private static boolean isIpv4Compatible(byte[] b) {
+        for (int i = 0; i < 12; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 64:ff9b::/96, the well-known NAT64 prefix: a translator forwards it to the IPv4 address in its last bytes. */
+    private static boolean isNat64(byte[] b) {
+        if (b[0] != 0 || (b[1] & 0xff) != 0x64 || (b[2] & 0xff) != 0xff || (b[3] & 0xff) != 0x9b) {
+            return false;
+        }
+        for (int i = 4; i < 12; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isIpv4Mapped(byte[] b) {
@@ -118,14 +145,20 @@ public final class ReceiverAddresses {
         return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
     }
 
-    /** 0/8, 10/8, 100.64/10 (carrier-grade NAT), 127/8, 169.254/16, 172.16/12, 192.168/16, 224/4 and above. */
+    /**
+     * 0/8, 10/8, 100.64/10 (carrier-grade NAT), 127/8, 169.254/16 (link-local, cloud metadata), 172.16/12,
+     * 192.0.0/24 (IETF protocol assignments), 192.168/16, 198.18/15 (benchmarking), 224/4 and above.
+     */
     private static boolean isInternalV4(byte[] b) {
         int first = b[0] & 0xff;
         int second = b[1] & 0xff;
+        int third = b[2] & 0xff;
         return first == 0 || first == 10 || first == 127 || first >= 224
                 || (first == 100 && second >= 64 && second < 128)
                 || (first == 169 && second == 254)
                 || (first == 172 && second >= 16 && second < 32)
-                || (first == 192 && second == 168);
+                || (first == 192 && second == 0 && third == 0)
+                || (first == 192 && second == 168)
+                || (first == 198 && (second == 18 || second == 19));
     }
 }

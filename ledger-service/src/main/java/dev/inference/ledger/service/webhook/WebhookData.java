@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
@@ -38,6 +39,11 @@ final class WebhookData {
     static Map<String, Object> of(RechargeFailed e) {
         return data(e.accountId(), "rechargeId", e.rechargeId(), "attempts", e.attempts(), "reason", e.reason(),
                 "balance", money(e.balance()), "currency", e.balance().currency());
+    }
+
+    static Map<String, Object> of(AutoRechargeLimitReached e) {
+        return data(e.accountId(), "day", e.day(), "recharges", e.recharges(), "amount", money(e.amount()), "balance", money(e.balance()),
+                "currency", e.balance().currency());
     }
 
     static Map<String, Object> of(BudgetAlertRaised e) {

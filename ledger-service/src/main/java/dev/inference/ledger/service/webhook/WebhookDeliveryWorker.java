@@ -83,20 +83,21 @@ public class WebhookDeliveryWorker extends PeriodicWorker {
         URI url = URI.create(delivery.url());
         Optional<String> refused = addresses.refusal(url);
         if (refused.isPresent()) {
-            finish(delivery, startedAt, started, null, "address-refused: " + refused.get());
+            finish(delivery, startedAt, started, null, DeliveryFailure.ADDRESS_REFUSED);
             return CompletableFuture.completedFuture(null);
         }
         HttpRequest request;
         try {
             request = request(delivery, url, startedAt);
         } catch (RuntimeException e) {
-            finish(delivery, startedAt, started, null, "not-signed: " + e.getMessage());
+            log.warn("webhook {}: not signed", delivery.webhookId(), e);
+            finish(delivery, startedAt, started, null, DeliveryFailure.NOT_SIGNED);
             return CompletableFuture.completedFuture(null);
         }
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .handle((response, failure) -> {
                     finish(delivery, startedAt, started, response == null ? null : response.statusCode(),
-                            failure == null ? null : describe(failure));
+                            failure == null ? null : DeliveryFailure.category(failure));
                     return null;
                 });
     }
@@ -155,13 +156,6 @@ public class WebhookDeliveryWorker extends PeriodicWorker {
             // The subscription was deleted while this attempt was in flight: nothing left to record it on.
             log.debug("webhook {}: subscription {} deleted during the attempt", delivery.webhookId(), delivery.subscriptionId());
         }
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = failure.getCause() != null && failure instanceof java.util.concurrent.CompletionException
-                ? failure.getCause() : failure;
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static String cut(String error) {

@@ -9,6 +9,7 @@ public enum WebhookEventType {
     BALANCE_LOW("balance.low"),
     RECHARGE_SUCCEEDED("recharge.succeeded"),
     RECHARGE_FAILED("recharge.failed"),
+    RECHARGE_LIMITED("recharge.limited"),
     BUDGET_ALERT("budget.alert"),
     BUDGET_BLOCKED("budget.blocked"),
     TIER_PROMOTED("tier.promoted"),

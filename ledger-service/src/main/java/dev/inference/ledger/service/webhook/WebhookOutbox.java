@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
@@ -63,6 +64,11 @@ public class WebhookOutbox {
     @EventHandler
     void on(RechargeFailed e, EventMessage<?> message) {
         enqueue(WebhookEventType.RECHARGE_FAILED, e.accountId(), message, e.failedAt(), WebhookData.of(e));
+    }
+
+    @EventHandler
+    void on(AutoRechargeLimitReached e, EventMessage<?> message) {
+        enqueue(WebhookEventType.RECHARGE_LIMITED, e.accountId(), message, e.at(), WebhookData.of(e));
     }
 
     @EventHandler

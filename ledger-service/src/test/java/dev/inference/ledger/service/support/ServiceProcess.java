@@ -91,6 +91,11 @@ public final class ServiceProcess implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /** The port of the embedded PostgreSQL a service of {@link #embedded} starts. */
+    public int embeddedDatabasePort() {
+        return Integer.parseInt(environment.get("LEDGER_EMBEDDED_DB_PORT"));
+    }
+
     public int port() {
         return port;
     }

@@ -49,6 +49,28 @@ class ReceiverAddressesTest {
     }
 
     @Test
+    void every_internal_range_is_refused_however_it_is_spelled_and_public_addresses_pass() {
+        for (String address : List.of("0.0.0.0", "10.255.0.1", "100.64.0.1", "127.0.0.2", "169.254.169.254", "172.31.255.255",
+                "192.0.0.8", "192.168.1.1", "198.18.0.1", "198.19.255.255", "224.0.0.1", "255.255.255.255",
+                "::", "::1", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254",
+                "::127.0.0.1", "::10.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b::7f00:1", "2002:7f00:0001::", "2002:a9fe:a9fe::1")) {
+            assertThat(ReceiverAddresses.isInternal(ip(address))).as(address).isTrue();
+        }
+        for (String address : List.of("93.184.216.34", "8.8.8.8", "100.128.0.1", "172.32.0.1", "198.20.0.1", "2606:4700::1111",
+                "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:0808:0808::1")) {
+            assertThat(ReceiverAddresses.isInternal(ip(address))).as(address).isFalse();
+        }
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
     void a_name_is_refused_when_any_of_its_addresses_is_internal_which_is_checked_again_at_each_attempt() {
         Map<String, String[]> dns = new java.util.HashMap<>(Map.of("hooks.example.com", new String[] {"93.184.216.34"}));
         ReceiverAddresses addresses = new ReceiverAddresses(false, host -> {
@@ -65,7 +87,7 @@ class ReceiverAddressesTest {
         URI uri = addresses.requireValidUrl("https://hooks.example.com/ledger");
         assertThat(addresses.refusal(uri)).isEmpty();
         dns.put("hooks.example.com", new String[] {"93.184.216.34", "10.1.2.3"});
-        assertThat(addresses.refusal(uri)).get().asString().contains("10.1.2.3");
+        assertThat(addresses.refusal(uri)).get().asString().contains("private").doesNotContain("10.1.2.3");
         assertThat(addresses.refusal(addresses.requireValidUrl("https://nowhere.example.com/"))).get().asString()
                 .contains("does not resolve");
     }

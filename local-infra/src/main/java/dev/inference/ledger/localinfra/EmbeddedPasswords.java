@@ -1,0 +1,87 @@
+package dev.inference.ledger.localinfra;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The embedded PostgreSQL's passwords, one per role, generated at its first start into a file beside its
+ * data directory ({@code <data>/postgres.passwords}) that only the service's user may read or write. The
+ * server trusts no connection: an operator reads the superuser's password from this file.
+ */
+public record EmbeddedPasswords(String superuser, String owner, String service) {
+
+    private static final List<String> ROLES = List.of("postgres", DatabaseRoles.OWNER, DatabaseRoles.SERVICE);
+
+    /** Where the passwords of the server whose data directory is {@code dataDir} are kept. */
+    public static Path fileOf(Path dataDir) {
+        return dataDir.toAbsolutePath().resolveSibling(dataDir.getFileName() + ".passwords");
+    }
+
+    /** The passwords in the file, made now if it does not exist. */
+    public static EmbeddedPasswords readOrCreate(Path dataDir) {
+        Path file = fileOf(dataDir);
+        try {
+            Files.createDirectories(file.getParent());
+            Properties generated = new Properties();
+            SecureRandom random = new SecureRandom();
+            for (String role : ROLES) {
+                byte[] secret = new byte[24];
+                random.nextBytes(secret);
+                generated.setProperty(role, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+            }
+            writeOwnerOnly(file, generated);
+        } catch (FileAlreadyExistsException kept) {
+            // made at an earlier start: read below
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return read(dataDir);
+    }
+
+    /** The passwords in the file; fails when there is none. */
+    public static EmbeddedPasswords read(Path dataDir) {
+        Path file = fileOf(dataDir);
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return new EmbeddedPasswords(p.getProperty(ROLES.get(0)), p.getProperty(ROLES.get(1)), p.getProperty(ROLES.get(2)));
+    }
+
+    /** A file only its owner may read: the superuser's password alone, as initdb's --pwfile takes it. */
+    static Path superuserFile(Path dataDir, String password) {
+        Path file = fileOf(dataDir).resolveSibling(dataDir.getFileName() + ".initdb-password");
+        try {
+            Files.deleteIfExists(file);
+            try (Writer out = Files.newBufferedWriter(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))), StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+                out.write(password + "\n");
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void writeOwnerOnly(Path file, Properties passwords) throws IOException {
+        // Created with its permissions, never widened after: no instant in which another user could read it.
+        Path made = Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try (Writer out = Files.newBufferedWriter(made, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+            passwords.store(out, "The embedded PostgreSQL's passwords (psql -h localhost -p <port> -U postgres ledger)");
+        }
+    }
+}
