@@ -71,8 +71,7 @@ public class SecurityConfiguration {
                         .requestMatchers(OPEN).permitAll()
                         // the container's own error page, reached only by an error dispatch, never asked for directly
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers("/actuator/prometheus").hasAnyAuthority(Role.METRICS.authority(),
-                                Role.ADMIN.authority())
+                        .requestMatchers("/actuator/prometheus").hasAuthority(Caller.OPERATOR_AUTHORITY)
                         .requestMatchers("/api/**").authenticated()
                         .anyRequest().denyAll())
                 .build();

@@ -12,7 +12,9 @@ public final class TokenAuthentication extends AbstractAuthenticationToken {
     private final Caller caller;
 
     private TokenAuthentication(String secret, Caller caller) {
-        super(caller == null ? List.of() : List.of(new SimpleGrantedAuthority(caller.role().authority())));
+        super(caller == null ? List.of() : caller.isOperator()
+                ? List.of(new SimpleGrantedAuthority(caller.role().authority()), new SimpleGrantedAuthority(Caller.OPERATOR_AUTHORITY))
+                : List.of(new SimpleGrantedAuthority(caller.role().authority())));
         this.secret = secret;
         this.caller = caller;
         setAuthenticated(caller != null);

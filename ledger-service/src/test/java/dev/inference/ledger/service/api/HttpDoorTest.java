@@ -183,5 +183,13 @@ class HttpDoorTest extends ServiceStory {
         String scraper = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"metrics\"}").body().get("token").asText();
         assertThat(api.call("GET", "/actuator/prometheus", scraper, null).status()).isEqualTo(200);
         assertThat(api.get("/api/v1/prices", scraper).status()).isEqualTo(403);
+
+        // A token bound to one account sees nothing summed across accounts, whatever its role.
+        for (String role : new String[] {"admin", "metrics"}) {
+            String bound = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"" + role + "\",\"accountId\":\"" + ACCOUNT + "\"}")
+                    .body().get("token").asText();
+            assertThat(api.call("GET", "/actuator/prometheus", bound, null).status()).as(role + " bound: metrics").isEqualTo(403);
+            assertThat(api.get("/actuator/health", bound).body().has("components")).as(role + " bound: health details").isFalse();
+        }
     }
 }
