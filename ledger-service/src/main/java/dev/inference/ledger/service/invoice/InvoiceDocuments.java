@@ -11,8 +11,6 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 import dev.inference.ledger.service.api.CsvCell;
 import dev.inference.ledger.service.invoice.Invoices.Line;
@@ -55,7 +53,7 @@ final class InvoiceDocuments {
         rows.add(new String[] {"Total due", invoice.total().setScale(2).toPlainString() + " " + invoice.currency()});
         rows.add(new String[] {"Tax: not charged", ""});
         try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            PDType1Font font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
+            DocumentFonts fonts = new DocumentFonts(document);
             int perPage = (int) ((PDRectangle.A4.getHeight() - 2 * MARGIN) / LEADING);
             for (int first = 0; first < rows.size(); first += perPage) {
                 PDPage page = new PDPage(PDRectangle.A4);
@@ -63,8 +61,8 @@ final class InvoiceDocuments {
                 try (PDPageContentStream text = new PDPageContentStream(document, page)) {
                     float y = PDRectangle.A4.getHeight() - MARGIN;
                     for (String[] row : rows.subList(first, Math.min(rows.size(), first + perPage))) {
-                        write(text, font, MARGIN, y, row[0]);
-                        write(text, font, PDRectangle.A4.getWidth() - MARGIN - 110, y, row[1]);
+                        write(text, fonts, MARGIN, y, row[0]);
+                        write(text, fonts, PDRectangle.A4.getWidth() - MARGIN - 110, y, row[1]);
                         y -= LEADING;
                     }
                 }
@@ -92,16 +90,18 @@ final class InvoiceDocuments {
         return l.item() + (l.provider() == null ? "" : " (" + l.provider() + ")") + ", " + l.component();
     }
 
-    /** Only what the standard font can draw: a name from a client must not break the document. */
-    private static void write(PDPageContentStream text, PDType1Font font, float x, float y, String value) throws IOException {
+    /** A name from a client prints as written, in whichever embedded font has its script; a long one is cut. */
+    private static void write(PDPageContentStream text, DocumentFonts fonts, float x, float y, String value) throws IOException {
         if (value.isEmpty()) {
             return;
         }
-        String safe = value.replaceAll("[^\\x20-\\x7E]", "?");
+        String shown = value.codePointCount(0, value.length()) > 110 ? value.substring(0, value.offsetByCodePoints(0, 110)) : value;
         text.beginText();
-        text.setFont(font, 10);
         text.newLineAtOffset(x, y);
-        text.showText(safe.length() > 110 ? safe.substring(0, 110) : safe);
+        for (DocumentFonts.Run run : fonts.runs(shown)) {
+            text.setFont(run.font(), 10);
+            text.showText(run.text());
+        }
         text.endText();
     }
 
