@@ -108,6 +108,7 @@ class ColumnWidthsTest {
                     "scope_id", Written.id(Identifier.SCOPE_ID), "period", Written.oneOf("budget period", List.of("month")),
                     "soft_alerts", Written.unbounded("the alert fractions, comma separated")),
             table("held_top_ups", "account_id", ACCOUNT, "top_up_id", Written.id(Identifier.IDEMPOTENCY_KEY)),
+            table("held_usage", "account_id", ACCOUNT, "usage_event_id", Written.id(Identifier.EVENT_ID), "kind", USAGE_KIND, "item", MODEL_OR_METER),
             table("audit_verifications", "first_difference", Written.unbounded("the first difference 'audit verify' found, cut at 2,000")),
             table("usage_trace_calls", "account_id", ACCOUNT, "trace_id", Written.id(Identifier.TRACE), "event_id", Written.id(Identifier.EVENT_ID),
                     "kind", USAGE_KIND, "item", MODEL_OR_METER, "provider", Written.id(Identifier.PROVIDER),

@@ -21,6 +21,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
+import dev.inference.ledger.service.account.AccountCommand.ApproveHeldUsage;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
@@ -33,6 +34,7 @@ import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.PreviewUnbilled;
 import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
+import dev.inference.ledger.service.account.AccountCommand.RejectHeldUsage;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -150,10 +152,20 @@ public class Account {
 
     /** Returns the records refused, for the ingest to dead-letter. */
     @CommandHandler
-    public List<UsageRefused> handle(ChargeUsage command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
-        List<AccountEvent> events = AccountRules.charge(state, command, tiers, policy, clock.instant());
+    public List<UsageRefused> handle(ChargeUsage command, Clock clock, UsageTiers tiers, RechargePolicy policy, UsageReview review) {
+        List<AccountEvent> events = AccountRules.charge(state, command, tiers, policy, review, clock.instant());
         events.forEach(event -> apply(event));
         return events.stream().filter(UsageRefused.class::isInstance).map(UsageRefused.class::cast).toList();
+    }
+
+    @CommandHandler
+    public void handle(ApproveHeldUsage command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        AccountRules.approveUsage(state, command, tiers, policy, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(RejectHeldUsage command, Clock clock) {
+        apply(AccountRules.rejectUsage(state, command, clock.instant()));
     }
 
     /** What the account remembers: tests compare the state loaded from a snapshot with a full replay. */

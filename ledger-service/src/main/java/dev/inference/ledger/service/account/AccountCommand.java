@@ -103,6 +103,14 @@ public sealed interface AccountCommand {
         }
     }
 
+    /** An admin charges a usage record that was held for review, as it was held. */
+    record ApproveHeldUsage(@TargetAggregateIdentifier String accountId, String usageEventId) implements AccountCommand {
+    }
+
+    /** An admin refuses a usage record that was held for review: it is never charged. */
+    record RejectHeldUsage(@TargetAggregateIdentifier String accountId, String usageEventId, String reason) implements AccountCommand {
+    }
+
     /** {@code interval}: the endpoint time a compute record covers, when it names its endpoint; else null. */
     record UsageToCharge(String usageEventId, Instant occurredAt, String source, Attribution attribution, Charge charge,
                          Interval interval) {

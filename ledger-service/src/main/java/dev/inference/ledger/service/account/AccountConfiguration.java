@@ -18,6 +18,12 @@ public class AccountConfiguration {
         return UsageTiers.parse(table, Currencies.USD);
     }
 
+    /** The cost above which one usage record is held for review, not charged (LEDGER_USAGE_REVIEW_ABOVE, in USD). */
+    @Bean
+    public UsageReview usageReview(@Value("${ledger.usage.review-above}") BigDecimal costAbove) {
+        return new UsageReview(costAbove);
+    }
+
     /**
      * How failed recharges are retried (LEDGER_RECHARGE_MAX_ATTEMPTS, LEDGER_RECHARGE_FIRST_RETRY_AFTER), and how many, for how
      * much, one account may ask in a UTC day (LEDGER_RECHARGE_MAX_PER_DAY, LEDGER_RECHARGE_MAX_AMOUNT_PER_DAY, in USD).

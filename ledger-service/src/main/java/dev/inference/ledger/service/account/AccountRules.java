@@ -6,6 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageApproved;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageRejected;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.service.account.AccountCommand.ApproveHeldUsage;
+import dev.inference.ledger.service.account.AccountCommand.RejectHeldUsage;
+import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
@@ -24,6 +31,7 @@ import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Decimals;
+import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
@@ -192,8 +200,42 @@ public final class AccountRules {
     }
 
     /** One account's records of one ingest batch, as one event (UsageBatch). */
-    public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy, Instant now) {
-        return UsageBatch.charge(state, command, tiers, policy, now);
+    public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy,
+                                            UsageReview review, Instant now) {
+        return UsageBatch.charge(state, command, tiers, policy, review, now);
+    }
+
+    /** An admin approves a usage record held for review: it is charged as it was held, with what its charge triggers. */
+    public static List<AccountEvent> approveUsage(AccountState state, ApproveHeldUsage command, UsageTiers tiers, RechargePolicy policy,
+                                                  Instant now) {
+        UsageHeldForReview held = heldUsage(state, command.usageEventId());
+        HeldUsageApproved approved = new HeldUsageApproved(state.accountId(), held.usageEventId(), held.charge().cost(), now);
+        List<AccountEvent> events = new ArrayList<>(List.of(approved));
+        List<AccountEvent> charged = UsageBatch.charge(state.evolve(approved), new ChargeUsage(state.accountId(), List.of(new UsageToCharge(
+                held.usageEventId(), held.occurredAt(), held.source(), held.attribution(), held.charge(), held.interval()))),
+                tiers, policy, null, now);
+        for (AccountEvent event : charged) {
+            if (event instanceof UsageRefused refusal) {
+                throw new AccountRuleViolation("usage-not-chargeable", "the held record cannot be charged now: " + refusal.detail());
+            }
+        }
+        events.addAll(charged);
+        return events;
+    }
+
+    public static HeldUsageRejected rejectUsage(AccountState state, RejectHeldUsage command, Instant now) {
+        UsageHeldForReview held = heldUsage(state, command.usageEventId());
+        String reason = command.reason() == null || command.reason().isBlank() ? "rejected on review" : command.reason().strip();
+        return new HeldUsageRejected(state.accountId(), held.usageEventId(), held.charge().cost(), reason, now);
+    }
+
+    private static UsageHeldForReview heldUsage(AccountState state, String usageEventId) {
+        UsageHeldForReview held = usageEventId == null ? null : state.heldUsage().get(usageEventId);
+        if (held == null) {
+            throw new AccountRuleViolation("usage-not-held", "no usage record '" + Identifier.echo(String.valueOf(usageEventId))
+                    + "' is waiting for review");
+        }
+        return held;
     }
 
     /** What the account's new figures trigger, decided the moment the usage that causes it is charged. */

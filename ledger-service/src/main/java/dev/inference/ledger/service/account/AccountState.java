@@ -21,6 +21,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageApproved;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageRejected;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceWrittenOff;
@@ -46,7 +49,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
                            Map<String, Budget> budgets, Organisation organisation, Funding funding,
-                           Billing billing) {
+                           Billing billing, Map<String, UsageHeldForReview> heldUsage) {
 
     @JsonCreator
     public AccountState {
@@ -57,12 +60,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         organisation = organisation == null ? Organisation.EMPTY : organisation;
         funding = funding == null ? Funding.NONE : funding;
         billing = billing == null ? Billing.NONE : billing;
+        heldUsage = heldUsage == null ? Map.of() : Map.copyOf(heldUsage);
     }
 
     static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE);
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of());
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
@@ -120,7 +124,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
                     charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
                     billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
-                    billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing);
+                    billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage);
         }
         if (event instanceof BudgetSet set) {
             String key = Budget.key(set.scope(), set.scopeId());
@@ -160,6 +164,21 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             next.remove(rejected.topUpId());
             return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
         }
+        if (event instanceof UsageHeldForReview held) {
+            Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
+            next.put(held.usageEventId(), held);
+            return withHeldUsage(next);
+        }
+        if (event instanceof HeldUsageApproved approved) {
+            Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
+            next.remove(approved.usageEventId());
+            return withHeldUsage(next);
+        }
+        if (event instanceof HeldUsageRejected rejected) {
+            Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
+            next.remove(rejected.usageEventId());
+            return withHeldUsage(next);
+        }
         if (event instanceof TierPromoted promoted) {
             return with(balance, unbilled, lifetimeSpend, intervals, promoted.toTier(), suspended, heldTopUps, billingLimitReached);
         }
@@ -195,27 +214,32 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage);
+    }
+
+    private AccountState withHeldUsage(Map<String, UsageHeldForReview> next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next);
     }
 
     private AccountState withFunding(Funding next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, next, billing);
+                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage);
     }
 
     private AccountState withBilling(Billing next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, next);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next, organisation, funding, billing);
+                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage);
     }
 
     private AccountState withOrganisation(Organisation next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, next, funding, billing);
+                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage);
     }
 
     private AccountState withBudget(String key, Budget budget) {

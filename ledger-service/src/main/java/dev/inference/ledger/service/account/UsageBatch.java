@@ -18,6 +18,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceComponent;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
@@ -44,12 +45,15 @@ final class UsageBatch {
     private final List<ChargedRecord> records;
     private final List<Interval> intervals = new ArrayList<>(0);
     private final List<AccountEvent> refused = new ArrayList<>(0);
+    private final List<AccountEvent> held = new ArrayList<>(0);
+    private final UsageReview review;
     private final BigDecimal[] balanceAfter;
     private final BigDecimal[] unbilledAfter;
     private final BigDecimal[] lifetimeAfter;
 
-    private UsageBatch(AccountState state, int size, Instant now) {
+    private UsageBatch(AccountState state, int size, UsageReview review, Instant now) {
         this.state = state;
+        this.review = review;
         this.now = now;
         this.records = new ArrayList<>(size);
         this.balanceAfter = new BigDecimal[size];
@@ -61,13 +65,15 @@ final class UsageBatch {
      * Usage that happened is charged, whatever the balance: a prepaid balance may go below zero. What
      * stops further spending is the gateway's authorize check, not a refused charge. The one refusal:
      * compute time overlapping time already charged for the same endpoint and replica (in an earlier
-     * batch or earlier in this one).
+     * batch or earlier in this one). And one hold: a record that costs more than the {@code review} ceiling
+     * is held, not charged ({@link UsageHeldForReview}); a null review (an approved record) holds nothing.
      */
-    static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy, Instant now) {
+    static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy, UsageReview review,
+                                     Instant now) {
         if (command.usage().size() > UsageBatchCharged.MAX_RECORDS) {
             throw new IllegalArgumentException("a charge carries at most " + UsageBatchCharged.MAX_RECORDS + " records");
         }
-        UsageBatch batch = new UsageBatch(state, command.usage().size(), now);
+        UsageBatch batch = new UsageBatch(state, command.usage().size(), review, now);
         command.usage().forEach(batch::add);
         return batch.decide(tiers, policy);
     }
@@ -84,10 +90,17 @@ final class UsageBatch {
                                 + ", already charged", now));
                 return;
             }
+        }
+        BigDecimal cost = usage.charge().cost().amount();
+        if (review != null && review.holds(cost)) {
+            held.add(new UsageHeldForReview(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(), usage.attribution(),
+                    usage.charge(), interval, new Money(review.costAbove(), state.currency()), now));
+            return;
+        }
+        if (interval != null) {
             intervals.add(interval);
         }
         int i = records.size();
-        BigDecimal cost = usage.charge().cost().amount();
         BigDecimal balance = i == 0 ? state.balance().amount() : balanceAfter[i - 1];
         BigDecimal unbilled = i == 0 ? state.unbilled().amount() : unbilledAfter[i - 1];
         BigDecimal lifetime = i == 0 ? state.lifetimeSpend().amount() : lifetimeAfter[i - 1];
@@ -133,7 +146,9 @@ final class UsageBatch {
 
     private List<AccountEvent> decide(UsageTiers tiers, RechargePolicy policy) {
         if (records.isEmpty()) {
-            return refused;
+            List<AccountEvent> events = new ArrayList<>(refused);
+            events.addAll(held);
+            return events;
         }
         int last = records.size() - 1;
         UsageBatchCharged charged = new UsageBatchCharged(state.accountId(), state.billingMode(), state.currency(), prices, records,
@@ -141,6 +156,7 @@ final class UsageBatch {
         List<AccountEvent> events = new ArrayList<>(1 + refused.size());
         events.add(charged);
         events.addAll(refused);
+        events.addAll(held);
         for (AccountEvent consequence : AccountRules.consequences(state.evolve(charged), tiers, policy, now)) {
             events.add(placed(consequence, tiers));
         }

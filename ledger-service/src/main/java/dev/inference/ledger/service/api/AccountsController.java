@@ -37,9 +37,11 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
+import dev.inference.ledger.service.account.AccountCommand.ApproveHeldUsage;
 import dev.inference.ledger.service.account.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.service.account.AccountCommand.RejectHeldUsage;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
 import dev.inference.ledger.service.account.AccountCommand.SetBudget;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;
@@ -282,6 +284,38 @@ public class AccountsController {
     public ReviewView approve(@PathVariable String id, @PathVariable String topUpId) {
         commands.sendAndWait(new ApproveTopUp(id, topUpId));
         return new ReviewView(topUpId, id, "credited");
+    }
+
+    record HeldUsageList(List<AccountControlsProjection.HeldUsage> usage) {
+    }
+
+    /** Usage records that cost more than the review ceiling, held instead of charged until an admin decides. */
+    @GetMapping("/{id}/usage/held")
+    @Allowed({ADMIN, STAFF, AUDITOR})
+    public HeldUsageList heldUsage(@PathVariable String id) {
+        ApiException.requireAccount(registry, id);
+        return new HeldUsageList(controls.heldUsage(id));
+    }
+
+    /** {@code eventId}: the held record's, in the body (a publisher's event id may hold any printable character). */
+    record UsageReviewRequest(String eventId, String reason) {
+    }
+
+    record UsageReviewView(String eventId, String accountId, String status) {
+    }
+
+    @PostMapping("/{id}/usage/held/approve")
+    @Allowed({ADMIN})
+    public UsageReviewView approveUsage(@PathVariable String id, @RequestBody UsageReviewRequest request) {
+        commands.sendAndWait(new ApproveHeldUsage(id, request.eventId()));
+        return new UsageReviewView(request.eventId(), id, "charged");
+    }
+
+    @PostMapping("/{id}/usage/held/reject")
+    @Allowed({ADMIN})
+    public UsageReviewView rejectUsage(@PathVariable String id, @RequestBody UsageReviewRequest request) {
+        commands.sendAndWait(new RejectHeldUsage(id, request.eventId(), request.reason()));
+        return new UsageReviewView(request.eventId(), id, "rejected");
     }
 
     @PostMapping("/{id}/top-ups/{topUpId}/reject")

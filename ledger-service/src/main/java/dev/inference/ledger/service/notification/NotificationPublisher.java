@@ -23,6 +23,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
@@ -117,6 +118,13 @@ public class NotificationPublisher implements AutoCloseable {
         queue(message, token, new Notification("recharge.failed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "rechargeId", event.rechargeId(), "attempts", event.attempts(), "reason", event.reason(),
                 "balance", event.balance().toPlainString(), "currency", event.balance().currency())));
+    }
+
+    @EventHandler
+    void on(UsageHeldForReview event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("usage.held", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.heldAt(), details(
+                "usageEventId", event.usageEventId(), "occurredAt", event.occurredAt().toString(), "cost", event.charge().cost().toPlainString(),
+                "reviewAbove", event.ceiling().toPlainString(), "currency", event.ceiling().currency())));
     }
 
     @EventHandler

@@ -9,6 +9,9 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageApproved;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageRejected;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
@@ -41,6 +44,7 @@ public class OutcomeMetrics {
         meters.counter("ledger.top.ups.credited.amount", "currency", Currencies.USD);
         List.of("succeeded", "attempt-failed", "failed", "limited").forEach(o -> meters.counter("ledger.recharges", "outcome", o));
         List.of("issued", "paid", "payment-attempt-failed", "payment-failed").forEach(o -> meters.counter("ledger.invoices", "outcome", o));
+        List.of("held", "approved", "rejected").forEach(o -> meters.counter("ledger.usage.review", "outcome", o));
     }
 
     @EventHandler
@@ -70,6 +74,21 @@ public class OutcomeMetrics {
     @EventHandler
     void on(RechargeFailed event) {
         afterCommit(() -> meters.counter("ledger.recharges", "outcome", "failed").increment());
+    }
+
+    @EventHandler
+    void on(UsageHeldForReview event) {
+        afterCommit(() -> meters.counter("ledger.usage.review", "outcome", "held").increment());
+    }
+
+    @EventHandler
+    void on(HeldUsageApproved event) {
+        afterCommit(() -> meters.counter("ledger.usage.review", "outcome", "approved").increment());
+    }
+
+    @EventHandler
+    void on(HeldUsageRejected event) {
+        afterCommit(() -> meters.counter("ledger.usage.review", "outcome", "rejected").increment());
     }
 
     @EventHandler

@@ -112,7 +112,7 @@ class AccountSimulationTest {
                 usage.add(new UsageToCharge("u-" + n + "-" + r, at, "gw", new Attribution(KEYS[random.nextInt(KEYS.length)],
                         random.nextBoolean() ? PROJECTS[random.nextInt(PROJECTS.length)] : null, null, null), charge, null));
             }
-            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, policy, NOW);
+            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, policy, UsageReview.defaults(), NOW);
         }
         if (dice < 49) {
             BigDecimal amount = BigDecimal.valueOf(10 + random.nextInt(random.nextInt(20) == 0 ? 8_000 : 50));

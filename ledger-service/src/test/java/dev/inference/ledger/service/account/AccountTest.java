@@ -67,6 +67,7 @@ class AccountTest {
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(UsageTiers.defaults());
         fixture.registerInjectableResource(RechargePolicy.defaults());
+        fixture.registerInjectableResource(UsageReview.defaults());
     }
 
     @Test

@@ -61,6 +61,7 @@ class AutoRechargeTest {
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(UsageTiers.defaults());
         fixture.registerInjectableResource(policy);
+        fixture.registerInjectableResource(UsageReview.defaults());
         return fixture;
     }
 
@@ -123,6 +124,7 @@ class AutoRechargeTest {
         nextDay.registerInjectableResource(Clock.fixed(tomorrow, ZoneOffset.UTC));
         nextDay.registerInjectableResource(UsageTiers.defaults());
         nextDay.registerInjectableResource(new RechargePolicy(3, Duration.ofSeconds(30), 1, new java.math.BigDecimal("10000")));
+        nextDay.registerInjectableResource(UsageReview.defaults());
         nextDay.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
                         new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
                         new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),

@@ -55,6 +55,7 @@ class BillingTest {
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(UsageTiers.defaults());
         fixture.registerInjectableResource(RechargePolicy.defaults());
+        fixture.registerInjectableResource(UsageReview.defaults());
     }
 
     private static ChargedRecord at(String eventId, String cost, Instant occurredAt) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
@@ -211,6 +212,23 @@ public sealed interface AccountEvent {
     /** An invoice of the account cancelled by a credit note: nothing of it is owed any more. */
     record InvoiceWrittenOff(String accountId, String invoiceId, String number, String creditNoteNumber, Money amount, Instant writtenOffAt)
             implements AccountEvent {
+    }
+
+    /**
+     * A usage record whose cost is above the review ceiling ({@code ceiling}): held, not charged, until an admin
+     * approves it (then {@link HeldUsageApproved} and the charge) or rejects it. Kept whole, so that approving
+     * charges exactly what was held; its {@code eventId} counts as seen, so a repeat of it is skipped.
+     */
+    record UsageHeldForReview(String accountId, String usageEventId, Instant occurredAt, String source, Attribution attribution,
+                              Charge charge, Interval interval, Money ceiling, Instant heldAt) implements AccountEvent {
+    }
+
+    /** An admin approved a held usage record: it is charged by the {@link UsageBatchCharged} that follows. */
+    record HeldUsageApproved(String accountId, String usageEventId, Money cost, Instant approvedAt) implements AccountEvent {
+    }
+
+    /** An admin rejected a held usage record: it is never charged. */
+    record HeldUsageRejected(String accountId, String usageEventId, Money cost, String reason, Instant rejectedAt) implements AccountEvent {
     }
 
     /** A usage record the account refused to charge, and why: {@code reason} is its dead-letter reason. */

@@ -20,6 +20,9 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.annotation.JsonFormat;
 
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageApproved;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageRejected;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
@@ -30,7 +33,7 @@ import dev.inference.ledger.service.projection.AccountViews;
 /**
  * An account's controls as the console shows them: each budget as last set, with what its scope spent
  * this month (UTC) read from the usage roll-up and counted by the budget's own rule ({@link Budget#covers});
- * and the top-ups waiting for an admin's review.
+ * and the top-ups and usage records waiting for an admin's review.
  */
 @Component
 @ProcessingGroup(AccountViews.GROUP)
@@ -42,6 +45,11 @@ public class AccountControlsProjection {
     }
 
     public record HeldTopUp(String topUpId, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount, Instant heldAt) {
+    }
+
+    public record HeldUsage(String eventId, Instant occurredAt, String kind, String item,
+                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal cost,
+                            @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal reviewAbove, Instant heldAt) {
     }
 
     private final JdbcTemplate jdbc;
@@ -77,9 +85,37 @@ public class AccountControlsProjection {
         jdbc.update("DELETE FROM held_top_ups WHERE account_id = ? AND top_up_id = ?", event.accountId(), event.topUpId());
     }
 
+    @EventHandler
+    void on(UsageHeldForReview event) {
+        jdbc.update("""
+                INSERT INTO held_usage (account_id, usage_event_id, occurred_at, kind, item, cost, ceiling, held_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                event.accountId(), event.usageEventId(), Timestamp.from(event.occurredAt()), event.charge().kind(), event.charge().item(),
+                event.charge().cost().amount(), event.ceiling().amount(), Timestamp.from(event.heldAt()));
+    }
+
+    @EventHandler
+    void on(HeldUsageApproved event) {
+        jdbc.update("DELETE FROM held_usage WHERE account_id = ? AND usage_event_id = ?", event.accountId(), event.usageEventId());
+    }
+
+    @EventHandler
+    void on(HeldUsageRejected event) {
+        jdbc.update("DELETE FROM held_usage WHERE account_id = ? AND usage_event_id = ?", event.accountId(), event.usageEventId());
+    }
+
     @ResetHandler
     void reset() {
-        jdbc.update("TRUNCATE account_budgets, held_top_ups");
+        jdbc.update("TRUNCATE account_budgets, held_top_ups, held_usage");
+    }
+
+    /** Usage records above the review ceiling, oldest first, waiting for an admin. */
+    public List<HeldUsage> heldUsage(String accountId) {
+        return jdbc.query("""
+                SELECT usage_event_id, occurred_at, kind, item, cost, ceiling, held_at FROM held_usage WHERE account_id = ?
+                 ORDER BY held_at, usage_event_id""",
+                (rs, n) -> new HeldUsage(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
+                        rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getTimestamp(7).toInstant()), accountId);
     }
 
     /** The account's budgets, each with its scope's spend in the month of {@code now}, counted as the budget counts it. */
