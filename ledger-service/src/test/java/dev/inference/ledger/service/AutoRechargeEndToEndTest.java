@@ -3,7 +3,6 @@ package dev.inference.ledger.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,9 @@ import dev.inference.ledger.service.support.UsageStream.Usage;
 
 /**
  * Auto-recharge through Kafka, HTTP and the simulated payment provider: a recharge when usage takes
- * the balance below the threshold, a declined card retried, given up on and the customer told, and
- * one account hammered by 10,000 charges and 100 top-ups without a recharge too many or a cent lost.
+ * the balance below the threshold, a declined card retried, given up on and the customer told, settings
+ * that would loop refused and usage that outruns every recharge stopped at the daily limit, and one
+ * account hammered by 10,000 charges and 100 top-ups without a recharge too many or a cent lost.
  */
 class AutoRechargeEndToEndTest extends ServiceStory {
 
@@ -104,12 +104,51 @@ class AutoRechargeEndToEndTest extends ServiceStory {
     }
 
     @Test
+    void settings_that_would_recharge_in_a_loop_are_refused_and_usage_that_outruns_every_recharge_stops_at_the_daily_limit() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        ledger.openPrepaid(List.of("acct-loop"), new BigDecimal("10.00"));
+        // A threshold above the refill: each recharge would leave the balance below it, and the next follow at once.
+        var looping = api.put("/api/v1/accounts/acct-loop/auto-recharge", ADMIN, "{\"threshold\":\"1000\",\"amount\":\"10\",\"enabled\":true}");
+        assertThat(looping.status()).isEqualTo(422);
+        assertThat(looping.body().path("type").asText()).isEqualTo("/problems/invalid-auto-recharge");
+        assertThat(ledger.paymentsTaken("acct-loop")).isZero();
+
+        assertThat(api.put("/api/v1/accounts/acct-loop/auto-recharge", ADMIN, "{\"threshold\":\"20\",\"amount\":\"50\",\"enabled\":true}")
+                .status()).isEqualTo(200);
+        // Forty records of 33.00: 1,320 of usage against 10 and at most ten recharges of 50 a day.
+        List<Usage> expensive = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            expensive.add(opus("acct-loop", "loop-" + i));
+        }
+        UsageStream.publish(infra().kafka.bootstrapServers(), expensive, 0);
+
+        Await.until("the daily limit is reached and told", Duration.ofSeconds(60),
+                () -> ledger.eventsOf("acct-loop", "AutoRechargeLimitReached") == 1 && ledger.usageRecordsOf("acct-loop") == 40);
+        ledger.awaitBalance("acct-loop", new BigDecimal("10").add(new BigDecimal("500")).subtract(new BigDecimal("1320")), Duration.ofSeconds(30));
+        assertThat(ledger.eventsOf("acct-loop", "RechargeSucceeded")).isEqualTo(10);
+        assertThat(ledger.eventsOf("acct-loop", "RechargeRequested")).isEqualTo(10);
+        assertThat(ledger.paymentsTaken("acct-loop")).as("cards charged").isEqualTo(10);
+        assertThat(ledger.eventTypes("acct-loop")).contains("AccountSuspended");
+        var limited = Topics.read(infra().kafka.bootstrapServers(), "billing.notifications", 1,
+                r -> "acct-loop".equals(r.key()) && "recharge.limited".equals(Topics.header(r, "x-notification-type")));
+        assertThat(limited).hasSize(1);
+
+        // More usage the same day asks no more recharges and tells the limit no more.
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(opus("acct-loop", "loop-after")), 0);
+        ledger.awaitBalance("acct-loop", new BigDecimal("-843.00"), Duration.ofSeconds(30));
+        assertThat(ledger.eventsOf("acct-loop", "RechargeRequested")).isEqualTo(10);
+        assertThat(ledger.eventsOf("acct-loop", "AutoRechargeLimitReached")).isEqualTo(1);
+        assertAlternating(ledger, "acct-loop");
+    }
+
+    @Test
     void ten_thousand_charges_and_a_hundred_top_ups_at_once_lose_nothing_and_never_recharge_twice_at_a_time() throws Exception {
         HttpApi api = new HttpApi(port);
         Ledger ledger = new Ledger(infra().database, api, ADMIN);
-        ledger.openPrepaid(List.of("acct-busy"), new BigDecimal("1000.00"));
-        // Below the threshold from the start and all along: recharges follow one another, each after the last succeeded.
-        api.put("/api/v1/accounts/acct-busy/auto-recharge", ADMIN, "{\"threshold\":\"2000.00\",\"amount\":\"10.00\",\"enabled\":true}");
+        ledger.openPrepaid(List.of("acct-busy"), new BigDecimal("10.00"));
+        // Just above the threshold at the start: whether the charges or the top-ups come first decides how often it recharges.
+        api.put("/api/v1/accounts/acct-busy/auto-recharge", ADMIN, "{\"threshold\":\"9.00\",\"amount\":\"10.00\",\"enabled\":true}");
         UsageStream usage = new UsageStream(5).unique("busy-", 10_000, List.of("acct-busy"));
 
         Thread publisher = new Thread(() -> UsageStream.publish(infra().kafka.bootstrapServers(), usage.withDuplicates(0), 0));
@@ -127,25 +166,27 @@ class AutoRechargeEndToEndTest extends ServiceStory {
         topUps.shutdown();
         publisher.join();
 
-        // Recharging stops once the balance is back at the threshold: the spend, in steps of 10, rounded up.
         BigDecimal spend = usage.expectedSpend("acct-busy");
-        long needed = spend.divide(BigDecimal.TEN, 0, RoundingMode.CEILING).longValueExact();
-        Await.until("the account recharged back to its threshold", Duration.ofSeconds(120),
-                () -> ledger.usageRecordsOf("acct-busy") == 10_000 && ledger.eventsOf("acct-busy", "RechargeSucceeded") >= needed
+        Await.until("every record charged and every recharge asked answered", Duration.ofSeconds(120),
+                () -> ledger.usageRecordsOf("acct-busy") == 10_000
                         && ledger.eventsOf("acct-busy", "RechargeRequested") == ledger.eventsOf("acct-busy", "RechargeSucceeded"));
         long recharges = ledger.eventsOf("acct-busy", "RechargeSucceeded");
-        ledger.awaitBalance("acct-busy", new BigDecimal("2000.00").add(BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges)))
+        ledger.awaitBalance("acct-busy", new BigDecimal("1010.00").add(BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges)))
                 .subtract(spend), Duration.ofSeconds(60));
         assertThat(ledger.eventsOf("acct-busy", "TopUpCredited")).isEqualTo(101);
-        assertThat(recharges).isBetween(needed, needed + 1);
+        assertThat(recharges).as("within the daily limit").isLessThanOrEqualTo(10);
+        assertThat(ledger.paymentsTaken("acct-busy")).isEqualTo(recharges);
+        assertAlternating(ledger, "acct-busy");
+        ledger.assertReconciles();
+    }
 
-        // Never two in flight: each request is followed by its success before the next request.
-        List<String> recharging = ledger.eventTypes("acct-busy").stream()
+    /** Never two in flight: each request is followed by its success before the next request. */
+    private static void assertAlternating(Ledger ledger, String accountId) {
+        List<String> recharging = ledger.eventTypes(accountId).stream()
                 .filter(t -> t.equals("RechargeRequested") || t.equals("RechargeSucceeded")).toList();
         for (int i = 0; i < recharging.size(); i++) {
             assertThat(recharging.get(i)).as("recharge event " + i).isEqualTo(i % 2 == 0 ? "RechargeRequested" : "RechargeSucceeded");
         }
-        ledger.assertReconciles();
     }
 
     private static Usage opus(String accountId, String eventId) {

@@ -39,7 +39,7 @@ class UnknownPaymentOutcomeEndToEndTest extends ServiceStory {
         ledger.openPrepaid(List.of("acct-lost"), new BigDecimal("50.00"));
 
         var saved = api.put("/api/v1/accounts/acct-lost/auto-recharge", ADMIN,
-                "{\"threshold\":\"100.00\",\"amount\":\"100.00\",\"enabled\":true}");
+                "{\"threshold\":\"90.00\",\"amount\":\"100.00\",\"enabled\":true}");
         assertThat(saved.status()).as(String.valueOf(saved.body())).isEqualTo(200);
 
         ledger.awaitBalance("acct-lost", new BigDecimal("150.00"), Duration.ofSeconds(30));

@@ -79,7 +79,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
         Ledger ledger = new Ledger(infra().database, api, ADMIN);
         ledger.openPrepaid(List.of("acct-hooks"), new BigDecimal("200.00"));
         assertThat(api.put("/api/v1/accounts/acct-hooks/auto-recharge", ADMIN,
-                "{\"threshold\":\"100.00\",\"amount\":\"100.00\",\"enabled\":true}").status()).isEqualTo(200);
+                "{\"threshold\":\"100.00\",\"amount\":\"150.00\",\"enabled\":true}").status()).isEqualTo(200);
         String url = receiver.route("/hooks", 2, 500, 204);
         var created = subscribe(api, "acct-hooks", url, "balance.low", "tier.promoted", "recharge.succeeded", "recharge.failed");
         assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
@@ -115,7 +115,7 @@ class WebhookDeliveryEndToEndTest extends ServiceStory {
         assertThat(byType.get("balance.low").get("data").get("balance").asText()).isEqualTo("68.000000000000");
         assertThat(byType.get("balance.low").get("data").get("threshold").asText()).isEqualTo("100.000000000000");
         assertThat(byType.get("tier.promoted").get("data").get("toTier").asInt()).isEqualTo(2);
-        assertThat(byType.get("recharge.succeeded").get("data").get("amount").asText()).isEqualTo("100.000000000000");
+        assertThat(byType.get("recharge.succeeded").get("data").get("amount").asText()).isEqualTo("150.000000000000");
         assertThat(byType.get("recharge.succeeded").get("data").get("paymentReference").asText()).startsWith("sim_");
         // The webhook-id is the ledger event's own id.
         assertThat(byId.keySet()).contains(jdbc.queryForObject("""

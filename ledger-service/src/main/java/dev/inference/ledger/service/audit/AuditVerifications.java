@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.audit;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import org.springframework.stereotype.Component;
 public class AuditVerifications {
 
     public record Run(Instant ranAt, boolean verified, long logEntries, long events, long usageRecords, int accounts, int invoices,
-                      double seconds, int differences, String firstDifference) {
+                      BigDecimal seconds, int differences, String firstDifference) {
     }
 
     private final JdbcTemplate jdbc;
@@ -25,6 +26,6 @@ public class AuditVerifications {
                 SELECT ran_at, verified, log_entries, events, usage_records, accounts, invoices, seconds, differences, first_difference
                   FROM audit_verifications ORDER BY id DESC LIMIT ?""",
                 (rs, n) -> new Run(rs.getTimestamp(1).toInstant(), rs.getBoolean(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        rs.getInt(6), rs.getInt(7), rs.getDouble(8), rs.getInt(9), rs.getString(10)), limit);
+                        rs.getInt(6), rs.getInt(7), Durations.seconds(rs.getDouble(8)), rs.getInt(9), rs.getString(10)), limit);
     }
 }

@@ -53,7 +53,7 @@ public final class WhatIfRerating {
                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal paid,
                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal wouldHavePaid,
                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal difference, long unpricedRecords,
-                         List<Row> rows, double seconds) {
+                         List<Row> rows, BigDecimal seconds) {
     }
 
     private static final class Sums {
@@ -168,7 +168,7 @@ public final class WhatIfRerating {
             unpriced += s.unpriced;
         }
         return new Result(from, to, draft.currency(), records, plain(paid), plain(would), plain(would.subtract(paid)), unpriced, rows,
-                seconds);
+                Durations.seconds(seconds));
     }
 
     private static BigDecimal plain(BigDecimal amount) {

@@ -101,8 +101,9 @@ public final class ReplayBenchmark {
             throw new IllegalStateException("what-if re-rated " + result.records() + " records: paid " + result.paid() + ", would have paid "
                     + result.wouldHavePaid());
         }
+        double seconds = result.seconds().doubleValue();
         System.out.printf("what-if re-rating (every record rated again with a draft): %,.0f records/s (%.1f s), %.2f x the ceiling%n",
-                records / result.seconds(), result.seconds(), records / result.seconds() / ceiling);
+                records / seconds, seconds, records / seconds / ceiling);
     }
 
     private static void prepare(ConfigurableApplicationContext app, int accounts, int records, int perEvent) {
