@@ -416,7 +416,7 @@ async function audit() {
       const r = runs[0];
       return h('p', { id: 'last-verification', class: r.verified ? 'ok' : 'error' },
         `${when(r.ranAt)}: ${r.verified ? 'VERIFIED' : `${r.differences} DIFFERENCES (first: ${r.firstDifference})`} — ${r.events.toLocaleString('en')} events, `
-        + `${r.usageRecords.toLocaleString('en')} usage records, ${r.accounts} accounts, ${r.invoices} invoices in ${r.seconds.toFixed(1)} s`);
+        + `${r.usageRecords.toLocaleString('en')} usage records, ${r.accounts} accounts, ${r.invoices} invoices in ${Number(r.seconds).toFixed(1)} s`);
     }),
     await section('Latest signed checkpoint', async () => {
       const answer = await get('/api/v1/audit/checkpoints?limit=1');
