@@ -95,7 +95,7 @@ class CrashRecoveryIT {
                 assertThat(ledger.usageRecordsCharged()).isEqualTo(UNIQUE);
                 assertThat(ledger.usageEventIdsChargedTwice()).isZero();
                 for (String account : recharging) {
-                    Await.until(account + " has recharged back to its threshold", Duration.ofMinutes(2), () -> {
+                    Await.until(account + " has recharged and every recharge asked is settled", Duration.ofMinutes(2), () -> {
                         long requested = ledger.eventsOf(account, "RechargeRequested");
                         return requested > 0 && requested == ledger.eventsOf(account, "RechargeSucceeded") + ledger.eventsOf(account, "RechargeFailed");
                     });

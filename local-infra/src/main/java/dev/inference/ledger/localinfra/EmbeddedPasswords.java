@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * The embedded PostgreSQL's passwords, one per role, generated at its first start into a file beside its
@@ -23,6 +26,7 @@ import java.util.Properties;
 public record EmbeddedPasswords(String superuser, String owner, String service) {
 
     private static final List<String> ROLES = List.of("postgres", DatabaseRoles.OWNER, DatabaseRoles.SERVICE);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** Where the passwords of the server whose data directory is {@code dataDir} are kept. */
     public static Path fileOf(Path dataDir) {
@@ -50,14 +54,25 @@ public record EmbeddedPasswords(String superuser, String owner, String service) 
         return read(dataDir);
     }
 
-    /** The passwords in the file; fails when there is none. */
+    /** The passwords in the file; fails when there is none, when one is missing, or when others than its owner may read it. */
     public static EmbeddedPasswords read(Path dataDir) {
         Path file = fileOf(dataDir);
         Properties p = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(in);
+        try {
+            if (!Files.getPosixFilePermissions(file).equals(OWNER_ONLY)) {
+                throw new IllegalStateException(file + " may be read by others than its owner: make it rw------- (chmod 600)");
+            }
+            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+        for (String role : ROLES) {
+            String password = p.getProperty(role);
+            if (password == null || !password.matches("[A-Za-z0-9_-]{32}")) {
+                throw new IllegalStateException(file + " has no valid password for " + role);
+            }
         }
         return new EmbeddedPasswords(p.getProperty(ROLES.get(0)), p.getProperty(ROLES.get(1)), p.getProperty(ROLES.get(2)));
     }
@@ -67,8 +82,8 @@ public record EmbeddedPasswords(String superuser, String owner, String service) 
         Path file = fileOf(dataDir).resolveSibling(dataDir.getFileName() + ".initdb-password");
         try {
             Files.deleteIfExists(file);
-            try (Writer out = Files.newBufferedWriter(Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------"))), StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+            try (Writer out = Files.newBufferedWriter(Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY)),
+                    StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
                 out.write(password + "\n");
             }
             return file;
@@ -78,10 +93,17 @@ public record EmbeddedPasswords(String superuser, String owner, String service) 
     }
 
     private static void writeOwnerOnly(Path file, Properties passwords) throws IOException {
-        // Created with its permissions, never widened after: no instant in which another user could read it.
-        Path made = Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (Writer out = Files.newBufferedWriter(made, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+        if (Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString());
+        }
+        // Written whole beside it, then moved into place: a crash leaves either no file or a complete one. Created with its
+        // permissions, never widened after: no instant in which another user could read it.
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
             passwords.store(out, "The embedded PostgreSQL's passwords (psql -h localhost -p <port> -U postgres ledger)");
         }
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -93,6 +93,12 @@ final class UsageBatch {
         }
         BigDecimal cost = usage.charge().cost().amount();
         if (review != null && review.holds(cost)) {
+            if (state.heldUsage().size() + held.size() >= UsageReview.MAX_HELD_PER_ACCOUNT) {
+                refused.add(new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.REVIEW_QUEUE_FULL, "the cost "
+                        + usage.charge().cost().toPlainString() + " is above the review ceiling and " + UsageReview.MAX_HELD_PER_ACCOUNT
+                        + " records of the account already wait for review", now));
+                return;
+            }
             held.add(new UsageHeldForReview(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(), usage.attribution(),
                     usage.charge(), interval, new Money(review.costAbove(), state.currency()), now));
             return;

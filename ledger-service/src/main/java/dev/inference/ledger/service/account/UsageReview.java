@@ -11,6 +11,11 @@ import java.math.BigDecimal;
 public record UsageReview(BigDecimal costAbove) {
 
     public static final BigDecimal DEFAULT_COST_ABOVE = new BigDecimal("10000");
+    /**
+     * The most records one account holds for review: a publisher's bug repeats itself, and each held record lives
+     * in the account's state until decided. Past it a record is refused ({@code review-queue-full}) and dead-lettered.
+     */
+    public static final int MAX_HELD_PER_ACCOUNT = 1_000;
 
     public UsageReview {
         if (costAbove.signum() <= 0) {

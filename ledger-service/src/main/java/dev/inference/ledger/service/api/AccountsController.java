@@ -7,6 +7,8 @@ import static dev.inference.ledger.service.security.Role.STAFF;
 
 import java.math.BigDecimal;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.inference.ledger.kernel.input.Identifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -171,7 +173,7 @@ public class AccountsController {
     }
 
     /** {@code currency}: optional; when given it must be the account's. */
-    record TopUpRequest(String amount, String currency) {
+    record TopUpRequest(String amount, @JsonInclude(JsonInclude.Include.NON_NULL) String currency) {
     }
 
     record TopUpView(String topUpId, String accountId, String amount, String currency, String status) {
@@ -225,7 +227,8 @@ public class AccountsController {
         return organisation.find(id);
     }
 
-    record BudgetRequest(String period, String hardCap, List<String> softAlerts, String currency) {
+    record BudgetRequest(String period, String hardCap, List<String> softAlerts,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String currency) {
     }
 
     record BudgetView(String accountId, String scope, String scopeId, String period, String hardCap, List<String> softAlerts) {

@@ -12,6 +12,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.recharge.AutoRechargeSettings;
@@ -33,7 +35,8 @@ public class AutoRechargeController {
         this.recharges = recharges;
     }
 
-    record AutoRechargeRequest(String threshold, String amount, Boolean enabled, String currency) {
+    record AutoRechargeRequest(String threshold, String amount, Boolean enabled,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String currency) {
     }
 
     record AutoRechargeView(String accountId, String threshold, String amount, boolean enabled) {

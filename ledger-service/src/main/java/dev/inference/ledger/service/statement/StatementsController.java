@@ -39,6 +39,10 @@ public class StatementsController {
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid-period", "period is a calendar month, yyyy-MM");
         }
+        if (month.getYear() < 1970) {
+            // Before the ledger's instants begin (and before any account): nothing a date column can hold.
+            throw ApiException.badRequest("invalid-period", "period must be 1970-01 or later");
+        }
         if (month.isAfter(YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC)))) {
             throw ApiException.badRequest("invalid-period", "period " + period + " has not begun");
         }

@@ -12,9 +12,9 @@ import java.util.Optional;
 /**
  * Where the ledger agrees to send webhooks. The URL's shape is checked when a subscription is made;
  * the addresses its host resolves to are checked then and again before every attempt, since DNS may
- * change: loopback, private, link-local, multicast and unspecified addresses (IPv4 and IPv6, IPv4-mapped
- * included) would let a subscriber make the ledger call into its own network. Allowed only by
- * {@code ledger.webhooks.allow-private-addresses} (tests, the embedded mode).
+ * change: loopback, private, link-local, reserved, multicast and unspecified addresses (IPv4 and IPv6, and
+ * IPv6 forms that carry an IPv4 address) would let a subscriber make the ledger call into its own network.
+ * Refused in every mode unless {@code ledger.webhooks.allow-private-addresses} is set on purpose (tests).
  */
 public final class ReceiverAddresses {
 

@@ -90,6 +90,21 @@ class UsageReviewTest {
     }
 
     @Test
+    void past_a_thousand_records_waiting_for_review_the_next_is_refused_not_held() {
+        List<Object> given = new java.util.ArrayList<>(List.of(opened(BillingMode.PREPAID)));
+        for (int i = 0; i < UsageReview.MAX_HELD_PER_ACCOUNT; i++) {
+            given.add(new UsageHeldForReview(ID, "u-held-" + i, NOW, "gw-1", Attribution.NONE, charge("5000"), null, usd("1000"), NOW));
+        }
+        fixture.given(given)
+                .when(new ChargeUsage(ID, List.of(usage("u-one-more", "5000"))))
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.exactSequenceOf(
+                        org.axonframework.test.matchers.Matchers.messageWithPayload(org.hamcrest.Matchers.allOf(
+                                org.hamcrest.Matchers.instanceOf(dev.inference.ledger.kernel.account.AccountEvent.UsageRefused.class),
+                                org.hamcrest.Matchers.hasToString(org.hamcrest.Matchers.containsString("review-queue-full")))),
+                        org.axonframework.test.matchers.Matchers.andNoMore()));
+    }
+
+    @Test
     void a_record_at_the_ceiling_is_charged() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "5000", "5000"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "1000"))))

@@ -90,10 +90,13 @@ public sealed interface AccountEvent {
 
             /**
              * The record's cost split by its price's components, summing to {@code cost} exactly. Only token
-             * records have several (input, cached input, output at prices per million, exact products); the
-             * last component takes the cost less the others, so no split can lose or add a fraction. A record with
+             * records have several (input, cached input, output at prices per million, each rounded as rating
+             * rounds a line, which for a token price of at most six places is exact); the last component takes
+             * the cost less the others, so no split can lose or add a fraction. A record with
              * no component (zero tokens of every kind) has none, and cost nothing.
              */
+            private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
             public BigDecimal[] componentAmounts(PriceUsed price) {
                 int n = quantities.size();
                 BigDecimal[] amounts = new BigDecimal[n];
@@ -102,7 +105,8 @@ public sealed interface AccountEvent {
                 }
                 BigDecimal rest = cost;
                 for (int i = 0; i < n - 1; i++) {
-                    amounts[i] = quantities.get(i).multiply(price.components().get(i).unitPrice()).movePointLeft(6);
+                    amounts[i] = quantities.get(i).multiply(price.components().get(i).unitPrice())
+                            .divide(MILLION, Money.SCALE, java.math.RoundingMode.HALF_EVEN);
                     rest = rest.subtract(amounts[i]);
                 }
                 amounts[n - 1] = rest;

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
- * An exact amount in one currency. Ledger amounts carry {@value #SCALE} decimal places and are never
- * rounded: an amount that would need more places is refused rather than silently cut.
+ * An exact amount in one currency. Ledger amounts carry {@value #SCALE} decimal places: an amount that
+ * would need more places is refused rather than silently cut (rating rounds a line's product to this
+ * scale once, by its own named rule, before it becomes Money).
  */
 public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount, String currency) implements Comparable<Money> {
 

@@ -34,11 +34,13 @@ public record Rejection(String reason, String detail) {
     public static final String KEY_MISMATCH = "key-mismatch";
     /** The {@code eventId} was charged before, or earlier in the batch, with other content: charging it again could be wrong either way. */
     public static final String CONFLICTING_DUPLICATE = "conflicting-duplicate";
+    /** The record's cost is above the review ceiling and its account already holds the most records a review queue keeps. */
+    public static final String REVIEW_QUEUE_FULL = "review-queue-full";
 
     /** Every reason a record is refused for here (the ingest adds its own "charge-failed" for a record it cannot charge at all). */
     public static final List<String> REASONS = List.of(TOO_LARGE, MALFORMED_JSON, REPEATED_KEY, TRAILING_CONTENT, MISSING_FIELD,
             INVALID_FIELD, NEGATIVE_QUANTITY, IMPLAUSIBLE_QUANTITY, OVERLAP, UNKNOWN_PRICE, UNKNOWN_ACCOUNT, CURRENCY_MISMATCH, FUTURE_EVENT, TOO_LATE, KEY_MISMATCH,
-            CONFLICTING_DUPLICATE);
+            CONFLICTING_DUPLICATE, REVIEW_QUEUE_FULL);
 
     public Rejection {
         if (detail != null && detail.length() > MAX_DETAIL) {

@@ -128,11 +128,13 @@ public final class UsageDecoder {
         if (value.signum() < 0) {
             throw reject(Rejection.NEGATIVE_QUANTITY, field + " is negative (" + value.toPlainString() + ")");
         }
-        if (!Decimals.fits(value, 15, Money.SCALE)) {
-            throw reject(Rejection.INVALID_FIELD, field + " must be less than 10^15 with at most " + Money.SCALE + " decimal places");
-        }
         if (value.compareTo(max) > 0) {
-            throw reject(Rejection.IMPLAUSIBLE_QUANTITY, field + " is " + value.toPlainString() + "; " + why + " (" + max.toPlainString() + ")");
+            // compareTo never expands the value; only a short one is written out in full.
+            String shown = value.precision() - value.scale() > 40 ? "above " + max.toPlainString() : value.toPlainString();
+            throw reject(Rejection.IMPLAUSIBLE_QUANTITY, field + " is " + shown + "; " + why + " (" + max.toPlainString() + ")");
+        }
+        if (!Decimals.fits(value, 15, Money.SCALE)) {
+            throw reject(Rejection.INVALID_FIELD, field + " has more than " + Money.SCALE + " decimal places");
         }
         return value;
     }
