@@ -115,7 +115,12 @@ public final class Rating {
      * keeps the quantity and price that recompute it exactly.
      */
     public static Money lineAmount(BigDecimal quantityTimesPrice, BigDecimal per, PriceCatalog catalog) {
-        return new Money(quantityTimesPrice.divide(per, Money.SCALE, RoundingMode.HALF_EVEN), catalog.currency());
+        // The same rounding either way; a power of ten moves the point instead of dividing (rating runs per record).
+        BigDecimal exact = per.equals(BigDecimal.ONE) ? quantityTimesPrice
+                : per.equals(MILLION) ? quantityTimesPrice.movePointLeft(6) : null;
+        BigDecimal rounded = exact != null ? exact.setScale(Money.SCALE, RoundingMode.HALF_EVEN)
+                : quantityTimesPrice.divide(per, Money.SCALE, RoundingMode.HALF_EVEN);
+        return new Money(rounded, catalog.currency());
     }
 
     private static Rated charge(UsageRecord record, PriceCatalog.Priced<?> priced, List<ChargeLine> lines, PriceCatalog catalog) {
