@@ -220,6 +220,7 @@ async function account(id) {
       await section('Budgets', () => budgets(id, c, redraw)),
       await section('Auto-recharge', () => autoRecharge(id, c, redraw))),
     await section('Top-ups held for review', () => heldTopUps(id, c, redraw)),
+    await section('Usage held for review', () => heldUsage(id, c, redraw)),
     await section('Entries, newest first', () => entries(id, c)),
     await section('Invoices', () => invoices(id)),
   );
@@ -360,6 +361,26 @@ async function heldTopUps(id, c, redraw) {
     { title: 'Held at', value: (t) => when(t.heldAt) },
     { title: 'Decision', value: (t) => (may('admin') ? h('span', {}, h('button', { type: 'button', onclick: decide(t, 'approve') }, 'Approve'), ' ',
       h('button', { type: 'button', class: 'danger', onclick: decide(t, 'reject') }, 'Reject')) : h('span', { class: 'muted' }, 'an admin decides')) }], held.topUps);
+}
+
+async function heldUsage(id, c, redraw) {
+  const held = await get(`/api/v1/accounts/${enc(id)}/usage/held`);
+  const decide = (usage, verdict) => async () => {
+    if (!(await confirmed(`${verdict === 'approve' ? 'Charge' : 'Reject'} the usage record ${usage.eventId} of ${usage.cost} ${c}?`))) return;
+    try {
+      await call('POST', `/api/v1/accounts/${enc(id)}/usage/held/${verdict}`,
+        verdict === 'reject' ? { eventId: usage.eventId, reason: 'rejected in the console' } : { eventId: usage.eventId });
+      redraw();
+    } catch (e) {
+      view.prepend(error(e));
+    }
+  };
+  return table('Records costing more than the review ceiling: not charged until an admin decides', [
+    { title: 'Record', value: (u) => u.eventId }, { title: 'Occurred', value: (u) => when(u.occurredAt) },
+    { title: 'What', value: (u) => `${u.kind} ${u.item}` }, { title: 'Cost', num: true, value: (u) => money(u.cost, c) },
+    { title: 'Ceiling', num: true, value: (u) => money(u.reviewAbove, c) },
+    { title: 'Decision', value: (u) => (may('admin') ? h('span', {}, h('button', { type: 'button', onclick: decide(u, 'approve') }, 'Charge'), ' ',
+      h('button', { type: 'button', class: 'danger', onclick: decide(u, 'reject') }, 'Reject')) : h('span', { class: 'muted' }, 'an admin decides')) }], held.usage);
 }
 
 async function entries(id, c, after) {

@@ -25,6 +25,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
@@ -118,6 +119,39 @@ class ConsoleBrowserTest extends ServiceStory {
         // The token was never put in a URL, nor kept beyond the tab.
         assertThat(browser.getCurrentUrl()).doesNotContain(bound);
         assertThat((Long) ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return localStorage.length")).isZero();
+    }
+
+    @Test
+    void an_admin_sees_a_record_held_for_review_and_charges_it_from_the_console() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        ledger.openPrepaid(List.of("acct-console-3"), new BigDecimal("100.00"));
+        // A day of a thousand llm.super replicas: 517,456.99584, above the review ceiling.
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(new UsageStream.Usage("acct-console-3",
+                "{\"eventId\":\"console-day\",\"kind\":\"compute\",\"accountId\":\"acct-console-3\",\"occurredAt\":\""
+                        + UsageStream.RECENTLY + "\",\"meter\":\"llm.super\",\"seconds\":\"86400\",\"replicas\":1000}")), 0);
+        Await.until("the record is held", WAIT, () -> api.get("/api/v1/accounts/acct-console-3/usage/held", ADMIN).body().path("usage").size() == 1);
+
+        browser.get("http://localhost:" + port + "/console");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        signIn(ADMIN);
+        waitFor(By.id("q"));
+        browser.get("http://localhost:" + port + "/console/#/accounts/acct-console-3");
+        By held = By.cssSelector("section[aria-label='Usage held for review'] tbody tr");
+        waitFor(held);
+        assertThat(text(held)).contains("console-day").contains("517,456.99584");
+        shot("5-usage-held");
+        browser.findElement(By.cssSelector("section[aria-label='Usage held for review'] tbody tr button:not(.danger)")).click();
+        waitFor(By.id("confirm-ok")).click();
+        ledger.awaitBalance("acct-console-3", new BigDecimal("100").subtract(new BigDecimal("517456.99584")), WAIT);
+        new WebDriverWait(browser, WAIT).ignoring(TimeoutException.class).until(d -> {
+            d.navigate().refresh();
+            return new WebDriverWait(d, Duration.ofSeconds(5)).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("section[aria-label='Usage held for review'] tbody tr"))).getText().equals("None.");
+        });
+        shot("6-usage-charged");
+        browser.findElement(By.id("sign-out")).click();
     }
 
     private static String token(HttpApi api, String body) {
