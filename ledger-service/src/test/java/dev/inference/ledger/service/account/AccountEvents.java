@@ -1,8 +1,12 @@
 package dev.inference.ledger.service.account;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
+
+import org.axonframework.test.aggregate.AggregateTestFixture;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
@@ -68,6 +72,20 @@ final class AccountEvents {
     static Charge charge(String cost) {
         return new Charge("tokens", "deepseek-ai/DeepSeek-V3", "deepinfra", 1,
                 List.of(new ChargeLine("input", BigDecimal.ONE, BigDecimal.ONE, "1M tokens", usd(cost))), usd(cost));
+    }
+
+    /** The aggregate under test at {@code now}, with the tier table, recharge policy and review ceiling the rules are given. */
+    static AggregateTestFixture<Account> fixture(Instant now, RechargePolicy policy, UsageReview review) {
+        AggregateTestFixture<Account> fixture = new AggregateTestFixture<>(Account.class);
+        fixture.registerInjectableResource(Clock.fixed(now, ZoneOffset.UTC));
+        fixture.registerInjectableResource(UsageTiers.defaults());
+        fixture.registerInjectableResource(policy);
+        fixture.registerInjectableResource(review);
+        return fixture;
+    }
+
+    static AggregateTestFixture<Account> fixture() {
+        return fixture(NOW, RechargePolicy.defaults(), UsageReview.defaults());
     }
 
     static Money usd(String amount) {

@@ -15,9 +15,7 @@ import static org.axonframework.test.matchers.Matchers.messageWithPayload;
 import static org.hamcrest.Matchers.instanceOf;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -63,11 +61,7 @@ class AccountTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Account.class);
-        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
-        fixture.registerInjectableResource(UsageTiers.defaults());
-        fixture.registerInjectableResource(RechargePolicy.defaults());
-        fixture.registerInjectableResource(UsageReview.defaults());
+        fixture = AccountEvents.fixture();
     }
 
     @Test

@@ -10,9 +10,7 @@ import static dev.inference.ledger.service.account.AccountEvents.record;
 import static dev.inference.ledger.service.account.AccountEvents.usage;
 import static dev.inference.ledger.service.account.AccountEvents.usd;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,12 +55,17 @@ class AutoRechargeTest {
     }
 
     private static AggregateTestFixture<Account> fixture(RechargePolicy policy) {
-        AggregateTestFixture<Account> fixture = new AggregateTestFixture<>(Account.class);
-        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
-        fixture.registerInjectableResource(UsageTiers.defaults());
-        fixture.registerInjectableResource(policy);
-        fixture.registerInjectableResource(UsageReview.defaults());
-        return fixture;
+        return AccountEvents.fixture(NOW, policy, UsageReview.defaults());
+    }
+
+    /** Recharged once today for 100, spent to 15, warned, and the daily limit already told. */
+    private static Object[] limitToldToday() {
+        return new Object[] {opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
+                new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
+                new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),
+                charged("u-1", "100", BillingMode.PREPAID, "15", "0", "100"), new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW),
+                new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
+                new AutoRechargeLimitReached(ID, "2026-11-22", 1, usd("100"), usd("15"), NOW)};
     }
 
     @Test
@@ -107,30 +110,17 @@ class AutoRechargeTest {
     @Test
     void a_recharge_that_would_pass_the_days_amount_is_not_asked_and_the_limit_is_told_once_a_day() {
         AggregateTestFixture<Account> limited = fixture(new RechargePolicy(3, Duration.ofSeconds(30), 10, new java.math.BigDecimal("150")));
-        limited.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
-                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
-                        new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),
-                        charged("u-1", "100", BillingMode.PREPAID, "15", "0", "100"), new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW),
-                        new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
-                        new AutoRechargeLimitReached(ID, "2026-11-22", 1, usd("100"), usd("15"), NOW))
+        limited.given(limitToldToday())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
                 .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "101"));
     }
 
     @Test
     void the_next_day_a_recharge_is_asked_again() {
-        AggregateTestFixture<Account> nextDay = new AggregateTestFixture<>(Account.class);
         java.time.Instant tomorrow = NOW.plus(Duration.ofDays(1));
-        nextDay.registerInjectableResource(Clock.fixed(tomorrow, ZoneOffset.UTC));
-        nextDay.registerInjectableResource(UsageTiers.defaults());
-        nextDay.registerInjectableResource(new RechargePolicy(3, Duration.ofSeconds(30), 1, new java.math.BigDecimal("10000")));
-        nextDay.registerInjectableResource(UsageReview.defaults());
-        nextDay.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED,
-                        new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW),
-                        new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW),
-                        charged("u-1", "100", BillingMode.PREPAID, "15", "0", "100"), new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW),
-                        new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
-                        new AutoRechargeLimitReached(ID, "2026-11-22", 1, usd("100"), usd("15"), NOW))
+        AggregateTestFixture<Account> nextDay = AccountEvents.fixture(tomorrow, new RechargePolicy(3, Duration.ofSeconds(30), 1,
+                new java.math.BigDecimal("10000")), UsageReview.defaults());
+        nextDay.given(limitToldToday())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
                 .expectEvents(new UsageBatchCharged(ID, BillingMode.PREPAID, "USD", List.of(AccountEvents.PRICE), List.of(record("u-2", "1")),
                                 usd("15").amount(), usd("14").amount(), usd("0").amount(), usd("101").amount(), tomorrow),

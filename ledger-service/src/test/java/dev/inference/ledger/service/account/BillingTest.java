@@ -9,9 +9,7 @@ import static dev.inference.ledger.service.account.AccountEvents.opened;
 import static dev.inference.ledger.service.account.AccountEvents.usd;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -51,11 +49,7 @@ class BillingTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Account.class);
-        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
-        fixture.registerInjectableResource(UsageTiers.defaults());
-        fixture.registerInjectableResource(RechargePolicy.defaults());
-        fixture.registerInjectableResource(UsageReview.defaults());
+        fixture = AccountEvents.fixture();
     }
 
     private static ChargedRecord at(String eventId, String cost, Instant occurredAt) {

@@ -11,8 +11,6 @@ import static dev.inference.ledger.service.account.AccountEvents.usd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import org.axonframework.test.aggregate.AggregateTestFixture;
@@ -42,11 +40,7 @@ class UsageReviewTest {
 
     @BeforeEach
     void setUp() {
-        fixture = new AggregateTestFixture<>(Account.class);
-        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
-        fixture.registerInjectableResource(UsageTiers.defaults());
-        fixture.registerInjectableResource(RechargePolicy.defaults());
-        fixture.registerInjectableResource(new UsageReview(new BigDecimal("1000")));
+        fixture = AccountEvents.fixture(NOW, RechargePolicy.defaults(), new UsageReview(new BigDecimal("1000")));
     }
 
     @Test
