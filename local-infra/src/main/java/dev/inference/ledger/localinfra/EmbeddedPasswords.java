@@ -2,10 +2,10 @@ package dev.inference.ledger.localinfra;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,8 +36,7 @@ public record EmbeddedPasswords(String superuser, String owner, String service) 
     /** The passwords in the file, made now if it does not exist. */
     public static EmbeddedPasswords readOrCreate(Path dataDir) {
         Path file = fileOf(dataDir);
-        try {
-            Files.createDirectories(file.getParent());
+        if (!Files.exists(file)) {
             Properties generated = new Properties();
             SecureRandom random = new SecureRandom();
             for (String role : ROLES) {
@@ -45,11 +44,13 @@ public record EmbeddedPasswords(String superuser, String owner, String service) 
                 random.nextBytes(secret);
                 generated.setProperty(role, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
             }
-            writeOwnerOnly(file, generated);
-        } catch (FileAlreadyExistsException kept) {
-            // made at an earlier start: read below
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            StringWriter text = new StringWriter();
+            try {
+                generated.store(text, "The embedded PostgreSQL's passwords (psql -h localhost -p <port> -U postgres ledger)");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a StringWriter does not fail
+            }
+            writeOwnerOnly(file, text.toString());
         }
         return read(dataDir);
     }
@@ -81,29 +82,30 @@ public record EmbeddedPasswords(String superuser, String owner, String service) 
     static Path superuserFile(Path dataDir, String password) {
         Path file = fileOf(dataDir).resolveSibling(dataDir.getFileName() + ".initdb-password");
         try {
-            Files.deleteIfExists(file);
-            try (Writer out = Files.newBufferedWriter(Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY)),
-                    StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
-                out.write(password + "\n");
+            Files.deleteIfExists(file); // left by a start that died before initdb ran
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + file, e);
+        }
+        writeOwnerOnly(file, password + "\n");
+        return file;
+    }
+
+    /**
+     * Written whole beside it, then moved into place: a crash leaves either no file or a complete one. Created with
+     * its permissions, never widened after: no instant in which another user could read it.
+     */
+    private static void writeOwnerOnly(Path file, String content) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(partial);
+            Files.createFile(partial, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
+                out.write(content);
             }
-            return file;
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-    }
-
-    private static void writeOwnerOnly(Path file, Properties passwords) throws IOException {
-        if (Files.exists(file)) {
-            throw new FileAlreadyExistsException(file.toString());
-        }
-        // Written whole beside it, then moved into place: a crash leaves either no file or a complete one. Created with its
-        // permissions, never widened after: no instant in which another user could read it.
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.deleteIfExists(partial);
-        Files.createFile(partial, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8, StandardOpenOption.WRITE)) {
-            passwords.store(out, "The embedded PostgreSQL's passwords (psql -h localhost -p <port> -U postgres ledger)");
-        }
-        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -170,14 +170,10 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
             return withHeldUsage(next);
         }
         if (event instanceof HeldUsageApproved approved) {
-            Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
-            next.remove(approved.usageEventId());
-            return withHeldUsage(next);
+            return withoutHeldUsage(approved.usageEventId());
         }
         if (event instanceof HeldUsageRejected rejected) {
-            Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
-            next.remove(rejected.usageEventId());
-            return withHeldUsage(next);
+            return withoutHeldUsage(rejected.usageEventId());
         }
         if (event instanceof TierPromoted promoted) {
             return with(balance, unbilled, lifetimeSpend, intervals, promoted.toTier(), suspended, heldTopUps, billingLimitReached);
@@ -215,6 +211,12 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
                 heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage);
+    }
+
+    private AccountState withoutHeldUsage(String usageEventId) {
+        Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
+        next.remove(usageEventId);
+        return withHeldUsage(next);
     }
 
     private AccountState withHeldUsage(Map<String, UsageHeldForReview> next) {

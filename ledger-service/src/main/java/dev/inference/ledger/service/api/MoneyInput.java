@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.api;
 
+import java.math.BigDecimal;
+
 import dev.inference.ledger.kernel.input.Identifier;
 
 import dev.inference.ledger.kernel.money.Money;
@@ -26,11 +28,10 @@ final class MoneyInput {
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest("invalid-amount", field + " is required, as a decimal string like \"25.00\"");
         }
+        BigDecimal decimal = WireInput.decimal(field, value, "invalid-amount", "25.00");
         Money money;
         try {
-            money = new Money(WireInput.decimal(field, value, "invalid-amount", "25.00"), currency);
-        } catch (ApiException e) {
-            throw e;
+            money = new Money(decimal, currency);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-amount", field + ": " + e.getMessage());
         }

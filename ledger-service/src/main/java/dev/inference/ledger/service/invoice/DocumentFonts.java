@@ -15,30 +15,28 @@ import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 /**
  * The fonts a document embeds, so that any name a client gives prints as written: DejaVu Sans first, then
- * Droid Sans Fallback (Chinese, Japanese) and Nanum Square (Korean) for the scripts it lacks (resources/fonts/README.md). Text is drawn in runs, each in
- * the first font that has all its characters.
+ * Droid Sans Fallback (Chinese, Japanese) and Nanum Square (Korean) for the scripts it lacks
+ * (resources/fonts/README.md). Text is drawn in runs, each in the first font that has all its characters.
  */
 final class DocumentFonts {
 
-    private static final byte[] PRIMARY = read("/fonts/DejaVuSans.ttf");
-    private static final byte[] FALLBACK = read("/fonts/DroidSansFallbackFull.ttf");
-    private static final byte[] HANGUL = read("/fonts/NanumSquareR.ttf");
+    /** In the order they are tried: DejaVu Sans, then Droid Sans Fallback, then Nanum Square. */
+    private static final List<byte[]> FACES = List.of(read("/fonts/DejaVuSans.ttf"), read("/fonts/DroidSansFallbackFull.ttf"),
+            read("/fonts/NanumSquareR.ttf"));
     private static final int REPLACEMENT = 0xFFFD;
 
     /** A piece of text and the font that draws it. */
     record Run(PDFont font, String text) {
     }
 
-    private final List<TrueTypeFont> faces = new ArrayList<>(3);
-    private final List<PDFont> fonts = new ArrayList<>(3);
+    private final PDDocument document;
+    // Parsed and added to the document only once a character needs them: most invoices need the first alone.
+    private final TrueTypeFont[] faces = new TrueTypeFont[FACES.size()];
+    private final PDFont[] fonts = new PDFont[FACES.size()];
 
-    /** The fonts for one document, embedded as subsets when it is saved. */
-    DocumentFonts(PDDocument document) throws IOException {
-        for (byte[] bytes : new byte[][] {PRIMARY, FALLBACK, HANGUL}) {
-            TrueTypeFont face = new TTFParser().parse(new RandomAccessReadBuffer(bytes));
-            faces.add(face);
-            fonts.add(PDType0Font.load(document, face, true));
-        }
+    /** The fonts for one document, each embedded as a subset when it is saved, if it was used. */
+    DocumentFonts(PDDocument document) {
+        this.document = document;
     }
 
     /** {@code text} cut into runs of one font each; control characters become spaces, characters no font has U+FFFD. */
@@ -58,25 +56,39 @@ final class DocumentFonts {
                 font = Math.max(fontFor(cp), 0);
             }
             if (font != currentFont && !current.isEmpty()) {
-                runs.add(new Run(fonts.get(currentFont), current.toString()));
+                runs.add(new Run(font(currentFont), current.toString()));
                 current.setLength(0);
             }
             currentFont = font;
             current.appendCodePoint(cp);
         }
         if (!current.isEmpty()) {
-            runs.add(new Run(fonts.get(currentFont), current.toString()));
+            runs.add(new Run(font(currentFont), current.toString()));
         }
         return runs;
     }
 
     private int fontFor(int codePoint) throws IOException {
-        for (int i = 0; i < faces.size(); i++) {
-            if (faces.get(i).getUnicodeCmapLookup().getGlyphId(codePoint) > 0) {
+        for (int i = 0; i < faces.length; i++) {
+            if (face(i).getUnicodeCmapLookup().getGlyphId(codePoint) > 0) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private TrueTypeFont face(int i) throws IOException {
+        if (faces[i] == null) {
+            faces[i] = new TTFParser().parse(new RandomAccessReadBuffer(FACES.get(i)));
+        }
+        return faces[i];
+    }
+
+    private PDFont font(int i) throws IOException {
+        if (fonts[i] == null) {
+            fonts[i] = PDType0Font.load(document, face(i), true);
+        }
+        return fonts[i];
     }
 
     private static byte[] read(String resource) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.Rating;
 import dev.inference.ledger.kernel.usage.Interval;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
@@ -95,8 +96,6 @@ public sealed interface AccountEvent {
              * the cost less the others, so no split can lose or add a fraction. A record with
              * no component (zero tokens of every kind) has none, and cost nothing.
              */
-            private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-
             public BigDecimal[] componentAmounts(PriceUsed price) {
                 int n = quantities.size();
                 BigDecimal[] amounts = new BigDecimal[n];
@@ -105,8 +104,7 @@ public sealed interface AccountEvent {
                 }
                 BigDecimal rest = cost;
                 for (int i = 0; i < n - 1; i++) {
-                    amounts[i] = quantities.get(i).multiply(price.components().get(i).unitPrice())
-                            .divide(MILLION, Money.SCALE, java.math.RoundingMode.HALF_EVEN);
+                    amounts[i] = Rating.perMillion(quantities.get(i).multiply(price.components().get(i).unitPrice()));
                     rest = rest.subtract(amounts[i]);
                 }
                 amounts[n - 1] = rest;

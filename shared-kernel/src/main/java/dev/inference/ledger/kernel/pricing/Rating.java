@@ -114,13 +114,21 @@ public final class Rating {
      * an hourly rate cut into minutes (1.30 / 60), needs more; the error is at most 5e-13 per line, and the line
      * keeps the quantity and price that recompute it exactly.
      */
-    public static Money lineAmount(BigDecimal quantityTimesPrice, BigDecimal per, PriceCatalog catalog) {
+    static Money lineAmount(BigDecimal quantityTimesPrice, BigDecimal per, PriceCatalog catalog) {
+        return new Money(rounded(quantityTimesPrice, per), catalog.currency());
+    }
+
+    /** {@link #lineAmount}'s rounding for a price per million tokens: what a token line of a charge amounts to. */
+    public static BigDecimal perMillion(BigDecimal quantityTimesPrice) {
+        return rounded(quantityTimesPrice, MILLION);
+    }
+
+    private static BigDecimal rounded(BigDecimal quantityTimesPrice, BigDecimal per) {
         // The same rounding either way; a power of ten moves the point instead of dividing (rating runs per record).
         BigDecimal exact = per.equals(BigDecimal.ONE) ? quantityTimesPrice
                 : per.equals(MILLION) ? quantityTimesPrice.movePointLeft(6) : null;
-        BigDecimal rounded = exact != null ? exact.setScale(Money.SCALE, RoundingMode.HALF_EVEN)
+        return exact != null ? exact.setScale(Money.SCALE, RoundingMode.HALF_EVEN)
                 : quantityTimesPrice.divide(per, Money.SCALE, RoundingMode.HALF_EVEN);
-        return new Money(rounded, catalog.currency());
     }
 
     private static Rated charge(UsageRecord record, PriceCatalog.Priced<?> priced, List<ChargeLine> lines, PriceCatalog catalog) {
