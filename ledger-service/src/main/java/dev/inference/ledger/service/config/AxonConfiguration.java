@@ -199,10 +199,13 @@ public class AxonConfiguration {
      */
     @Bean
     public EmbeddedEventStore eventStore(EventStorageEngine storageEngine,
-                                         @Value("${ledger.events.cached-events:2000}") int cachedEvents) {
+                                         @Value("${ledger.events.cached-events:2000}") int cachedEvents,
+                                         @Value("${ledger.events.fetch-delay-ms:100}") long fetchDelay) {
         return EmbeddedEventStore.builder()
                 .storageEngine(storageEngine)
                 .cachedEvents(cachedEvents)
+                // Another instance's events are seen within this; Axon's 1 s would be the whole freshness budget.
+                .fetchDelay(fetchDelay)
                 .build();
     }
 
