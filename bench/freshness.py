@@ -15,8 +15,11 @@ while it is measured.
 import argparse
 import concurrent.futures as futures
 import datetime
+import collections
 import json
 import math
+import os
+import re
 import random
 import subprocess
 import sys
@@ -53,6 +56,32 @@ def visible(api, view, account):
     return int(api.json("GET", f"/api/v1/accounts/{account}/usage")["totals"]["records"]) >= 1
 
 
+def cpu_ticks(service_pid):
+    """CPU ticks so far: per process name on the machine, and per thread role (digits dropped) of the service."""
+    machine, service = collections.Counter(), collections.Counter()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+            fields = stat.rsplit(")", 1)[1].split()
+            machine[stat[stat.index("(") + 1:stat.rindex(")")]] += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    for task in os.listdir(f"/proc/{service_pid}/task"):
+        try:
+            name = re.sub(r"[0-9]+", "#", open(f"/proc/{service_pid}/task/{task}/comm").read().strip())
+            fields = open(f"/proc/{service_pid}/task/{task}/stat").read().rsplit(")", 1)[1].split()
+            service[name] += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return machine, service
+
+
+def ingest_counters(api):
+    text = api.call("GET", "/actuator/prometheus")[1].decode()
+    wanted = ("ledger_ingest_batch_size_count", "ledger_ingest_batch_size_sum", "ledger_ingest_batch_time_seconds_sum")
+    return {line.split(" ")[0]: float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.split(" ")[0] in wanted}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--port", type=int, required=True)
@@ -62,11 +91,12 @@ def main():
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--warmup", type=int, default=30)
     p.add_argument("--probe-every", type=float, default=2.0)
-    p.add_argument("--poll", type=float, default=0.05)
+    p.add_argument("--poll", type=float, default=0.1)
     p.add_argument("--run", default="fresh")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--verbose", action="store_true")
+    p.add_argument("--service-pid", type=int)
     p.add_argument("--drain-timeout", type=float, default=300)
     a = p.parse_args()
     api = Api(a.port, a.token)
@@ -162,6 +192,8 @@ def main():
         if due > sent:
             publish(load[sent:due])
             sent = due
+        if probe == 0 and now_s >= next_probe and a.service_pid:
+            window = (time.time(), cpu_ticks(a.service_pid), ingest_counters(api), sent)
         if now_s >= next_probe and probe < probes:
             account = f"probe-{a.run}-{probe}"
             line, _ = record(f"{a.run}-probe-{probe}", account, dearest, 100, probe_tokens)
@@ -182,6 +214,8 @@ def main():
         time.sleep(0.1)
     publishing.clear()
     watcher.join()
+    if a.service_pid and drained:
+        ended = (drained, cpu_ticks(a.service_pid), ingest_counters(api), total + probe)
 
     print()
     print(f"load                  {total:,} records over {a.accounts:,} accounts in {t1 - t0:.1f} s "
@@ -192,6 +226,8 @@ def main():
     if rounds:
         print(f"poll round            median {quantile(rounds, 0.5) * 1000:.0f} ms, p99 {quantile(rounds, 0.99) * 1000:.0f} ms "
               "(the resolution of the figures)")
+    if a.service_pid and drained:
+        where_the_time_went(window, ended)
     ok = drained is not None and not misses
     for view in VIEWS:
         values = seen[view]
@@ -203,6 +239,27 @@ def main():
         print(f"MISSED: {account} not visible in {', '.join(views)} after 60 s")
     print("RESULT " + ("OK" if ok else "FAILED"))
     return 0 if ok else 1
+
+
+def where_the_time_went(start, end):
+    """The probed window's CPU, per record published in it, and the ingest's batches."""
+    seconds, records = end[0] - start[0], end[3] - start[3]
+    hz = os.sysconf("SC_CLK_TCK")
+    machine, service = end[1][0] - start[1][0], end[1][1] - start[1][1]
+    per_record = lambda ticks: ticks / hz / records * 1e6
+    print(f"CPU in the probed window ({seconds:.0f} s, {records:,} records; this machine has {os.cpu_count()} cores):")
+    print(f"  machine {sum(machine.values()) / hz / seconds * 100:5.0f}%  {per_record(sum(machine.values())):7.1f} µs/record")
+    for name, ticks in machine.most_common(5):
+        print(f"    {name:<24} {ticks / hz / seconds * 100:5.0f}%  {per_record(ticks):7.1f} µs/record")
+    print("  the service's threads:")
+    for name, ticks in service.most_common(8):
+        print(f"    {name:<24} {ticks / hz / seconds * 100:5.0f}%  {per_record(ticks):7.1f} µs/record")
+    c0, c1 = start[2], end[2]
+    batches = c1["ledger_ingest_batch_size_count"] - c0["ledger_ingest_batch_size_count"]
+    if batches:
+        size = (c1["ledger_ingest_batch_size_sum"] - c0["ledger_ingest_batch_size_sum"]) / batches
+        took = (c1["ledger_ingest_batch_time_seconds_sum"] - c0["ledger_ingest_batch_time_seconds_sum"]) / batches
+        print(f"  ingest: {batches:,.0f} batches of {size:,.0f} records on average, charged in {took * 1000:,.0f} ms each")
 
 
 if __name__ == "__main__":

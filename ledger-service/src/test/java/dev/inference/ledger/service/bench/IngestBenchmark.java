@@ -97,6 +97,7 @@ public final class IngestBenchmark {
                                 outcome.complete() ? String.format("%,.0f records/s (%,d records, %,d charged, %,d duplicates, in %.1f s)",
                                         outcome.perSecond(), s.records(), unique, s.records() - unique, outcome.seconds()) : "INCOMPLETE",
                                 rounded(outcome.roles()), outcome.failures().isEmpty() ? "" : "\n      failed: " + String.join("\n      failed: ", outcome.failures()));
+                        System.out.print(outcome.statements());
                         if (key.equals(latencyWorkload) && run == s.runs()) {
                             long charged = unique;
                             if (s.latency()) {
