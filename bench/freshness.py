@@ -148,7 +148,6 @@ def main():
 
     in_flight = []  # [account, published, views not seen yet]
     in_flight_lock = threading.Lock()
-    rounds = []
     asking = {view: [] for view in VIEWS}
     publishing = threading.Event()
 
@@ -177,7 +176,6 @@ def main():
                         misses.append((account, sorted(pending)))
                     with in_flight_lock:
                         in_flight.remove(entry)
-            rounds.append(time.time() - began)
             time.sleep(max(0.0, a.poll - (time.time() - began)))
 
     t0 = time.time()
@@ -223,9 +221,6 @@ def main():
     print("all charged           " + (f"{drained - t1:.2f} s after the last record was published" if drained
                                       else f"NOT within {a.drain_timeout:.0f} s"))
     print("publish -> visible    p50      p99      max      (seconds, per probe)")
-    if rounds:
-        print(f"poll round            median {quantile(rounds, 0.5) * 1000:.0f} ms, p99 {quantile(rounds, 0.99) * 1000:.0f} ms "
-              "(the resolution of the figures)")
     if a.service_pid and drained:
         where_the_time_went(window, ended)
     ok = drained is not None and not misses
