@@ -13,7 +13,7 @@ public class LedgerApplication {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("audit")) {
-            // The auditor's command line: no broker, no HTTP server (README, "Auditing").
+            // The auditor's command line: no broker, no HTTP server (docs/guide.md, "Auditing").
             AuditCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }

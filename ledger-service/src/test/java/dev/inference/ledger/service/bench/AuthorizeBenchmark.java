@@ -30,7 +30,7 @@ import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.authorize.SpendGuard;
 
 /**
- * The gateway's authorize check (README, "Benchmarks"): the in-memory decision, and the HTTP round trip
+ * The gateway's authorize check (docs/benchmarks.md): the in-memory decision, and the HTTP round trip
  * against the running application, over 10,000 accounts of which one in ten has an API key blocked by
  * its budget. Settings: -Daccounts=10000 -Dcalls=5000000 -Drequests=20000.
  */

@@ -26,7 +26,7 @@ import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.localinfra.TestDatabases;
 
 /**
- * The ingest benchmark (README, "Benchmarks"; issue 11, "The benchmark must be honest"). For each
+ * The ingest benchmark (docs/benchmarks.md; issue 11, "The benchmark must be honest"). For each
  * workload (Zipf over 10,000 accounts; 100 hot accounts), interleaved, each run on its own topic and
  * database: the ceiling (a plain consumer with the product's durability), the exactly-once floor (the
  * ceiling plus a primary-key dedupe insert) and the product, every clock from the first poll to the

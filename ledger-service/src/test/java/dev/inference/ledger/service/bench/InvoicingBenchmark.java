@@ -31,7 +31,7 @@ import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.invoice.MonthlyInvoicing;
 
 /**
- * The monthly run (README, "Benchmarks"): postpaid accounts with last month's usage, each invoiced in a
+ * The monthly run (docs/benchmarks.md): postpaid accounts with last month's usage, each invoiced in a
  * transaction of its own (the account's close, the number, the carry, the invoice), then charged to the
  * card. Beside it, this machine's ceiling for the same shape of work: one transaction per account that
  * appends two event-sized rows, takes a number from a counter row and writes a carry, with synchronous

@@ -38,7 +38,7 @@ import dev.inference.ledger.service.audit.WhatIfRerating;
 import dev.inference.ledger.service.support.Infrastructure;
 
 /**
- * The auditor's replay (README, "Benchmarks"): {@code audit verify} over a ledger of {@code -Drecords}
+ * The auditor's replay (docs/benchmarks.md): {@code audit verify} over a ledger of {@code -Drecords}
  * usage records (default 1,000,000) in batches of {@code -DrecordsPerEvent} (default 100, as the ingest
  * writes them under a busy Zipf stream), the log, its checkpoints and every figure verified. Beside it, the
  * machine's ceiling measured in the same run: a plain JDBC read of the same event rows in global order
