@@ -111,11 +111,11 @@ def main():
         r = {"eventId": event_id, "kind": "tokens", "accountId": account, "occurredAt": now, "source": "freshness",
              "model": model, "provider": "deepinfra", "inputTokens": input_tokens, "cachedInputTokens": 0,
              "outputTokens": output_tokens}
-        return f"{account}|{json.dumps(r, separators=(',', ':'))}\n".encode(), r
+        return f"{account}|{json.dumps(r, separators=(',', ':'))}\n".encode()
 
     total = a.rate * (a.warmup + a.seconds)
     load = [record(f"{a.run}-{n}", f"load-{rng.randrange(a.accounts)}", MODELS[n % len(MODELS)],
-                   rng.randint(100, 8000), rng.randint(10, 1500))[0] for n in range(total)]
+                   rng.randint(100, 8000), rng.randint(10, 1500)) for n in range(total)]
     # A probe costs about twice its account's funding: the balance goes below zero, authorize refuses.
     dearest = max(MODELS, key=lambda m: prices[m]["output"])
     probe_tokens = int(2 * PROBE_FUNDS * 1_000_000 / prices[dearest]["output"]) + 1
@@ -194,8 +194,7 @@ def main():
             window = (time.time(), cpu_ticks(a.service_pid), ingest_counters(api), sent)
         if now_s >= next_probe and probe < probes:
             account = f"probe-{a.run}-{probe}"
-            line, _ = record(f"{a.run}-probe-{probe}", account, dearest, 100, probe_tokens)
-            publish([line])
+            publish([record(f"{a.run}-probe-{probe}", account, dearest, 100, probe_tokens)])
             with in_flight_lock:
                 in_flight.append([account, time.time(), set(VIEWS)])
             probe, next_probe = probe + 1, next_probe + a.probe_every
