@@ -37,6 +37,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 import dev.inference.ledger.kernel.account.AccountId;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.account.AccountCommand.AddMember;
 import dev.inference.ledger.service.account.AccountCommand.AddProject;
 import dev.inference.ledger.service.account.AccountCommand.ApproveHeldUsage;
@@ -59,6 +60,9 @@ import dev.inference.ledger.service.account.entries.UsageDetails;
 import dev.inference.ledger.service.account.organisation.OrganisationProjection;
 import dev.inference.ledger.service.account.controls.AccountControlsProjection;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
+import dev.inference.ledger.service.account.UsageTiers;
+import dev.inference.ledger.service.hold.HoldRules;
+import dev.inference.ledger.service.hold.HoldStore;
 import dev.inference.ledger.service.security.Allowed;
 
 /** Translates the account endpoints of docs/contract.md into commands and queries; decides nothing. */
@@ -78,10 +82,14 @@ public class AccountsController {
     private final EntriesExport export;
     private final AccountControlsProjection controls;
     private final Clock clock;
+    private final HoldStore holds;
+    private final UsageTiers tiers;
 
     public AccountsController(CommandGateway commands, AccountRegistry registry, BalanceProjection balances,
                               EntriesProjection entries, IdempotentRequests idempotent, OrganisationProjection organisation,
-                              AccountHistory history, EntriesExport export, AccountControlsProjection controls, Clock clock) {
+                              AccountHistory history, EntriesExport export, AccountControlsProjection controls, Clock clock, HoldStore holds, UsageTiers tiers) {
+        this.holds = holds;
+        this.tiers = tiers;
         this.controls = controls;
         this.clock = clock;
         this.commands = commands;
@@ -130,11 +138,22 @@ public class AccountsController {
         return new ApiException(409, "account-exists", "Conflict", "account '" + accountId + "' is already open");
     }
 
+    /**
+     * {@code held} and {@code available} (what a new hold may take; null when nothing limits it) are shown for
+     * the account now, not for a moment in its history.
+     */
     record AccountView(String accountId, String name, String billingMode, String balance, String unbilled,
-                       String lifetimeSpend, int tier, String status, String currency, long usageRecords, Instant asOf) {
+                       String lifetimeSpend, int tier, String status, String currency, long usageRecords, Instant asOf,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String held,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String available) {
         AccountView(AccountBalance b) {
+            this(b, null, null);
+        }
+
+        AccountView(AccountBalance b, Money held, Money available) {
             this(b.accountId(), b.name(), b.billingMode().wire(), b.balance().toPlainString(), b.unbilled().toPlainString(),
-                    b.lifetimeSpend().toPlainString(), b.tier(), b.status(), b.currency(), b.usageRecords(), b.asOf());
+                    b.lifetimeSpend().toPlainString(), b.tier(), b.status(), b.currency(), b.usageRecords(), b.asOf(),
+                    held == null ? null : held.toPlainString(), available == null ? null : available.toPlainString());
         }
     }
 
@@ -169,7 +188,9 @@ public class AccountsController {
         if (occurredBefore != null) {
             return history.occurredBefore(now, instant("occurredBefore", occurredBefore)).map(AccountView::new).orElseThrow();
         }
-        return new AccountView(now);
+        Money held = HoldRules.held(holds.open(id), clock.instant(), now.currency());
+        return new AccountView(now, held, HoldRules.available(now.billingMode(), now.balance(), now.unbilled(),
+                tiers.level(now.tier()).billingLimit(), held));
     }
 
     /** {@code currency}: optional; when given it must be the account's. */
@@ -267,7 +288,10 @@ public class AccountsController {
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Budgets budgets(@PathVariable String id) {
         ApiException.requireAccount(registry, id);
-        return new Budgets(controls.budgets(id, clock.instant()));
+        Instant now = clock.instant();
+        List<HoldRules.OpenHold> open = holds.open(id);
+        return new Budgets(controls.budgets(id, now).stream()
+                .map(b -> b.withHeld(HoldRules.heldOn(b.scope(), b.scopeId(), id, open, now, Currencies.USD).amount())).toList());
     }
 
     record HeldTopUps(List<AccountControlsProjection.HeldTopUp> topUps) {

@@ -87,7 +87,13 @@ public class IdempotentRequests {
         });
     }
 
+    /** An answer given without a key: the same shape as one replayed. */
+    static ResponseEntity<String> respond(Answer answer, IdempotentRequests requests) {
+        return respond(answer.status(), requests.json.writeValueAsString(answer.body()));
+    }
+
     private static ResponseEntity<String> respond(int status, String body) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+        return ResponseEntity.status(status).contentType(status >= 400 ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON)
+                .body(body);
     }
 }

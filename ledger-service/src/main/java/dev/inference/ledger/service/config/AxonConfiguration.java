@@ -43,6 +43,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import dev.inference.ledger.service.account.Account;
 import dev.inference.ledger.service.account.RecordCountSnapshotTrigger;
 import dev.inference.ledger.service.account.writers.AccountWriters;
+import dev.inference.ledger.service.projection.AccountSequencing;
 import dev.inference.ledger.service.projection.GapWatch;
 import dev.inference.ledger.service.projection.ProcessorRoles;
 import dev.inference.ledger.service.projection.ProcessorTokenStore;
@@ -100,7 +101,8 @@ public class AxonConfiguration {
                 .registerDefaultHandlerInterceptor((c, processor) -> lateEvents.interceptor(processor))
                 .registerErrorHandler(AccountRegistry.GROUP, c -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(AccountViews.GROUP, c -> parking.isolating(failures.recording()))
-                .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP));
+                .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP))
+                .registerDefaultSequencingPolicy(c -> new AccountSequencing());
     }
 
     /** Every command on an account holds its usage partition, across instances, until its transaction ends (AccountWriters). */

@@ -49,6 +49,11 @@ public final class RecordHash {
         if (a != null && a.traceId() != null) {
             append(text, a.traceId()); // only when present: a record without a trace hashes as it always did
         }
+        if (a != null && a.holdId() != null) {
+            text.append("hold");
+            append(text, a.holdId());
+            append(text, a.endsHold());
+        }
         return Arrays.copyOf(SHA_256.get().digest(text.toString().getBytes(StandardCharsets.UTF_8)), BYTES);
     }
 

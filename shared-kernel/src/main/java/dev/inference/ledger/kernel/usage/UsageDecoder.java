@@ -75,8 +75,9 @@ public final class UsageDecoder {
                 "kind must be tokens, compute or units, not '" + Identifier.echo(kindText) + "'"));
         String accountId = requiredId(root, Identifier.ACCOUNT);
         Instant occurredAt = instant(root, "occurredAt");
+        String holdId = optionalId(root, Identifier.HOLD);
         Attribution attribution = new Attribution(optionalId(root, Identifier.API_KEY), optionalId(root, Identifier.PROJECT),
-                optionalId(root, Identifier.MEMBER), optionalId(root, Identifier.TRACE));
+                optionalId(root, Identifier.MEMBER), optionalId(root, Identifier.TRACE), holdId, holdFinal(root, holdId));
         String source = optionalId(root, Identifier.SOURCE);
         String provider = optionalId(root, Identifier.PROVIDER);
         UsageRecord record = switch (kind) {
@@ -243,6 +244,21 @@ public final class UsageDecoder {
             throw reject(Rejection.INVALID_FIELD, id.field() + " must be a string");
         }
         return checked(id, node.asText());
+    }
+
+    /** {@code final}: false keeps the hold open for more records; only meaningful beside a {@code holdId}. */
+    private static Boolean holdFinal(JsonNode root, String holdId) {
+        JsonNode node = root.get("final");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            throw reject(Rejection.INVALID_FIELD, "final must be true or false");
+        }
+        if (holdId == null) {
+            throw reject(Rejection.INVALID_FIELD, "final says whether a record ends its hold: it needs a holdId");
+        }
+        return node.booleanValue() ? null : Boolean.FALSE;
     }
 
     private static String checked(Identifier id, String value) {

@@ -29,12 +29,25 @@ public record UsageRecord(
         Interval interval) {
 
     /**
-     * Who spent it, for budgets and usage breakdowns, and the agent run (trace) it was part of; every
-     * part is optional. A stored record without a trace keeps the shape it had before traces were kept.
+     * Who spent it, for budgets and usage breakdowns, the agent run (trace) it was part of, and the hold it
+     * settles; every part is optional. {@code holdFinal} is false only for a record that draws on its hold
+     * and leaves it open for more (an agent's calls); null means the record ends the hold. A stored record
+     * without a trace or a hold keeps the shape it had before either was kept.
      */
     public record Attribution(String apiKeyId, String projectId, String memberId,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String traceId) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String traceId,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String holdId,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Boolean holdFinal) {
         public static final Attribution NONE = new Attribution(null, null, null, null);
+
+        public Attribution(String apiKeyId, String projectId, String memberId, String traceId) {
+            this(apiKeyId, projectId, memberId, traceId, null, null);
+        }
+
+        /** Whether charging this record ends the hold it names. */
+        public boolean endsHold() {
+            return holdId != null && !Boolean.FALSE.equals(holdFinal);
+        }
     }
 
     /** Token counts as reported: cached input is counted apart from (not inside) input. */

@@ -176,10 +176,27 @@ class UsageDecoderTest {
         assertThat(((Decoded.Invalid) decoded).rejection().reason()).isEqualTo(Rejection.TOO_LATE);
     }
 
+    @Test
+    void a_record_names_the_hold_it_settles_and_ends_it_unless_it_says_final_false() {
+        var ends = ((Decoded.Valid) decode(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\",\"holdId\":\"h-1\""))).record().attribution();
+        var draws = ((Decoded.Valid) decode(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\",\"holdId\":\"h-1\",\"final\":false"))).record().attribution();
+
+        assertThat(ends.holdId()).isEqualTo("h-1");
+        assertThat(ends.endsHold()).isTrue();
+        assertThat(draws.endsHold()).isFalse();
+        assertThat(((Decoded.Valid) decode(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\""))).record().attribution().endsHold()).isFalse();
+    }
+
+    @Test
+    void final_is_a_boolean_beside_a_hold() {
+        assertThat(rejection(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\",\"holdId\":\"h-1\",\"final\":\"no\"")).reason()).isEqualTo(Rejection.INVALID_FIELD);
+        assertThat(rejection(tokens("\"occurredAt\":\"2026-11-22T10:00:00Z\",\"final\":false")).detail()).contains("needs a holdId");
+    }
+
     /** Every text field the decoder reads, by the kind of record that carries it. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(names = {"EVENT_ID", "ACCOUNT", "SOURCE", "API_KEY", "PROJECT", "MEMBER", "MODEL", "PROVIDER", "METER",
-            "ENDPOINT", "REPLICA", "UNIT", "TRACE"})
+            "ENDPOINT", "REPLICA", "UNIT", "TRACE", "HOLD"})
     void every_identifier_longer_than_its_bound_is_an_invalid_field_whose_detail_does_not_repeat_it(Identifier id) {
         String huge = "x".repeat(10_000);
         Rejection rejection = rejection(recordWith(id, huge));
@@ -191,7 +208,7 @@ class UsageDecoderTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(names = {"EVENT_ID", "ACCOUNT", "SOURCE", "API_KEY", "PROJECT", "MEMBER", "MODEL", "PROVIDER", "METER",
-            "ENDPOINT", "REPLICA", "UNIT", "TRACE"})
+            "ENDPOINT", "REPLICA", "UNIT", "TRACE", "HOLD"})
     void every_identifier_with_a_control_character_is_an_invalid_field(Identifier id) {
         Rejection rejection = rejection(recordWith(id, "a\\u0000b"));
 

@@ -1,7 +1,11 @@
 package dev.inference.ledger.service.account.authorize;
 
 import org.axonframework.config.ProcessingGroup;
+import java.time.Instant;
+import java.util.List;
+
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.Timestamp;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -15,6 +19,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
 
@@ -83,8 +88,24 @@ public class GuardProjection {
                 Guarded.scope(event.scope(), event.scopeId()));
     }
 
+    @EventHandler
+    void on(HoldEvent event, @Timestamp Instant at) {
+        Guarded.Holds holds = Guarded.Holds.of(event.standing(), SpendGuard.month(at));
+        jdbc.update("""
+                INSERT INTO authorize_guards (account_id, held, held_out, held_period, held_full_scopes) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (account_id) DO UPDATE SET held = excluded.held, held_out = excluded.held_out,
+                                                       held_period = excluded.held_period, held_full_scopes = excluded.held_full_scopes""",
+                event.accountId(), holds.held(), holds.out(), holds.period(), String.join(",", holds.fullScopes()));
+    }
+
+    /** A credit clears a spent balance, and frees what holds took unless they still take all of it. */
     private void credited(String accountId, Money balanceAfter) {
         set(accountId, "exhausted", !balanceAfter.isPositive());
+        List<Guarded.Holds> held = jdbc.query("SELECT held FROM authorize_guards WHERE account_id = ?",
+                (rs, n) -> new Guarded.Holds(rs.getBigDecimal(1), false, null, java.util.Set.of()), accountId);
+        if (!held.isEmpty()) {
+            set(accountId, "held_out", held.get(0).credited(balanceAfter).out());
+        }
     }
 
     private void set(String accountId, String flag, boolean value) {

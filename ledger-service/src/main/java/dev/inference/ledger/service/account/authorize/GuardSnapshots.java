@@ -3,6 +3,7 @@ package dev.inference.ledger.service.account.authorize;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
@@ -67,9 +68,15 @@ public class GuardSnapshots {
             jdbc.query("SELECT account_id, scope, period FROM authorize_blocks",
                     rs -> { blocks.computeIfAbsent(rs.getString(1), id -> new HashMap<>()).put(rs.getString(2), rs.getString(3)); });
             int[] accounts = {0};
-            jdbc.query("SELECT account_id, suspended, exhausted, no_payment_method FROM authorize_guards", rs -> {
+            jdbc.query("""
+                    SELECT account_id, suspended, exhausted, no_payment_method, held, held_out, held_period, held_full_scopes
+                      FROM authorize_guards""", rs -> {
                 String accountId = rs.getString(1);
-                guard.restore(accountId, new Guarded(rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), blocks.getOrDefault(accountId, Map.of())));
+                String full = rs.getString(8);
+                Guarded.Holds holds = new Guarded.Holds(rs.getBigDecimal(5), rs.getBoolean(6), rs.getString(7),
+                        full.isEmpty() ? Set.of() : Set.of(full.split(",")));
+                guard.restore(accountId, new Guarded(rs.getBoolean(2), rs.getBoolean(3), rs.getBoolean(4), blocks.getOrDefault(accountId, Map.of()),
+                        holds));
                 accounts[0]++;
             });
             log.info("authorize view: {} accounts loaded, reading the event stream on from {}", accounts[0], from);

@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.account.authorize;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.Timestamp;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
@@ -20,12 +22,13 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.hold.HoldEvent;
 
 /**
  * May this request spend? Answered from memory: each instance starts from a snapshot of this view
  * ({@link GuardSnapshots}) and reads the event stream on from there (an in-memory token store, so no
  * instance shares its progress), keeping per account only what
- * refuses a request — suspension, a spent balance and budget blocks. A prepaid balance at or below
+ * refuses a request — suspension, a spent balance, budget blocks, and holds that take what is left. A prepaid balance at or below
  * zero suspends an account unless a recharge is on its way; then it is refused as insufficient-balance.
  */
 @Component
@@ -48,7 +51,7 @@ public class SpendGuard {
     public Decision authorize(String accountId, String apiKeyId, String projectId, String memberId) {
         Guarded account = accounts.get(accountId);
         return account == null ? new Decision(false, "unknown-account")
-                : account.decide(accountId, apiKeyId, projectId, memberId, YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC)).toString());
+                : account.decide(accountId, apiKeyId, projectId, memberId, month(clock.instant()));
     }
 
     /** An account as a snapshot of the view had it (GuardSnapshots), before the stream is read on. */
@@ -83,12 +86,21 @@ public class SpendGuard {
 
     @EventHandler
     void on(TopUpCredited event) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(!event.balanceAfter().isPositive()));
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).credited(event.balanceAfter()));
     }
 
     @EventHandler
     void on(RechargeSucceeded event) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(!event.balanceAfter().isPositive()));
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).credited(event.balanceAfter()));
+    }
+
+    @EventHandler
+    void on(HoldEvent event, @Timestamp Instant at) {
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).holds(Guarded.Holds.of(event.standing(), month(at))));
+    }
+
+    static String month(Instant at) {
+        return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
     }
 
     @EventHandler

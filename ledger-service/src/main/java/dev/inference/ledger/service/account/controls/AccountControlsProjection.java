@@ -39,9 +39,16 @@ import dev.inference.ledger.service.projection.AccountViews;
 @ProcessingGroup(AccountViews.GROUP)
 public class AccountControlsProjection {
 
+    /** {@code held}: what open holds on the scope reserve, filled in by who knows the holds. */
     public record BudgetView(String scope, String scopeId, String period,
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal hardCap, List<String> softAlerts,
-                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal spentThisMonth, Instant setAt) {
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal spentThisMonth, Instant setAt,
+                             @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal held) {
+
+        public BudgetView withHeld(BigDecimal held) {
+            return new BudgetView(scope, scopeId, period, hardCap, softAlerts, spentThisMonth, setAt,
+                    held.signum() == 0 ? BigDecimal.ZERO : held.stripTrailingZeros());
+        }
     }
 
     public record HeldTopUp(String topUpId, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount, Instant heldAt) {
@@ -139,7 +146,7 @@ public class AccountControlsProjection {
                             .map(Map.Entry::getValue).reduce(BigDecimal.ZERO, BigDecimal::add);
                     return new BudgetView(scope, scopeId, rs.getString(3), rs.getBigDecimal(4).stripTrailingZeros(),
                             rs.getString(5).isEmpty() ? List.of() : Arrays.asList(rs.getString(5).split(",")),
-                            spend.signum() == 0 ? BigDecimal.ZERO : spend.stripTrailingZeros(), rs.getTimestamp(6).toInstant());
+                            spend.signum() == 0 ? BigDecimal.ZERO : spend.stripTrailingZeros(), rs.getTimestamp(6).toInstant(), BigDecimal.ZERO);
                 }, accountId);
     }
 

@@ -1,0 +1,160 @@
+package dev.inference.ledger.service.hold;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.kernel.hold.HoldEvent;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldExpired;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldPlaced;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldReleased;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldSettled;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.service.hold.HoldRules.OpenHold;
+
+/**
+ * The holds' current state in PostgreSQL, written in the transaction that appends their events, and each
+ * account's advisory lock under which the desk decides: one decision at a time per account, across instances.
+ */
+@Component
+public class HoldStore {
+
+    private final JdbcTemplate jdbc;
+
+    public HoldStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A hold as stored: open, settled, released or expired. */
+    public record StoredHold(String holdId, String accountId, Attribution attribution, Money amount, Money charged, Instant placedAt,
+                             Instant expiresAt, String state, Instant endedAt) {
+    }
+
+    /** Waits for the account's hold lock, held until the transaction ends. */
+    void lock(String accountId) {
+        jdbc.query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", rs -> { }, lockKey(accountId));
+    }
+
+    /** Takes the account's hold lock if no one holds it: for background work that must never queue behind a decision. */
+    boolean tryLock(String accountId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))", Boolean.class,
+                lockKey(accountId)));
+    }
+
+    private static String lockKey(String accountId) {
+        return "ledger:holds:" + accountId;
+    }
+
+    /** How far into the account's events its holds were settled; empty before its first hold. */
+    Optional<Long> seen(String accountId) {
+        return jdbc.queryForList("SELECT seen_sequence FROM hold_books WHERE account_id = ?", Long.class, accountId).stream().findFirst();
+    }
+
+    /** The account's holds not ended yet (some may have run out of time, not yet marked expired). */
+    public List<OpenHold> open(String accountId) {
+        return jdbc.query("""
+                SELECT hold_id, api_key_id, project_id, member_id, currency, amount, charged, expires_at
+                  FROM holds WHERE account_id = ? AND state = 'open' ORDER BY placed_at, hold_id""",
+                (rs, n) -> new OpenHold(rs.getString(1), new Attribution(rs.getString(2), rs.getString(3), rs.getString(4), null),
+                        new Money(rs.getBigDecimal(6), rs.getString(5)), new Money(rs.getBigDecimal(7), rs.getString(5)),
+                        rs.getTimestamp(8).toInstant()), accountId);
+    }
+
+    public Optional<StoredHold> find(String holdId) {
+        return jdbc.query("""
+                SELECT hold_id, account_id, api_key_id, project_id, member_id, currency, amount, charged, placed_at, expires_at, state,
+                       ended_at FROM holds WHERE hold_id = ?""", HoldStore::stored, holdId).stream().findFirst();
+    }
+
+    /** The account's holds, open ones first, then the most recently placed, at most {@code limit}. */
+    public List<StoredHold> ofAccount(String accountId, boolean openOnly, int limit) {
+        return jdbc.query("""
+                SELECT hold_id, account_id, api_key_id, project_id, member_id, currency, amount, charged, placed_at, expires_at, state,
+                       ended_at FROM holds WHERE account_id = ? AND (state = 'open' OR NOT ?)
+                 ORDER BY state <> 'open', placed_at DESC, hold_id LIMIT ?""", HoldStore::stored, accountId, openOnly, limit);
+    }
+
+    private static StoredHold stored(ResultSet rs, int n) throws SQLException {
+        String currency = rs.getString(6);
+        Timestamp ended = rs.getTimestamp(12);
+        return new StoredHold(rs.getString(1), rs.getString(2), new Attribution(rs.getString(3), rs.getString(4), rs.getString(5), null),
+                new Money(rs.getBigDecimal(7), currency), new Money(rs.getBigDecimal(8), currency), rs.getTimestamp(9).toInstant(),
+                rs.getTimestamp(10).toInstant(), rs.getString(11), ended == null ? null : ended.toInstant());
+    }
+
+    /** Stores what the events did, set-based: the new holds, the ended ones, the charges drawn on open ones. */
+    void apply(List<HoldEvent> events, List<OpenHold> drawn) {
+        List<Object[]> placed = new ArrayList<>();
+        List<Object[]> ended = new ArrayList<>();
+        for (HoldEvent event : events) {
+            if (event instanceof HoldPlaced p) {
+                placed.add(new Object[] {p.holdId(), p.accountId(), p.attribution().apiKeyId(), p.attribution().projectId(),
+                        p.attribution().memberId(), p.amount().currency(), p.amount().amount(), Timestamp.from(p.placedAt()),
+                        Timestamp.from(p.expiresAt())});
+            } else if (event instanceof HoldSettled s) {
+                ended.add(end(s.holdId(), "settled", s.charged(), s.settledAt()));
+            } else if (event instanceof HoldReleased r) {
+                ended.add(end(r.holdId(), "released", r.charged(), r.releasedAt()));
+            } else if (event instanceof HoldExpired x) {
+                ended.add(end(x.holdId(), "expired", x.charged(), x.expiredAt()));
+            }
+        }
+        if (!placed.isEmpty()) {
+            jdbc.batchUpdate("""
+                    INSERT INTO holds (hold_id, account_id, api_key_id, project_id, member_id, currency, amount, placed_at, expires_at, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')""", placed);
+        }
+        if (!ended.isEmpty()) {
+            jdbc.batchUpdate("UPDATE holds SET state = ?, charged = ?, ended_at = ? WHERE hold_id = ? AND state = 'open'", ended);
+        }
+        if (!drawn.isEmpty()) {
+            jdbc.batchUpdate("UPDATE holds SET charged = ? WHERE hold_id = ? AND state = 'open'",
+                    drawn.stream().map(h -> new Object[] {h.charged().amount(), h.holdId()}).toList());
+        }
+    }
+
+    private static Object[] end(String holdId, String state, Money charged, Instant at) {
+        return new Object[] {state, charged.amount(), Timestamp.from(at), holdId};
+    }
+
+    /** The account's book after a decision: how far it has settled, and what the reconciler looks for. */
+    void saveBook(String accountId, long seen, List<OpenHold> open) {
+        Timestamp next = open.stream().map(OpenHold::expiresAt).min(Instant::compareTo).map(Timestamp::from).orElse(null);
+        jdbc.update("""
+                INSERT INTO hold_books (account_id, seen_sequence, open_holds, next_expiry) VALUES (?, ?, ?, ?)
+                ON CONFLICT (account_id) DO UPDATE SET seen_sequence = excluded.seen_sequence, open_holds = excluded.open_holds,
+                                                       next_expiry = excluded.next_expiry""", accountId, seen, open.size(), next);
+    }
+
+    /**
+     * Accounts whose open holds have work: one expired, or usage charged to the account since its book
+     * last looked (which may settle a hold).
+     */
+    List<String> withWork(Instant now, int limit) {
+        return jdbc.queryForList("""
+                SELECT b.account_id FROM hold_books b
+                 WHERE b.open_holds > 0
+                   AND (b.next_expiry <= ? OR EXISTS (SELECT 1 FROM domainevententry e
+                                                       WHERE e.aggregateidentifier = b.account_id AND e.sequencenumber > b.seen_sequence))
+                 LIMIT ?""", String.class, Timestamp.from(now), limit);
+    }
+
+    /** Open holds and what they reserve, across accounts: the metrics' gauges. */
+    record Totals(long open, BigDecimal held) {
+    }
+
+    Totals totals(Instant now) {
+        return jdbc.queryForObject("""
+                SELECT count(*), coalesce(sum(greatest(amount - charged, 0)), 0) FROM holds WHERE state = 'open' AND expires_at > ?""",
+                (rs, n) -> new Totals(rs.getLong(1), rs.getBigDecimal(2)), Timestamp.from(now));
+    }
+}
