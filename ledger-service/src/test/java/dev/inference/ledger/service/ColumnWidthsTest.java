@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.usage.UsageKind;
 import dev.inference.ledger.localinfra.TestDatabases;
@@ -85,15 +86,19 @@ class ColumnWidthsTest {
     private static final Written WEBHOOK_SUBSCRIPTION = Written.internal("whsub_<random>", WebhookSubscriptions.SUBSCRIPTION_ID_LENGTH);
     private static final Written WEBHOOK_EVENT_TYPE = Written.oneOf("webhook event type", WebhookEventType.wireNames());
 
+    /** {@code HoldEvent.stream}: "hold/", the account id, "/" and the hold id. */
+    private static final Written HOLD_STREAM = Written.internal("hold/<accountId>/<holdId>",
+            HoldEvent.STREAM_PREFIX.length() + Identifier.ACCOUNT.maxLength() + 1 + Identifier.HOLD.maxLength());
+
     private static final Map<String, Written> WRITTEN = columns(
             // V1: Axon's event store.
             table("domainevententry",
-                    "aggregateidentifier", Written.internal("an account id, an invoice id or the price list's id",
-                            max(Identifier.ACCOUNT.maxLength(), INVOICE_ID.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
+                    "aggregateidentifier", Written.internal("an account id, an invoice id, the price list's id or a hold's stream",
+                            max(Identifier.ACCOUNT.maxLength(), INVOICE_ID.maxLength(), PublishedCatalogs.PRICE_LIST.length(), HOLD_STREAM.maxLength())),
                     "type", AXON, "eventidentifier", AXON, "payloadrevision", AXON, "payloadtype", AXON, "timestamp", AXON),
             table("snapshotevententry",
-                    "aggregateidentifier", Written.internal("an account id, an invoice id or the price list's id",
-                            max(Identifier.ACCOUNT.maxLength(), INVOICE_ID.maxLength(), PublishedCatalogs.PRICE_LIST.length())),
+                    "aggregateidentifier", Written.internal("an account id, an invoice id, the price list's id or a hold's stream",
+                            max(Identifier.ACCOUNT.maxLength(), INVOICE_ID.maxLength(), PublishedCatalogs.PRICE_LIST.length(), HOLD_STREAM.maxLength())),
                     "type", AXON, "eventidentifier", AXON, "payloadrevision", AXON, "payloadtype", AXON, "timestamp", AXON),
             table("tokenentry", "processorname", AXON, "tokentype", AXON, "timestamp", AXON, "owner", AXON),
             // V2
@@ -109,6 +114,11 @@ class ColumnWidthsTest {
                     "soft_alerts", Written.unbounded("the alert fractions, comma separated")),
             table("held_top_ups", "account_id", ACCOUNT, "top_up_id", Written.id(Identifier.IDEMPOTENCY_KEY)),
             table("held_usage", "account_id", ACCOUNT, "usage_event_id", Written.id(Identifier.EVENT_ID), "kind", USAGE_KIND, "item", MODEL_OR_METER),
+            // V17
+            table("holds", "hold_id", Written.id(Identifier.HOLD), "account_id", ACCOUNT, "api_key_id", Written.id(Identifier.API_KEY),
+                    "project_id", Written.id(Identifier.PROJECT), "member_id", Written.id(Identifier.MEMBER), "currency", CURRENCY,
+                    "state", Written.oneOf("hold state", List.of("open", "settled", "released", "expired"))),
+            table("hold_books", "account_id", ACCOUNT),
             table("audit_verifications", "first_difference", Written.unbounded("the first difference 'audit verify' found, cut at 2,000")),
             table("usage_trace_calls", "account_id", ACCOUNT, "trace_id", Written.id(Identifier.TRACE), "event_id", Written.id(Identifier.EVENT_ID),
                     "kind", USAGE_KIND, "item", MODEL_OR_METER, "provider", Written.id(Identifier.PROVIDER),
@@ -150,7 +160,8 @@ class ColumnWidthsTest {
                     "reason", Written.oneOf("decline reason", List.of("card-declined", "processor-unavailable"))),
             table("auto_recharge_settings", "account_id", ACCOUNT, "currency", CURRENCY),
             // V5
-            table("authorize_guards", "account_id", ACCOUNT),
+            table("authorize_guards", "account_id", ACCOUNT, "held_period", Written.internal("a calendar month, yyyy-MM", "yyyy-MM".length()),
+                    "held_full_scopes", Written.unbounded("the budget scopes holds fill, comma separated")),
             // V10
             table("invoice_series", "series", Written.oneOf("number series", List.of("INV", "CN"))),
             table("invoice_carry", "account_id", ACCOUNT),

@@ -48,10 +48,11 @@ class AccessRulesTest extends ServiceStory {
 
     /**
      * Request names that name something of one account, and the thing of each account the suite uses: an
-     * invoice's number. Stated here, not asked of the product; a new one must be added here and to the
+     * invoice's number, a hold's id. Stated here, not asked of the product; a new one must be added here and to the
      * product's {@link AccountOwner}s alike, or {@link #every_path_variable_is_an_account_something_of_one_or_neither} fails.
      */
-    private static final Map<String, Map<String, String>> OWNED = Map.of("number", Map.of(OWN, "INV-1999-000001", OTHER, "INV-1999-000002"));
+    private static final Map<String, Map<String, String>> OWNED = Map.of("number", Map.of(OWN, "INV-1999-000001", OTHER, "INV-1999-000002"),
+            "holdId", Map.of(OWN, "h-own", OTHER, "h-other"));
 
     /** Path variables that name nothing of an account by themselves (each is looked up under the account of the path, or spans none). */
     private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period", "traceId");
@@ -84,6 +85,7 @@ class AccessRulesTest extends ServiceStory {
                 () -> api.get("/api/v1/authorize?accountId=" + OWN, ADMIN).status() == 200);
         for (String account : List.of(OWN, OTHER)) {
             invoiceOf(account, OWNED.get("number").get(account));
+            holdOf(account, OWNED.get("holdId").get(account));
         }
         for (Role role : Role.values()) {
             tokens.put(role + "/unbound", mint(api, role, null));
@@ -100,6 +102,19 @@ class AccessRulesTest extends ServiceStory {
             insert.setString(1, account + "/monthly/1999-12");
             insert.setString(2, number);
             insert.setString(3, account);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A hold of the account, as the hold desk stores it (long expired: it reserves nothing). */
+    private static void holdOf(String account, String holdId) {
+        try (Connection c = infra().database.connect(); PreparedStatement insert = c.prepareStatement("""
+                INSERT INTO holds (hold_id, account_id, currency, amount, placed_at, expires_at, state)
+                VALUES (?, ?, 'USD', 1, now() - interval '2 hours', now() - interval '1 hour', 'expired')""")) {
+            insert.setString(1, holdId);
+            insert.setString(2, account);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
