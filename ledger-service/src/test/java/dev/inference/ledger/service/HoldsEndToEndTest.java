@@ -9,12 +9,17 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
+import dev.inference.ledger.kernel.hold.HoldEvent;
+import dev.inference.ledger.service.projection.AccountSequencing;
+import dev.inference.ledger.service.projection.AccountViews;
 import dev.inference.ledger.service.audit.AuditVerifier;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
@@ -146,6 +151,15 @@ class HoldsEndToEndTest extends ServiceStory {
         assertThat(new AuditVerifier(dataSource, name[0], key, 100).verify().differences()).isEmpty();
         ledger.assertReconciles();
         assertThat(ledger.usageEventIdsChargedTwice()).isZero();
+    }
+
+    /** Two segments writing one account's authorize row in different orders deadlock: its holds' events go with it. */
+    @Test
+    void the_account_views_keep_an_accounts_holds_in_its_segment(@Autowired EventProcessingConfiguration processing) {
+        assertThat(processing.sequencingPolicy(AccountViews.GROUP)).isInstanceOf(AccountSequencing.class);
+        AccountSequencing policy = new AccountSequencing();
+        assertThat(policy.getSequenceIdentifierFor(new GenericDomainEventMessage<>("Hold", HoldEvent.stream("acct-7", "h-1"), 0, "x")))
+                .isEqualTo(policy.getSequenceIdentifierFor(new GenericDomainEventMessage<>("Account", "acct-7", 3, "y")));
     }
 
     private static HttpApi.Response hold(HttpApi api, String token, String body, String key) {

@@ -101,8 +101,16 @@ public class AxonConfiguration {
                 .registerDefaultHandlerInterceptor((c, processor) -> lateEvents.interceptor(processor))
                 .registerErrorHandler(AccountRegistry.GROUP, c -> PropagatingErrorHandler.instance())
                 .registerErrorHandler(AccountViews.GROUP, c -> parking.isolating(failures.recording()))
-                .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP))
-                .registerDefaultSequencingPolicy(c -> new AccountSequencing());
+                .registerHandlerInterceptor(AccountViews.GROUP, c -> parking.interceptor(AccountViews.GROUP));
+    }
+
+    /**
+     * How the account views' segments split the stream (application.yml names this bean: Spring Boot gives every
+     * processor it configures a policy of its own, the aggregate's by default).
+     */
+    @Bean
+    public AccountSequencing accountSequencing() {
+        return new AccountSequencing();
     }
 
     /** Every command on an account holds its usage partition, across instances, until its transaction ends (AccountWriters). */

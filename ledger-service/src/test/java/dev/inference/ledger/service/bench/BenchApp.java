@@ -11,7 +11,7 @@ import dev.inference.ledger.localinfra.TestDatabases;
 import dev.inference.ledger.service.LedgerApplication;
 import dev.inference.ledger.service.support.Infrastructure;
 
-/** The product in the benchmark's JVM, on the benchmark's own database and broker, the ingest off, quiet. */
+/** The product in the benchmark's JVM, on the benchmark's own database and broker, the ingest off unless asked, quiet. */
 final class BenchApp {
 
     static final String ADMIN = "lt_bench-admin-token-at-least-32-characters";
@@ -26,7 +26,12 @@ final class BenchApp {
                 "--ledger.audit.signing-key=" + Infrastructure.AUDIT_SIGNING_KEY,
                 "--ledger.audit.checkpoint-file=target/bench-audit-checkpoints.txt", "--server.port=0", "--ledger.roles.ingest=false",
                 "--logging.structured.format.console=", "--logging.level.root=WARN"));
-        args.addAll(List.of(more));
+        // An argument of more replaces the default of the same name (Spring would join the two values).
+        for (String arg : more) {
+            String name = arg.substring(0, arg.indexOf('=') + 1);
+            args.removeIf(a -> a.startsWith(name));
+            args.add(arg);
+        }
         return SpringApplication.run(LedgerApplication.class, args.toArray(String[]::new));
     }
 }
