@@ -205,6 +205,8 @@ async function account(id) {
     h('div', { class: 'cards' },
       card('Balance', money(summary.balance, c), 'balance'),
       card('Unbilled', money(summary.unbilled, c), 'unbilled'),
+      card('Held', money(summary.held, c), 'held'),
+      card('Available', summary.available == null ? 'no limit' : money(summary.available, c), 'available'),
       card('Tier', summary.tier, 'tier'),
       card('Status', summary.status, 'status'),
       card('Usage records', Number(summary.usageRecords).toLocaleString('en'), 'records')),
@@ -230,6 +232,8 @@ async function account(id) {
       const now = await get(`/api/v1/accounts/${enc(id)}`);
       document.getElementById('balance').textContent = money(now.balance, c);
       document.getElementById('unbilled').textContent = money(now.unbilled, c);
+      document.getElementById('held').textContent = money(now.held, c);
+      document.getElementById('available').textContent = now.available == null ? 'no limit' : money(now.available, c);
       document.getElementById('tier').textContent = now.tier;
       document.getElementById('status').textContent = now.status;
       document.getElementById('records').textContent = Number(now.usageRecords).toLocaleString('en');
@@ -311,6 +315,7 @@ async function budgets(id, c, redraw) {
     table('Budgets and their spend this month', [
       { title: 'Scope', value: (b) => `${b.scope} ${b.scopeId}` },
       { title: 'Spent', num: true, value: (b) => money(b.spentThisMonth, c) },
+      { title: 'Held', num: true, value: (b) => money(b.held, c) },
       { title: 'Hard cap', num: true, value: (b) => money(b.hardCap, c) },
       { title: 'Alerts at', value: (b) => b.softAlerts.map((a) => `${Number(a) * 100} %`).join(', ') }], answer.budgets),
     may('admin', 'staff') ? action('Set budget', [

@@ -82,6 +82,10 @@ class ConsoleBrowserTest extends ServiceStory {
         browser.findElement(By.cssSelector("form[role=search] button")).click();
         waitFor(By.linkText("acct-console-1")).click();
         waitUntil(By.id("balance"), "100 USD");
+        // A gateway holds 5: the page shows it held, and 95 available, by itself.
+        assertThat(api.post("/api/v1/holds", ADMIN, "{\"accountId\":\"acct-console-1\",\"amount\":\"5.00\"}").status()).isEqualTo(201);
+        waitUntil(By.id("held"), "5 USD");
+        waitUntil(By.id("available"), "95 USD");
         shot("1-account");
 
         UsageStream usage = new UsageStream(15).unique("console-", 30, List.of("acct-console-1"));
