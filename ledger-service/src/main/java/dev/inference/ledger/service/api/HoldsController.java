@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 import org.axonframework.common.transaction.TransactionManager;
 import org.springframework.http.ResponseEntity;
@@ -32,6 +34,7 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.service.config.OwnUnitOfWork;
 import dev.inference.ledger.service.hold.HoldDesk;
 import dev.inference.ledger.service.hold.HoldEstimates;
+import dev.inference.ledger.service.hold.HoldQueue;
 import dev.inference.ledger.service.hold.HoldRules;
 import dev.inference.ledger.service.hold.HoldRules.Granted;
 import dev.inference.ledger.service.hold.HoldRules.Placement;
@@ -75,15 +78,17 @@ public class HoldsController {
     static final int MAX_LISTED = 500;
 
     private final HoldDesk desk;
+    private final HoldQueue queue;
     private final HoldStore store;
     private final HoldEstimates estimates;
     private final IdempotentRequests idempotent;
     private final TransactionManager transactions;
     private final Clock clock;
 
-    public HoldsController(HoldDesk desk, HoldStore store, HoldEstimates estimates, IdempotentRequests idempotent,
+    public HoldsController(HoldDesk desk, HoldQueue queue, HoldStore store, HoldEstimates estimates, IdempotentRequests idempotent,
                            TransactionManager transactions, Clock clock) {
         this.desk = desk;
+        this.queue = queue;
         this.store = store;
         this.estimates = estimates;
         this.idempotent = idempotent;
@@ -98,13 +103,22 @@ public class HoldsController {
                                         @RequestBody HoldRequest request) {
         HoldRules.Request ask = ask(request);
         if (key == null) {
-            return IdempotentRequests.respond(OwnUnitOfWork.call(transactions, () -> decide(request.accountId(), ask)), idempotent);
+            Optional<Placement> placement;
+            try {
+                placement = queue.place(new HoldDesk.Ask(request.accountId(), ask));
+            } catch (TimeoutException e) {
+                throw new ApiException(503, "hold-not-decided", "Not decided in time",
+                        "the hold was not decided within " + HoldQueue.ANSWER_WITHIN_SECONDS + " s; it may have been granted: hold with an"
+                                + " Idempotency-Key to ask again safely");
+            }
+            return IdempotentRequests.respond(answer(request.accountId(), placement), idempotent);
         }
-        return idempotent.once("hold:" + request.accountId(), key, request, () -> decide(request.accountId(), ask));
+        // With a key, the claim of the key and the hold share one transaction: the hold is decided alone.
+        return idempotent.once("hold:" + request.accountId(), key, request, () -> answer(request.accountId(), desk.place(request.accountId(), ask)));
     }
 
-    private IdempotentRequests.Answer decide(String accountId, HoldRules.Request ask) {
-        Placement placement = desk.place(accountId, ask).orElseThrow(() -> ApiException.notFound("no account '" + accountId + "'"));
+    private IdempotentRequests.Answer answer(String accountId, Optional<Placement> decided) {
+        Placement placement = decided.orElseThrow(() -> ApiException.notFound("no account '" + accountId + "'"));
         if (placement instanceof Granted granted) {
             return new IdempotentRequests.Answer(201, new Placed(granted.placed()));
         }
@@ -155,7 +169,7 @@ public class HoldsController {
         return new HoldRules.Request(holdId, attribution, estimate.amount(), estimate.currency(), ttl);
     }
 
-    private java.util.Optional<HoldEstimates.Estimate> estimate(HoldRequest request) {
+    private Optional<HoldEstimates.Estimate> estimate(HoldRequest request) {
         Instant now = clock.instant();
         if (request.model() != null && request.meter() == null) {
             long input = bounded("inputTokens", request.inputTokens(), UsageBounds.MAX_PROMPT_TOKENS);

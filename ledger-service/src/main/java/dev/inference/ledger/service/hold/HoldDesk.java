@@ -3,10 +3,13 @@ package dev.inference.ledger.service.hold;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -25,11 +28,12 @@ import dev.inference.ledger.service.hold.HoldRules.Refused;
 import dev.inference.ledger.service.hold.HoldStore.StoredHold;
 
 /**
- * Where holds are decided. Every change to an account's holds runs in the caller's transaction holding the
- * account's hold lock (across instances), against the account as committed and its open holds as stored;
- * first the usage charged since the last look settles holds and time expires them, then the change. The
- * rows and the events commit together, so a hold granted is never forgotten. The lock is not the
- * account's writer lock: a hold never waits behind an ingest batch.
+ * Where holds are decided. Every change to accounts' holds runs in the caller's transaction holding the
+ * accounts' hold locks (across instances), against each account as committed and its open holds as stored;
+ * first the usage charged since the last look settles holds and time expires them, then the changes, in the
+ * order asked. The rows and the events commit together, so a hold granted is never forgotten. The locks are
+ * not the account writers': a hold never waits behind an ingest batch. One transaction serves many
+ * decisions ({@link HoldQueue}): its statements, its commit and its events are shared.
  */
 @Component
 public class HoldDesk {
@@ -52,22 +56,40 @@ public class HoldDesk {
         this.clock = clock;
     }
 
-    /** Places a hold, or says why not; empty when the account does not exist. */
-    public Optional<Placement> place(String accountId, HoldRules.Request request) {
-        store.lock(accountId);
-        return book(accountId).map(book -> {
-            Placement placement = HoldRules.place(book.caught.state(), book.open, request, tiers, book.now);
+    /** One ask of a batch: a hold on an account. */
+    public record Ask(String accountId, HoldRules.Request request) {
+    }
+
+    /**
+     * Decides the asks in order, each seeing those before it; an ask on an account that does not exist gets
+     * an empty answer. The answers follow the asks' order.
+     */
+    public List<Optional<Placement>> place(List<Ask> asks) {
+        Map<String, Book> books = books(asks.stream().map(Ask::accountId).toList(), true);
+        List<Optional<Placement>> answers = new ArrayList<>(asks.size());
+        for (Ask ask : asks) {
+            Book book = books.get(ask.accountId());
+            if (book == null) {
+                answers.add(Optional.empty());
+                continue;
+            }
+            Placement placement = HoldRules.place(book.caught.state(), book.open, ask.request(), tiers, book.now);
             if (placement instanceof Granted granted) {
-                List<OpenHold> open = new ArrayList<>(book.open);
                 HoldPlaced p = granted.placed();
-                open.add(new OpenHold(p.holdId(), p.attribution(), p.amount(), Money.zero(p.amount().currency()),
-                        p.expiresAt()));
+                List<OpenHold> open = new ArrayList<>(book.open);
+                open.add(new OpenHold(p.holdId(), p.attribution(), p.amount(), Money.zero(p.amount().currency()), p.expiresAt()));
                 book.record(new Ending(List.of(p), open));
             }
-            book.save();
             metrics.decided(placement instanceof Refused refused ? refused.reason() : null);
-            return placement;
-        });
+            answers.add(Optional.of(placement));
+        }
+        save(books.values());
+        return answers;
+    }
+
+    /** Places one hold, in the caller's transaction (a request with an idempotency key, whose claim shares it). */
+    public Optional<Placement> place(String accountId, HoldRules.Request request) {
+        return place(List.of(new Ask(accountId, request))).get(0);
     }
 
     /** Releases an open hold; a hold already ended stays as it ended. Empty when there is no such hold. */
@@ -76,35 +98,72 @@ public class HoldDesk {
         if (found.isEmpty()) {
             return found;
         }
-        String accountId = found.get().accountId();
-        store.lock(accountId);
-        book(accountId).ifPresent(book -> {
-            book.record(HoldRules.release(book.caught.state(), book.open, holdId, tiers, book.now));
-            book.save();
-        });
+        Map<String, Book> books = books(List.of(found.get().accountId()), true);
+        books.values().forEach(book -> book.record(HoldRules.release(book.caught.state(), book.open, holdId, tiers, book.now)));
+        save(books.values());
         return store.find(holdId);
     }
 
-    /** Settles and expires the account's holds if no decision on it is under way (the reconciler's round). */
-    public void reconcile(String accountId) {
-        if (store.tryLock(accountId)) {
-            book(accountId).ifPresent(Book::save);
+    /** Settles and expires the holds of those accounts no decision holds now (the reconciler's round). */
+    public void reconcile(Collection<String> accountIds) {
+        save(books(accountIds, false).values());
+    }
+
+    /**
+     * The accounts' holds brought up to now: usage since the last look settled, time run out expired. With
+     * {@code wait}, each account's lock is waited for; without, an account another transaction holds is left out.
+     */
+    private Map<String, Book> books(Collection<String> accountIds, boolean wait) {
+        TreeSet<String> distinct = new TreeSet<>(accountIds);
+        List<String> locked;
+        if (wait) {
+            store.lock(distinct);
+            locked = List.copyOf(distinct);
+        } else {
+            locked = store.tryLock(distinct);
+        }
+        if (locked.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> seen = store.seen(locked);
+        Map<String, List<OpenHold>> open = store.open(locked);
+        Instant now = clock.instant();
+        Map<String, Book> books = new LinkedHashMap<>();
+        for (String accountId : locked) {
+            // A new book has nothing to settle: no hold of the account existed before it.
+            accounts.catchUp(accountId, seen.getOrDefault(accountId, Long.MAX_VALUE)).ifPresent(caught -> {
+                Book book = new Book(accountId, caught, open.getOrDefault(accountId, List.of()), now);
+                book.record(HoldRules.settle(caught.state(), book.open, caught.chargedSince(), tiers, now));
+                book.record(HoldRules.expire(caught.state(), book.open, tiers, now));
+                books.put(accountId, book);
+            });
+        }
+        return books;
+    }
+
+    /** Stores what the books did, set-based, and publishes their events: they append at the transaction's commit. */
+    private void save(Collection<Book> books) {
+        List<HoldEvent> changes = new ArrayList<>();
+        List<OpenHold> drawn = new ArrayList<>();
+        List<HoldStore.Book> saved = new ArrayList<>(books.size());
+        for (Book book : books) {
+            changes.addAll(book.changes);
+            book.open.stream().filter(h -> book.before.containsKey(h.holdId()) && !book.before.get(h.holdId()).equals(h)).forEach(drawn::add);
+            saved.add(new HoldStore.Book(book.accountId, book.caught.sequence(), book.open));
+        }
+        if (saved.isEmpty()) {
+            return;
+        }
+        store.apply(changes, drawn);
+        store.saveBooks(saved);
+        for (HoldEvent event : changes) {
+            events.publish(new GenericDomainEventMessage<>(STREAM_TYPE, HoldEvent.stream(event.accountId(), event.holdId()),
+                    event instanceof HoldPlaced ? 0 : 1, event));
+            metrics.ended(event);
         }
     }
 
-    /** The account's holds brought up to now: usage since the last look settled, time run out expired. */
-    private Optional<Book> book(String accountId) {
-        Optional<Long> seen = store.seen(accountId);
-        // A new book has nothing to settle: no hold of the account existed before it.
-        return accounts.catchUp(accountId, seen.orElse(Long.MAX_VALUE)).map(caught -> {
-            Book book = new Book(accountId, caught, store.open(accountId), clock.instant());
-            book.record(HoldRules.settle(caught.state(), book.open, caught.chargedSince(), tiers, book.now));
-            book.record(HoldRules.expire(caught.state(), book.open, tiers, book.now));
-            return book;
-        });
-    }
-
-    private final class Book {
+    private static final class Book {
         final String accountId;
         final AccountStates.Caught caught;
         final Instant now;
@@ -123,17 +182,6 @@ public class HoldDesk {
         void record(Ending ending) {
             changes.addAll(ending.events());
             open = ending.open();
-        }
-
-        void save() {
-            List<OpenHold> drawn = open.stream().filter(h -> before.containsKey(h.holdId()) && !before.get(h.holdId()).equals(h)).toList();
-            store.apply(changes, drawn);
-            store.saveBook(accountId, caught.sequence(), open);
-            for (HoldEvent event : changes) {
-                events.publish(new GenericDomainEventMessage<>(STREAM_TYPE, HoldEvent.stream(accountId, event.holdId()),
-                        event instanceof HoldPlaced ? 0 : 1, event));
-                metrics.ended(event);
-            }
         }
     }
 }

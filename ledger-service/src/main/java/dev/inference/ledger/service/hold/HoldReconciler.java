@@ -2,6 +2,7 @@ package dev.inference.ledger.service.hold;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import org.axonframework.common.transaction.TransactionManager;
 import org.slf4j.Logger;
@@ -13,15 +14,16 @@ import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**
  * Ends the holds nobody asks about: every half second, on every instance, the accounts whose holds were
- * named by usage charged since their book last looked, or ran out of time, are brought up to date, each in
- * a transaction of its own. An account a decision holds is passed over: that decision does the same work.
+ * named by usage charged since their book last looked, or ran out of time, are brought up to date, a hundred
+ * accounts a transaction. An account a decision holds is passed over: that decision does the same work.
  */
 @Component
 public class HoldReconciler extends PeriodicWorker {
 
     private static final Logger log = LoggerFactory.getLogger(HoldReconciler.class);
     static final Duration INTERVAL = Duration.ofMillis(500);
-    private static final int ACCOUNTS_PER_ROUND = 500;
+    private static final int ACCOUNTS_PER_ROUND = 2_000;
+    private static final int ACCOUNTS_PER_TRANSACTION = 100;
 
     private final HoldStore store;
     private final HoldDesk desk;
@@ -40,14 +42,16 @@ public class HoldReconciler extends PeriodicWorker {
 
     @Override
     protected void runOnce() {
-        for (String accountId : store.withWork(clock.instant(), ACCOUNTS_PER_ROUND)) {
+        List<String> accounts = store.withWork(clock.instant(), ACCOUNTS_PER_ROUND);
+        for (int from = 0; from < accounts.size(); from += ACCOUNTS_PER_TRANSACTION) {
+            List<String> some = accounts.subList(from, Math.min(from + ACCOUNTS_PER_TRANSACTION, accounts.size()));
             try {
                 OwnUnitOfWork.call(transactions, () -> {
-                    desk.reconcile(accountId);
+                    desk.reconcile(some);
                     return null;
                 });
             } catch (RuntimeException e) {
-                log.warn("holds of account {} not reconciled this round: {}", accountId, e.toString());
+                log.warn("holds of {} accounts not reconciled this round (first {}): {}", some.size(), some.get(0), e.toString());
             }
         }
         metrics.counted(store.totals(clock.instant()));

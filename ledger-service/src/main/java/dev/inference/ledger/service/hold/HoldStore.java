@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,34 +42,61 @@ public class HoldStore {
                              Instant expiresAt, String state, Instant endedAt) {
     }
 
-    /** Waits for the account's hold lock, held until the transaction ends. */
-    void lock(String accountId) {
-        jdbc.query("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", rs -> { }, lockKey(accountId));
+    /**
+     * Waits for the accounts' hold locks, held until the transaction ends; in one order, so two transactions
+     * taking several never wait for each other in a circle.
+     */
+    void lock(Collection<String> accountIds) {
+        jdbc.query("SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(?::text[]) WITH ORDINALITY AS a(k, n) ORDER BY n",
+                rs -> { }, (Object) lockKeys(accountIds));
     }
 
-    /** Takes the account's hold lock if no one holds it: for background work that must never queue behind a decision. */
-    boolean tryLock(String accountId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))", Boolean.class,
-                lockKey(accountId)));
+    /** Takes the hold locks no one holds, and says whose: for background work that must never queue behind a decision. */
+    List<String> tryLock(Collection<String> accountIds) {
+        List<String> sorted = accountIds.stream().sorted().toList();
+        List<String> taken = new ArrayList<>();
+        jdbc.query("SELECT n, pg_try_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(?::text[]) WITH ORDINALITY AS a(k, n) ORDER BY n",
+                rs -> {
+                    if (rs.getBoolean(2)) {
+                        taken.add(sorted.get(rs.getInt(1) - 1));
+                    }
+                }, (Object) sorted.stream().map(HoldStore::lockKey).toArray(String[]::new));
+        return taken;
+    }
+
+    private static String[] lockKeys(Collection<String> accountIds) {
+        return accountIds.stream().sorted().map(HoldStore::lockKey).toArray(String[]::new);
     }
 
     private static String lockKey(String accountId) {
         return "ledger:holds:" + accountId;
     }
 
-    /** How far into the account's events its holds were settled; empty before its first hold. */
-    Optional<Long> seen(String accountId) {
-        return jdbc.queryForList("SELECT seen_sequence FROM hold_books WHERE account_id = ?", Long.class, accountId).stream().findFirst();
+    /** How far into each account's events its holds were settled; an account before its first hold has none. */
+    Map<String, Long> seen(Collection<String> accountIds) {
+        Map<String, Long> seen = new HashMap<>();
+        jdbc.query("SELECT account_id, seen_sequence FROM hold_books WHERE account_id = ANY (?)",
+                rs -> { seen.put(rs.getString(1), rs.getLong(2)); }, (Object) accountIds.toArray(String[]::new));
+        return seen;
+    }
+
+    /** The accounts' holds not ended yet, by account. */
+    Map<String, List<OpenHold>> open(Collection<String> accountIds) {
+        Map<String, List<OpenHold>> open = new HashMap<>();
+        jdbc.query("""
+                SELECT account_id, hold_id, api_key_id, project_id, member_id, currency, amount, charged, expires_at
+                  FROM holds WHERE account_id = ANY (?) AND state = 'open' ORDER BY placed_at, hold_id""",
+                rs -> {
+                    open.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new OpenHold(rs.getString(2),
+                            new Attribution(rs.getString(3), rs.getString(4), rs.getString(5), null), new Money(rs.getBigDecimal(7), rs.getString(6)),
+                            new Money(rs.getBigDecimal(8), rs.getString(6)), rs.getTimestamp(9).toInstant()));
+                }, (Object) accountIds.toArray(String[]::new));
+        return open;
     }
 
     /** The account's holds not ended yet (some may have run out of time, not yet marked expired). */
     public List<OpenHold> open(String accountId) {
-        return jdbc.query("""
-                SELECT hold_id, api_key_id, project_id, member_id, currency, amount, charged, expires_at
-                  FROM holds WHERE account_id = ? AND state = 'open' ORDER BY placed_at, hold_id""",
-                (rs, n) -> new OpenHold(rs.getString(1), new Attribution(rs.getString(2), rs.getString(3), rs.getString(4), null),
-                        new Money(rs.getBigDecimal(6), rs.getString(5)), new Money(rs.getBigDecimal(7), rs.getString(5)),
-                        rs.getTimestamp(8).toInstant()), accountId);
+        return open(List.of(accountId)).getOrDefault(accountId, List.of());
     }
 
     public Optional<StoredHold> find(String holdId) {
@@ -126,13 +156,18 @@ public class HoldStore {
         return new Object[] {state, charged.amount(), Timestamp.from(at), holdId};
     }
 
-    /** The account's book after a decision: how far it has settled, and what the reconciler looks for. */
-    void saveBook(String accountId, long seen, List<OpenHold> open) {
-        Timestamp next = open.stream().map(OpenHold::expiresAt).min(Instant::compareTo).map(Timestamp::from).orElse(null);
-        jdbc.update("""
+    /** An account's book after a decision: how far it has settled, and what the reconciler looks for. */
+    record Book(String accountId, long seen, List<OpenHold> open) {
+    }
+
+    void saveBooks(List<Book> books) {
+        jdbc.batchUpdate("""
                 INSERT INTO hold_books (account_id, seen_sequence, open_holds, next_expiry) VALUES (?, ?, ?, ?)
                 ON CONFLICT (account_id) DO UPDATE SET seen_sequence = excluded.seen_sequence, open_holds = excluded.open_holds,
-                                                       next_expiry = excluded.next_expiry""", accountId, seen, open.size(), next);
+                                                       next_expiry = excluded.next_expiry""",
+                books.stream().sorted(java.util.Comparator.comparing(Book::accountId)).map(b -> new Object[] {b.accountId(), b.seen(),
+                        b.open().size(), b.open().stream().map(OpenHold::expiresAt).min(Instant::compareTo).map(Timestamp::from).orElse(null)})
+                        .toList());
     }
 
     /**
