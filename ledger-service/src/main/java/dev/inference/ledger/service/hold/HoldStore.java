@@ -144,11 +144,19 @@ public class HoldStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')""", placed);
         }
         if (!ended.isEmpty()) {
-            jdbc.batchUpdate("UPDATE holds SET state = ?, charged = ?, ended_at = ? WHERE hold_id = ? AND state = 'open'", ended);
+            jdbc.update("""
+                    UPDATE holds h SET state = e.state, charged = e.charged, ended_at = e.ended_at
+                      FROM unnest(?::varchar[], ?::numeric[], ?::timestamptz[], ?::varchar[]) AS e (state, charged, ended_at, hold_id)
+                     WHERE h.hold_id = e.hold_id AND h.state = 'open'""",
+                    ended.stream().map(e -> (String) e[0]).toArray(String[]::new), ended.stream().map(e -> (BigDecimal) e[1]).toArray(BigDecimal[]::new),
+                    ended.stream().map(e -> (Timestamp) e[2]).toArray(Timestamp[]::new), ended.stream().map(e -> (String) e[3]).toArray(String[]::new));
         }
         if (!drawn.isEmpty()) {
-            jdbc.batchUpdate("UPDATE holds SET charged = ? WHERE hold_id = ? AND state = 'open'",
-                    drawn.stream().map(h -> new Object[] {h.charged().amount(), h.holdId()}).toList());
+            jdbc.update("""
+                    UPDATE holds h SET charged = d.charged FROM unnest(?::numeric[], ?::varchar[]) AS d (charged, hold_id)
+                     WHERE h.hold_id = d.hold_id AND h.state = 'open'""",
+                    drawn.stream().map(h -> h.charged().amount()).toArray(BigDecimal[]::new),
+                    drawn.stream().map(OpenHold::holdId).toArray(String[]::new));
         }
     }
 

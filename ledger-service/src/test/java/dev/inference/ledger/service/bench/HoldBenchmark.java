@@ -192,7 +192,7 @@ public final class HoldBenchmark {
                 }
                 return response.statusCode() == 201;
             };
-            Paced.run(rate, Math.max(5, seconds / 3), clients, hold); // warm-up: the JIT, the caches, the pools
+            Paced.run(rate, seconds, clients, hold); // warm-up as long as the run: the JIT, the caches, the pools
             statuses.clear();
             JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
             cpu.start();
