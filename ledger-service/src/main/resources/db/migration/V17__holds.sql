@@ -18,12 +18,16 @@ CREATE TABLE holds (
 CREATE INDEX holds_open ON holds (account_id) WHERE state = 'open';
 
 -- Per account with holds: how far into the account's events the desk has settled holds, and what the
--- reconciler needs to find the accounts with work (open holds; the first of them to expire).
+-- reconciler needs to find the accounts with work (open holds; the first of them to expire; when the desk
+-- last looked: an account it looks at often settles by itself).
 CREATE TABLE hold_books (
     account_id    VARCHAR(64) PRIMARY KEY,
     seen_sequence BIGINT      NOT NULL,
     open_holds    INTEGER     NOT NULL,
-    next_expiry   TIMESTAMPTZ
+    next_expiry   TIMESTAMPTZ,
+    looked_at     TIMESTAMPTZ NOT NULL,
+    -- raised by every change to the account's holds: a desk that kept its open holds at this version reads none
+    version       BIGINT      NOT NULL
 );
 CREATE INDEX hold_books_open ON hold_books (account_id) WHERE open_holds > 0;
 

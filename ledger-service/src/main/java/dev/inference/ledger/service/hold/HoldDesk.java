@@ -13,7 +13,11 @@ import java.util.TreeSet;
 
 import org.axonframework.eventhandling.EventBus;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.kernel.hold.HoldEvent.HoldPlaced;
@@ -46,6 +50,11 @@ public class HoldDesk {
     private final UsageTiers tiers;
     private final HoldMetrics metrics;
     private final Clock clock;
+    /** Each account's open holds as this desk last committed them, by version. */
+    private final Cache<String, Kept> kept = Caffeine.newBuilder().maximumSize(20_000).build();
+
+    private record Kept(long version, List<OpenHold> open) {
+    }
 
     public HoldDesk(HoldStore store, AccountStates accounts, EventBus events, UsageTiers tiers, HoldMetrics metrics, Clock clock) {
         this.store = store;
@@ -125,14 +134,15 @@ public class HoldDesk {
         if (locked.isEmpty()) {
             return Map.of();
         }
-        Map<String, Long> seen = store.seen(locked);
-        Map<String, List<OpenHold>> open = store.open(locked);
+        Map<String, HoldStore.Seen> seen = store.seen(locked);
+        Map<String, List<OpenHold>> open = openHolds(locked, seen);
         Instant now = clock.instant();
         Map<String, Book> books = new LinkedHashMap<>();
         for (String accountId : locked) {
+            HoldStore.Seen book0 = seen.get(accountId);
             // A new book has nothing to settle: no hold of the account existed before it.
-            accounts.catchUp(accountId, seen.getOrDefault(accountId, Long.MAX_VALUE)).ifPresent(caught -> {
-                Book book = new Book(accountId, caught, open.getOrDefault(accountId, List.of()), now);
+            accounts.catchUp(accountId, book0 == null ? Long.MAX_VALUE : book0.sequence()).ifPresent(caught -> {
+                Book book = new Book(accountId, caught, book0 == null ? 0 : book0.version(), open.getOrDefault(accountId, List.of()), now);
                 book.record(HoldRules.settle(caught.state(), book.open, caught.chargedSince(), tiers, now));
                 book.record(HoldRules.expire(caught.state(), book.open, tiers, now));
                 books.put(accountId, book);
@@ -141,21 +151,49 @@ public class HoldDesk {
         return books;
     }
 
+    /**
+     * The accounts' open holds: kept from this desk's last change where the stored version is still the one it
+     * left (no other instance changed them since), read for the others.
+     */
+    private Map<String, List<OpenHold>> openHolds(List<String> accountIds, Map<String, HoldStore.Seen> seen) {
+        Map<String, List<OpenHold>> open = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String accountId : accountIds) {
+            Kept mine = kept.getIfPresent(accountId);
+            HoldStore.Seen stored = seen.get(accountId);
+            if (stored == null) {
+                continue; // no book: no hold yet
+            }
+            if (mine != null && mine.version() == stored.version()) {
+                open.put(accountId, mine.open());
+            } else {
+                unknown.add(accountId);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            open.putAll(store.open(unknown));
+        }
+        return open;
+    }
+
     /** Stores what the books did, set-based, and publishes their events: they append at the transaction's commit. */
     private void save(Collection<Book> books) {
+        Instant now = clock.instant();
         List<HoldEvent> changes = new ArrayList<>();
         List<OpenHold> drawn = new ArrayList<>();
         List<HoldStore.Book> saved = new ArrayList<>(books.size());
         for (Book book : books) {
             changes.addAll(book.changes);
             book.open.stream().filter(h -> book.before.containsKey(h.holdId()) && !book.before.get(h.holdId()).equals(h)).forEach(drawn::add);
-            saved.add(new HoldStore.Book(book.accountId, book.caught.sequence(), book.open));
+            saved.add(new HoldStore.Book(book.accountId, book.caught.sequence(), book.version + 1, book.open));
         }
         if (saved.isEmpty()) {
             return;
         }
+        // Kept only once committed: a version kept from a rolled-back change could later name another's holds.
+        CurrentUnitOfWork.get().afterCommit(u -> saved.forEach(b -> kept.put(b.accountId(), new Kept(b.version(), b.open()))));
         store.apply(changes, drawn);
-        store.saveBooks(saved);
+        store.saveBooks(saved, now);
         for (HoldEvent event : changes) {
             events.publish(new GenericDomainEventMessage<>(STREAM_TYPE, HoldEvent.stream(event.accountId(), event.holdId()),
                     event instanceof HoldPlaced ? 0 : 1, event));
@@ -166,13 +204,15 @@ public class HoldDesk {
     private static final class Book {
         final String accountId;
         final AccountStates.Caught caught;
+        final long version;
         final Instant now;
         final Map<String, OpenHold> before = new HashMap<>();
         final List<HoldEvent> changes = new ArrayList<>();
         List<OpenHold> open;
 
-        Book(String accountId, AccountStates.Caught caught, List<OpenHold> open, Instant now) {
+        Book(String accountId, AccountStates.Caught caught, long version, List<OpenHold> open, Instant now) {
             this.accountId = accountId;
+            this.version = version;
             this.caught = caught;
             this.open = open;
             this.now = now;

@@ -14,8 +14,9 @@ import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**
  * Ends the holds nobody asks about: every half second, on every instance, the accounts whose holds were
- * named by usage charged since their book last looked, or ran out of time, are brought up to date, a hundred
- * accounts a transaction. An account a decision holds is passed over: that decision does the same work.
+ * named by usage charged since their book last looked, or ran out of time, are brought up to date, twenty
+ * accounts a transaction. An account a decision holds, or looked at in the last interval, is passed over: a
+ * decision does the same work, so an account that holds often settles by itself.
  */
 @Component
 public class HoldReconciler extends PeriodicWorker {
@@ -23,7 +24,8 @@ public class HoldReconciler extends PeriodicWorker {
     private static final Logger log = LoggerFactory.getLogger(HoldReconciler.class);
     static final Duration INTERVAL = Duration.ofMillis(500);
     private static final int ACCOUNTS_PER_ROUND = 2_000;
-    private static final int ACCOUNTS_PER_TRANSACTION = 100;
+    /** Few: a decision that wants one of these accounts waits for the whole transaction. */
+    private static final int ACCOUNTS_PER_TRANSACTION = 20;
 
     private final HoldStore store;
     private final HoldDesk desk;
@@ -42,7 +44,7 @@ public class HoldReconciler extends PeriodicWorker {
 
     @Override
     protected void runOnce() {
-        List<String> accounts = store.withWork(clock.instant(), ACCOUNTS_PER_ROUND);
+        List<String> accounts = store.withWork(clock.instant(), INTERVAL, ACCOUNTS_PER_ROUND);
         for (int from = 0; from < accounts.size(); from += ACCOUNTS_PER_TRANSACTION) {
             List<String> some = accounts.subList(from, Math.min(from + ACCOUNTS_PER_TRANSACTION, accounts.size()));
             try {

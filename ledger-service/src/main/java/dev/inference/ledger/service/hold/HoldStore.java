@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -72,11 +73,15 @@ public class HoldStore {
         return "ledger:holds:" + accountId;
     }
 
-    /** How far into each account's events its holds were settled; an account before its first hold has none. */
-    Map<String, Long> seen(Collection<String> accountIds) {
-        Map<String, Long> seen = new HashMap<>();
-        jdbc.query("SELECT account_id, seen_sequence FROM hold_books WHERE account_id = ANY (?)",
-                rs -> { seen.put(rs.getString(1), rs.getLong(2)); }, (Object) accountIds.toArray(String[]::new));
+    /** How far into an account's events its holds were settled, and the version of its holds. */
+    record Seen(long sequence, long version) {
+    }
+
+    /** Each account's book as stored; an account before its first hold has none. */
+    Map<String, Seen> seen(Collection<String> accountIds) {
+        Map<String, Seen> seen = new HashMap<>();
+        jdbc.query("SELECT account_id, seen_sequence, version FROM hold_books WHERE account_id = ANY (?)",
+                rs -> { seen.put(rs.getString(1), new Seen(rs.getLong(2), rs.getLong(3))); }, (Object) accountIds.toArray(String[]::new));
         return seen;
     }
 
@@ -164,31 +169,32 @@ public class HoldStore {
         return new Object[] {state, charged.amount(), Timestamp.from(at), holdId};
     }
 
-    /** An account's book after a decision: how far it has settled, and what the reconciler looks for. */
-    record Book(String accountId, long seen, List<OpenHold> open) {
+    /** An account's book after a decision: how far it has settled, its new version, and what the reconciler looks for. */
+    record Book(String accountId, long seen, long version, List<OpenHold> open) {
     }
 
-    void saveBooks(List<Book> books) {
+    void saveBooks(List<Book> books, Instant now) {
         jdbc.batchUpdate("""
-                INSERT INTO hold_books (account_id, seen_sequence, open_holds, next_expiry) VALUES (?, ?, ?, ?)
+                INSERT INTO hold_books (account_id, seen_sequence, open_holds, next_expiry, looked_at, version) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (account_id) DO UPDATE SET seen_sequence = excluded.seen_sequence, open_holds = excluded.open_holds,
-                                                       next_expiry = excluded.next_expiry""",
+                                                       next_expiry = excluded.next_expiry, looked_at = excluded.looked_at,
+                                                       version = excluded.version""",
                 books.stream().sorted(java.util.Comparator.comparing(Book::accountId)).map(b -> new Object[] {b.accountId(), b.seen(),
-                        b.open().size(), b.open().stream().map(OpenHold::expiresAt).min(Instant::compareTo).map(Timestamp::from).orElse(null)})
-                        .toList());
+                        b.open().size(), b.open().stream().map(OpenHold::expiresAt).min(Instant::compareTo).map(Timestamp::from).orElse(null),
+                        Timestamp.from(now), b.version()}).toList());
     }
 
     /**
-     * Accounts whose open holds have work: one expired, or usage charged to the account since its book
-     * last looked (which may settle a hold).
+     * Accounts whose open holds have work — one expired, or usage charged to the account since its book
+     * last looked (which may settle a hold) — and that no decision looked at in the last {@code lookedSince}.
      */
-    List<String> withWork(Instant now, int limit) {
+    List<String> withWork(Instant now, Duration lookedSince, int limit) {
         return jdbc.queryForList("""
                 SELECT b.account_id FROM hold_books b
-                 WHERE b.open_holds > 0
+                 WHERE b.open_holds > 0 AND b.looked_at <= ?
                    AND (b.next_expiry <= ? OR EXISTS (SELECT 1 FROM domainevententry e
                                                        WHERE e.aggregateidentifier = b.account_id AND e.sequencenumber > b.seen_sequence))
-                 LIMIT ?""", String.class, Timestamp.from(now), limit);
+                 LIMIT ?""", String.class, Timestamp.from(now.minus(lookedSince)), Timestamp.from(now), limit);
     }
 
     /** Open holds and what they reserve, across accounts: the metrics' gauges. */
