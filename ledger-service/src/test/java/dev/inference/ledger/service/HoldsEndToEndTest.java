@@ -25,6 +25,7 @@ import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 import dev.inference.ledger.service.support.UsageStream.Usage;
 
@@ -139,6 +140,15 @@ class HoldsEndToEndTest extends ServiceStory {
         assertThat(api.get("/api/v1/holds/" + agent, other).status()).isEqualTo(403);
         assertThat(hold(api, other, "{\"accountId\":\"" + ACCOUNT + "\",\"amount\":\"1.00\"}", null).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/holds/h-none", ADMIN).status()).isEqualTo(404);
+
+        // Each hold's life is told on billing.notifications.
+        Await.until("the holds are told", WAIT, () -> Topics.readToEnd(infra().kafka.bootstrapServers(), "billing.notifications",
+                r -> Topics.header(r, "x-notification-type").startsWith("hold.")).stream()
+                .map(r -> Topics.header(r, "x-notification-type")).collect(java.util.stream.Collectors.toSet())
+                .containsAll(List.of("hold.placed", "hold.settled", "hold.released", "hold.expired")));
+        var settledNote = Topics.readToEnd(infra().kafka.bootstrapServers(), "billing.notifications",
+                r -> "hold.settled".equals(Topics.header(r, "x-notification-type")) && r.value().contains(agent)).get(0).value();
+        assertThat(settledNote).contains("\"charged\":\"1.380000000000\"", "\"overage\":\"0.380000000000\"", "\"usageEventId\":\"u-4\"");
 
         // Every hold event is in the audit log, and the log verifies: a hold changes no balance.
         ledger.awaitAuditLog();

@@ -31,6 +31,12 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldExpired;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldPlaced;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldReleased;
+import dev.inference.ledger.kernel.hold.HoldEvent.HoldSettled;
+import dev.inference.ledger.kernel.hold.HoldEvent.Standing;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.config.LedgerProperties;
 import dev.inference.ledger.service.notification.NotificationTransactions.Pending;
 import dev.inference.ledger.service.projection.ProcessingBatch;
@@ -153,6 +159,45 @@ public class NotificationPublisher implements AutoCloseable {
         queue(message, token, new Notification("invoice.payment_failed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.failedAt(), details(
                 "number", event.number(), "amount", event.amount().toPlainString(), "currency", event.amount().currency(),
                 "attempts", event.attempts(), "reason", event.reason())));
+    }
+
+    @EventHandler
+    void on(HoldPlaced event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("hold.placed", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.placedAt(),
+                hold(event.holdId(), event.amount(), null, event.standing(), "expiresAt", event.expiresAt().toString())));
+    }
+
+    @EventHandler
+    void on(HoldSettled event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("hold.settled", message.getIdentifier(), message.getIdentifier(), event.accountId(), event.settledAt(),
+                hold(event.holdId(), event.amount(), event.charged(), event.standing(), "overage", event.overage().toPlainString(),
+                        "usageEventId", event.usageEventId())));
+    }
+
+    @EventHandler
+    void on(HoldReleased event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("hold.released", message.getIdentifier(), message.getIdentifier(), event.accountId(),
+                event.releasedAt(), hold(event.holdId(), event.amount(), event.charged(), event.standing())));
+    }
+
+    @EventHandler
+    void on(HoldExpired event, EventMessage<?> message, TrackingToken token) {
+        queue(message, token, new Notification("hold.expired", message.getIdentifier(), message.getIdentifier(), event.accountId(),
+                event.expiredAt(), hold(event.holdId(), event.amount(), event.charged(), event.standing())));
+    }
+
+    /** A hold's notification: its id and amounts, what the account holds and has available after it, and {@code more}. */
+    private static Map<String, Object> hold(String holdId, Money amount, Money charged, Standing standing, Object... more) {
+        Map<String, Object> details = details("holdId", holdId, "amount", amount.toPlainString(), "currency", amount.currency());
+        if (charged != null) {
+            details.put("charged", charged.toPlainString());
+        }
+        details.put("held", standing.held().toPlainString());
+        if (standing.available() != null) {
+            details.put("available", standing.available().toPlainString());
+        }
+        details.putAll(details(more));
+        return details;
     }
 
     private void queue(EventMessage<?> message, TrackingToken token, Notification n) {
