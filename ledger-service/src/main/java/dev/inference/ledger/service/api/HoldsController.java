@@ -107,9 +107,9 @@ public class HoldsController {
             try {
                 placement = queue.place(new HoldDesk.Ask(request.accountId(), ask));
             } catch (TimeoutException e) {
-                throw new ApiException(503, "hold-not-decided", "Not decided in time",
-                        "the hold was not decided within " + HoldQueue.ANSWER_WITHIN_SECONDS + " s; it may have been granted: hold with an"
-                                + " Idempotency-Key to ask again safely");
+                throw new ApiException(503, "hold-not-decided", "Not decided",
+                        "the hold was not decided (" + e.getMessage() + "); it may have been granted: hold with an Idempotency-Key to ask"
+                                + " again safely");
             }
             return IdempotentRequests.respond(answer(request.accountId(), placement), idempotent);
         }

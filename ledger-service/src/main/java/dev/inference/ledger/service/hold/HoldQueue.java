@@ -34,7 +34,7 @@ public class HoldQueue implements SmartLifecycle {
     static final int MAX_BATCH = 200;
     static final int THREADS = 2;
     /** Longer than any transaction should take: an answer not given by then is a 503, the hold maybe granted (its key replays it). */
-    public static final long ANSWER_WITHIN_SECONDS = 10;
+    static final long ANSWER_WITHIN_SECONDS = 10;
 
     private record Pending(Ask ask, CompletableFuture<Optional<Placement>> answer) {
     }
@@ -50,15 +50,17 @@ public class HoldQueue implements SmartLifecycle {
         this.transactions = transactions;
     }
 
-    /** The desk's answer for the ask; empty when the account does not exist. */
+    /** The desk's answer for the ask; empty when the account does not exist. Not decided in time, or by a desk stopping: a timeout. */
     public Optional<Placement> place(Ask ask) throws TimeoutException {
         if (!running) {
-            throw new IllegalStateException("the hold desk is not running");
+            throw new TimeoutException("this instance's hold desk is stopping");
         }
         CompletableFuture<Optional<Placement>> answer = new CompletableFuture<>();
         waiting.add(new Pending(ask, answer));
         try {
             return answer.get(ANSWER_WITHIN_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new TimeoutException("not decided within " + ANSWER_WITHIN_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the hold was decided", e);
