@@ -31,7 +31,8 @@ public record Budget(String scope, String scopeId, Money hardCap, List<BigDecima
         return scope + ":" + scopeId;
     }
 
-    static String periodOf(Instant at) {
+    /** The calendar month (UTC) a budget counts {@code at} in, {@code 2026-12}. */
+    public static String periodOf(Instant at) {
         return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
     }
 

@@ -139,10 +139,10 @@ public class HoldDesk {
         Instant now = clock.instant();
         Map<String, Book> books = new LinkedHashMap<>();
         for (String accountId : locked) {
-            HoldStore.Seen book0 = seen.get(accountId);
+            HoldStore.Seen stored = seen.get(accountId);
             // A new book has nothing to settle: no hold of the account existed before it.
-            accounts.catchUp(accountId, book0 == null ? Long.MAX_VALUE : book0.sequence()).ifPresent(caught -> {
-                Book book = new Book(accountId, caught, book0 == null ? 0 : book0.version(), open.getOrDefault(accountId, List.of()), now);
+            accounts.catchUp(accountId, stored == null ? Long.MAX_VALUE : stored.sequence()).ifPresent(caught -> {
+                Book book = new Book(accountId, caught, stored == null ? 0 : stored.version(), open.getOrDefault(accountId, List.of()), now);
                 book.record(HoldRules.settle(caught.state(), book.open, caught.chargedSince(), tiers, now));
                 book.record(HoldRules.expire(caught.state(), book.open, tiers, now));
                 books.put(accountId, book);

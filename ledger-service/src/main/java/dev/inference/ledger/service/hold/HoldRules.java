@@ -3,8 +3,6 @@ package dev.inference.ledger.service.hold;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,8 +247,7 @@ public final class HoldRules {
 
     /** A budget's hard cap less this month's spend and what the open holds on its scope reserve. */
     private static Money room(AccountState account, Budget budget, List<OpenHold> live, Instant now) {
-        String month = YearMonth.from(now.atOffset(ZoneOffset.UTC)).toString();
-        Money spent = budget.period().equals(month) ? budget.spent() : Money.zero(account.currency());
+        Money spent = budget.period().equals(Budget.periodOf(now)) ? budget.spent() : Money.zero(account.currency());
         return budget.hardCap().minus(spent).minus(heldOn(budget.scope(), budget.scopeId(), account.accountId(), live, now,
                 account.currency()));
     }

@@ -129,18 +129,18 @@ public class HoldStore {
     /** Stores what the events did, set-based: the new holds, the ended ones, the charges drawn on open ones. */
     void apply(List<HoldEvent> events, List<OpenHold> drawn) {
         List<Object[]> placed = new ArrayList<>();
-        List<Object[]> ended = new ArrayList<>();
+        List<Ended> ended = new ArrayList<>();
         for (HoldEvent event : events) {
             if (event instanceof HoldPlaced p) {
                 placed.add(new Object[] {p.holdId(), p.accountId(), p.attribution().apiKeyId(), p.attribution().projectId(),
                         p.attribution().memberId(), p.amount().currency(), p.amount().amount(), Timestamp.from(p.placedAt()),
                         Timestamp.from(p.expiresAt())});
             } else if (event instanceof HoldSettled s) {
-                ended.add(end(s.holdId(), "settled", s.charged(), s.settledAt()));
+                ended.add(new Ended(s.holdId(), "settled", s.charged(), s.settledAt()));
             } else if (event instanceof HoldReleased r) {
-                ended.add(end(r.holdId(), "released", r.charged(), r.releasedAt()));
+                ended.add(new Ended(r.holdId(), "released", r.charged(), r.releasedAt()));
             } else if (event instanceof HoldExpired x) {
-                ended.add(end(x.holdId(), "expired", x.charged(), x.expiredAt()));
+                ended.add(new Ended(x.holdId(), "expired", x.charged(), x.expiredAt()));
             }
         }
         if (!placed.isEmpty()) {
@@ -153,8 +153,8 @@ public class HoldStore {
                     UPDATE holds h SET state = e.state, charged = e.charged, ended_at = e.ended_at
                       FROM unnest(?::varchar[], ?::numeric[], ?::timestamptz[], ?::varchar[]) AS e (state, charged, ended_at, hold_id)
                      WHERE h.hold_id = e.hold_id AND h.state = 'open'""",
-                    ended.stream().map(e -> (String) e[0]).toArray(String[]::new), ended.stream().map(e -> (BigDecimal) e[1]).toArray(BigDecimal[]::new),
-                    ended.stream().map(e -> (Timestamp) e[2]).toArray(Timestamp[]::new), ended.stream().map(e -> (String) e[3]).toArray(String[]::new));
+                    ended.stream().map(Ended::state).toArray(String[]::new), ended.stream().map(e -> e.charged().amount()).toArray(BigDecimal[]::new),
+                    ended.stream().map(e -> Timestamp.from(e.at())).toArray(Timestamp[]::new), ended.stream().map(Ended::holdId).toArray(String[]::new));
         }
         if (!drawn.isEmpty()) {
             jdbc.update("""
@@ -165,8 +165,7 @@ public class HoldStore {
         }
     }
 
-    private static Object[] end(String holdId, String state, Money charged, Instant at) {
-        return new Object[] {state, charged.amount(), Timestamp.from(at), holdId};
+    private record Ended(String holdId, String state, Money charged, Instant at) {
     }
 
     /** An account's book after a decision: how far it has settled, its new version, and what the reconciler looks for. */

@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.account.authorize;
 
 import org.axonframework.config.ProcessingGroup;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -20,6 +21,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.hold.HoldEvent;
+import dev.inference.ledger.service.account.Budget;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
 
@@ -90,7 +92,7 @@ public class GuardProjection {
 
     @EventHandler
     void on(HoldEvent event, @Timestamp Instant at) {
-        Guarded.Holds holds = Guarded.Holds.of(event.standing(), SpendGuard.month(at));
+        Guarded.Holds holds = Guarded.Holds.of(event.standing(), Budget.periodOf(at));
         jdbc.update("""
                 INSERT INTO authorize_guards (account_id, held, held_out, held_period, held_full_scopes) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (account_id) DO UPDATE SET held = excluded.held, held_out = excluded.held_out,
@@ -101,10 +103,9 @@ public class GuardProjection {
     /** A credit clears a spent balance, and frees what holds took unless they still take all of it. */
     private void credited(String accountId, Money balanceAfter) {
         set(accountId, "exhausted", !balanceAfter.isPositive());
-        List<Guarded.Holds> held = jdbc.query("SELECT held FROM authorize_guards WHERE account_id = ?",
-                (rs, n) -> new Guarded.Holds(rs.getBigDecimal(1), false, null, java.util.Set.of()), accountId);
+        List<BigDecimal> held = jdbc.queryForList("SELECT held FROM authorize_guards WHERE account_id = ?", BigDecimal.class, accountId);
         if (!held.isEmpty()) {
-            set(accountId, "held_out", held.get(0).credited(balanceAfter).out());
+            set(accountId, "held_out", Guarded.Holds.takeAll(held.get(0), balanceAfter));
         }
     }
 

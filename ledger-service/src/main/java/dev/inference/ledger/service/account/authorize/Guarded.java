@@ -40,7 +40,12 @@ record Guarded(boolean suspended, boolean exhausted, boolean noPaymentMethod, Ma
 
         /** Money came in: the holds still take what they took, out of the new balance. */
         Holds credited(Money balanceAfter) {
-            return new Holds(held, held.signum() > 0 && balanceAfter.amount().compareTo(held) <= 0, period, fullScopes);
+            return new Holds(held, takeAll(held, balanceAfter), period, fullScopes);
+        }
+
+        /** Whether holds reserving {@code held} leave nothing of a balance just credited to {@code balanceAfter}. */
+        static boolean takeAll(BigDecimal held, Money balanceAfter) {
+            return held.signum() > 0 && balanceAfter.amount().compareTo(held) <= 0;
         }
     }
 

@@ -2,8 +2,6 @@ package dev.inference.ledger.service.account.authorize;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +21,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.hold.HoldEvent;
+import dev.inference.ledger.service.account.Budget;
 
 /**
  * May this request spend? Answered from memory: each instance starts from a snapshot of this view
@@ -51,7 +50,7 @@ public class SpendGuard {
     public Decision authorize(String accountId, String apiKeyId, String projectId, String memberId) {
         Guarded account = accounts.get(accountId);
         return account == null ? new Decision(false, "unknown-account")
-                : account.decide(accountId, apiKeyId, projectId, memberId, month(clock.instant()));
+                : account.decide(accountId, apiKeyId, projectId, memberId, Budget.periodOf(clock.instant()));
     }
 
     /** An account as a snapshot of the view had it (GuardSnapshots), before the stream is read on. */
@@ -96,12 +95,9 @@ public class SpendGuard {
 
     @EventHandler
     void on(HoldEvent event, @Timestamp Instant at) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).holds(Guarded.Holds.of(event.standing(), month(at))));
+        accounts.compute(event.accountId(), (id, g) -> orOpen(g).holds(Guarded.Holds.of(event.standing(), Budget.periodOf(at))));
     }
 
-    static String month(Instant at) {
-        return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
-    }
 
     @EventHandler
     void on(BudgetBlocked event) {
