@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,8 +74,8 @@ public class PublishedCatalogs implements CatalogHistory, SmartLifecycle {
     public synchronized void start() {
         try {
             commands.sendAndWait(new PublishDefaultCatalog(PRICE_LIST));
-        } catch (ConcurrencyException e) {
-            // another instance published it at the same moment
+        } catch (ConcurrencyException | AggregateStreamCreationException e) {
+            // another instance published it at the same moment (two starting on a new database)
         }
         refresh();
         log.info("price catalog: {} version(s), newest {}", newestFirst.size(), newestFirst.get(0).version());
