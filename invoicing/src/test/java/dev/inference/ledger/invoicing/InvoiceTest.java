@@ -71,7 +71,7 @@ class InvoiceTest {
         fixture.givenNoPriorActivity()
                 .when(issue("0.004"))
                 .expectEvents(issued("0.004", "0.00", "0.004"),
-                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0", "USD"), Invoice.NOTHING_DUE, NOW));
+                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0", "USD"), InvoiceRules.NOTHING_DUE, NOW));
     }
 
     @Test

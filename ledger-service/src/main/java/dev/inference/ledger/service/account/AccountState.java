@@ -41,6 +41,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 
@@ -49,7 +50,8 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
                            Map<String, Budget> budgets, Organisation organisation, Funding funding,
-                           Billing billing, Map<String, UsageHeldForReview> heldUsage) {
+                           Billing billing, Map<String, UsageHeldForReview> heldUsage)
+        implements AccountEvent.Fold<AccountState> {
 
     @JsonCreator
     public AccountState {
@@ -84,127 +86,203 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     }
 
     AccountState evolve(AccountEvent event) {
-        if (event instanceof TopUpCredited credited) {
-            Map<String, Money> held = new HashMap<>(heldTopUps);
-            held.remove(credited.topUpId());
-            return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached)
-                    .withFunding(funding.credited(credited.balanceAfter()));
-        }
-        if (event instanceof RechargeSucceeded succeeded) {
-            return with(succeeded.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
-                    .withFunding(funding.succeeded(succeeded.balanceAfter()));
-        }
-        if (event instanceof AutoRechargeConfigured configured) {
-            return withFunding(funding.configured(configured.enabled(), configured.threshold(), configured.amount(), balance));
-        }
-        if (event instanceof RechargeRequested requested) {
-            return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1, 0),
-                    requested.requestedAt()));
-        }
-        if (event instanceof AutoRechargeLimitReached limited) {
-            return withFunding(funding.limitReached(limited.day()));
-        }
-        if (event instanceof RechargeAttemptFailed) {
-            return withFunding(funding.attemptFailed());
-        }
-        if (event instanceof RechargeOutcomeUnknown) {
-            return withFunding(funding.outcomeUnknown());
-        }
-        if (event instanceof RechargeFailed) {
-            return withFunding(funding.failed());
-        }
-        if (event instanceof BalanceLow) {
-            return withFunding(funding.warnedLow());
-        }
-        if (event instanceof BalanceExhausted) {
-            return withFunding(funding.warnedExhausted());
-        }
-        if (event instanceof UsageBatchCharged charged) {
-            // The whole batch at once: its figures after it, its intervals and budget spend added together.
-            return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
-                    charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
-                    billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
-                    billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage);
-        }
-        if (event instanceof BudgetSet set) {
-            String key = Budget.key(set.scope(), set.scopeId());
-            Budget existing = budgets.get(key);
-            return withBudget(key, existing != null ? existing.withLimits(set.hardCap(), set.softAlerts())
-                    : new Budget(set.scope(), set.scopeId(), set.hardCap(), set.softAlerts(), Budget.periodOf(set.setAt()),
-                            Money.zero(currency), Set.of(), false));
-        }
-        if (event instanceof ProjectAdded added) {
-            return withOrganisation(organisation.withProject(added.projectId()));
-        }
-        if (event instanceof MemberAdded added) {
-            return withOrganisation(organisation.withMember(added.memberId(), added.role()));
-        }
-        if (event instanceof ApiKeyIssued issued) {
-            return withOrganisation(organisation.withApiKey(issued.apiKeyId()));
-        }
-        if (event instanceof BudgetAlertRaised alert) {
-            String key = Budget.key(alert.scope(), alert.scopeId());
-            return withBudget(key, budgets.get(key).alerted(alert.threshold()));
-        }
-        if (event instanceof BudgetBlocked blocked) {
-            String key = Budget.key(blocked.scope(), blocked.scopeId());
-            return withBudget(key, budgets.get(key).blocked(true));
-        }
-        if (event instanceof BudgetUnblocked unblocked) {
-            String key = Budget.key(unblocked.scope(), unblocked.scopeId());
-            return withBudget(key, budgets.get(key).blocked(false));
-        }
-        if (event instanceof TopUpHeld held) {
-            Map<String, Money> next = new HashMap<>(heldTopUps);
-            next.put(held.topUpId(), held.amount());
-            return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
-        }
-        if (event instanceof TopUpRejected rejected) {
-            Map<String, Money> next = new HashMap<>(heldTopUps);
-            next.remove(rejected.topUpId());
-            return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
-        }
-        if (event instanceof UsageHeldForReview held) {
-            Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
-            next.put(held.usageEventId(), held);
-            return withHeldUsage(next);
-        }
-        if (event instanceof HeldUsageApproved approved) {
-            return withoutHeldUsage(approved.usageEventId());
-        }
-        if (event instanceof HeldUsageRejected rejected) {
-            return withoutHeldUsage(rejected.usageEventId());
-        }
-        if (event instanceof TierPromoted promoted) {
-            return with(balance, unbilled, lifetimeSpend, intervals, promoted.toTier(), suspended, heldTopUps, billingLimitReached);
-        }
-        if (event instanceof BillingLimitReached) {
-            return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, true);
-        }
-        if (event instanceof AccountSuspended) {
-            return with(balance, unbilled, lifetimeSpend, intervals, tier, true, heldTopUps, billingLimitReached);
-        }
-        if (event instanceof PaymentMethodAttached attached) {
-            return withBilling(billing.attached(attached.paymentMethodId()));
-        }
-        if (event instanceof UnbilledClosed closed) {
-            // Closing re-arms the billing limit: the next threshold invoice is due when unbilled usage reaches it again.
-            return with(balance, new Money(closed.unbilledAfter(), currency), lifetimeSpend, intervals, tier, suspended, heldTopUps, false)
-                    .withBilling(billing.closed(closed));
-        }
-        if (event instanceof InvoiceSettled settled) {
-            return withBilling(billing.settled(settled.invoiceId(), settled.amount().amount()));
-        }
-        if (event instanceof InvoiceDefaulted defaulted) {
-            return withBilling(billing.defaulted(defaulted.invoiceId()));
-        }
-        if (event instanceof InvoiceWrittenOff writtenOff) {
-            return withBilling(billing.writtenOff(writtenOff.invoiceId()));
-        }
-        if (event instanceof AccountReinstated) {
-            return with(balance, unbilled, lifetimeSpend, intervals, tier, false, heldTopUps, billingLimitReached);
-        }
+        return event.fold(this);
+    }
+
+    /** The stream's first event: the state starts from it ({@link #opened}); it is never a change. */
+    @Override
+    public AccountState on(AccountOpened event) {
         return this;
+    }
+
+    /** A refused record was never charged: nothing the account decides with changes. */
+    @Override
+    public AccountState on(UsageRefused event) {
+        return this;
+    }
+
+    @Override
+    public AccountState on(TopUpCredited credited) {
+        Map<String, Money> held = new HashMap<>(heldTopUps);
+        held.remove(credited.topUpId());
+        return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached)
+                .withFunding(funding.credited(credited.balanceAfter()));
+    }
+
+    @Override
+    public AccountState on(RechargeSucceeded succeeded) {
+        return with(succeeded.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
+                .withFunding(funding.succeeded(succeeded.balanceAfter()));
+    }
+
+    @Override
+    public AccountState on(AutoRechargeConfigured configured) {
+        return withFunding(funding.configured(configured.enabled(), configured.threshold(), configured.amount(), balance));
+    }
+
+    @Override
+    public AccountState on(RechargeRequested requested) {
+        return withFunding(funding.requested(new Funding.Recharge(requested.rechargeId(), requested.amount(), 1, 0),
+                requested.requestedAt()));
+    }
+
+    @Override
+    public AccountState on(AutoRechargeLimitReached limited) {
+        return withFunding(funding.limitReached(limited.day()));
+    }
+
+    @Override
+    public AccountState on(RechargeAttemptFailed event) {
+        return withFunding(funding.attemptFailed());
+    }
+
+    @Override
+    public AccountState on(RechargeOutcomeUnknown event) {
+        return withFunding(funding.outcomeUnknown());
+    }
+
+    @Override
+    public AccountState on(RechargeFailed event) {
+        return withFunding(funding.failed());
+    }
+
+    @Override
+    public AccountState on(BalanceLow event) {
+        return withFunding(funding.warnedLow());
+    }
+
+    @Override
+    public AccountState on(BalanceExhausted event) {
+        return withFunding(funding.warnedExhausted());
+    }
+
+    @Override
+    public AccountState on(UsageBatchCharged charged) {
+        // The whole batch at once: its figures after it, its intervals and budget spend added together.
+        return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
+                charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
+                billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
+                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage);
+    }
+
+    @Override
+    public AccountState on(BudgetSet set) {
+        String key = Budget.key(set.scope(), set.scopeId());
+        Budget existing = budgets.get(key);
+        return withBudget(key, existing != null ? existing.withLimits(set.hardCap(), set.softAlerts())
+                : new Budget(set.scope(), set.scopeId(), set.hardCap(), set.softAlerts(), Budget.periodOf(set.setAt()),
+                        Money.zero(currency), Set.of(), false));
+    }
+
+    @Override
+    public AccountState on(ProjectAdded added) {
+        return withOrganisation(organisation.withProject(added.projectId()));
+    }
+
+    @Override
+    public AccountState on(MemberAdded added) {
+        return withOrganisation(organisation.withMember(added.memberId(), added.role()));
+    }
+
+    @Override
+    public AccountState on(ApiKeyIssued issued) {
+        return withOrganisation(organisation.withApiKey(issued.apiKeyId()));
+    }
+
+    @Override
+    public AccountState on(BudgetAlertRaised alert) {
+        String key = Budget.key(alert.scope(), alert.scopeId());
+        return withBudget(key, budgets.get(key).alerted(alert.threshold()));
+    }
+
+    @Override
+    public AccountState on(BudgetBlocked blocked) {
+        String key = Budget.key(blocked.scope(), blocked.scopeId());
+        return withBudget(key, budgets.get(key).blocked(true));
+    }
+
+    @Override
+    public AccountState on(BudgetUnblocked unblocked) {
+        String key = Budget.key(unblocked.scope(), unblocked.scopeId());
+        return withBudget(key, budgets.get(key).blocked(false));
+    }
+
+    @Override
+    public AccountState on(TopUpHeld held) {
+        Map<String, Money> next = new HashMap<>(heldTopUps);
+        next.put(held.topUpId(), held.amount());
+        return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
+    }
+
+    @Override
+    public AccountState on(TopUpRejected rejected) {
+        Map<String, Money> next = new HashMap<>(heldTopUps);
+        next.remove(rejected.topUpId());
+        return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, next, billingLimitReached);
+    }
+
+    @Override
+    public AccountState on(UsageHeldForReview held) {
+        Map<String, UsageHeldForReview> next = new HashMap<>(heldUsage);
+        next.put(held.usageEventId(), held);
+        return withHeldUsage(next);
+    }
+
+    @Override
+    public AccountState on(HeldUsageApproved approved) {
+        return withoutHeldUsage(approved.usageEventId());
+    }
+
+    @Override
+    public AccountState on(HeldUsageRejected rejected) {
+        return withoutHeldUsage(rejected.usageEventId());
+    }
+
+    @Override
+    public AccountState on(TierPromoted promoted) {
+        return with(balance, unbilled, lifetimeSpend, intervals, promoted.toTier(), suspended, heldTopUps, billingLimitReached);
+    }
+
+    @Override
+    public AccountState on(BillingLimitReached event) {
+        return with(balance, unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, true);
+    }
+
+    @Override
+    public AccountState on(AccountSuspended event) {
+        return with(balance, unbilled, lifetimeSpend, intervals, tier, true, heldTopUps, billingLimitReached);
+    }
+
+    @Override
+    public AccountState on(PaymentMethodAttached attached) {
+        return withBilling(billing.attached(attached.paymentMethodId()));
+    }
+
+    @Override
+    public AccountState on(UnbilledClosed closed) {
+        // Closing re-arms the billing limit: the next threshold invoice is due when unbilled usage reaches it again.
+        return with(balance, new Money(closed.unbilledAfter(), currency), lifetimeSpend, intervals, tier, suspended, heldTopUps, false)
+                .withBilling(billing.closed(closed));
+    }
+
+    @Override
+    public AccountState on(InvoiceSettled settled) {
+        return withBilling(billing.settled(settled.invoiceId(), settled.amount().amount()));
+    }
+
+    @Override
+    public AccountState on(InvoiceDefaulted defaulted) {
+        return withBilling(billing.defaulted(defaulted.invoiceId()));
+    }
+
+    @Override
+    public AccountState on(InvoiceWrittenOff writtenOff) {
+        return withBilling(billing.writtenOff(writtenOff.invoiceId()));
+    }
+
+    @Override
+    public AccountState on(AccountReinstated event) {
+        return with(balance, unbilled, lifetimeSpend, intervals, tier, false, heldTopUps, billingLimitReached);
     }
 
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,

@@ -25,15 +25,100 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
  */
 public sealed interface AccountEvent {
 
+    /** Hands this event to the method of {@code fold} for its type. */
+    <R> R fold(Fold<R> fold);
+
+    /**
+     * A fold over these events: one method per event type, so that an event added here is a compile error in every
+     * fold until it says what the event does to it.
+     */
+    interface Fold<R> {
+        R on(AccountOpened event);
+
+        R on(TopUpCredited event);
+
+        R on(UsageBatchCharged event);
+
+        R on(PaymentMethodAttached event);
+
+        R on(UnbilledClosed event);
+
+        R on(InvoiceSettled event);
+
+        R on(InvoiceDefaulted event);
+
+        R on(InvoiceWrittenOff event);
+
+        R on(UsageHeldForReview event);
+
+        R on(HeldUsageApproved event);
+
+        R on(HeldUsageRejected event);
+
+        R on(UsageRefused event);
+
+        R on(TopUpHeld event);
+
+        R on(TopUpRejected event);
+
+        R on(TierPromoted event);
+
+        R on(BillingLimitReached event);
+
+        R on(AccountSuspended event);
+
+        R on(AccountReinstated event);
+
+        R on(BudgetSet event);
+
+        R on(BudgetAlertRaised event);
+
+        R on(BudgetBlocked event);
+
+        R on(BudgetUnblocked event);
+
+        R on(ProjectAdded event);
+
+        R on(MemberAdded event);
+
+        R on(ApiKeyIssued event);
+
+        R on(AutoRechargeConfigured event);
+
+        R on(BalanceLow event);
+
+        R on(BalanceExhausted event);
+
+        R on(RechargeRequested event);
+
+        R on(AutoRechargeLimitReached event);
+
+        R on(RechargeSucceeded event);
+
+        R on(RechargeAttemptFailed event);
+
+        R on(RechargeOutcomeUnknown event);
+
+        R on(RechargeFailed event);
+    }
+
     String accountId();
 
     record AccountOpened(String accountId, String name, BillingMode billingMode, String currency,
                          Instant openedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** Money added to a prepaid balance; {@code topUpId} is the client's idempotency key. */
     record TopUpCredited(String accountId, String topUpId, Money amount, Money balanceAfter,
                          Instant creditedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -51,6 +136,11 @@ public sealed interface AccountEvent {
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter,
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal lifetimeSpendAfter,
                              Instant chargedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
 
         /** The most records one event carries: a batch's records of one account beyond it go in the next event. */
         public static final int MAX_RECORDS = 1000;
@@ -168,6 +258,10 @@ public sealed interface AccountEvent {
     /** A card on file at the payment provider: a postpaid account may spend only with one. */
     record PaymentMethodAttached(String accountId, String paymentMethodId, String description, Instant attachedAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -182,6 +276,11 @@ public sealed interface AccountEvent {
                           @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter,
                           @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balance,
                           Instant closedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         public static final String THRESHOLD = "threshold";
         public static final String MONTHLY = "monthly";
 
@@ -204,16 +303,28 @@ public sealed interface AccountEvent {
     /** An invoice of the account was paid: its amount counts as paid spend, which may promote the tier. */
     record InvoiceSettled(String accountId, String invoiceId, String number, Money amount, Money paidSpendAfter, Instant settledAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** An invoice of the account could not be charged after every attempt: the account is suspended until it is paid. */
     record InvoiceDefaulted(String accountId, String invoiceId, String number, Money amount, String reason, Instant defaultedAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** An invoice of the account cancelled by a credit note: nothing of it is owed any more. */
     record InvoiceWrittenOff(String accountId, String invoiceId, String number, String creditNoteNumber, Money amount, Instant writtenOffAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -223,33 +334,62 @@ public sealed interface AccountEvent {
      */
     record UsageHeldForReview(String accountId, String usageEventId, Instant occurredAt, String source, Attribution attribution,
                               Charge charge, Interval interval, Money ceiling, Instant heldAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** An admin approved a held usage record: it is charged by the {@link UsageBatchCharged} that follows. */
     record HeldUsageApproved(String accountId, String usageEventId, Money cost, Instant approvedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** An admin rejected a held usage record: it is never charged. */
     record HeldUsageRejected(String accountId, String usageEventId, Money cost, String reason, Instant rejectedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A usage record the account refused to charge, and why: {@code reason} is its dead-letter reason. */
     record UsageRefused(String accountId, String usageEventId, String reason, String detail,
                         Instant refusedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A top-up above the enterprise-review limit, held until an admin approves or rejects it. */
     record TopUpHeld(String accountId, String topUpId, Money amount, Instant heldAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A held top-up an admin rejected: nothing is credited. */
     record TopUpRejected(String accountId, String topUpId, Money amount, String reason, Instant rejectedAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** The account moved up the usage tiers, as its paid spend grew; tiers never go down. */
     record TierPromoted(String accountId, int fromTier, int toTier, Money billingLimit, Money paidSpend,
                         Instant promotedAt, Integer afterRecord) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public TierPromoted(String accountId, int fromTier, int toTier, Money billingLimit, Money paidSpend, Instant promotedAt) {
             this(accountId, fromTier, toTier, billingLimit, paidSpend, promotedAt, null);
@@ -259,6 +399,11 @@ public sealed interface AccountEvent {
     /** A postpaid account's unbilled usage reached its tier's billing limit: the cue for a threshold invoice. */
     record BillingLimitReached(String accountId, int tier, Money billingLimit, Money unbilled, Instant reachedAt, Integer afterRecord)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public BillingLimitReached(String accountId, int tier, Money billingLimit, Money unbilled, Instant reachedAt) {
             this(accountId, tier, billingLimit, unbilled, reachedAt, null);
@@ -267,6 +412,11 @@ public sealed interface AccountEvent {
 
     /** A prepaid account with nothing left to spend; the gateway's authorize refuses it until it is reinstated. */
     record AccountSuspended(String accountId, String reason, Money balance, Instant suspendedAt, Integer afterRecord) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public AccountSuspended(String accountId, String reason, Money balance, Instant suspendedAt) {
             this(accountId, reason, balance, suspendedAt, null);
@@ -274,6 +424,10 @@ public sealed interface AccountEvent {
     }
 
     record AccountReinstated(String accountId, Money balance, Instant reinstatedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -283,12 +437,21 @@ public sealed interface AccountEvent {
      */
     record BudgetSet(String accountId, String scope, String scopeId, String period, Money hardCap,
                      List<BigDecimal> softAlerts, Instant setAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A scope's spend in {@code period} (e.g. 2026-11) crossed {@code threshold} × its hard cap; once a period. */
     record BudgetAlertRaised(String accountId, String scope, String scopeId, String period,
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal threshold, Money spent,
                              Money hardCap, Instant raisedAt, Integer afterRecord) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public BudgetAlertRaised(String accountId, String scope, String scopeId, String period, BigDecimal threshold, Money spent, Money hardCap, Instant raisedAt) {
             this(accountId, scope, scopeId, period, threshold, spent, hardCap, raisedAt, null);
@@ -298,6 +461,11 @@ public sealed interface AccountEvent {
     /** A scope reached its hard cap in {@code period}: the gateway's authorize refuses it until the month or the cap changes. */
     record BudgetBlocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
                          Instant blockedAt, Integer afterRecord) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public BudgetBlocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap, Instant blockedAt) {
             this(accountId, scope, scopeId, period, spent, hardCap, blockedAt, null);
@@ -306,19 +474,35 @@ public sealed interface AccountEvent {
 
     record BudgetUnblocked(String accountId, String scope, String scopeId, String period, Money spent, Money hardCap,
                            Instant unblockedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A project of the organisation whose balance pool the account is: an attribution and budget scope. */
     record ProjectAdded(String accountId, String projectId, String name, Instant addedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A member of the organisation, with a role: owner, billing or developer. */
     record MemberAdded(String accountId, String memberId, String role, Instant addedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** An API key of the organisation, optionally of one of its projects and members. */
     record ApiKeyIssued(String accountId, String apiKeyId, String projectId, String memberId, Instant issuedAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -328,10 +512,19 @@ public sealed interface AccountEvent {
      */
     record AutoRechargeConfigured(String accountId, boolean enabled, Money threshold, Money amount, Instant configuredAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** A charge took a prepaid balance below the low-balance threshold; once until a credit lifts it back. */
     record BalanceLow(String accountId, Money balance, Money threshold, Instant at, Integer afterRecord) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public BalanceLow(String accountId, Money balance, Money threshold, Instant at) {
             this(accountId, balance, threshold, at, null);
@@ -344,6 +537,11 @@ public sealed interface AccountEvent {
      * the account is suspended as well.
      */
     record BalanceExhausted(String accountId, Money balance, Instant at, Integer afterRecord) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public BalanceExhausted(String accountId, Money balance, Instant at) {
             this(accountId, balance, at, null);
@@ -353,6 +551,11 @@ public sealed interface AccountEvent {
     /** One recharge asked of the payment provider; never a second while one is in flight. */
     record RechargeRequested(String accountId, String rechargeId, Money amount, Money balance, Instant requestedAt, Integer afterRecord)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         /** Not caused by a usage record. */
         public RechargeRequested(String accountId, String rechargeId, Money amount, Money balance, Instant requestedAt) {
             this(accountId, rechargeId, amount, balance, requestedAt, null);
@@ -366,16 +569,28 @@ public sealed interface AccountEvent {
      */
     record AutoRechargeLimitReached(String accountId, String day, int recharges, Money amount, Money balance, Instant at)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** The provider took the payment: the money is credited. */
     record RechargeSucceeded(String accountId, String rechargeId, Money amount, String paymentReference, Money balanceAfter,
                              Instant succeededAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** One attempt of a recharge failed; it is tried again at {@code retryAt}. */
     record RechargeAttemptFailed(String accountId, String rechargeId, int attempt, String reason, Instant retryAt,
                                  Instant failedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -385,10 +600,18 @@ public sealed interface AccountEvent {
      */
     record RechargeOutcomeUnknown(String accountId, String rechargeId, int attempt, int unanswered, String reason, Instant retryAt,
                                   Instant at) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** Every attempt failed: auto-recharge rests until the account is topped up or its settings are saved again. */
     record RechargeFailed(String accountId, String rechargeId, int attempts, String reason, Money balance, Instant failedAt)
             implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 }

@@ -17,6 +17,23 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
  */
 public sealed interface HoldEvent {
 
+    /** Hands this event to the method of {@code fold} for its type. */
+    <R> R fold(Fold<R> fold);
+
+    /**
+     * A fold over these events: one method per event type, so that an event added here is a compile error in every
+     * fold until it says what the event does to it.
+     */
+    interface Fold<R> {
+        R on(HoldPlaced event);
+
+        R on(HoldSettled event);
+
+        R on(HoldReleased event);
+
+        R on(HoldExpired event);
+    }
+
     /**
      * The store's streams of holds: {@code hold/<accountId>/<holdId>}, never an account's own ('/' is not in an
      * id's alphabet), and naming the account so that a processor keeps an account's events in order without
@@ -54,6 +71,10 @@ public sealed interface HoldEvent {
     /** {@code attribution}: the scopes the hold counts against (its API key, project and member). */
     record HoldPlaced(String holdId, String accountId, Attribution attribution, Money amount, Instant placedAt, Instant expiresAt,
                       Standing standing) implements HoldEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /**
@@ -62,15 +83,27 @@ public sealed interface HoldEvent {
      */
     record HoldSettled(String holdId, String accountId, Money amount, Money charged, Money overage, String usageEventId,
                        Instant settledAt, Standing standing) implements HoldEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** The gateway gave the hold back: the request failed, or ended without usage. */
     record HoldReleased(String holdId, String accountId, Money amount, Money charged, Instant releasedAt, Standing standing)
             implements HoldEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** Neither settled nor released before {@code expiresAt}: ended at that moment by itself. */
     record HoldExpired(String holdId, String accountId, Money amount, Money charged, Instant expiredAt, Standing standing)
             implements HoldEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 }

@@ -14,6 +14,27 @@ import dev.inference.ledger.kernel.money.Money;
  */
 public sealed interface InvoiceEvent {
 
+    /** Hands this event to the method of {@code fold} for its type. */
+    <R> R fold(Fold<R> fold);
+
+    /**
+     * A fold over these events: one method per event type, so that an event added here is a compile error in every
+     * fold until it says what the event does to it.
+     */
+    interface Fold<R> {
+        R on(InvoiceIssued event);
+
+        R on(InvoicePaymentAttemptFailed event);
+
+        R on(InvoicePaid event);
+
+        R on(InvoicePaymentFailed event);
+
+        R on(InvoicePaymentRetried event);
+
+        R on(InvoiceVoided event);
+    }
+
     /** The invoice's stable id: the account and what it closes (e.g. {@code acct-42/monthly/2026-11}). */
     String invoiceId();
 
@@ -32,6 +53,11 @@ public sealed interface InvoiceEvent {
                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal total,
                          @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal carriedOut,
                          Instant issuedAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
         public InvoiceIssued {
             lines = List.copyOf(lines);
         }
@@ -58,25 +84,45 @@ public sealed interface InvoiceEvent {
     /** One attempt to charge the payment method failed; the same idempotency key is tried again at {@code retryAt}. */
     record InvoicePaymentAttemptFailed(String invoiceId, String number, String accountId, int attempt, String reason,
                                        Instant retryAt, Instant failedAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** The payment method was charged (or nothing was due): the invoice is settled. */
     record InvoicePaid(String invoiceId, String number, String accountId, Money amount, String paymentReference,
                        Instant paidAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** Every attempt failed: the account is suspended until the invoice is paid. */
     record InvoicePaymentFailed(String invoiceId, String number, String accountId, Money amount, int attempts, String reason,
                                 Instant failedAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** Payment asked again (a new payment method, or someone pressed pay): attempts start over, same key. */
     record InvoicePaymentRetried(String invoiceId, String number, String accountId, String requestedBy, Instant retriedAt)
             implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 
     /** The invoice is cancelled by a credit note of the same amount, numbered in its own sequence ({@code CN-2026-000001}). */
     record InvoiceVoided(String invoiceId, String number, String accountId, String creditNoteNumber, Money amount,
                          String reason, Instant voidedAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
     }
 }
