@@ -119,7 +119,7 @@ class AccountHistoryEndToEndTest extends ServiceStory {
     private static Instant recorded(String account, String type) throws SQLException {
         try (Connection c = infra().database.connect(); Statement s = c.createStatement();
              var rs = s.executeQuery("SELECT max(timestamp) FROM domainevententry WHERE aggregateidentifier = '" + account
-                     + "' AND payloadtype LIKE '%$" + type + "'")) {
+                     + "' AND payloadtype LIKE '%." + type + "'")) {
             rs.next();
             return Instant.parse(rs.getString(1));
         }

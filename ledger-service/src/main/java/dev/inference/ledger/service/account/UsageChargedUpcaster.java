@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.event.EventTypes;
 
 /**
  * Reads a {@code UsageCharged} stored before usage was charged in batches (one event per record) as a
@@ -21,7 +22,8 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 public final class UsageChargedUpcaster extends SingleEventUpcaster {
 
     public static final SerializedType OLD = new SimpleSerializedType("dev.inference.ledger.kernel.account.AccountEvent$UsageCharged", null);
-    static final SerializedType NEW = new SimpleSerializedType(UsageBatchCharged.class.getName(), null);
+    public static final SerializedType NEW = EventTypes.of(UsageBatchCharged.class)
+            .map(t -> new SimpleSerializedType(t.name(), t.revision())).orElseThrow();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

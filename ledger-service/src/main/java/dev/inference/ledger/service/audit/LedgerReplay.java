@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.event.EventTypes;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
@@ -115,7 +116,8 @@ public final class LedgerReplay {
 
     /** One stored event, in the order of the store (or of an exported log): its id, stored type and stored bytes. */
     public void accept(String eventId, String payloadType, byte[] payload, long totalEvents, long started) {
-        Object event = payloadType.equals(UsageBatchCharged.class.getName()) ? digest(payload) : read(payloadType, payload);
+        Class<?> type = EventTypes.named(payloadType).map(EventTypes.EventType::type).orElse(null);
+        Object event = type == UsageBatchCharged.class ? digest(payload) : read(payloadType, type, payload);
         if (event instanceof UsageBatchDigest usage) {
             apply(usage, eventId);
         }
@@ -168,17 +170,21 @@ public final class LedgerReplay {
         expect("unbilled", account.unbilled, u.unbilledAfter(), eventId, u.accountId());
     }
 
-    private Object read(String type, byte[] payload) {
+    private Object read(String storedType, Class<?> type, byte[] payload) {
         try {
-            if (type.equals(UsageChargedUpcaster.OLD.getName())) {
+            if (storedType.equals(UsageChargedUpcaster.OLD.getName())) {
                 return json.treeToValue(UsageChargedUpcaster.batchOfOne(json.readTree(payload)), UsageBatchCharged.class);
             }
-            if (!type.startsWith("dev.inference.ledger.kernel.account.") && !type.startsWith("dev.inference.ledger.kernel.invoice.")) {
-                return null; // the price list's catalogs: no money of any account
+            if (type == null) {
+                differences.add(new Difference("event-unknown", null, null, storedType + " is not an event type of the ledger"));
+                return null;
             }
-            return json.readValue(payload, Class.forName(type));
-        } catch (IOException | ClassNotFoundException e) {
-            differences.add(new Difference("event-unreadable", null, null, type + ": " + e.getMessage()));
+            if (!AccountEvent.class.isAssignableFrom(type) && !InvoiceEvent.class.isAssignableFrom(type)) {
+                return null; // holds and price catalogs: no account's money
+            }
+            return json.readValue(payload, type);
+        } catch (IOException e) {
+            differences.add(new Difference("event-unreadable", null, null, storedType + ": " + e.getMessage()));
             return null;
         }
     }

@@ -102,9 +102,10 @@ public final class WhatIfRerating {
             c.setAutoCommit(false); // a cursor, not the whole store in memory
             c.setReadOnly(true);
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT payloadtype, payload FROM domainevententry WHERE payloadtype IN (?, ?) ORDER BY globalindex")) {
-                s.setString(1, UsageBatchCharged.class.getName());
-                s.setString(2, UsageChargedUpcaster.OLD.getName());
+                    "SELECT payloadtype, payload FROM domainevententry WHERE payloadtype IN (?, ?, ?) ORDER BY globalindex")) {
+                s.setString(1, UsageChargedUpcaster.NEW.getName());
+                s.setString(2, UsageBatchCharged.class.getName()); // rows stored before the event names
+                s.setString(3, UsageChargedUpcaster.OLD.getName());
                 s.setFetchSize(FETCH);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {

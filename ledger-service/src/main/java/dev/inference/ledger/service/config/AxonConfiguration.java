@@ -151,7 +151,7 @@ public class AxonConfiguration {
     @Bean
     @Qualifier("eventSerializer")
     public Serializer eventSerializer(@Qualifier("defaultAxonObjectMapper") ObjectMapper mapper) {
-        return JacksonSerializer.builder().objectMapper(mapper).build();
+        return EventSerializer.of(mapper);
     }
 
     @Bean

@@ -45,12 +45,12 @@ public final class Ledger {
 
     /** Usage records charged, as the event store holds them (the records of every usage batch). */
     public long usageRecordsCharged() {
-        return count(RECORDS + " WHERE d.payloadtype LIKE '%$UsageBatchCharged'");
+        return count(RECORDS + " WHERE d.payloadtype LIKE '%.UsageBatchCharged'");
     }
 
     /** Usage records charged to one account. */
     public long usageRecordsOf(String accountId) {
-        return count(RECORDS + " WHERE d.payloadtype LIKE '%$UsageBatchCharged' AND d.aggregateidentifier = '"
+        return count(RECORDS + " WHERE d.payloadtype LIKE '%.UsageBatchCharged' AND d.aggregateidentifier = '"
                 + accountId.replace("'", "") + "'");
     }
 
@@ -61,7 +61,7 @@ public final class Ledger {
     /** How many events of {@code type} (e.g. BudgetBlocked) the account has recorded. */
     public long eventsOf(String accountId, String type) {
         return count("SELECT count(*) FROM domainevententry WHERE aggregateidentifier = '" + accountId.replace("'", "")
-                + "' AND payloadtype LIKE '%$" + type.replace("'", "") + "'");
+                + "' AND payloadtype LIKE '%." + type.replace("'", "") + "'");
     }
 
     /** Payments the simulated provider took for the account: each must be credited exactly once. */
@@ -72,7 +72,7 @@ public final class Ledger {
     /** InvoicePaid events of the account's invoices (each invoice is an aggregate of its own). */
     public long invoicePaymentsRecorded(String accountId) {
         return count("SELECT count(*) FROM domainevententry d JOIN invoices i ON i.invoice_id = d.aggregateidentifier"
-                + " WHERE d.payloadtype LIKE '%$InvoicePaid' AND i.account_id = '" + accountId.replace("'", "") + "'");
+                + " WHERE d.payloadtype LIKE '%.InvoicePaid' AND i.account_id = '" + accountId.replace("'", "") + "'");
     }
 
     /** The usage charges of every invoice issued to the account, exact (before rounding to cents). */
@@ -98,7 +98,7 @@ public final class Ledger {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     String type = rs.getString(1);
-                    types.add(type.substring(type.lastIndexOf('$') + 1));
+                    types.add(type.substring(type.lastIndexOf('.') + 1));
                 }
             }
         } catch (SQLException e) {
@@ -109,7 +109,7 @@ public final class Ledger {
 
     /** Invoices issued, as the event store holds them (not the projection). */
     public long invoicesIssued() {
-        return count("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%$InvoiceIssued'");
+        return count("SELECT count(*) FROM domainevententry WHERE payloadtype LIKE '%.InvoiceIssued'");
     }
 
     /** The numbers of the invoices issued, from the event store, in the order they were stored. */
@@ -117,7 +117,7 @@ public final class Ledger {
         List<String> numbers = new ArrayList<>();
         try (Connection c = database.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT convert_from(payload, 'UTF8')::jsonb ->> 'number' FROM domainevententry"
-                        + " WHERE payloadtype LIKE '%$InvoiceIssued' ORDER BY globalindex")) {
+                        + " WHERE payloadtype LIKE '%.InvoiceIssued' ORDER BY globalindex")) {
             while (rs.next()) {
                 numbers.add(rs.getString(1));
             }
@@ -133,7 +133,7 @@ public final class Ledger {
                 SELECT count(*) FROM (
                     SELECT d.aggregateidentifier, r ->> 'eventId'
                       FROM domainevententry d, jsonb_array_elements(convert_from(d.payload, 'UTF8')::jsonb -> 'records') r
-                     WHERE d.payloadtype LIKE '%$UsageBatchCharged'
+                     WHERE d.payloadtype LIKE '%.UsageBatchCharged'
                      GROUP BY 1, 2 HAVING count(*) > 1) twice""");
     }
 

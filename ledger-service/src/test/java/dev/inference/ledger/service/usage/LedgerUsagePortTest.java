@@ -220,7 +220,7 @@ class LedgerUsagePortTest extends ServiceStory {
 
         String payload = jdbc.queryForObject("""
                 SELECT convert_from(payload, 'UTF8') FROM domainevententry
-                WHERE aggregateidentifier = 'acct-json' AND payloadtype LIKE '%$UsageBatchCharged'""", String.class);
+                WHERE aggregateidentifier = 'acct-json' AND payloadtype LIKE '%.UsageBatchCharged'""", String.class);
         assertThat(payload).doesNotContain("java.").contains("\"records\":[{").contains("\"unbilledAfter\":\"0.000000000000\"");
     }
 

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
  */
 public record CatalogPublished(String priceListId, int version, Instant effectiveFrom, String currency,
                                List<TokenEntry> tokens, List<MeterEntry> meters, List<UnitEntry> units,
-                               Instant publishedAt) {
+                               Instant publishedAt) implements PriceListEvent {
 
     public static final String PER_SECOND = "per-second";
     public static final String PER_STARTED_MINUTE = "per-started-minute";
