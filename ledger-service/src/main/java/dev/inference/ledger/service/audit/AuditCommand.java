@@ -2,6 +2,7 @@ package dev.inference.ledger.service.audit;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,18 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import javax.sql.DataSource;
 
 import org.postgresql.ds.PGSimpleDataSource;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -39,7 +48,10 @@ import dev.inference.ledger.service.pricing.CatalogView;
  * ({@code LEDGER_DB_URL}, …); without {@code LEDGER_DB_URL} it uses the embedded database of the data
  * directory, the running service's when one runs.
  */
-public final class AuditCommand {
+@Command(name = "audit", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = "The auditor's tools: the checkpoints' public key, the verification of the log and of every figure, "
+                + "and what a draft price list would have charged. Exit codes: 0 verified, 1 differences found, 2 could not run.")
+public final class AuditCommand implements Callable<Integer> {
 
     static final int MAX_DIFFERENCES = 20;
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -47,6 +59,9 @@ public final class AuditCommand {
 
     private final Map<String, String> env;
     private final PrintStream out;
+
+    @Spec
+    private CommandSpec spec;
 
     public AuditCommand(Map<String, String> env, PrintStream out) {
         this.env = env;
@@ -58,72 +73,82 @@ public final class AuditCommand {
     }
 
     public int run(String... args) {
-        Map<String, String> options = options(args);
-        String command = args.length > 0 ? args[0] : "";
-        try {
-            return switch (command) {
-                case "public-key" -> {
-                    out.println(key().verifierKey());
-                    yield 0;
-                }
-                case "verify" -> verify(options);
-                case "what-if" -> whatIf(options);
-                default -> {
-                    out.println("usage: audit public-key | audit verify [--key <verifier key>] [--report audit-report.json]"
-                            + " | audit verify --log <export.jsonl> --checkpoints <file> --key <verifier key> [--report …]"
-                            + " | audit what-if --catalog <draft.json> --from <instant> --to <instant> [--report what-if.json]");
-                    yield 2;
-                }
-            };
-        } catch (RuntimeException e) {
-            out.println("audit " + command + " could not run: " + e.getMessage());
-            return 2;
-        }
+        PrintWriter writer = new PrintWriter(out, true);
+        return new CommandLine(this).setOut(writer).setErr(writer).setExecutionExceptionHandler((e, line, parsed) -> {
+            writer.println("audit " + line.getCommandName() + " could not run: " + e.getMessage());
+            return ExitCode.USAGE;
+        }).execute(args);
     }
 
-    private int verify(Map<String, String> options) {
+    /** {@code audit} alone: what it can do. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCode.USAGE;
+    }
+
+    @Command(name = "public-key", description = "Prints the verifier key of the checkpoints, to hand to auditors.")
+    int publicKey() {
+        out.println(key().verifierKey());
+        return 0;
+    }
+
+    @Command(name = "verify", description = {
+            "Checks the audit log against the event store and the checkpoints' signatures, replays every event and proves every "
+                    + "balance, usage id, payment and invoice.",
+            "With --log, verifies an exported copy of the log offline, with its checkpoints file and the public key."})
+    int verify(@Option(names = "--key", paramLabel = "<verifier key>", description = "the checkpoints' public key "
+                       + "(`audit public-key` prints it); needed unless this machine holds the signing key") String verifierKey,
+               @Option(names = "--report", paramLabel = "<file>", defaultValue = "audit-report.json",
+                       description = "where the JSON report goes (default: ${DEFAULT-VALUE})") Path reportFile,
+               @Option(names = "--log", paramLabel = "<export.jsonl>", description = "an exported copy of the log") Path log,
+               @Option(names = "--checkpoints", paramLabel = "<file>", description = "the exported checkpoints, with --log") Path checkpoints) {
         String[] name = new String[1];
         byte[] publicKey;
-        if (options.containsKey("key")) {
-            publicKey = Checkpoint.parseVerifierKey(options.get("key"), name);
+        if (verifierKey != null) {
+            publicKey = Checkpoint.parseVerifierKey(verifierKey, name);
+        } else if (log != null || (!blank(env.get("LEDGER_DB_URL")) && blank(env.get("LEDGER_AUDIT_SIGNING_KEY")))) {
+            // An auditor holds the public key only, and is never asked for the private one.
+            throw new IllegalArgumentException("pass the checkpoints' verifier key with --key <verifier key> (`audit public-key` "
+                    + "prints it where the service runs; it is published with the checkpoints)");
         } else {
             AuditSigningKey key = key();
             name[0] = key.name();
             publicKey = key.rawPublicKey();
         }
-        Path reportFile = Path.of(options.getOrDefault("report", "audit-report.json"));
-        if (options.containsKey("log")) {
-            return verifyCopy(options, name[0], publicKey, reportFile);
+        if (log != null) {
+            return verifyCopy(log, checkpoints, name[0], publicKey, reportFile);
         }
         try (Database database = database()) {
             out.println("audit verify: " + database.description());
-            AuditVerifier.Report log = new AuditVerifier(database.dataSource(), name[0], publicKey, MAX_DIFFERENCES).verify();
-            out.printf("log: %,d entries over %,d stored events, %,d signed checkpoints%n", log.entries(), log.events(), log.checkpoints());
+            AuditVerifier.Report logReport = new AuditVerifier(database.dataSource(), name[0], publicKey, MAX_DIFFERENCES).verify();
+            out.printf("log: %,d entries over %,d stored events, %,d signed checkpoints%n", logReport.entries(), logReport.events(),
+                    logReport.checkpoints());
             LedgerReplay.Report replay = new LedgerReplay(database.dataSource(), MAX_DIFFERENCES, p -> out.printf(
                     "replay: %,d of %,d events, %,d usage records, %,.0f records/s%s%n", p.events(), p.totalEvents(), p.records(),
                     p.records() / Math.max(p.seconds(), 1e-9), p.events() < p.totalEvents() ? ", about " + Math.round(
                             (p.totalEvents() - p.events()) * p.seconds() / Math.max(p.events(), 1)) + " s left" : "")).run();
             out.printf("replay: %,d accounts, %,d invoices, %,d usage records in %.1f s (%,.0f records/s)%n", replay.accounts(),
                     replay.invoices(), replay.usageRecords(), replay.seconds(), replay.usageRecords() / Math.max(replay.seconds(), 1e-9));
-            List<AuditVerifier.Difference> differences = new ArrayList<>(log.differences());
+            List<AuditVerifier.Difference> differences = new ArrayList<>(logReport.differences());
             differences.addAll(replay.differences());
-            writeReport(reportFile, Map.of("entries", log.entries(), "storedEvents", log.events(), "checkpoints", log.checkpoints()),
-                    replay, differences);
-            record(database.dataSource(), log, replay, differences);
+            writeReport(reportFile, Map.of("entries", logReport.entries(), "storedEvents", logReport.events(), "checkpoints",
+                    logReport.checkpoints()), replay, differences);
+            record(database.dataSource(), logReport, replay, differences);
             return conclude(differences, reportFile);
         }
     }
 
     /** An exported copy of the log, offline: only the copy, the checkpoints file and the public key. */
-    private int verifyCopy(Map<String, String> options, String keyName, byte[] publicKey, Path reportFile) {
-        if (!options.containsKey("checkpoints") || !options.containsKey("key")) {
+    private int verifyCopy(Path log, Path checkpoints, String keyName, byte[] publicKey, Path reportFile) {
+        if (checkpoints == null) {
             throw new IllegalArgumentException("an exported log is verified with --checkpoints <file> and --key <verifier key>");
         }
         ExportedLogVerifier.Report copy;
         try {
-            copy = new ExportedLogVerifier(keyName, publicKey, MAX_DIFFERENCES).verify(Path.of(options.get("log")),
-                    Path.of(options.get("checkpoints")), new LedgerReplay(null, MAX_DIFFERENCES, p -> { }));
-        } catch (java.io.IOException e) {
+            copy = new ExportedLogVerifier(keyName, publicKey, MAX_DIFFERENCES).verify(log, checkpoints,
+                    new LedgerReplay(null, MAX_DIFFERENCES, p -> { }));
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read " + e.getMessage(), e);
         }
         out.printf("copy: %,d entries, %,d signed checkpoints; replay: %,d accounts, %,d invoices, %,d usage records%n", copy.entries(),
@@ -134,22 +159,22 @@ public final class AuditCommand {
         return conclude(differences, reportFile);
     }
 
-    /** The usage of a period re-rated with a draft catalog (the shape GET /api/v1/prices returns): paid against would-have-paid. */
-    private int whatIf(Map<String, String> options) {
-        if (!options.containsKey("catalog") || !options.containsKey("from") || !options.containsKey("to")) {
-            throw new IllegalArgumentException("what-if needs --catalog <draft.json> --from <instant> --to <instant>");
-        }
+    @Command(name = "what-if", description = "Re-rates the usage of a period with a draft price list (the shape GET /api/v1/prices "
+            + "returns): what was paid against what would have been.")
+    int whatIf(@Option(names = "--catalog", required = true, paramLabel = "<draft.json>") Path catalog,
+               @Option(names = "--from", required = true, paramLabel = "<instant>") Instant from,
+               @Option(names = "--to", required = true, paramLabel = "<instant>") Instant to,
+               @Option(names = "--report", paramLabel = "<file>", defaultValue = "what-if.json",
+                       description = "where the JSON report goes (default: ${DEFAULT-VALUE})") Path reportFile) {
         PriceCatalog draft;
         try {
-            draft = CatalogRequest.draft(JSON.readValue(Path.of(options.get("catalog")).toFile(), CatalogView.class));
+            draft = CatalogRequest.draft(JSON.readValue(catalog.toFile(), CatalogView.class));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the draft catalog " + options.get("catalog") + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read the draft catalog " + catalog + ": " + e.getMessage(), e);
         }
-        Path reportFile = Path.of(options.getOrDefault("report", "what-if.json"));
         try (Database database = database()) {
             out.println("audit what-if: " + database.description());
-            WhatIfRerating.Result result = new WhatIfRerating(database.dataSource()).run(draft, Instant.parse(options.get("from")),
-                    Instant.parse(options.get("to")));
+            WhatIfRerating.Result result = new WhatIfRerating(database.dataSource()).run(draft, from, to);
             out.printf("%,d usage records from %s to %s in %.1f s: paid %s %s, would have paid %s (%s); %,d records the draft has no price for%n",
                     result.records(), result.from(), result.to(), result.seconds(), result.paid().toPlainString(), result.draftCurrency(),
                     result.wouldHavePaid().toPlainString(), signed(result.difference()), result.unpricedRecords());
@@ -288,17 +313,6 @@ public final class AuditCommand {
         dataSource.setUser(user);
         dataSource.setPassword(password);
         return dataSource;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("an option is --name value, not " + args[i]);
-            }
-            options.put(args[i].substring(2), args[i + 1]);
-        }
-        return options;
     }
 
     private static boolean blank(String value) {
