@@ -6,10 +6,17 @@ import java.net.URI;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import jakarta.servlet.http.HttpServletResponse;
 
 /** RFC 9457 problem documents with stable types, {@code /problems/<code>}. */
 public final class Problems {
+
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private Problems() {
     }
@@ -30,7 +37,6 @@ public final class Problems {
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write("{\"type\":\"" + type(code) + "\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+        JSON.writeValue(response.getWriter(), of(status, code, title, detail));
     }
 }

@@ -230,7 +230,7 @@ public class AxonConfiguration {
 
     @Bean
     public Cache accountCache(@Value("${ledger.accounts.cache-size:20000}") int capacity) {
-        return new BoundedCache(capacity);
+        return new AggregateCache(capacity);
     }
 
     /**
