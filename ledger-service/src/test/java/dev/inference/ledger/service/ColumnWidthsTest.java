@@ -21,7 +21,7 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.usage.UsageKind;
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 import dev.inference.ledger.service.account.Budget;
 import dev.inference.ledger.service.account.Organisation;
 import dev.inference.ledger.service.account.entries.EntriesProjection;

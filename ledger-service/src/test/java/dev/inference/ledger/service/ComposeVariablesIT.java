@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.KafkaProcess;
 import dev.inference.ledger.service.support.Ledger;

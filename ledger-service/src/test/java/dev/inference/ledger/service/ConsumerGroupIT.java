@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.localinfra.TestKafka;
+import dev.inference.ledger.testsupport.TestDatabases;
+import dev.inference.ledger.testsupport.TestKafka;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;

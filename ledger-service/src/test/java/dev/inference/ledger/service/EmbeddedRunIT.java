@@ -69,6 +69,15 @@ class EmbeddedRunIT {
         }
     }
 
+    @Test
+    void the_production_jar_carries_no_test_helper() throws Exception {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of("target", "ledger-service.jar").toFile())) {
+            List<String> libraries = jar.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.startsWith("BOOT-INF/lib/")).toList();
+            assertThat(libraries).anyMatch(n -> n.contains("local-infra"))
+                    .noneMatch(n -> n.contains("test-support") || n.contains("testcontainers") || n.contains("junit") || n.contains("assertj"));
+        }
+    }
+
     /** The embedded PostgreSQL asks every role for its password, kept owner-only beside the data. */
     private static void assertTrustsNoOne(Path data, int port) throws Exception {
         Path passwords = EmbeddedPasswords.fileOf(data.resolve("postgres"));

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.localinfra.TestKafka;
+import dev.inference.ledger.testsupport.TestDatabases;
+import dev.inference.ledger.testsupport.TestKafka;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;

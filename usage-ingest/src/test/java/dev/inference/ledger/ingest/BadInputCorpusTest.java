@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import dev.inference.ledger.kernel.pricing.CatalogHistory;
 import dev.inference.ledger.kernel.pricing.DefaultCatalog;
 import dev.inference.ledger.kernel.usage.UsageWindow;
-import dev.inference.ledger.localinfra.TestKafka;
+import dev.inference.ledger.testsupport.TestKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**

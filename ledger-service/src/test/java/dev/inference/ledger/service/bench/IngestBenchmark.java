@@ -23,7 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import dev.inference.ledger.ingest.KafkaConnection;
 import dev.inference.ledger.ingest.TopicSetup;
 import dev.inference.ledger.localinfra.InProcessKafka;
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 
 /**
  * The ingest benchmark (docs/benchmarks.md; issue 11, "The benchmark must be honest"). For each

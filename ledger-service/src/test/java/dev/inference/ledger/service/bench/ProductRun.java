@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.inference.ledger.service.support.Infrastructure;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 import dev.inference.ledger.service.LedgerApplication;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.account.AccountCommand.TopUp;

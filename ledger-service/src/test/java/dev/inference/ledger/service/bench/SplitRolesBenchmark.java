@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
-import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.localinfra.TestKafka;
+import dev.inference.ledger.testsupport.TestDatabases;
+import dev.inference.ledger.testsupport.TestKafka;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 
 class AdminTokenBootstrapTest {
 

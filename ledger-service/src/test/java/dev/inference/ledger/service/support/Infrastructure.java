@@ -5,8 +5,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import dev.inference.ledger.localinfra.DatabaseRoles;
-import dev.inference.ledger.localinfra.TestDatabases;
-import dev.inference.ledger.localinfra.TestKafka;
+import dev.inference.ledger.testsupport.TestDatabases;
+import dev.inference.ledger.testsupport.TestKafka;
 
 /** A fresh database and a real broker for one test class, handed to the Spring context. */
 public final class Infrastructure implements AutoCloseable {

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 
 /** What an auditor checks in the ledger's own database and API once a stream has been ingested. */
 public final class Ledger {

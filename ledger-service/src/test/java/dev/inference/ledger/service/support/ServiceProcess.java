@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.inference.ledger.localinfra.DatabaseRoles;
-import dev.inference.ledger.localinfra.TestDatabases;
+import dev.inference.ledger.testsupport.TestDatabases;
 
 /**
  * The ledger service as an operator runs it: {@code java -jar ledger-service.jar} in a JVM of its own,

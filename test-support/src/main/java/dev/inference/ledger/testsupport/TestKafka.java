@@ -1,8 +1,10 @@
-package dev.inference.ledger.localinfra;
+package dev.inference.ledger.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+
+import dev.inference.ledger.localinfra.InProcessKafka;
 
 /**
  * A real Kafka broker for a test class: a container when a Docker engine is present, otherwise the

@@ -1,10 +1,12 @@
-package dev.inference.ledger.localinfra;
+package dev.inference.ledger.testsupport;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
+
+import dev.inference.ledger.localinfra.DatabaseRoles;
 
 /**
  * Fresh, empty PostgreSQL databases for tests: one per test class, on a PostgreSQL container when a

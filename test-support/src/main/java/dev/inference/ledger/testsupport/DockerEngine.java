@@ -1,4 +1,4 @@
-package dev.inference.ledger.localinfra;
+package dev.inference.ledger.testsupport;
 
 /** Whether Testcontainers can reach a Docker engine; its classes load only when they are present. */
 final class DockerEngine {
