@@ -37,7 +37,8 @@ class EmbeddedRunIT {
         try (ServiceProcess service = ServiceProcess.embedded(data, Path.of("target", "embedded-run-it"))) {
             service.start().awaitServing(START);
             assertThat(service.log()).contains("database: embedded PostgreSQL", "as ledger_service (migrations as ledger_owner",
-                    "kafka: in-process broker (KRaft)");
+                    "kafka: in-process broker (KRaft)", "its position lives in this instance's memory on purpose");
+            assertThat(service.log()).doesNotContain("An in memory token store is being created");
             HttpApi api = new HttpApi(service.port());
             String admin = service.adminToken();
             assertThat(api.post("/api/v1/accounts", admin, "{\"accountId\":\"acct-embedded\",\"name\":\"Embedded\",\"billingMode\":"

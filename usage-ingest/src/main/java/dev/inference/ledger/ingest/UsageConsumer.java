@@ -77,7 +77,11 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
                 throw e;
             }
         } finally {
+            boolean interrupted = Thread.interrupted(); // the client's close would throw rather than leave the group
             consumer.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -183,7 +187,7 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
 
         private Map<TopicPartitionId, Long> storedOffsets(List<TopicPartitionId> ids) {
             Duration backoff = Duration.ofMillis(100);
-            while (true) {
+            while (running.get()) {
                 try {
                     return ledger.storedOffsets(settings.consumerGroup(), ids);
                 } catch (LedgerUnavailableException e) {
@@ -192,6 +196,7 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
                     backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
                 }
             }
+            throw new WakeupException(); // stopping while the ledger is away: the partitions resume elsewhere or at the next start
         }
     }
 
@@ -221,10 +226,12 @@ public final class UsageConsumer implements Runnable, AutoCloseable {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static void sleep(Duration d) {
+    /** Waits before a retry; an interrupt is a request to stop, never a reason to retry at once. */
+    private void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
+            running.set(false);
             Thread.currentThread().interrupt();
         }
     }

@@ -119,8 +119,57 @@ class UsageConsumerTest {
         assertThat(header(letters.get(0), KafkaDeadLetters.DETAIL)).contains("cannot fold this record");
     }
 
+    @Test
+    void a_stop_while_the_ledger_is_unreachable_ends_the_consumer_within_its_join() throws Exception {
+        IngestSettings settings = settings("stop-outage");
+        AtomicInteger asked = new AtomicInteger();
+        UsageLedger away = new MemoryLedger() {
+            @Override
+            public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
+                asked.incrementAndGet();
+                throw new LedgerUnavailableException("database down", null);
+            }
+        };
+        Running running = run(settings, away);
+        awaitAtLeast(asked, 2);
+
+        running.close();
+
+        assertThat(running.thread().isAlive()).as("the consumer thread outlived its join").isFalse();
+    }
+
+    @Test
+    void an_interrupted_consumer_stops_instead_of_retrying_without_pause() throws Exception {
+        IngestSettings settings = settings("interrupt-outage");
+        AtomicInteger asked = new AtomicInteger();
+        UsageLedger away = new MemoryLedger() {
+            @Override
+            public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
+                asked.incrementAndGet();
+                throw new LedgerUnavailableException("database down", null);
+            }
+        };
+        Running running = run(settings, away);
+        awaitAtLeast(asked, 1);
+
+        running.thread().interrupt();
+        running.thread().join(10_000);
+
+        assertThat(running.thread().isAlive()).isFalse();
+        assertThat(asked.get()).as("asked again and again without back-off").isLessThan(20);
+        running.letters().close();
+    }
+
+    private static void awaitAtLeast(AtomicInteger counter, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (counter.get() < n) {
+            assertThat(System.nanoTime()).as("waited for %d asks", n).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     /** A ledger that keeps charges and offsets in memory, and can be told to be unreachable. */
-    static final class MemoryLedger implements UsageLedger {
+    static class MemoryLedger implements UsageLedger {
         final List<RatedUsage> charged = new CopyOnWriteArrayList<>();
         final Map<TopicPartitionId, Long> offsets = new ConcurrentHashMap<>();
         final AtomicInteger failures = new AtomicInteger();
