@@ -32,7 +32,6 @@ import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
 import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.account.AccountCommand.IssueApiKey;
 import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.PreviewUnbilled;
 import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.account.AccountCommand.RejectHeldUsage;
 import dev.inference.ledger.service.account.AccountCommand.RejectTopUp;
@@ -128,11 +127,6 @@ public class Account {
         List<AccountEvent> events = BillingRules.close(state, command, tiers, policy, clock.instant());
         events.forEach(event -> apply(event));
         return events.isEmpty() ? null : (UnbilledClosed) events.get(0);
-    }
-
-    @CommandHandler
-    public List<UnbilledLine> handle(PreviewUnbilled command) {
-        return BillingRules.unbilled(state);
     }
 
     @CommandHandler

@@ -77,10 +77,6 @@ public sealed interface AccountCommand {
             implements AccountCommand {
     }
 
-    /** What is unbilled now, line by line, as a threshold invoice would take it; records nothing. */
-    record PreviewUnbilled(@TargetAggregateIdentifier String accountId) implements AccountCommand {
-    }
-
     /** An invoice of the account was paid; recording it twice changes nothing. */
     record RecordInvoicePaid(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount)
             implements AccountCommand {

@@ -16,19 +16,15 @@ import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
-import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
-import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
-import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountId;
-import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.input.Identifier;
@@ -195,7 +191,7 @@ public final class AccountRules {
         for (AccountEvent event : events) {
             after = after.evolve(event);
         }
-        events.addAll(consequences(after, tiers, policy, now));
+        events.addAll(Triggers.after(after, tiers, policy, now));
         return events;
     }
 
@@ -236,32 +232,5 @@ public final class AccountRules {
                     + "' is waiting for review");
         }
         return held;
-    }
-
-    /** What the account's new figures trigger, decided the moment the usage that causes it is charged. */
-    static List<AccountEvent> consequences(AccountState state, UsageTiers tiers, RechargePolicy policy, Instant now) {
-        List<AccountEvent> events = new ArrayList<>(1);
-        UsageTiers.Tier tier = tiers.level(state.tier());
-        UsageTiers.Tier reached = tiers.forPaidSpend(state.paidSpend());
-        if (reached.level() > tier.level()) {
-            events.add(new TierPromoted(state.accountId(), tier.level(), reached.level(), reached.billingLimit(), state.paidSpend(), now));
-            tier = reached;
-        }
-        if (state.billingMode() == BillingMode.POSTPAID && !state.billingLimitReached()
-                && !state.unbilled().isLessThan(tier.billingLimit())) {
-            events.add(new BillingLimitReached(state.accountId(), tier.level(), tier.billingLimit(), state.unbilled(), now));
-        }
-        for (Budget budget : state.budgets().values()) {
-            for (BigDecimal threshold : budget.alertsDue()) {
-                events.add(new BudgetAlertRaised(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), threshold,
-                        budget.spent(), budget.hardCap(), now));
-            }
-            if (!budget.blocked() && budget.capReached()) {
-                events.add(new BudgetBlocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
-                        budget.hardCap(), now));
-            }
-        }
-        events.addAll(FundingRules.consequences(state, policy, now));
-        return events;
     }
 }

@@ -72,7 +72,7 @@ public final class BillingRules {
         UnbilledClosed closed = new UnbilledClosed(state.accountId(), command.invoiceId(), command.kind(), command.cutoff(),
                 state.currency(), lines, total, state.unbilled().amount().subtract(total), state.balance().amount(), now);
         List<AccountEvent> events = new ArrayList<>(List.of(closed));
-        events.addAll(AccountRules.consequences(state.evolve(closed), tiers, policy, now));
+        events.addAll(Triggers.after(state.evolve(closed), tiers, policy, now));
         return events;
     }
 
@@ -99,7 +99,7 @@ public final class BillingRules {
             events.add(reinstated);
             after = after.evolve(reinstated);
         }
-        events.addAll(AccountRules.consequences(after, tiers, policy, now));
+        events.addAll(Triggers.after(after, tiers, policy, now));
         return events;
     }
 

@@ -1,7 +1,6 @@
 package dev.inference.ledger.service.account;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -105,11 +104,11 @@ public record Budget(String scope, String scopeId, Money hardCap, List<BigDecima
     List<BigDecimal> alertsDue() {
         return softAlerts.stream()
                 .filter(f -> !alertsRaised.contains(f))
-                .filter(f -> !spent.isLessThan(new Money(hardCap.amount().multiply(f).setScale(Money.SCALE, RoundingMode.CEILING), hardCap.currency())))
+                .filter(f -> BudgetCap.reached(spent, BudgetCap.alertAt(hardCap, f)))
                 .toList();
     }
 
     boolean capReached() {
-        return !spent.isLessThan(hardCap);
+        return BudgetCap.reached(spent, hardCap);
     }
 }

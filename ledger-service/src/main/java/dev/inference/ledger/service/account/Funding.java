@@ -57,14 +57,6 @@ public record Funding(boolean autoRecharge, Money threshold, Money amount, int r
      * A recharge is due when the balance is below the threshold, or spent (a threshold of zero), and
      * none is in flight: never one per charge.
      */
-    boolean rechargeDue(Money balance) {
-        return autoRecharge && !resting && inFlight == null && (balance.isLessThan(threshold) || !balance.isPositive());
-    }
-
-    boolean warnLow(Money balance) {
-        return !low && threshold != null && balance.isLessThan(threshold);
-    }
-
     String nextRechargeId(String accountId) {
         return accountId + "-recharge-" + (recharges + 1);
     }

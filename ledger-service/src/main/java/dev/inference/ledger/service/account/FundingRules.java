@@ -6,15 +6,10 @@ import java.util.List;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
-import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
-import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
-import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
-import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
@@ -56,7 +51,7 @@ public final class FundingRules {
         AutoRechargeConfigured configured = new AutoRechargeConfigured(state.accountId(), command.enabled(), command.threshold(),
                 command.amount(), now);
         List<AccountEvent> events = new ArrayList<>(List.of(configured));
-        events.addAll(consequences(state.evolve(configured), policy, now));
+        events.addAll(Triggers.ofBalance(state.evolve(configured), policy, now));
         return events;
     }
 
@@ -95,41 +90,7 @@ public final class FundingRules {
             events.add(reinstated);
             after = after.evolve(reinstated);
         }
-        events.addAll(AccountRules.consequences(after, tiers, policy, now));
-        return events;
-    }
-
-    /**
-     * What a prepaid balance as it now is calls for, each at most once until the balance recovers. A recharge
-     * due past the policy's daily limit is not asked: the limit is told once that day instead.
-     */
-    static List<AccountEvent> consequences(AccountState state, RechargePolicy policy, Instant now) {
-        if (state.billingMode() != BillingMode.PREPAID) {
-            return List.of();
-        }
-        List<AccountEvent> events = new ArrayList<>(0);
-        Funding funding = state.funding();
-        Money balance = state.balance();
-        if (funding.warnLow(balance)) {
-            events.add(new BalanceLow(state.accountId(), balance, funding.threshold(), now));
-        }
-        boolean rechargeOnItsWay = funding.rechargeInFlight();
-        if (funding.rechargeDue(balance)) {
-            String day = Funding.dayOf(now);
-            if (policy.allowsAnother(funding, funding.amount(), now)) {
-                events.add(new RechargeRequested(state.accountId(), funding.nextRechargeId(state.accountId()), funding.amount(), balance, now));
-                rechargeOnItsWay = true;
-            } else if (!funding.limitToldOn(day)) {
-                events.add(new AutoRechargeLimitReached(state.accountId(), day, funding.rechargesOn(day),
-                        new Money(funding.amountOn(day), state.currency()), balance, now));
-            }
-        }
-        if (!balance.isPositive() && !funding.exhausted()) {
-            events.add(new BalanceExhausted(state.accountId(), balance, now));
-        }
-        if (!balance.isPositive() && !state.suspended() && !rechargeOnItsWay) {
-            events.add(new AccountSuspended(state.accountId(), "balance-exhausted", balance, now));
-        }
+        events.addAll(Triggers.after(after, tiers, policy, now));
         return events;
     }
 }

@@ -1,7 +1,6 @@
 package dev.inference.ledger.service.account;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +162,7 @@ final class UsageBatch {
         events.add(charged);
         events.addAll(refused);
         events.addAll(held);
-        for (AccountEvent consequence : AccountRules.consequences(state.evolve(charged), tiers, policy, now)) {
+        for (AccountEvent consequence : Triggers.after(state.evolve(charged), tiers, policy, now)) {
             events.add(placed(consequence, tiers));
         }
         return events;
@@ -175,39 +174,43 @@ final class UsageBatch {
      */
     private AccountEvent placed(AccountEvent e, UsageTiers tiers) {
         if (e instanceof TierPromoted p) {
-            Money from = tiers.level(p.toTier()).minPaidSpend();
+            UsageTiers.Tier to = tiers.level(p.toTier());
             return new TierPromoted(p.accountId(), p.fromTier(), p.toTier(), p.billingLimit(), p.paidSpend(), p.promotedAt(),
-                    first(i -> paidAfter(i).compareTo(from.amount()) >= 0));
+                    first(i -> TierPromotion.reaches(money(paidAfter(i)), to)));
         }
         if (e instanceof BillingLimitReached b) {
             return new BillingLimitReached(b.accountId(), b.tier(), b.billingLimit(), b.unbilled(), b.reachedAt(),
-                    first(i -> unbilledAfter[i].compareTo(b.billingLimit().amount()) >= 0));
+                    first(i -> ThresholdInvoice.reached(money(unbilledAfter[i]), b.billingLimit())));
         }
         if (e instanceof BudgetAlertRaised a) {
-            BigDecimal reach = a.hardCap().amount().multiply(a.threshold()).setScale(Money.SCALE, RoundingMode.CEILING);
             return new BudgetAlertRaised(a.accountId(), a.scope(), a.scopeId(), a.period(), a.threshold(), a.spent(), a.hardCap(),
-                    a.raisedAt(), budgetReaching(a.scope(), a.scopeId(), reach));
+                    a.raisedAt(), budgetReaching(a.scope(), a.scopeId(), BudgetCap.alertAt(a.hardCap(), a.threshold())));
         }
         if (e instanceof BudgetBlocked b) {
             return new BudgetBlocked(b.accountId(), b.scope(), b.scopeId(), b.period(), b.spent(), b.hardCap(), b.blockedAt(),
-                    budgetReaching(b.scope(), b.scopeId(), b.hardCap().amount()));
+                    budgetReaching(b.scope(), b.scopeId(), b.hardCap()));
         }
         if (e instanceof BalanceLow l) {
             return new BalanceLow(l.accountId(), l.balance(), l.threshold(), l.at(),
-                    first(i -> balanceAfter[i].compareTo(l.threshold().amount()) < 0));
+                    first(i -> LowBalance.below(money(balanceAfter[i]), l.threshold())));
         }
         if (e instanceof RechargeRequested r) {
-            BigDecimal threshold = state.funding().threshold() == null ? BigDecimal.ZERO : state.funding().threshold().amount();
+            Money threshold = state.funding().threshold();
             return new RechargeRequested(r.accountId(), r.rechargeId(), r.amount(), r.balance(), r.requestedAt(),
-                    first(i -> balanceAfter[i].compareTo(threshold) < 0 || balanceAfter[i].signum() <= 0));
+                    first(i -> AutoRechargeTrigger.calledFor(money(balanceAfter[i]), threshold)));
         }
         if (e instanceof BalanceExhausted x) {
-            return new BalanceExhausted(x.accountId(), x.balance(), x.at(), first(i -> balanceAfter[i].signum() <= 0));
+            return new BalanceExhausted(x.accountId(), x.balance(), x.at(), first(i -> Suspension.exhausted(money(balanceAfter[i]))));
         }
         if (e instanceof AccountSuspended s) {
-            return new AccountSuspended(s.accountId(), s.reason(), s.balance(), s.suspendedAt(), first(i -> balanceAfter[i].signum() <= 0));
+            return new AccountSuspended(s.accountId(), s.reason(), s.balance(), s.suspendedAt(),
+                    first(i -> Suspension.exhausted(money(balanceAfter[i]))));
         }
         return e;
+    }
+
+    private Money money(BigDecimal amount) {
+        return new Money(amount, state.currency());
     }
 
     private BigDecimal paidAfter(int record) {
@@ -216,7 +219,7 @@ final class UsageBatch {
     }
 
     /** The record after which a budget's spend this period first reached {@code reach}. */
-    private Integer budgetReaching(String scope, String scopeId, BigDecimal reach) {
+    private Integer budgetReaching(String scope, String scopeId, Money reach) {
         Budget budget = state.budgets().get(Budget.key(scope, scopeId));
         if (budget == null) {
             return records.size() - 1;
@@ -226,7 +229,7 @@ final class UsageBatch {
             ChargedRecord r = records.get(i);
             if (running.covers(state.accountId(), r.attribution())) {
                 running = running.spend(r.costIn(state.currency()), r.occurredAt());
-                if (running.spent().amount().compareTo(reach) >= 0) {
+                if (BudgetCap.reached(running.spent(), reach)) {
                     return i;
                 }
             }

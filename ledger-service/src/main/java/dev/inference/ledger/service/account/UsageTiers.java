@@ -51,7 +51,7 @@ public record UsageTiers(List<Tier> tiers) {
     public Tier forPaidSpend(Money paidSpend) {
         Tier reached = tiers.get(0);
         for (Tier tier : tiers) {
-            if (!paidSpend.isLessThan(tier.minPaidSpend())) {
+            if (TierPromotion.reaches(paidSpend, tier)) {
                 reached = tier;
             }
         }

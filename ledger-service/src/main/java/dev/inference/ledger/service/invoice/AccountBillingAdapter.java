@@ -12,19 +12,22 @@ import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
-import dev.inference.ledger.service.account.AccountCommand.PreviewUnbilled;
+import dev.inference.ledger.service.account.AccountStates;
+import dev.inference.ledger.service.account.BillingRules;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
 
-/** Invoicing's questions to the Account, as the Account's commands; each joins the caller's unit of work. */
+/** Invoicing's requests to the Account, as the Account's commands (each joins the caller's unit of work); its question, as a read. */
 @Component
 class AccountBillingAdapter implements AccountBilling {
 
     private final CommandGateway commands;
+    private final AccountStates accounts;
 
-    AccountBillingAdapter(CommandGateway commands) {
+    AccountBillingAdapter(CommandGateway commands, AccountStates accounts) {
         this.commands = commands;
+        this.accounts = accounts;
     }
 
     @Override
@@ -32,9 +35,10 @@ class AccountBillingAdapter implements AccountBilling {
         return Optional.ofNullable(commands.sendAndWait(new CloseUnbilled(accountId, invoiceId, kind, cutoff)));
     }
 
+    /** A question, not a command: the account as committed, without waiting behind its writers. */
     @Override
     public List<UnbilledLine> unbilled(String accountId) {
-        return commands.sendAndWait(new PreviewUnbilled(accountId));
+        return accounts.catchUp(accountId, Long.MAX_VALUE).map(caught -> BillingRules.unbilled(caught.state())).orElse(List.of());
     }
 
     @Override

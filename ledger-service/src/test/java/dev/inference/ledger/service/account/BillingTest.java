@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.account;
 
 import static dev.inference.ledger.service.account.AccountEvents.ID;
+import static org.assertj.core.api.Assertions.assertThat;
 import static dev.inference.ledger.service.account.AccountEvents.NOW;
 import static dev.inference.ledger.service.account.AccountEvents.PRICE;
 import static dev.inference.ledger.service.account.AccountEvents.batch;
@@ -31,7 +32,6 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
-import dev.inference.ledger.service.account.AccountCommand.PreviewUnbilled;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
@@ -184,12 +184,12 @@ class BillingTest {
     }
 
     @Test
-    void a_preview_shows_everything_unbilled_and_closes_nothing() {
-        fixture.given(opened(POSTPAID), batch(POSTPAID, "0", "0", "5", "5", at("u-1", "3", OCT_31), at("u-2", "2", NOV_1_LATER)))
-                .when(new PreviewUnbilled(ID))
-                .expectNoEvents()
-                .expectResultMessagePayload(List.of(line("2026-10", "3", "3", 1, OCT_31, OCT_31),
-                        line("2026-11", "2", "2", 1, NOV_1_LATER, NOV_1_LATER)));
+    void a_preview_shows_everything_unbilled_line_by_line_and_is_a_read() {
+        AccountState given = FoldedAccounts.of(opened(POSTPAID),
+                batch(POSTPAID, "0", "0", "5", "5", at("u-1", "3", OCT_31), at("u-2", "2", NOV_1_LATER)));
+
+        assertThat(BillingRules.unbilled(given)).containsExactly(line("2026-10", "3", "3", 1, OCT_31, OCT_31),
+                line("2026-11", "2", "2", 1, NOV_1_LATER, NOV_1_LATER));
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.inference.ledger.kernel.hold.HoldEvent.Standing;
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.service.account.Suspension;
 import dev.inference.ledger.service.account.authorize.SpendGuard.Decision;
 
 /**
@@ -91,7 +92,7 @@ record Guarded(boolean suspended, boolean exhausted, boolean noPaymentMethod, Ma
     }
 
     Guarded credited(Money balanceAfter) {
-        return new Guarded(suspended, !balanceAfter.isPositive(), noPaymentMethod, blockedScopes, holds.credited(balanceAfter));
+        return new Guarded(suspended, Suspension.exhausted(balanceAfter), noPaymentMethod, blockedScopes, holds.credited(balanceAfter));
     }
 
     Guarded noPaymentMethod(boolean none) {
