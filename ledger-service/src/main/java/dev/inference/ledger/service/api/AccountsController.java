@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
@@ -108,6 +109,7 @@ public class AccountsController {
     record OpenedAccount(String accountId, String name, String billingMode, String currency) {
     }
 
+    @Operation(summary = "Open an account")
     @PostMapping
     @Allowed(value = {ADMIN, STAFF}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public ResponseEntity<OpenedAccount> open(@RequestBody OpenAccountRequest request) {
@@ -163,6 +165,7 @@ public class AccountsController {
     }
 
     /** Accounts by id, or by the start of their id or name (any case): at most 50, the exact id first. */
+    @Operation(summary = "Find accounts by id or name")
     @GetMapping
     @Allowed(value = {ADMIN, STAFF, AUDITOR}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Found find(@RequestParam String q) {
@@ -172,6 +175,7 @@ public class AccountsController {
         return new Found(balances.search(q.strip(), MAX_FOUND).stream().map(AccountView::new).toList());
     }
 
+    @Operation(summary = "An account's balance, held and available money, tier and limits")
     @GetMapping("/{id}")
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
     public AccountView account(@PathVariable String id, @RequestParam(required = false) String asOf,
@@ -200,6 +204,7 @@ public class AccountsController {
     record TopUpView(String topUpId, String accountId, String amount, String currency, String status) {
     }
 
+    @Operation(summary = "Top up a prepaid balance")
     @PostMapping("/{id}/top-ups")
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<String> topUp(@PathVariable String id, @RequestHeader("Idempotency-Key") String key,
@@ -221,6 +226,7 @@ public class AccountsController {
     record ApiKeyRequest(String apiKeyId, String projectId, String memberId) {
     }
 
+    @Operation(summary = "Add a project to the account")
     @PostMapping("/{id}/projects")
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<ProjectRequest> addProject(@PathVariable String id, @RequestBody ProjectRequest request) {
@@ -228,6 +234,7 @@ public class AccountsController {
         return ResponseEntity.status(201).body(request);
     }
 
+    @Operation(summary = "Add a member to the account")
     @PostMapping("/{id}/members")
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<MemberRequest> addMember(@PathVariable String id, @RequestBody MemberRequest request) {
@@ -235,6 +242,7 @@ public class AccountsController {
         return ResponseEntity.status(201).body(request);
     }
 
+    @Operation(summary = "Issue an API key on the account")
     @PostMapping("/{id}/api-keys")
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<ApiKeyRequest> issueApiKey(@PathVariable String id, @RequestBody ApiKeyRequest request) {
@@ -242,6 +250,7 @@ public class AccountsController {
         return ResponseEntity.status(201).body(request);
     }
 
+    @Operation(summary = "The account's projects, members and API keys")
     @GetMapping("/{id}/organisation")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public OrganisationProjection.View organisation(@PathVariable String id) {
@@ -256,6 +265,7 @@ public class AccountsController {
     }
 
     /** Sets (or replaces) a monthly budget on the account, a project, a member or an API key. */
+    @Operation(summary = "Set a budget on a scope")
     @PutMapping("/{id}/budgets/{scope}/{scopeId}")
     @Allowed({ADMIN, STAFF})
     public BudgetView budget(@PathVariable String id, @PathVariable String scope, @PathVariable String scopeId,
@@ -284,6 +294,7 @@ public class AccountsController {
     }
 
     /** Each budget as last set, with its scope's spend this month (UTC, by when the usage occurred). */
+    @Operation(summary = "The account's budgets: caps, alerts, this month's spend and holds")
     @GetMapping("/{id}/budgets")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Budgets budgets(@PathVariable String id) {
@@ -298,6 +309,7 @@ public class AccountsController {
     }
 
     /** Top-ups above the review limit, waiting for an admin to approve or reject them. */
+    @Operation(summary = "Top-ups held for review")
     @GetMapping("/{id}/top-ups/held")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public HeldTopUps heldTopUps(@PathVariable String id) {
@@ -306,6 +318,7 @@ public class AccountsController {
     }
 
 
+    @Operation(summary = "Approve a held top-up")
     @PostMapping("/{id}/top-ups/{topUpId}/approve")
     @Allowed({ADMIN})
     public ReviewView approve(@PathVariable String id, @PathVariable String topUpId) {
@@ -317,6 +330,7 @@ public class AccountsController {
     }
 
     /** Usage records that cost more than the review ceiling, held instead of charged until an admin decides. */
+    @Operation(summary = "Usage records held for review")
     @GetMapping("/{id}/usage/held")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public HeldUsageList heldUsage(@PathVariable String id) {
@@ -331,6 +345,7 @@ public class AccountsController {
     record UsageReviewView(String eventId, String accountId, String status) {
     }
 
+    @Operation(summary = "Approve a held usage record")
     @PostMapping("/{id}/usage/held/approve")
     @Allowed({ADMIN})
     public UsageReviewView approveUsage(@PathVariable String id, @RequestBody UsageReviewRequest request) {
@@ -338,6 +353,7 @@ public class AccountsController {
         return new UsageReviewView(request.eventId(), id, "charged");
     }
 
+    @Operation(summary = "Reject a held usage record")
     @PostMapping("/{id}/usage/held/reject")
     @Allowed({ADMIN})
     public UsageReviewView rejectUsage(@PathVariable String id, @RequestBody UsageReviewRequest request) {
@@ -345,6 +361,7 @@ public class AccountsController {
         return new UsageReviewView(request.eventId(), id, "rejected");
     }
 
+    @Operation(summary = "Reject a held top-up")
     @PostMapping("/{id}/top-ups/{topUpId}/reject")
     @Allowed({ADMIN})
     public ReviewView reject(@PathVariable String id, @PathVariable String topUpId, @RequestBody(required = false) ReviewRequest request) {
@@ -353,6 +370,7 @@ public class AccountsController {
     }
 
     /** The account's entries, oldest first, as a document: {@code format} jsonl (JSON lines) or csv. Streamed. */
+    @Operation(summary = "Export the account's ledger entries as CSV")
     @GetMapping("/{id}/entries/export")
     @Allowed({STAFF, AUDITOR, ADMIN})
     public ResponseEntity<StreamingResponseBody> exportEntries(@PathVariable String id, @RequestParam(defaultValue = "jsonl") String format) {
@@ -392,6 +410,7 @@ public class AccountsController {
      * {@code after}: the {@code next} of the page before, or any entry's {@code cursor}. {@code order=desc}: newest
      * first, each page older than its {@code after} (not with asOf or occurredBefore).
      */
+    @Operation(summary = "The account's ledger entries, newest first")
     @GetMapping("/{id}/entries")
     @Allowed({STAFF, AUDITOR, ADMIN})
     public EntriesPage entries(@PathVariable String id, @RequestParam(required = false) String after,

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -54,6 +55,7 @@ public class AuditController {
     }
 
     /** Projections against the event store; a projection is behind or wrong wherever a mismatch shows. */
+    @Operation(summary = "Reconcile balances with the money received and charged")
     @GetMapping("/reconciliation")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Reconciliation.Report reconcile() {
@@ -61,6 +63,7 @@ public class AuditController {
     }
 
     /** The log in order from {@code after} (a log index; -1 for the start), each row with its hash-chain link and Merkle leaf. */
+    @Operation(summary = "A range of the audit log")
     @GetMapping("/events")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Map<String, Object> events(@RequestParam(defaultValue = "-1") long after, @RequestParam(defaultValue = "100") int limit) {
@@ -72,6 +75,7 @@ public class AuditController {
     }
 
     /** The signed tree heads, newest first, and the key that verifies them. */
+    @Operation(summary = "The audit log's signed checkpoints")
     @GetMapping("/checkpoints")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Map<String, Object> checkpoints(@RequestParam(defaultValue = "100") int limit) {
@@ -82,6 +86,7 @@ public class AuditController {
     }
 
     /** The whole log as JSON lines, each row with its event's stored bytes: for {@code audit verify --log} offline. Streamed. */
+    @Operation(summary = "Export the audit log")
     @GetMapping(value = "/export", produces = "application/x-ndjson")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public ResponseEntity<StreamingResponseBody> export() {
@@ -90,6 +95,7 @@ public class AuditController {
     }
 
     /** RFC 6962 audit path of entry {@code index} in the tree of the first {@code size} entries. */
+    @Operation(summary = "An entry's inclusion proof")
     @GetMapping("/proofs/inclusion")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public AuditLog.Proof inclusion(@RequestParam long index, @RequestParam long size) {
@@ -101,6 +107,7 @@ public class AuditController {
     }
 
     /** RFC 6962 proof that the tree of {@code to} entries extends the one of {@code from}. */
+    @Operation(summary = "A consistency proof between two checkpoints")
     @GetMapping("/proofs/consistency")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public AuditLog.Proof consistency(@RequestParam long from, @RequestParam long to) {
@@ -112,6 +119,7 @@ public class AuditController {
     }
 
     /** The latest runs of {@code audit verify} against this database and how each concluded, newest first. */
+    @Operation(summary = "The audit log's recent verifications")
     @GetMapping("/verifications")
     @Allowed(value = {AUDITOR, ADMIN}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Map<String, Object> verifications(@RequestParam(defaultValue = "10") int limit) {
@@ -129,6 +137,7 @@ public class AuditController {
      * What each account paid per model for the usage that occurred in [from, to), and what it would have
      * paid under the draft catalog. A pass over the whole event store; writes nothing.
      */
+    @Operation(summary = "Re-rate a period with a draft price list")
     @PostMapping("/what-if")
     @Allowed(value = {AUDITOR, ADMIN, STAFF}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public WhatIfRerating.Result whatIf(@RequestBody WhatIfRequest request) {

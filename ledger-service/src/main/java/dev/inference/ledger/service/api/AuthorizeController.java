@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
 
@@ -23,6 +24,7 @@ public class AuthorizeController {
         this.readiness = readiness;
     }
 
+    @Operation(summary = "May this request spend? (a read)")
     @GetMapping("/api/v1/authorize")
     @Allowed({GATEWAY, ADMIN})
     public SpendGuard.Decision authorize(@RequestParam String accountId, @RequestParam(required = false) String apiKeyId,

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -47,6 +48,7 @@ public class AutoRechargeController {
                              RechargeQueue.InFlight rechargeInFlight) {
     }
 
+    @Operation(summary = "The account's auto-recharge settings and state")
     @GetMapping("/{id}/auto-recharge")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public AutoRechargeState read(@PathVariable String id) {
@@ -55,6 +57,7 @@ public class AutoRechargeController {
                 recharges.inFlight(id).stream().findFirst().orElse(null));
     }
 
+    @Operation(summary = "Configure auto-recharge")
     @PutMapping("/{id}/auto-recharge")
     @Allowed({ADMIN, STAFF})
     public AutoRechargeView configure(@PathVariable String id, @RequestBody AutoRechargeRequest request) {

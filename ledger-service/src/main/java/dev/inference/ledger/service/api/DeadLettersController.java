@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -37,6 +38,7 @@ public class DeadLettersController {
     }
 
     /** The newest {@code limit} dead letters of the last {@code hours}, newest first. */
+    @Operation(summary = "Recent dead-lettered usage records")
     @GetMapping("/api/v1/dead-letters")
     @Allowed(value = {ADMIN, STAFF, AUDITOR}, reach = Allowed.Reach.ALL_ACCOUNTS)
     public DeadLetters recent(@RequestParam(defaultValue = "24") int hours, @RequestParam(defaultValue = "100") int limit) {
@@ -59,6 +61,7 @@ public class DeadLettersController {
      * Publishes the window's dead letters again on the usage topic once their cause is fixed; each record is
      * charged at most once however often it is re-driven (an exact repeat is skipped by the ingest).
      */
+    @Operation(summary = "Publish dead-lettered usage records again")
     @PostMapping("/api/v1/admin/dead-letters/redrive")
     @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Redriven redrive(@RequestBody RedriveRequest request) {

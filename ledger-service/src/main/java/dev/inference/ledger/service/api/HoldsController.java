@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
@@ -97,6 +98,7 @@ public class HoldsController {
     }
 
     /** 201 with the hold, or 402 naming why not; the same {@code Idempotency-Key} and body get the first answer again. */
+    @Operation(summary = "Place a hold before a request runs")
     @PostMapping("/api/v1/holds")
     @Allowed({GATEWAY, ADMIN})
     public ResponseEntity<String> place(@RequestHeader(name = "Idempotency-Key", required = false) String key,
@@ -204,6 +206,7 @@ public class HoldsController {
     }
 
     /** Gives an open hold back (the request failed); a hold already ended is answered as it ended. */
+    @Operation(summary = "Release a hold")
     @DeleteMapping("/api/v1/holds/{holdId}")
     @Allowed({GATEWAY, ADMIN})
     public HoldView release(@PathVariable String holdId) {
@@ -211,6 +214,7 @@ public class HoldsController {
                 .orElseThrow(() -> ApiException.notFound("no hold '" + holdId + "'"));
     }
 
+    @Operation(summary = "A hold")
     @GetMapping("/api/v1/holds/{holdId}")
     @Allowed({GATEWAY, ADMIN, STAFF, AUDITOR})
     public HoldView hold(@PathVariable String holdId) {
@@ -218,6 +222,7 @@ public class HoldsController {
     }
 
     /** The account's holds: open ones, or with {@code all=true} also the last ended ones, at most {@value #MAX_LISTED}. */
+    @Operation(summary = "The account's holds")
     @GetMapping("/api/v1/accounts/{id}/holds")
     @Allowed({GATEWAY, ADMIN, STAFF, AUDITOR})
     public Holds holds(@PathVariable String id, @RequestParam(required = false, defaultValue = "false") boolean all) {

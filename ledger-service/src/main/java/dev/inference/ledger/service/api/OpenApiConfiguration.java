@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.api;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
 import io.swagger.v3.oas.models.media.MediaType;
@@ -21,6 +23,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 
 /** The OpenAPI description is generated from the controllers (springdoc); this adds what they cannot say. */
 @Configuration(proxyBeanMethods = false)
@@ -36,7 +39,10 @@ public class OpenApiConfiguration {
                         Every call needs `Authorization: Bearer <token>`; a token has one role (gateway, staff, auditor,
                         admin, metrics) and may be bound to one account, in which case it acts on that account only.
                         Errors are RFC 9457 problem documents with a stable `type` (`/problems/<code>`).
-                        Money is a decimal string; request bodies are at most 64 KiB."""))
+                        Money is a decimal string; request bodies are at most 64 KiB.""")
+                        .license(new License().name("Apache License 2.0").identifier("Apache-2.0")))
+                // Relative to where the document is served: never the Host header a caller sent.
+                .servers(List.of(new Server().url("/").description("this service")))
                 .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").description("An API token, `lt_…`")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
@@ -55,6 +56,7 @@ public class PricingController {
         this.decoder = new UsageDecoder(window);
     }
 
+    @Operation(summary = "The price list in force")
     @GetMapping("/api/v1/prices")
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
     public CatalogView prices(@RequestParam(required = false) String at) {
@@ -66,6 +68,7 @@ public class PricingController {
      * Publishes the next catalog version: the whole price list in force from {@code effectiveFrom} (now or
      * later), in the shape {@code GET /api/v1/prices} returns, so a version is made by editing the last.
      */
+    @Operation(summary = "Publish a new version of the price list")
     @PostMapping("/api/v1/prices")
     @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public ResponseEntity<CatalogView> publish(@RequestBody CatalogView request) {
@@ -89,6 +92,7 @@ public class PricingController {
     }
 
     /** A usage event in, its charge out: what a gateway attaches to its own response. */
+    @Operation(summary = "Price a usage record without charging it")
     @PostMapping("/api/v1/quote")
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
     public Quote quote(@RequestBody JsonNode body) {
@@ -132,6 +136,7 @@ public class PricingController {
     }
 
     /** Requests a day and tokens a request → monthly cost per model, cheapest first. */
+    @Operation(summary = "Estimate the cost of a workload")
     @PostMapping("/api/v1/estimate")
     @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
     public Estimate estimate(@RequestBody EstimateRequest request) {

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 
 import java.time.Instant;
@@ -41,6 +42,7 @@ public class TokensController {
     record Minted(String token, String tokenId, String role, String accountId, Instant expiresAt) {
     }
 
+    @Operation(summary = "Mint an API token")
     @PostMapping("/api/v1/tokens")
     @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     @ResponseStatus(HttpStatus.CREATED)
@@ -59,18 +61,21 @@ public class TokensController {
     }
 
     /** Who this token is: what the console shows and offers (it still asks the API, which decides). */
+    @Operation(summary = "The calling token: its role and account")
     @GetMapping("/api/v1/me")
     @Allowed({Role.ADMIN, Role.STAFF, Role.AUDITOR, Role.GATEWAY, Role.METRICS})
     public Me me(@AuthenticationPrincipal Caller caller) {
         return new Me(caller.tokenId(), caller.role().wire(), caller.accountId());
     }
 
+    @Operation(summary = "API tokens", operationId = "listTokens")
     @GetMapping("/api/v1/tokens")
     @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public List<TokenView> list() {
         return tokens.list();
     }
 
+    @Operation(summary = "Revoke an API token")
     @DeleteMapping("/api/v1/tokens/{tokenId}")
     @Allowed(value = ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     @ResponseStatus(HttpStatus.NO_CONTENT)

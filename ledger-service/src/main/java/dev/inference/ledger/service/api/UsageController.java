@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.api;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -44,6 +45,7 @@ public class UsageController {
      * {@code from}/{@code to}: whole hours in UTC (default: this month so far); {@code groupBy}: a comma list of
      * breakdowns and at most one time bucket ({@code hour}, {@code day}, {@code month}).
      */
+    @Operation(summary = "The account's usage, summed by period and dimension")
     @GetMapping
     @Allowed({STAFF, AUDITOR, ADMIN})
     public UsageAnalytics.Answer usage(@PathVariable String id, @RequestParam(required = false) String from,
@@ -76,6 +78,7 @@ public class UsageController {
     }
 
     /** One agent run: every call that named the trace, in the order they occurred, with the run's totals. */
+    @Operation(summary = "A trace's usage records and cost")
     @GetMapping("/traces/{traceId}")
     @Allowed({STAFF, AUDITOR, ADMIN})
     public UsageAnalytics.Trace trace(@PathVariable String id, @PathVariable String traceId) {

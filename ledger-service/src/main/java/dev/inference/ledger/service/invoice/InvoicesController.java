@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.invoice;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -55,6 +56,7 @@ public class InvoicesController {
     record PaymentMethodView(String accountId, String paymentMethodId, String description) {
     }
 
+    @Operation(summary = "Attach a payment method")
     @PutMapping("/accounts/{id}/payment-method")
     @Allowed({ADMIN, STAFF})
     public PaymentMethodView paymentMethod(@PathVariable String id, @RequestBody PaymentMethodRequest request) {
@@ -65,6 +67,7 @@ public class InvoicesController {
         return new PaymentMethodView(id, request.paymentMethodId(), request.description() == null ? "" : request.description().strip());
     }
 
+    @Operation(summary = "The account's invoices")
     @GetMapping("/accounts/{id}/invoices")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Map<String, List<Invoices.View>> ofAccount(@PathVariable String id) {
@@ -72,6 +75,7 @@ public class InvoicesController {
     }
 
     /** What a threshold invoice would be now, by the same closing and rounding; writes nothing. */
+    @Operation(summary = "What a threshold invoice would be now")
     @GetMapping("/accounts/{id}/invoices/preview")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Map<String, Object> preview(@PathVariable String id) {
@@ -80,12 +84,14 @@ public class InvoicesController {
                 "total", rounded.total().toPlainString(), "carriedOut", rounded.carriedOut().toPlainString());
     }
 
+    @Operation(summary = "An invoice")
     @GetMapping("/invoices/{number}")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Invoices.View invoice(@PathVariable String number) {
         return find(number);
     }
 
+    @Operation(summary = "An invoice as PDF")
     @GetMapping("/invoices/{number}.pdf")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public ResponseEntity<byte[]> pdf(@PathVariable String number) {
@@ -95,6 +101,7 @@ public class InvoicesController {
                 .body(InvoiceDocuments.pdf(invoice, invoices.buyerName(invoice.accountId())));
     }
 
+    @Operation(summary = "An invoice as CSV")
     @GetMapping("/invoices/{number}.csv")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public ResponseEntity<byte[]> csv(@PathVariable String number) {
@@ -105,6 +112,7 @@ public class InvoicesController {
     }
 
     /** Asks for payment again, with the card now on file: 202, the payment worker takes it from there. */
+    @Operation(summary = "Ask for payment of an invoice again")
     @PostMapping("/invoices/{number}/pay")
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<Map<String, String>> pay(@PathVariable String number) {
@@ -117,6 +125,7 @@ public class InvoicesController {
     }
 
     /** Cancels an unpaid invoice by a credit note of the same amount ({@code CN-2026-000001}); the account owes it no more. */
+    @Operation(summary = "Void an unpaid invoice by a credit note")
     @PostMapping("/invoices/{number}/void")
     @Allowed({ADMIN})
     public Map<String, String> voidInvoice(@PathVariable String number, @RequestBody(required = false) VoidRequest request) {

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.parking;
 
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,6 +29,7 @@ public class ParkedEventsController {
     public record Listing(long count, List<String> accounts, List<Parked> events) {
     }
 
+    @Operation(summary = "Events a processor parked", operationId = "listParkedEvents")
     @GetMapping("/api/v1/admin/parked-events")
     @Allowed(value = Role.ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public Listing list() {
@@ -35,6 +37,7 @@ public class ParkedEventsController {
     }
 
     /** Applies the account's parked events again, in order; on a failure they all stay parked (409). */
+    @Operation(summary = "Retry an account's parked events")
     @PostMapping("/api/v1/admin/parked-events/{accountId}/retry")
     @Allowed(value = Role.ADMIN, reach = Allowed.Reach.ALL_ACCOUNTS)
     public ParkedEventRetry.Outcome retry(@PathVariable String accountId) {

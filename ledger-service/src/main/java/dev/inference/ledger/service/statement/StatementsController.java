@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.statement;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -30,6 +31,7 @@ public class StatementsController {
         this.clock = clock;
     }
 
+    @Operation(summary = "The account's statement of a month")
     @GetMapping("/{id}/statements/{period}")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public Statements.Statement statement(@PathVariable String id, @PathVariable String period) {

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.webhook;
 
+import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -58,6 +59,7 @@ public class WebhooksController {
     record DeliveryLog(String subscriptionId, List<DeliveryQueue.Attempt> attempts) {
     }
 
+    @Operation(summary = "Subscribe a webhook")
     @PostMapping
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<CreatedView> subscribe(@PathVariable String id, @RequestBody SubscribeRequest request) {
@@ -68,6 +70,7 @@ public class WebhooksController {
                 .body(new CreatedView(s.subscriptionId(), s.url(), s.eventTypes(), created.secret(), s.createdAt()));
     }
 
+    @Operation(summary = "The account's webhook subscriptions", operationId = "listWebhooks")
     @GetMapping
     @Allowed({ADMIN, STAFF})
     public SubscriptionList list(@PathVariable String id) {
@@ -75,6 +78,7 @@ public class WebhooksController {
         return new SubscriptionList(subscriptions.list(id).stream().map(SubscriptionView::new).toList());
     }
 
+    @Operation(summary = "Delete a webhook subscription")
     @DeleteMapping("/{subscriptionId}")
     @Allowed({ADMIN, STAFF})
     @ResponseStatus(HttpStatus.NO_CONTENT)
@@ -84,12 +88,14 @@ public class WebhooksController {
         }
     }
 
+    @Operation(summary = "Rotate a subscription's signing secret")
     @PostMapping("/{subscriptionId}/rotate-secret")
     @Allowed({ADMIN, STAFF})
     public WebhookSubscriptions.Rotated rotateSecret(@PathVariable String id, @PathVariable String subscriptionId) {
         return subscriptions.rotateSecret(id, subscriptionId).orElseThrow(() -> noSuchSubscription(id, subscriptionId));
     }
 
+    @Operation(summary = "A subscription's recent deliveries")
     @GetMapping("/{subscriptionId}/deliveries")
     @Allowed({ADMIN, STAFF})
     public DeliveryLog deliveries(@PathVariable String id, @PathVariable String subscriptionId,
