@@ -37,7 +37,7 @@ class ArchitectureTest {
     @Test
     void no_module_the_ledger_service_builds_on_depends_on_it() {
         noClasses().that().resideInAnyPackage("dev.inference.ledger.kernel..", "dev.inference.ledger.ingest..",
-                        "dev.inference.ledger.invoicing..")
+                        "dev.inference.ledger.invoicing..", "dev.inference.ledger.accounts..")
                 .should().dependOnClassesThat().resideInAPackage("dev.inference.ledger.service..")
                 .check(LEDGER);
     }
@@ -54,6 +54,30 @@ class ArchitectureTest {
     void invoicing_is_free_of_spring_and_of_the_service() {
         noClasses().that().resideInAPackage("dev.inference.ledger.invoicing..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "dev.inference.ledger.service..")
+                .check(LEDGER);
+    }
+
+    /**
+     * The account and its rules decide and remember, nothing else: Axon for the aggregate, the kernel's events and
+     * money, Jackson for its snapshot; no Spring, no database, no HTTP, no other module.
+     */
+    @Test
+    void accounts_decide_with_pure_rules_free_of_spring_the_database_and_the_other_modules() {
+        classes().that().resideInAPackage("dev.inference.ledger.accounts..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("dev.inference.ledger.accounts..", "dev.inference.ledger.kernel..",
+                        "java..", "org.axonframework..", "com.fasterxml.jackson..")
+                .check(LEDGER);
+    }
+
+    /** The six rules of what usage triggers are pure: they neither call Axon nor know the aggregate that asks them. */
+    @Test
+    void the_rules_of_the_account_are_pure_functions() {
+        noClasses().that().resideInAPackage("dev.inference.ledger.accounts..")
+                .and().haveSimpleNameEndingWith("Rules").or().haveSimpleName("Triggers").or().haveSimpleName("TierPromotion")
+                .or().haveSimpleName("ThresholdInvoice").or().haveSimpleName("BudgetCap").or().haveSimpleName("LowBalance")
+                .or().haveSimpleName("AutoRechargeTrigger").or().haveSimpleName("Suspension")
+                .should().dependOnClassesThat().resideInAPackage("org.axonframework..")
+                .orShould().dependOnClassesThat().haveSimpleName("Account")
                 .check(LEDGER);
     }
 

@@ -19,8 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.TopUp;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;

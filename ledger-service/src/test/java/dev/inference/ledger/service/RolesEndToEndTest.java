@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.inference.ledger.kernel.account.BillingMode;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.ServiceStory;

@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.inference.ledger.accounts.Account;
+import dev.inference.ledger.accounts.AccountState;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;

@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.inference.ledger.kernel.money.Currencies;
-import dev.inference.ledger.service.account.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.service.recharge.AutoRechargeSettings;
 import dev.inference.ledger.service.recharge.RechargeQueue;
 import dev.inference.ledger.service.security.Allowed;

@@ -33,7 +33,7 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
-import dev.inference.ledger.service.account.UsageChargedUpcaster;
+import dev.inference.ledger.accounts.UsageChargedUpcaster;
 import dev.inference.ledger.service.audit.AuditVerifier.Difference;
 
 /**

@@ -26,7 +26,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.Charge
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
 import dev.inference.ledger.kernel.pricing.Rated;
 import dev.inference.ledger.kernel.pricing.Rerating;
-import dev.inference.ledger.service.account.UsageChargedUpcaster;
+import dev.inference.ledger.accounts.UsageChargedUpcaster;
 
 /**
  * What-if re-rating: every usage record that occurred in a period, as the event store kept it, rated

@@ -40,7 +40,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import dev.inference.ledger.service.account.Account;
+import dev.inference.ledger.accounts.Account;
 import dev.inference.ledger.service.account.RecordCountSnapshotTrigger;
 import dev.inference.ledger.service.account.writers.AccountWriters;
 import dev.inference.ledger.service.projection.AccountSequencing;
@@ -48,7 +48,7 @@ import dev.inference.ledger.service.projection.GapWatch;
 import dev.inference.ledger.service.projection.ProcessorRoles;
 import dev.inference.ledger.service.projection.ProcessorTokenStore;
 import dev.inference.ledger.service.projection.LateEventRepair;
-import dev.inference.ledger.service.account.UsageChargedUpcaster;
+import dev.inference.ledger.accounts.UsageChargedUpcaster;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.parking.EventParking;
 import dev.inference.ledger.service.parking.ProcessorFailures;

@@ -23,7 +23,7 @@ import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.kernel.hold.HoldEvent.HoldPlaced;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.account.AccountStates;
-import dev.inference.ledger.service.account.UsageTiers;
+import dev.inference.ledger.accounts.UsageTiers;
 import dev.inference.ledger.service.hold.HoldRules.Ending;
 import dev.inference.ledger.service.hold.HoldRules.Granted;
 import dev.inference.ledger.service.hold.HoldRules.OpenHold;

@@ -19,9 +19,9 @@ import dev.inference.ledger.kernel.hold.HoldEvent.HoldSettled;
 import dev.inference.ledger.kernel.hold.HoldEvent.Standing;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
-import dev.inference.ledger.service.account.AccountState;
-import dev.inference.ledger.service.account.Budget;
-import dev.inference.ledger.service.account.UsageTiers;
+import dev.inference.ledger.accounts.AccountState;
+import dev.inference.ledger.accounts.Budget;
+import dev.inference.ledger.accounts.UsageTiers;
 
 /**
  * The rules of holds, pure: what an account may still start, whether a hold is granted, and how usage,

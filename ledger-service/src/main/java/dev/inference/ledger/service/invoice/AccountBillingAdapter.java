@@ -11,12 +11,12 @@ import dev.inference.ledger.invoicing.AccountBilling;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.account.AccountCommand.CloseUnbilled;
+import dev.inference.ledger.accounts.AccountCommand.CloseUnbilled;
 import dev.inference.ledger.service.account.AccountStates;
-import dev.inference.ledger.service.account.BillingRules;
-import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceDefault;
-import dev.inference.ledger.service.account.AccountCommand.RecordInvoicePaid;
-import dev.inference.ledger.service.account.AccountCommand.RecordInvoiceVoided;
+import dev.inference.ledger.accounts.BillingRules;
+import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceDefault;
+import dev.inference.ledger.accounts.AccountCommand.RecordInvoicePaid;
+import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceVoided;
 
 /** Invoicing's requests to the Account, as the Account's commands (each joins the caller's unit of work); its question, as a read. */
 @Component

@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
 import dev.inference.ledger.invoicing.InvoiceIssuer;
 import dev.inference.ledger.service.config.OwnUnitOfWork;
-import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
+import dev.inference.ledger.accounts.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.api.ApiException;
 import dev.inference.ledger.service.security.Allowed;
 

@@ -3,7 +3,7 @@ package dev.inference.ledger.service.recharge;
 import org.slf4j.LoggerFactory;
 
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
+import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
 
 /**
  * The port to whoever takes the customer's money for a recharge. An adapter must honour the

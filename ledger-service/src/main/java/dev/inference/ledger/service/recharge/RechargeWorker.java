@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.account.AccountCommand.RecordRechargeOutcome;
+import dev.inference.ledger.accounts.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.recharge.RechargeQueue.DueRecharge;
 import dev.inference.ledger.service.runtime.PeriodicWorker;
 

@@ -16,7 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.account.AccountCommand.PaymentAnswer;
+import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
 
 /**
  * The default payment provider: no money moves, but it behaves as a real one does. It keeps its own

@@ -38,9 +38,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.usage.RecordHash;
 import dev.inference.ledger.kernel.usage.Rejection;
-import dev.inference.ledger.service.account.Account;
-import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
-import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+import dev.inference.ledger.accounts.Account;
+import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
+import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.account.writers.AccountWriters;
 

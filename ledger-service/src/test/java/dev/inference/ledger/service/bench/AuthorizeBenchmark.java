@@ -22,11 +22,11 @@ import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.testsupport.TestDatabases;
-import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.SetBudget;
-import dev.inference.ledger.service.account.AccountCommand.TopUp;
-import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.SetBudget;
+import dev.inference.ledger.accounts.AccountCommand.TopUp;
+import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.account.authorize.SpendGuard;
 
 /**

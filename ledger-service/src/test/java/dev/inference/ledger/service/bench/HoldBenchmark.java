@@ -42,12 +42,12 @@ import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.testsupport.TestDatabases;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.SetBudget;
-import dev.inference.ledger.service.account.AccountCommand.TopUp;
-import dev.inference.ledger.service.account.AccountState;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.SetBudget;
+import dev.inference.ledger.accounts.AccountCommand.TopUp;
+import dev.inference.ledger.accounts.AccountState;
 import dev.inference.ledger.service.account.AccountStates;
-import dev.inference.ledger.service.account.UsageTiers;
+import dev.inference.ledger.accounts.UsageTiers;
 import dev.inference.ledger.service.hold.HoldRules;
 import dev.inference.ledger.service.hold.HoldRules.OpenHold;
 

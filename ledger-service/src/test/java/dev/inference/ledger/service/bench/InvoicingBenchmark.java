@@ -24,10 +24,10 @@ import dev.inference.ledger.kernel.pricing.ChargeLine;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.testsupport.TestDatabases;
-import dev.inference.ledger.service.account.AccountCommand.AttachPaymentMethod;
-import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+import dev.inference.ledger.accounts.AccountCommand.AttachPaymentMethod;
+import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
 import dev.inference.ledger.service.invoice.MonthlyInvoicing;
 
 /**

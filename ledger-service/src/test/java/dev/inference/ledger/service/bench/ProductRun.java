@@ -23,8 +23,8 @@ import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.testsupport.TestDatabases;
 import dev.inference.ledger.service.LedgerApplication;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.TopUp;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.TopUp;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**

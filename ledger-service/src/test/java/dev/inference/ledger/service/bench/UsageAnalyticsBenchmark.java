@@ -30,10 +30,10 @@ import dev.inference.ledger.kernel.pricing.ChargeLine;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.localinfra.InProcessKafka;
 import dev.inference.ledger.testsupport.TestDatabases;
-import dev.inference.ledger.service.account.AccountCommand.ChargeUsage;
-import dev.inference.ledger.service.account.AccountCommand.OpenAccount;
-import dev.inference.ledger.service.account.AccountCommand.TopUp;
-import dev.inference.ledger.service.account.AccountCommand.UsageToCharge;
+import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.TopUp;
+import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
 
 /**
  * Usage analytics for one account with {@code -DanalyticsRecords} usage records (default 2,000,000) over

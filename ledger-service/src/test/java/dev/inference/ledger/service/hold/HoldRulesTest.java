@@ -30,9 +30,8 @@ import dev.inference.ledger.kernel.hold.HoldEvent.HoldReleased;
 import dev.inference.ledger.kernel.hold.HoldEvent.HoldSettled;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
-import dev.inference.ledger.service.account.AccountState;
-import dev.inference.ledger.service.account.FoldedAccounts;
-import dev.inference.ledger.service.account.UsageTiers;
+import dev.inference.ledger.accounts.AccountState;
+import dev.inference.ledger.accounts.UsageTiers;
 import dev.inference.ledger.service.hold.HoldRules.Ending;
 import dev.inference.ledger.service.hold.HoldRules.Granted;
 import dev.inference.ledger.service.hold.HoldRules.OpenHold;
@@ -53,7 +52,7 @@ class HoldRulesTest {
     // --- given ---------------------------------------------------------------------------------------------
 
     private void given(BillingMode mode, AccountEvent... events) {
-        account = FoldedAccounts.of(new AccountOpened(ID, "Acme", mode, "USD", NOW.minusSeconds(3600)), events);
+        account = AccountState.folded(new AccountOpened(ID, "Acme", mode, "USD", NOW.minusSeconds(3600)), events);
     }
 
     private void givenPrepaid(String balance, AccountEvent... more) {
@@ -135,7 +134,7 @@ class HoldRulesTest {
         assertThat(refusal(hold("10"))).isEqualTo("granted");
         assertThat(refusal(hold("5"))).isEqualTo("insufficient-balance");
 
-        account = FoldedAccounts.of(new AccountOpened(ID, "Acme", BillingMode.PREPAID, "USD", NOW.minusSeconds(3600)),
+        account = AccountState.folded(new AccountOpened(ID, "Acme", BillingMode.PREPAID, "USD", NOW.minusSeconds(3600)),
                 new TopUpCredited(ID, "t-0", usd("10"), usd("10"), NOW.minusSeconds(60)),
                 new TopUpCredited(ID, "t-1", usd("5"), usd("15"), NOW));
 

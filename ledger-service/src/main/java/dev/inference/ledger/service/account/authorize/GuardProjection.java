@@ -21,7 +21,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.hold.HoldEvent;
-import dev.inference.ledger.service.account.Budget;
+import dev.inference.ledger.accounts.Budget;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
 

@@ -7,7 +7,7 @@ import java.util.Set;
 
 import dev.inference.ledger.kernel.hold.HoldEvent.Standing;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.account.Suspension;
+import dev.inference.ledger.accounts.Suspension;
 import dev.inference.ledger.service.account.authorize.SpendGuard.Decision;
 
 /**

@@ -27,7 +27,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
-import dev.inference.ledger.service.account.Budget;
+import dev.inference.ledger.accounts.Budget;
 import dev.inference.ledger.service.projection.AccountViews;
 
 /**

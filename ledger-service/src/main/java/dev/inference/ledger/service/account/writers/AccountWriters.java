@@ -31,8 +31,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import dev.inference.ledger.service.account.Account;
-import dev.inference.ledger.service.account.AccountCommand;
+import dev.inference.ledger.accounts.Account;
+import dev.inference.ledger.accounts.AccountCommand;
 
 /**
  * One writer at a time per account, across instances. Within an instance Axon's lock serializes the

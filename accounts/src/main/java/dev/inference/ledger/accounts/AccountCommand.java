@@ -1,0 +1,114 @@
+package dev.inference.ledger.accounts;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.usage.Interval;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+
+/** What can be asked of an account. */
+public sealed interface AccountCommand {
+
+    String accountId();
+
+    record OpenAccount(@TargetAggregateIdentifier String accountId, String name, BillingMode billingMode,
+                       String currency) implements AccountCommand {
+    }
+
+    /** {@code topUpId} is the client's idempotency key for the top-up. */
+    record TopUp(@TargetAggregateIdentifier String accountId, String topUpId, Money amount) implements AccountCommand {
+    }
+
+    /** An admin's decision on a top-up held for review. */
+    record ApproveTopUp(@TargetAggregateIdentifier String accountId, String topUpId) implements AccountCommand {
+    }
+
+    record RejectTopUp(@TargetAggregateIdentifier String accountId, String topUpId, String reason) implements AccountCommand {
+    }
+
+    record AddProject(@TargetAggregateIdentifier String accountId, String projectId, String name) implements AccountCommand {
+    }
+
+    record AddMember(@TargetAggregateIdentifier String accountId, String memberId, String role) implements AccountCommand {
+    }
+
+    /** {@code projectId} and {@code memberId} are optional, and must belong to the account when given. */
+    record IssueApiKey(@TargetAggregateIdentifier String accountId, String apiKeyId, String projectId, String memberId)
+            implements AccountCommand {
+    }
+
+    /** A monthly budget on a scope: {@code softAlerts} are fractions of {@code hardCap}, e.g. 0.5 and 0.8. */
+    record SetBudget(@TargetAggregateIdentifier String accountId, String scope, String scopeId, String period, Money hardCap,
+                     List<BigDecimal> softAlerts) implements AccountCommand {
+    }
+
+    /** Auto-recharge's settings; {@code threshold} is also the low-balance warning, enabled or not. */
+    record ConfigureAutoRecharge(@TargetAggregateIdentifier String accountId, boolean enabled, Money threshold, Money amount)
+            implements AccountCommand {
+    }
+
+    /**
+     * The payment provider's answer for one ask of a recharge attempt ({@code unanswered}: how many asks
+     * of that attempt went unanswered before this one); recording it twice changes nothing.
+     */
+    record RecordRechargeOutcome(@TargetAggregateIdentifier String accountId, String rechargeId, int attempt, int unanswered,
+                                 PaymentAnswer answer, String paymentReference, String reason) implements AccountCommand {
+    }
+
+    /** DECLINED is a definite refusal (a new attempt may follow); UNKNOWN promises nothing: the money may have been taken. */
+    enum PaymentAnswer { SUCCEEDED, DECLINED, UNKNOWN }
+
+    /** A card on file: {@code paymentMethodId} is the provider's id for it, {@code description} what staff see (brand, last four). */
+    record AttachPaymentMethod(@TargetAggregateIdentifier String accountId, String paymentMethodId, String description)
+            implements AccountCommand {
+    }
+
+    /**
+     * Close what is unbilled onto invoice {@code invoiceId}: everything ({@code threshold}), or what occurred
+     * before {@code cutoff} ({@code monthly}). Asking again for the same invoice closes nothing more.
+     */
+    record CloseUnbilled(@TargetAggregateIdentifier String accountId, String invoiceId, String kind, Instant cutoff)
+            implements AccountCommand {
+    }
+
+    /** An invoice of the account was paid; recording it twice changes nothing. */
+    record RecordInvoicePaid(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount)
+            implements AccountCommand {
+    }
+
+    /** Every attempt to charge an invoice failed; recording it twice changes nothing. */
+    record RecordInvoiceDefault(@TargetAggregateIdentifier String accountId, String invoiceId, String number, Money amount, String reason)
+            implements AccountCommand {
+    }
+
+    /** An invoice cancelled by a credit note; recording it twice changes nothing. */
+    record RecordInvoiceVoided(@TargetAggregateIdentifier String accountId, String invoiceId, String number, String creditNoteNumber,
+                               Money amount) implements AccountCommand {
+    }
+
+    /** Every record of one ingest batch that belongs to this account, in the order they were read. */
+    record ChargeUsage(@TargetAggregateIdentifier String accountId, List<UsageToCharge> usage) implements AccountCommand {
+        public ChargeUsage {
+            usage = List.copyOf(usage);
+        }
+    }
+
+    /** An admin charges a usage record that was held for review, as it was held. */
+    record ApproveHeldUsage(@TargetAggregateIdentifier String accountId, String usageEventId) implements AccountCommand {
+    }
+
+    /** An admin refuses a usage record that was held for review: it is never charged. */
+    record RejectHeldUsage(@TargetAggregateIdentifier String accountId, String usageEventId, String reason) implements AccountCommand {
+    }
+
+    /** {@code interval}: the endpoint time a compute record covers, when it names its endpoint; else null. */
+    record UsageToCharge(String usageEventId, Instant occurredAt, String source, Attribution attribution, Charge charge,
+                         Interval interval) {
+    }
+}

@@ -1,0 +1,219 @@
+package dev.inference.ledger.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.inference.ledger.kernel.RuleViolation;
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.pricing.Charge;
+import dev.inference.ledger.kernel.pricing.ChargeLine;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
+import dev.inference.ledger.accounts.AccountCommand.AddMember;
+import dev.inference.ledger.accounts.AccountCommand.AddProject;
+import dev.inference.ledger.accounts.AccountCommand.ApproveTopUp;
+import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
+import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.accounts.AccountCommand.IssueApiKey;
+import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
+import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
+import dev.inference.ledger.accounts.AccountCommand.RecordRechargeOutcome;
+import dev.inference.ledger.accounts.AccountCommand.RejectTopUp;
+import dev.inference.ledger.accounts.AccountCommand.SetBudget;
+import dev.inference.ledger.accounts.AccountCommand.TopUp;
+import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
+
+/**
+ * A seeded random simulation of the Account's decisions (the same rule functions the aggregate applies,
+ * folded by the same evolve), over {@code -Dsimulation.commands} random commands (default 1,000,000):
+ * top-ups (some held for review, then approved or rejected), usage batches across keys and projects,
+ * budgets, auto-recharge settings and recharge outcomes. After every command: the balance is exactly the
+ * credits less the charges the events carry; no more than one recharge is ever in flight; every budget's
+ * spend is what its records say, and its scope is blocked exactly while the cap is reached (the hard cap
+ * blocks at authorize: usage that already happened is charged); the tier never goes down. Every command
+ * happens on one day, so no more recharges are asked than the daily limit allows, and the limit is told at most once. A failure prints
+ * the seed and the command number.
+ */
+class AccountSimulationTest {
+
+    private static final String ID = "acct-sim";
+    private static final Instant NOW = Instant.parse("2026-11-15T12:00:00Z");
+    private static final Instant MONTH_BEGAN = Instant.parse("2026-11-01T00:00:00Z");
+    private static final String[] KEYS = {"key-0", "key-1", "key-2", "key-3"};
+    private static final String[] PROJECTS = {"proj-0", "proj-1", "proj-2"};
+
+    private final UsageTiers tiers = UsageTiers.defaults();
+    private final RechargePolicy policy = new RechargePolicy(4, Duration.ofSeconds(30), 3, new BigDecimal("10000"));
+
+    @Test
+    void millions_of_random_commands_keep_the_accounts_invariants() {
+        long seed = Long.getLong("simulation.seed", 20261203L);
+        int commands = Integer.getInteger("simulation.commands", 1_000_000);
+        Random random = new Random(seed);
+        Simulation sim = new Simulation();
+        sim.apply(List.of(AccountRules.open(new OpenAccount(ID, "Simulated", BillingMode.PREPAID, "USD"), NOW)));
+        for (int p = 0; p < PROJECTS.length; p++) {
+            sim.apply(List.of(AccountRules.addProject(sim.state, new AddProject(ID, PROJECTS[p], "Project " + p), NOW)));
+        }
+        sim.apply(List.of(AccountRules.addMember(sim.state, new AddMember(ID, "member-0", "developer"), NOW)));
+        for (String key : KEYS) {
+            sim.apply(List.of(AccountRules.issueApiKey(sim.state, new IssueApiKey(ID, key, null, null), NOW)));
+        }
+        int refused = 0;
+        for (int n = 0; n < commands; n++) {
+            try {
+                sim.apply(next(random, sim, n));
+            } catch (RuleViolation e) {
+                refused++; // a command the rules refuse changes nothing
+            } catch (AssertionError e) {
+                throw new AssertionError("seed " + seed + ", command " + n + ": " + e.getMessage(), e);
+            }
+        }
+        assertThat(sim.charged).as("records charged").isGreaterThan(commands / 2);
+        assertThat(sim.rechargesRequested).as("recharges requested, all on one day: never past the daily limit")
+                .isPositive().isLessThanOrEqualTo(policy.maxPerDay());
+        assertThat(sim.limitsReached).as("the daily limit told at most once that day").isLessThanOrEqualTo(1);
+        assertThat(sim.blocks).as("budgets that blocked").isPositive();
+        assertThat(refused).as("commands refused").isLessThan(commands / 2);
+    }
+
+    private List<AccountEvent> next(Random random, Simulation sim, int n) {
+        AccountState state = sim.state;
+        int dice = random.nextInt(100);
+        if (dice < 45) {
+            List<UsageToCharge> usage = new ArrayList<>();
+            for (int r = 1 + random.nextInt(10); r > 0; r--) {
+                BigDecimal cost = BigDecimal.valueOf(1 + random.nextInt(1_000_000), 6); // 0.000001 to 1: the balance swings low and back
+                Charge charge = new Charge("tokens", "m", "p", 1, List.of(new ChargeLine("input", BigDecimal.valueOf(1_000_000), cost,
+                        "1M tokens", new Money(cost, "USD"))), new Money(cost, "USD"));
+                Instant at = MONTH_BEGAN.plusSeconds(random.nextInt((int) Duration.between(MONTH_BEGAN, NOW).getSeconds()));
+                usage.add(new UsageToCharge("u-" + n + "-" + r, at, "gw", new Attribution(KEYS[random.nextInt(KEYS.length)],
+                        random.nextBoolean() ? PROJECTS[random.nextInt(PROJECTS.length)] : null, null, null), charge, null));
+            }
+            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, policy, UsageReview.defaults(), NOW);
+        }
+        if (dice < 49) {
+            BigDecimal amount = BigDecimal.valueOf(10 + random.nextInt(random.nextInt(20) == 0 ? 8_000 : 50));
+            return AccountRules.topUp(state, new TopUp(ID, "t-" + n, new Money(amount, "USD")), tiers, policy, NOW);
+        }
+        if (dice < 53 && !state.heldTopUps().isEmpty()) {
+            String held = state.heldTopUps().keySet().iterator().next();
+            return random.nextBoolean() ? AccountRules.approve(state, new ApproveTopUp(ID, held), tiers, policy, NOW)
+                    : List.of(AccountRules.reject(state, new RejectTopUp(ID, held, "simulated"), NOW));
+        }
+        if (dice < 60) {
+            int scope = random.nextInt(3);
+            String scopeName = scope == 0 ? "account" : scope == 1 ? "project" : "apiKey";
+            String scopeId = scope == 0 ? ID : scope == 1 ? PROJECTS[random.nextInt(PROJECTS.length)] : KEYS[random.nextInt(KEYS.length)];
+            return AccountRules.setBudget(state, new SetBudget(ID, scopeName, scopeId, "month",
+                    new Money(BigDecimal.valueOf(1 + random.nextInt(400)), "USD"), List.of(new BigDecimal("0.5"), new BigDecimal("0.8"))), NOW);
+        }
+        if (dice < 63) {
+            return FundingRules.configure(state, new ConfigureAutoRecharge(ID, random.nextInt(4) > 0,
+                    new Money(BigDecimal.valueOf(5 + random.nextInt(50)), "USD"), new Money(BigDecimal.valueOf(60 + random.nextInt(100)), "USD")),
+                    policy, NOW);
+        }
+        var inFlight = state.funding().inFlight();
+        if (inFlight != null) {
+            PaymentAnswer answer = PaymentAnswer.values()[random.nextInt(PaymentAnswer.values().length)];
+            return FundingRules.outcome(state, new RecordRechargeOutcome(ID, inFlight.rechargeId(), inFlight.attempt(), inFlight.unanswered(),
+                    answer, answer == PaymentAnswer.SUCCEEDED ? "pay-" + n : null, answer == PaymentAnswer.SUCCEEDED ? null : "simulated"),
+                    tiers, policy, NOW);
+        }
+        return List.of();
+    }
+
+    /** The account folded event by event, and what the events alone say it must be. */
+    private static final class Simulation {
+        AccountState state;
+        BigDecimal balance = BigDecimal.ZERO;
+        final Set<String> blocked = new HashSet<>();
+        final Set<String> requested = new HashSet<>();
+        final Map<String, BigDecimal> spent = new HashMap<>();
+        int tier;
+        long charged;
+        long rechargesRequested;
+        long limitsReached;
+        long blocks;
+
+        void apply(List<AccountEvent> events) {
+            for (AccountEvent event : events) {
+                state = state == null ? AccountState.opened((AccountEvent.AccountOpened) event) : state.evolve(event);
+                check(event);
+            }
+            assertThat(state.balance().amount()).as("the balance is the credits less the charges").isEqualByComparingTo(balance);
+            assertThat(state.tier()).as("the tier never goes down").isGreaterThanOrEqualTo(tier);
+            for (Budget budget : state.budgets().values()) {
+                String scope = budget.scope() + "/" + budget.scopeId();
+                // A reached cap blocks the scope (authorize refuses it); usage already used is still charged.
+                assertThat(budget.blocked()).as(scope + " blocked exactly when its cap is reached").isEqualTo(budget.capReached());
+                assertThat(blocked.contains(scope)).as(scope + " blocked by the events as in the state").isEqualTo(budget.blocked());
+                assertThat(budget.spent().amount()).as(scope + " spent as its records say")
+                        .isEqualByComparingTo(spent.getOrDefault(scope, BigDecimal.ZERO));
+            }
+            tier = state.tier();
+        }
+
+        private void check(AccountEvent event) {
+            if (event instanceof TopUpCredited t) {
+                balance = balance.add(t.amount().amount());
+            } else if (event instanceof RechargeSucceeded r) {
+                balance = balance.add(r.amount().amount());
+                requested.remove(r.rechargeId());
+            } else if (event instanceof RechargeFailed f) {
+                requested.remove(f.rechargeId());
+            } else if (event instanceof RechargeRequested r) {
+                requested.add(r.rechargeId());
+                rechargesRequested++;
+                assertThat(requested).as("one recharge in flight at most").hasSizeLessThanOrEqualTo(1);
+            } else if (event instanceof UsageBatchCharged batch) {
+                charged += batch.records().size();
+                balance = balance.subtract(batch.total());
+                spend(batch);
+            } else if (event instanceof BudgetBlocked b) {
+                if (blocked.add(b.scope() + "/" + b.scopeId())) {
+                    blocks++; // a cap set below what the scope already spent
+                }
+            } else if (event instanceof BudgetUnblocked u) {
+                blocked.remove(u.scope() + "/" + u.scopeId());
+            } else if (event instanceof AccountEvent.AutoRechargeLimitReached) {
+                limitsReached++;
+            } else if (event instanceof TierPromoted p) {
+                assertThat(p.toTier()).as("a promotion goes up").isGreaterThan(p.fromTier());
+            }
+        }
+
+        /** What each budgeted scope spent this month, by the records the events carry. */
+        private void spend(UsageBatchCharged batch) {
+            for (ChargedRecord record : batch.records()) {
+                for (Budget budget : state.budgets().values()) {
+                    if (Budget.covers(budget.scope(), budget.scopeId(), ID, record.attribution())) {
+                        spent.merge(budget.scope() + "/" + budget.scopeId(), record.cost(), BigDecimal::add);
+                    }
+                }
+            }
+        }
+    }
+}
