@@ -1,14 +1,18 @@
 package dev.inference.ledger.service.api;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.inference.ledger.service.security.Allowed;
+import dev.inference.ledger.service.security.Role;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
@@ -46,6 +50,28 @@ public class OpenApiConfiguration {
                 .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").description("An API token, `lt_…`")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER));
+    }
+
+    /**
+     * Who may call each operation, from the one access rule's declaration on its handler ({@link Allowed}): in the
+     * description a reader sees, and as {@code x-roles} and {@code x-reach} for tools (docs/reference/api.md is made from them).
+     */
+    @Bean
+    OperationCustomizer accessOfEachOperation() {
+        return (operation, handler) -> {
+            Allowed allowed = handler.getMethodAnnotation(Allowed.class);
+            if (allowed == null) {
+                return operation;
+            }
+            List<String> roles = Arrays.stream(allowed.value()).map(Role::wire).toList();
+            String reach = allowed.reach() == Allowed.Reach.ONE_ACCOUNT ? "one-account" : "all-accounts";
+            operation.addExtension("x-roles", roles);
+            operation.addExtension("x-reach", reach);
+            String who = "Roles: " + String.join(", ", roles) + (allowed.reach() == Allowed.Reach.ONE_ACCOUNT
+                    ? "; a token bound to an account may use it for that account only." : "; an unbound token only.");
+            operation.setDescription(operation.getDescription() == null ? who : operation.getDescription() + "\n\n" + who);
+            return operation;
+        };
     }
 
     /** The problem documents every endpoint may answer, each with an example, on every operation. */
