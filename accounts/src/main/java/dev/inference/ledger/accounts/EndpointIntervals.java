@@ -14,7 +14,7 @@ import dev.inference.ledger.kernel.usage.Interval;
 /**
  * The compute intervals an account was charged for lately, per endpoint and replica, to refuse one
  * that overlaps. Bounded: an interval ending more than {@link #RETENTION} before the latest one of its
- * replica is forgotten, so a record that late is no longer checked (docs/guide.md says so).
+ * replica is forgotten, so a record that late is no longer checked (docs/reference/rules.md says so).
  */
 public record EndpointIntervals(Map<String, List<Interval>> byReplica) {
 

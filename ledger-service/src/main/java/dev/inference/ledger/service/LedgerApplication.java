@@ -4,7 +4,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-import dev.inference.ledger.service.audit.AuditCommand;
+import dev.inference.ledger.audit.AuditCommand;
 import dev.inference.ledger.service.runtime.EmbeddedInfrastructure;
 
 @SpringBootApplication
@@ -13,7 +13,7 @@ public class LedgerApplication {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("audit")) {
-            // The auditor's command line: no broker, no HTTP server (docs/guide.md, "Auditing").
+            // The auditor's command line: no broker, no HTTP server (docs/explanation/audit-log.md).
             AuditCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }

@@ -37,7 +37,7 @@ class ArchitectureTest {
     @Test
     void no_module_the_ledger_service_builds_on_depends_on_it() {
         noClasses().that().resideInAnyPackage("dev.inference.ledger.kernel..", "dev.inference.ledger.ingest..",
-                        "dev.inference.ledger.invoicing..", "dev.inference.ledger.accounts..")
+                        "dev.inference.ledger.invoicing..", "dev.inference.ledger.accounts..", "dev.inference.ledger.audit..")
                 .should().dependOnClassesThat().resideInAPackage("dev.inference.ledger.service..")
                 .check(LEDGER);
     }
@@ -78,6 +78,15 @@ class ArchitectureTest {
                 .or().haveSimpleName("AutoRechargeTrigger").or().haveSimpleName("Suspension")
                 .should().dependOnClassesThat().resideInAPackage("org.axonframework..")
                 .orShould().dependOnClassesThat().haveSimpleName("Account")
+                .check(LEDGER);
+    }
+
+    /** The auditor's tools run on their own (their jar, or the service's): only the store's tables, never the service. */
+    @Test
+    void audit_is_free_of_spring_kafka_and_the_service() {
+        noClasses().that().resideInAPackage("dev.inference.ledger.audit..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
+                        "dev.inference.ledger.service..", "dev.inference.ledger.ingest..", "dev.inference.ledger.invoicing..")
                 .check(LEDGER);
     }
 

@@ -32,7 +32,7 @@ import dev.inference.ledger.service.support.Topics;
 import dev.inference.ledger.service.support.UsageStream;
 
 /**
- * The chaos run (one command: {@code ./mvnw -B -Pchaos -pl ledger-service -am verify}; docs/testing.md, "Chaos run").
+ * The chaos run (one command: {@code ./mvnw -B -Pchaos -pl ledger-service -am verify}; docs/how-to/test.md, "Chaos run").
  * A million usage records, a tenth of them exact duplicates, into two instances of the service sharing one
  * database and one Kafka broker (a process of its own), while: each instance is SIGKILLed at twenty random
  * points and started again, the broker is killed and restarted, PostgreSQL is restarted twice (fast

@@ -30,7 +30,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.inference.ledger.service.audit.AuditCommand;
+import dev.inference.ledger.audit.AuditCommand;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Infrastructure;

@@ -66,7 +66,7 @@ import dev.inference.ledger.service.hold.HoldRules;
 import dev.inference.ledger.service.hold.HoldStore;
 import dev.inference.ledger.service.security.Allowed;
 
-/** Translates the account endpoints of docs/contract.md into commands and queries; decides nothing. */
+/** Translates the account endpoints of docs/reference/contract.md into commands and queries; decides nothing. */
 @RestController
 @RequestMapping("/api/v1/accounts")
 public class AccountsController {

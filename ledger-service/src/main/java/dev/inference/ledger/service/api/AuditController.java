@@ -24,11 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import dev.inference.ledger.service.audit.AuditLog;
-import dev.inference.ledger.service.audit.AuditSigningKey;
+import dev.inference.ledger.audit.AuditSigningKey;
 import dev.inference.ledger.service.audit.AuditVerifications;
 import dev.inference.ledger.service.audit.Reconciliation;
-import dev.inference.ledger.service.audit.WhatIfRerating;
-import dev.inference.ledger.service.pricing.CatalogView;
+import dev.inference.ledger.audit.WhatIfRerating;
+import dev.inference.ledger.kernel.pricing.CatalogView;
 import dev.inference.ledger.service.security.Allowed;
 
 /** What auditors read: the reconciliation, the append-only log, its signed checkpoints and proofs; and what-if re-rating. */

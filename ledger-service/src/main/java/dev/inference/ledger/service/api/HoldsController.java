@@ -45,7 +45,7 @@ import dev.inference.ledger.service.hold.HoldStore.StoredHold;
 import dev.inference.ledger.service.security.Allowed;
 
 /**
- * Holds (docs/contract.md): a gateway reserves a request's cost before it runs, and the usage record that
+ * Holds (docs/reference/contract.md): a gateway reserves a request's cost before it runs, and the usage record that
  * names the hold settles it; a release or the hold's expiry gives the money back.
  */
 @RestController

@@ -6,7 +6,7 @@ import dev.inference.ledger.kernel.input.Identifier;
 
 import dev.inference.ledger.kernel.money.Money;
 
-/** Reads a money field of a request: a decimal string, as docs/contract.md requires, never a JSON number. */
+/** Reads a money field of a request: a decimal string, as docs/reference/contract.md requires, never a JSON number. */
 final class MoneyInput {
 
     private MoneyInput() {

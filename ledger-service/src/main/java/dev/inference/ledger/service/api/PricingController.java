@@ -31,14 +31,14 @@ import dev.inference.ledger.kernel.pricing.Rating;
 import dev.inference.ledger.kernel.usage.Decoded;
 import dev.inference.ledger.kernel.usage.UsageDecoder;
 import dev.inference.ledger.kernel.usage.UsageWindow;
-import dev.inference.ledger.service.pricing.CatalogView;
+import dev.inference.ledger.kernel.pricing.CatalogView;
 import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.pricing.QuoteRequest;
 import dev.inference.ledger.service.security.Allowed;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Prices, quotes and estimates (docs/contract.md): reads the catalog, writes nothing. */
+/** Prices, quotes and estimates (docs/reference/contract.md): reads the catalog, writes nothing. */
 @RestController
 public class PricingController {
 

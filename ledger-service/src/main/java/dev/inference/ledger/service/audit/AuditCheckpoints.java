@@ -26,6 +26,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.audit.AuditSigningKey;
 import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.kernel.audit.MerkleTree;
 import dev.inference.ledger.service.config.LedgerProperties;

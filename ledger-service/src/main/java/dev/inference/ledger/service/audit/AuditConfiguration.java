@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.audit;
 
+import dev.inference.ledger.audit.AuditSigningKey;
 import java.nio.file.Path;
 
 import org.springframework.beans.factory.annotation.Value;

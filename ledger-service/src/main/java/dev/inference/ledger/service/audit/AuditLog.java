@@ -15,6 +15,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.audit.AuditEntry;
+import dev.inference.ledger.audit.Hashes;
 import dev.inference.ledger.kernel.audit.MerkleTree;
 
 /** The audit log as auditors read it: its rows with their links, its signed checkpoints, and proofs. */

@@ -13,6 +13,8 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.audit.AuditEntry;
+import dev.inference.ledger.audit.Hashes;
 import dev.inference.ledger.service.projection.ProcessingBatch;
 
 /**

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.audit;
 
+import dev.inference.ledger.audit.Durations;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

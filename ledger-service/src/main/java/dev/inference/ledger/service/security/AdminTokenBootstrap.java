@@ -16,7 +16,7 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.runtime.OwnerOnlyFiles;
+import dev.inference.ledger.localinfra.OwnerOnlyFiles;
 
 /**
  * Registers the bootstrap admin token from {@code LEDGER_ADMIN_TOKEN}, which must be at least

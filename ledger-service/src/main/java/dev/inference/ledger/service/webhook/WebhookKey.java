@@ -11,7 +11,7 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.inference.ledger.service.runtime.OwnerOnlyFiles;
+import dev.inference.ledger.localinfra.OwnerOnlyFiles;
 
 /**
  * Where the key that encrypts webhook secrets comes from: {@code LEDGER_WEBHOOKS_SECRET_KEY} (base64 of

@@ -175,7 +175,7 @@ class HttpDoorTest extends ServiceStory {
         assertThat(parsed.getOpenAPI().getPaths().get("/api/v1/accounts/{id}").getGet().getResponses()).containsKeys("200", "401", "403", "422");
         assertThat(api.text("/v3/api-docs")[0]).isEqualTo("200");
 
-        // What Redocly's recommended rules ask (`npx @redocly/cli lint target/openapi.yaml`, docs/testing.md), held by the build:
+        // What Redocly's recommended rules ask (`npx @redocly/cli lint target/openapi.yaml`, docs/how-to/test.md), held by the build:
         // a summary and a unique operationId on every operation, a licence, and a server that no Host header changes.
         var openApi = parsed.getOpenAPI();
         java.util.Set<String> operationIds = new java.util.HashSet<>();

@@ -33,8 +33,8 @@ import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
 import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
 import dev.inference.ledger.accounts.AccountCommand.TopUp;
 import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
-import dev.inference.ledger.service.audit.AuditCommand;
-import dev.inference.ledger.service.audit.WhatIfRerating;
+import dev.inference.ledger.audit.AuditCommand;
+import dev.inference.ledger.audit.WhatIfRerating;
 import dev.inference.ledger.service.support.Infrastructure;
 
 /**

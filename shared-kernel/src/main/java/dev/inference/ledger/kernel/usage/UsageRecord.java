@@ -6,7 +6,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (docs/contract.md).
+ * One usage event as a gateway or GPU cluster publishes it on {@code usage.events} (docs/reference/contract.md).
  * Only the fields of its {@link UsageKind} are set; the rest are null. {@code interval} is set for a
  * compute record that names its {@code endpoint}: only those can be checked for overlaps.
  */

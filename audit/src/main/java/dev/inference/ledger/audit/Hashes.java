@@ -1,19 +1,19 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 and hex, as the audit log uses them. */
-final class Hashes {
+public final class Hashes {
 
     /** The previous hash of the first row. */
-    static final byte[] GENESIS = new byte[32];
+    public static final byte[] GENESIS = new byte[32];
 
     private Hashes() {
     }
 
-    static byte[] sha256(byte[]... parts) {
+    public static byte[] sha256(byte[]... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (byte[] part : parts) {
@@ -25,7 +25,7 @@ final class Hashes {
         }
     }
 
-    static String hex(byte[] bytes) {
+    public static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
     }
 }

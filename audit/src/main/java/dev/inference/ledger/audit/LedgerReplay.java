@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -34,7 +34,7 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.accounts.UsageChargedUpcaster;
-import dev.inference.ledger.service.audit.AuditVerifier.Difference;
+import dev.inference.ledger.audit.AuditVerifier.Difference;
 
 /**
  * Replays the whole event store in global order, from its stored bytes (old shapes through the same

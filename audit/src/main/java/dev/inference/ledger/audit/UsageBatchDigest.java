@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
-import dev.inference.ledger.service.runtime.OwnerOnlyFiles;
+import dev.inference.ledger.localinfra.OwnerOnlyFiles;
 
 /**
  * The Ed25519 key that signs the audit log's checkpoints: {@code LEDGER_AUDIT_SIGNING_KEY}, base64 of a

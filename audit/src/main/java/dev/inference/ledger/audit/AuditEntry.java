@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +13,7 @@ import dev.inference.ledger.kernel.audit.MerkleTree;
 public record AuditEntry(long logIndex, long globalIndex, String eventId, String aggregateId, long sequence, String eventType,
                          String recordedAt, byte[] payloadHash) {
 
-    static final String VERSION = "inference-ledger-audit/v1";
+    public static final String VERSION = "inference-ledger-audit/v1";
 
     public byte[] text() {
         return (VERSION + "\n" + logIndex + "\n" + globalIndex + "\n" + eventId + "\n" + aggregateId + "\n" + sequence + "\n"
@@ -29,7 +29,7 @@ public record AuditEntry(long logIndex, long globalIndex, String eventId, String
     }
 
     /** The stored type's simple name: {@code UsageBatchCharged} of {@code …AccountEvent$UsageBatchCharged}. */
-    static String typeName(String payloadType) {
+    public static String typeName(String payloadType) {
         return payloadType.substring(Math.max(payloadType.lastIndexOf('.'), payloadType.lastIndexOf('$')) + 1);
     }
 }

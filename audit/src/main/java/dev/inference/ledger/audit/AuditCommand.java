@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,8 +35,7 @@ import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
 import dev.inference.ledger.localinfra.EmbeddedPasswords;
 import dev.inference.ledger.localinfra.EmbeddedPostgresServer;
-import dev.inference.ledger.service.api.CatalogRequest;
-import dev.inference.ledger.service.pricing.CatalogView;
+import dev.inference.ledger.kernel.pricing.CatalogView;
 
 /**
  * {@code java -jar ledger-service.jar audit <command>}: the auditor's tools, with no broker and no HTTP
@@ -168,7 +167,7 @@ public final class AuditCommand implements Callable<Integer> {
                        description = "where the JSON report goes (default: ${DEFAULT-VALUE})") Path reportFile) {
         PriceCatalog draft;
         try {
-            draft = CatalogRequest.draft(JSON.readValue(catalog.toFile(), CatalogView.class));
+            draft = JSON.readValue(catalog.toFile(), CatalogView.class).draft();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the draft catalog " + catalog + ": " + e.getMessage(), e);
         }

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.runtime;
+package dev.inference.ledger.localinfra;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,11 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
-import dev.inference.ledger.service.audit.AuditVerifier.CompactRange;
-import dev.inference.ledger.service.audit.AuditVerifier.Difference;
+import dev.inference.ledger.audit.AuditVerifier.CompactRange;
+import dev.inference.ledger.audit.AuditVerifier.Difference;
 
 /**
  * The checks every row of the log must pass, in order, whether read from the database or from an

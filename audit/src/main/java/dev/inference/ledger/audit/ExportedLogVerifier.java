@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.audit;
+package dev.inference.ledger.audit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.inference.ledger.kernel.audit.Checkpoint;
-import dev.inference.ledger.service.audit.AuditVerifier.Difference;
+import dev.inference.ledger.audit.AuditVerifier.Difference;
 
 /**
  * Verifies an exported copy of the log offline, with no database and only the public key: every row's
