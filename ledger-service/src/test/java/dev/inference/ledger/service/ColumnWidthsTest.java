@@ -114,6 +114,10 @@ class ColumnWidthsTest {
                     "soft_alerts", Written.unbounded("the alert fractions, comma separated")),
             table("held_top_ups", "account_id", ACCOUNT, "top_up_id", Written.id(Identifier.IDEMPOTENCY_KEY)),
             table("held_usage", "account_id", ACCOUNT, "usage_event_id", Written.id(Identifier.EVENT_ID), "kind", USAGE_KIND, "item", MODEL_OR_METER),
+            // V18: db-scheduler's table; what it writes is its own: the task's name, its instance, the scheduler's name.
+            table("scheduled_tasks", "task_name", Written.unbounded("db-scheduler's task name (monthly-invoicing)"),
+                    "task_instance", Written.unbounded("db-scheduler's task instance (recurring)"),
+                    "picked_by", Written.unbounded("db-scheduler's scheduler name, instance-<UUID>")),
             // V17
             table("holds", "hold_id", Written.id(Identifier.HOLD), "account_id", ACCOUNT, "api_key_id", Written.id(Identifier.API_KEY),
                     "project_id", Written.id(Identifier.PROJECT), "member_id", Written.id(Identifier.MEMBER), "currency", CURRENCY,
@@ -181,8 +185,7 @@ class ColumnWidthsTest {
                     "price_unit", Written.internal("a price unit", 64)),
             table("payment_methods", "account_id", ACCOUNT, "payment_method_id", Written.id(Identifier.PAYMENT_METHOD),
                     "description", Written.internal("a card's description", 200)),
-            table("billing_runs", "period", Written.internal("a calendar month, yyyy-MM", "yyyy-MM".length()),
-                    "claimed_by", Written.internal("instance-<UUID>", "instance-".length() + 36)),
+            table("billing_runs", "period", Written.internal("a calendar month, yyyy-MM", "yyyy-MM".length())),
             table("authorize_blocks", "account_id", ACCOUNT,
                     "scope", Written.internal("<scope kind>:<scopeId>",
                             Budget.SCOPES.stream().mapToInt(String::length).max().orElseThrow() + 1 + Identifier.SCOPE_ID.maxLength()),
