@@ -123,13 +123,7 @@ class UsageConsumerTest {
     void a_stop_while_the_ledger_is_unreachable_ends_the_consumer_within_its_join() throws Exception {
         IngestSettings settings = settings("stop-outage");
         AtomicInteger asked = new AtomicInteger();
-        UsageLedger away = new MemoryLedger() {
-            @Override
-            public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
-                asked.incrementAndGet();
-                throw new LedgerUnavailableException("database down", null);
-            }
-        };
+        UsageLedger away = unreachable(asked);
         Running running = run(settings, away);
         awaitAtLeast(asked, 2);
 
@@ -142,13 +136,7 @@ class UsageConsumerTest {
     void an_interrupted_consumer_stops_instead_of_retrying_without_pause() throws Exception {
         IngestSettings settings = settings("interrupt-outage");
         AtomicInteger asked = new AtomicInteger();
-        UsageLedger away = new MemoryLedger() {
-            @Override
-            public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
-                asked.incrementAndGet();
-                throw new LedgerUnavailableException("database down", null);
-            }
-        };
+        UsageLedger away = unreachable(asked);
         Running running = run(settings, away);
         awaitAtLeast(asked, 1);
 
@@ -158,6 +146,17 @@ class UsageConsumerTest {
         assertThat(running.thread().isAlive()).isFalse();
         assertThat(asked.get()).as("asked again and again without back-off").isLessThan(20);
         running.letters().close();
+    }
+
+    /** A ledger whose database is down: every read of the stored offsets fails, and is counted. */
+    private static UsageLedger unreachable(AtomicInteger asked) {
+        return new MemoryLedger() {
+            @Override
+            public Map<TopicPartitionId, Long> storedOffsets(String consumerGroup, Collection<TopicPartitionId> partitions) {
+                asked.incrementAndGet();
+                throw new LedgerUnavailableException("database down", null);
+            }
+        };
     }
 
     private static void awaitAtLeast(AtomicInteger counter, int n) throws InterruptedException {
