@@ -11,20 +11,11 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.invoicing.InvoiceView;
+
 /** Reads the invoice projection: documents for staff, payments due for the worker. */
 @Component
 public class Invoices {
-
-    public record Line(int lineNo, String kind, String item, String provider, String component, String priceUnit, BigDecimal unitPrice,
-                       BigDecimal quantity, BigDecimal exactAmount, BigDecimal amount, long records, Instant firstOccurredAt,
-                       Instant lastOccurredAt) {
-    }
-
-    public record View(String number, String invoiceId, String accountId, String kind, String currency, Instant periodStart,
-                       Instant periodEnd, BigDecimal exactCharges, BigDecimal carriedIn, BigDecimal total, BigDecimal carriedOut,
-                       Instant issuedAt, String status, int paymentRound, int paymentAttempt, String paymentReference,
-                       String failureReason, Instant paidAt, String creditNote, String voidReason, List<Line> lines) {
-    }
 
     /** A payment to attempt: its key at the provider is the invoice's number and round, the same for every attempt of the round. */
     record DuePayment(String invoiceId, String number, String accountId, BigDecimal total, String currency, int round, int attempt,
@@ -44,12 +35,12 @@ public class Invoices {
         this.jdbc = jdbc;
     }
 
-    public List<View> ofAccount(String accountId) {
+    public List<InvoiceView> ofAccount(String accountId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM invoices WHERE account_id = ? ORDER BY issued_at, number",
                 (rs, n) -> view(rs, List.of()), accountId);
     }
 
-    public Optional<View> byNumber(String number) {
+    public Optional<InvoiceView> byNumber(String number) {
         return jdbc.query("SELECT " + COLUMNS + " FROM invoices WHERE number = ?", (rs, n) -> view(rs, lines(rs.getString(2))), number)
                 .stream().findFirst();
     }
@@ -87,18 +78,18 @@ public class Invoices {
                 + "AND next_payment_at IS NOT NULL", Timestamp.from(until), invoiceId, round, attempt);
     }
 
-    private List<Line> lines(String invoiceId) {
+    private List<InvoiceView.Line> lines(String invoiceId) {
         return jdbc.query("""
                 SELECT line_no, kind, item, provider, component, price_unit, unit_price, quantity, exact_amount, amount, records,
                        first_occurred_at, last_occurred_at
                   FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no""",
-                (rs, n) -> new Line(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                (rs, n) -> new InvoiceView.Line(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                         rs.getBigDecimal(7), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getLong(11),
                         instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13))), invoiceId);
     }
 
-    private static View view(ResultSet rs, List<Line> lines) throws SQLException {
-        return new View(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), instant(rs.getTimestamp(6)),
+    private static InvoiceView view(ResultSet rs, List<InvoiceView.Line> lines) throws SQLException {
+        return new InvoiceView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), instant(rs.getTimestamp(6)),
                 instant(rs.getTimestamp(7)), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11),
                 instant(rs.getTimestamp(12)), rs.getString(13), rs.getInt(14), rs.getInt(15), rs.getString(16), rs.getString(17),
                 instant(rs.getTimestamp(18)), rs.getString(19), rs.getString(20), lines);

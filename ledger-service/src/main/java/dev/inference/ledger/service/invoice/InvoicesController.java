@@ -22,6 +22,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.inference.ledger.invoicing.InvoiceDocuments;
+import dev.inference.ledger.invoicing.InvoiceView;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
 import dev.inference.ledger.invoicing.InvoiceIssuer;
 import dev.inference.ledger.service.config.OwnUnitOfWork;
@@ -70,7 +72,7 @@ public class InvoicesController {
     @Operation(summary = "The account's invoices")
     @GetMapping("/accounts/{id}/invoices")
     @Allowed({ADMIN, STAFF, AUDITOR})
-    public Map<String, List<Invoices.View>> ofAccount(@PathVariable String id) {
+    public Map<String, List<InvoiceView>> ofAccount(@PathVariable String id) {
         return Map.of("invoices", invoices.ofAccount(id));
     }
 
@@ -87,7 +89,7 @@ public class InvoicesController {
     @Operation(summary = "An invoice")
     @GetMapping("/invoices/{number}")
     @Allowed({ADMIN, STAFF, AUDITOR})
-    public Invoices.View invoice(@PathVariable String number) {
+    public InvoiceView invoice(@PathVariable String number) {
         return find(number);
     }
 
@@ -95,7 +97,7 @@ public class InvoicesController {
     @GetMapping("/invoices/{number}.pdf")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public ResponseEntity<byte[]> pdf(@PathVariable String number) {
-        Invoices.View invoice = find(number);
+        InvoiceView invoice = find(number);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + invoice.number() + ".pdf\"")
                 .body(InvoiceDocuments.pdf(invoice, invoices.buyerName(invoice.accountId())));
@@ -105,7 +107,7 @@ public class InvoicesController {
     @GetMapping("/invoices/{number}.csv")
     @Allowed({ADMIN, STAFF, AUDITOR})
     public ResponseEntity<byte[]> csv(@PathVariable String number) {
-        Invoices.View invoice = find(number);
+        InvoiceView invoice = find(number);
         return ResponseEntity.ok().contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + invoice.number() + ".csv\"")
                 .body(InvoiceDocuments.csv(invoice).getBytes(StandardCharsets.UTF_8));
@@ -116,7 +118,7 @@ public class InvoicesController {
     @PostMapping("/invoices/{number}/pay")
     @Allowed({ADMIN, STAFF})
     public ResponseEntity<Map<String, String>> pay(@PathVariable String number) {
-        Invoices.View invoice = find(number);
+        InvoiceView invoice = find(number);
         commands.sendAndWait(new RetryPayment(invoice.invoiceId(), "pay endpoint"));
         return ResponseEntity.accepted().body(Map.of("number", invoice.number(), "status", "payment-requested"));
     }
@@ -129,13 +131,13 @@ public class InvoicesController {
     @PostMapping("/invoices/{number}/void")
     @Allowed({ADMIN})
     public Map<String, String> voidInvoice(@PathVariable String number, @RequestBody(required = false) VoidRequest request) {
-        Invoices.View invoice = find(number);
+        InvoiceView invoice = find(number);
         String creditNote = OwnUnitOfWork.call(transactions,
                 () -> issuer.voidInvoice(invoice.invoiceId(), request == null ? null : request.reason()));
         return Map.of("number", invoice.number(), "creditNote", creditNote, "status", InvoiceProjection.VOID);
     }
 
-    private Invoices.View find(String number) {
+    private InvoiceView find(String number) {
         return invoices.byNumber(number).orElseThrow(() -> ApiException.notFound("no invoice " + number));
     }
 }

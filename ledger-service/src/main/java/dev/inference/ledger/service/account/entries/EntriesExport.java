@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
-import dev.inference.ledger.service.api.CsvCell;
+import dev.inference.ledger.kernel.input.CsvCell;
 
 /**
  * One account's ledger entries, oldest first, streamed page by page from its events (never all in memory):

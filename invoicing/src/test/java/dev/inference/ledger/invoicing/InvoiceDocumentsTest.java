@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,10 +45,10 @@ class InvoiceDocumentsTest {
         }
     }
 
-    private static Invoices.View invoice(String number) {
-        Invoices.Line line = new Invoices.Line(1, "usage", "deepseek-ai/DeepSeek-V3", "deepinfra", "input", "1M tokens", new BigDecimal("0.49"),
+    private static InvoiceView invoice(String number) {
+        InvoiceView.Line line = new InvoiceView.Line(1, "usage", "deepseek-ai/DeepSeek-V3", "deepinfra", "input", "1M tokens", new BigDecimal("0.49"),
                 new BigDecimal("1000000"), new BigDecimal("0.490000000000"), new BigDecimal("0.49"), 3, MONTH, MONTH);
-        return new Invoices.View(number, "inv-1", "acct-1", "monthly", "USD", MONTH, Instant.parse("2026-12-01T00:00:00Z"),
+        return new InvoiceView(number, "inv-1", "acct-1", "monthly", "USD", MONTH, Instant.parse("2026-12-01T00:00:00Z"),
                 new BigDecimal("0.490000000000"), BigDecimal.ZERO, new BigDecimal("0.49"), BigDecimal.ZERO, Instant.parse("2026-12-01T00:00:05Z"),
                 "issued", 0, 0, null, null, null, null, null, List.of(line));
     }

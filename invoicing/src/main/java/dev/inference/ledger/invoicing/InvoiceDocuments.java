@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,12 +12,10 @@ import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 
-import dev.inference.ledger.service.api.CsvCell;
-import dev.inference.ledger.service.invoice.Invoices.Line;
-import dev.inference.ledger.service.invoice.Invoices.View;
+import dev.inference.ledger.kernel.input.CsvCell;
 
 /** An issued invoice as a person reads it: a PDF (PDFBox) and a CSV of its lines. */
-final class InvoiceDocuments {
+public final class InvoiceDocuments {
 
     static final String SELLER = "Inference billing ledger";
     private static final float MARGIN = 50;
@@ -26,7 +24,7 @@ final class InvoiceDocuments {
     private InvoiceDocuments() {
     }
 
-    static byte[] pdf(View invoice, String buyerName) {
+    public static byte[] pdf(InvoiceView invoice, String buyerName) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"Invoice " + invoice.number(), ""});
         rows.add(new String[] {"Seller: " + SELLER, ""});
@@ -38,8 +36,8 @@ final class InvoiceDocuments {
         rows.add(new String[] {"Period: " + invoice.periodStart() + " to " + invoice.periodEnd(), ""});
         rows.add(new String[] {"Issued: " + invoice.issuedAt(), ""});
         rows.add(new String[] {"", ""});
-        rows.add(new String[] {"Line", "Amount " + invoice.currency()});
-        for (Line l : invoice.lines()) {
+        rows.add(new String[] {"InvoiceView.Line", "Amount " + invoice.currency()});
+        for (InvoiceView.Line l : invoice.lines()) {
             rows.add(new String[] {l.lineNo() + ". " + describe(l), l.amount().setScale(2).toPlainString()});
             if (l.quantity() != null) {
                 rows.add(new String[] {"    " + l.quantity().stripTrailingZeros().toPlainString() + " at " + l.unitPrice().stripTrailingZeros()
@@ -74,10 +72,10 @@ final class InvoiceDocuments {
         }
     }
 
-    static String csv(View invoice) {
+    public static String csv(InvoiceView invoice) {
         StringBuilder csv = new StringBuilder("number,line,kind,item,provider,component,quantity,unit_price,price_unit,records,"
                 + "first_occurred_at,last_occurred_at,exact_amount,amount,currency\n");
-        for (Line l : invoice.lines()) {
+        for (InvoiceView.Line l : invoice.lines()) {
             csv.append(String.join(",", CsvCell.of(invoice.number()), String.valueOf(l.lineNo()), CsvCell.of(l.kind()), CsvCell.of(l.item()),
                     CsvCell.of(l.provider()), CsvCell.of(l.component()), plain(l.quantity()), plain(l.unitPrice()), CsvCell.of(l.priceUnit()),
                     String.valueOf(l.records()), l.firstOccurredAt() == null ? "" : l.firstOccurredAt().toString(), l.lastOccurredAt() == null ? "" : l.lastOccurredAt().toString(),
@@ -86,7 +84,7 @@ final class InvoiceDocuments {
         return csv.toString();
     }
 
-    private static String describe(Line l) {
+    private static String describe(InvoiceView.Line l) {
         return l.item() + (l.provider() == null ? "" : " (" + l.provider() + ")") + ", " + l.component();
     }
 

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.api;
+package dev.inference.ledger.kernel.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing;
 
 import java.io.IOException;
 import java.io.InputStream;

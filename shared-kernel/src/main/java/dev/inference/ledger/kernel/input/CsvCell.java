@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.api;
+package dev.inference.ledger.kernel.input;
 
 import java.util.regex.Pattern;
 
