@@ -37,7 +37,8 @@ class ArchitectureTest {
     @Test
     void no_module_the_ledger_service_builds_on_depends_on_it() {
         noClasses().that().resideInAnyPackage("dev.inference.ledger.kernel..", "dev.inference.ledger.ingest..",
-                        "dev.inference.ledger.invoicing..", "dev.inference.ledger.accounts..", "dev.inference.ledger.audit..")
+                        "dev.inference.ledger.invoicing..", "dev.inference.ledger.accounts..", "dev.inference.ledger.audit..",
+                        "dev.inference.ledger.webhooks..")
                 .should().dependOnClassesThat().resideInAPackage("dev.inference.ledger.service..")
                 .check(LEDGER);
     }

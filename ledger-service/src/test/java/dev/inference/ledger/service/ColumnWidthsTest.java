@@ -27,10 +27,10 @@ import dev.inference.ledger.accounts.Organisation;
 import dev.inference.ledger.service.account.entries.EntriesProjection;
 import dev.inference.ledger.service.pricing.PublishedCatalogs;
 import dev.inference.ledger.service.security.Role;
-import dev.inference.ledger.service.webhook.DeliveryQueue;
-import dev.inference.ledger.service.webhook.WebhookDeliveryWorker;
-import dev.inference.ledger.service.webhook.WebhookEventType;
-import dev.inference.ledger.service.webhook.WebhookSubscriptions;
+import dev.inference.ledger.webhooks.DeliveryQueue;
+import dev.inference.ledger.webhooks.WebhookDeliveryWorker;
+import dev.inference.ledger.webhooks.WebhookEventType;
+import dev.inference.ledger.webhooks.WebhookSubscriptions;
 
 /**
  * Every character column of every migration, against the longest value the ledger writes into it: an

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 import dev.inference.ledger.service.audit.AuditLogWriter;
 import dev.inference.ledger.service.invoice.InvoiceProcess;
 import dev.inference.ledger.service.notification.NotificationPublisher;
-import dev.inference.ledger.service.webhook.WebhookOutbox;
+import dev.inference.ledger.webhooks.WebhookOutbox;
 
 /**
  * Which role each streaming processor belongs to, and whether this instance has it ({@code ledger.roles.<role>},

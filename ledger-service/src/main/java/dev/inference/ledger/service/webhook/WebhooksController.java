@@ -23,7 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.api.ApiException;
 import dev.inference.ledger.service.security.Allowed;
-import dev.inference.ledger.service.webhook.Subscriptions.Subscription;
+import dev.inference.ledger.webhooks.DeliveryQueue;
+import dev.inference.ledger.webhooks.Subscriptions.Subscription;
+import dev.inference.ledger.webhooks.WebhookSubscriptions;
 
 /** Staff manage an account's webhook subscriptions and read their delivery log. */
 @RestController

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.webhook;
+package dev.inference.ledger.webhooks;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,18 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.webhook.WebhookSecret;
 import dev.inference.ledger.kernel.webhook.WebhookSigner;
-import dev.inference.ledger.service.runtime.PeriodicWorker;
-import dev.inference.ledger.service.webhook.DeliveryQueue.Attempt;
-import dev.inference.ledger.service.webhook.DeliveryQueue.Claimed;
+import dev.inference.ledger.webhooks.DeliveryQueue.Attempt;
+import dev.inference.ledger.webhooks.DeliveryQueue.Claimed;
 
 /**
  * Sends the deliveries that are due, a claimed batch at a time and concurrently, so one slow receiver
@@ -33,8 +32,7 @@ import dev.inference.ledger.service.webhook.DeliveryQueue.Claimed;
  * leaves it to be sent again (receivers deduplicate by {@code webhook-id}).
  */
 @Component
-@ConditionalOnProperty(name = "ledger.roles.webhooks", havingValue = "true", matchIfMissing = true)
-public class WebhookDeliveryWorker extends PeriodicWorker {
+public class WebhookDeliveryWorker {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliveryWorker.class);
     private static final int BATCH = 50;
@@ -51,7 +49,6 @@ public class WebhookDeliveryWorker extends PeriodicWorker {
 
     public WebhookDeliveryWorker(DeliveryQueue queue, SecretCipher cipher, ReceiverAddresses addresses, WebhookSettings settings,
                                  WebhookMetrics metrics, Clock clock) {
-        super("webhook-deliveries", settings.pollInterval());
         this.queue = queue;
         this.cipher = cipher;
         this.addresses = addresses;
@@ -63,8 +60,8 @@ public class WebhookDeliveryWorker extends PeriodicWorker {
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    @Override
-    protected void runOnce() {
+    /** One round: the due deliveries, a claimed batch at a time, while {@code running} says to go on. */
+    public void sendDue(BooleanSupplier running) {
         List<Claimed> claimed;
         do {
             Instant now = clock.instant();
@@ -74,7 +71,7 @@ public class WebhookDeliveryWorker extends PeriodicWorker {
                 attempts.add(attempt(delivery));
             }
             CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new)).join();
-        } while (claimed.size() == BATCH && isRunning());
+        } while (claimed.size() == BATCH && running.getAsBoolean());
     }
 
     private CompletableFuture<Void> attempt(Claimed delivery) {

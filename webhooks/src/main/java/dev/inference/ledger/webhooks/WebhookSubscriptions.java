@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.webhook;
+package dev.inference.ledger.webhooks;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.inference.ledger.kernel.webhook.WebhookSecret;
-import dev.inference.ledger.service.webhook.Subscriptions.Subscription;
+import dev.inference.ledger.webhooks.Subscriptions.Subscription;
 
 /**
  * The rules of an account's subscriptions: a URL the ledger agrees to call, a non-empty set of known

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.webhook;
+package dev.inference.ledger.webhooks;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -32,7 +32,7 @@ public class DeliveryQueue {
     }
 
     /** One attempt as the delivery log shows it. */
-    record Attempt(String webhookId, String eventType, int attempt, Integer statusCode, String error, long latencyMs,
+    public record Attempt(String webhookId, String eventType, int attempt, Integer statusCode, String error, long latencyMs,
                    Instant attemptedAt) {
     }
 

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.webhook;
+package dev.inference.ledger.webhooks;
 
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -17,10 +17,10 @@ import org.springframework.stereotype.Repository;
  * account can never reach another account's subscription, whatever id it sends.
  */
 @Repository
-class Subscriptions {
+public class Subscriptions {
 
     /** A subscription as its account sees it: never its secret. */
-    record Subscription(String subscriptionId, String accountId, String url, List<String> eventTypes, Instant createdAt,
+    public record Subscription(String subscriptionId, String accountId, String url, List<String> eventTypes, Instant createdAt,
                         Instant disabledAt) {
     }
 

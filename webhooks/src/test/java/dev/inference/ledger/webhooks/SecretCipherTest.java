@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.webhook;
+package dev.inference.ledger.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
