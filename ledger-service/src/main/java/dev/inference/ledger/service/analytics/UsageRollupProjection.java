@@ -21,7 +21,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceU
 import dev.inference.ledger.kernel.pricing.Rerating;
 import dev.inference.ledger.kernel.usage.UsageRecord;
 import dev.inference.ledger.service.projection.AccountViews;
-import dev.inference.ledger.service.projection.ProcessingBatch;
+import dev.inference.ledger.processing.ProcessingBatch;
 
 /**
  * Usage analytics: each usage record added to its account's hourly roll-up by everything a breakdown

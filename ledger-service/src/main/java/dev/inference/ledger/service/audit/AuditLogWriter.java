@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.audit.AuditEntry;
 import dev.inference.ledger.audit.Hashes;
-import dev.inference.ledger.service.projection.ProcessingBatch;
+import dev.inference.ledger.processing.ProcessingBatch;
 
 /**
  * Appends every ledger event to the audit log, in the order this processor reads the event store (one

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.projection.ProcessingBatch;
+import dev.inference.ledger.processing.ProcessingBatch;
 
 /**
  * Keeps one event a projection cannot apply from stopping the others. A database error aborts the whole

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.service.audit.AuditLogWriter;
 import dev.inference.ledger.service.invoice.InvoiceProcess;
-import dev.inference.ledger.service.notification.NotificationPublisher;
+import dev.inference.ledger.notifications.NotificationPublisher;
 import dev.inference.ledger.webhooks.WebhookOutbox;
 
 /**

@@ -28,7 +28,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
-import dev.inference.ledger.service.projection.ProcessingBatch;
+import dev.inference.ledger.processing.ProcessingBatch;
 
 /**
  * Balances for reading. Events carry the account's figures after them, so a row is simply the state

@@ -24,7 +24,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.service.projection.AccountViews;
-import dev.inference.ledger.service.projection.ProcessingBatch;
+import dev.inference.ledger.processing.ProcessingBatch;
 
 /**
  * The account's ledger. Stored: one row per event that moved money (a usage batch's row stands for

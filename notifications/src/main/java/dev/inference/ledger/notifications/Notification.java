@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.notification;
+package dev.inference.ledger.notifications;
 
 import java.time.Instant;
 import java.util.Map;

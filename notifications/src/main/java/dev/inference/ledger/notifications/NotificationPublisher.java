@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.notification;
+package dev.inference.ledger.notifications;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,9 +37,8 @@ import dev.inference.ledger.kernel.hold.HoldEvent.HoldReleased;
 import dev.inference.ledger.kernel.hold.HoldEvent.HoldSettled;
 import dev.inference.ledger.kernel.hold.HoldEvent.Standing;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.config.LedgerProperties;
-import dev.inference.ledger.service.notification.NotificationTransactions.Pending;
-import dev.inference.ledger.service.projection.ProcessingBatch;
+import dev.inference.ledger.notifications.NotificationTransactions.Pending;
+import dev.inference.ledger.processing.ProcessingBatch;
 
 /**
  * Tells gateways and other systems what the ledger decided, on {@code billing.notifications}, keyed by
@@ -63,12 +62,11 @@ public class NotificationPublisher implements AutoCloseable {
     private final ObjectMapper json;
     private final UsageReceipts receipts = new UsageReceipts();
 
-    public NotificationPublisher(LedgerProperties properties, @Qualifier("defaultAxonObjectMapper") ObjectMapper json,
+    public NotificationPublisher(NotificationSettings settings, @Qualifier("defaultAxonObjectMapper") ObjectMapper json,
                                  Serializer serializer, JdbcTemplate jdbc) {
-        var kafka = properties.kafka();
         this.json = json;
-        this.transactions = new NotificationTransactions(kafka.connection(), kafka.notificationsTopic(),
-                kafka.notificationPositionsTopic(), kafka.notificationsTransactionalId(), serializer,
+        this.transactions = new NotificationTransactions(settings.connection(), settings.topic(), settings.positionsTopic(),
+                settings.transactionalId(), serializer,
                 (aggregateId, sequence) -> jdbc.queryForObject(
                         "SELECT globalindex FROM domainevententry WHERE aggregateidentifier = ? AND sequencenumber = ?",
                         Long.class, aggregateId, sequence));

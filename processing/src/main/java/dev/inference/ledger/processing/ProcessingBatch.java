@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.projection;
+package dev.inference.ledger.processing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
