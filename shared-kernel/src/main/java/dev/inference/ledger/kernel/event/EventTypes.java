@@ -24,8 +24,11 @@ public final class EventTypes {
 
     public static final String FIRST_REVISION = "1";
 
-    /** A family of events: the sealed interface that permits them, and the prefix of their names. */
-    public record Family(String prefix, Class<?> sealedInterface, String description) {
+    /**
+     * A family of events: the sealed interface that permits them, the prefix of their names, and how rows stored before
+     * the names spelled them ({@code legacyPrefix} and the record's name), frozen here so that the classes may move.
+     */
+    public record Family(String prefix, Class<?> sealedInterface, String legacyPrefix, String description) {
     }
 
     /** One stored event type. */
@@ -33,10 +36,14 @@ public final class EventTypes {
     }
 
     public static final List<Family> FAMILIES = List.of(
-            new Family("account", AccountEvent.class, "the Account aggregate: one stream per account"),
-            new Family("hold", HoldEvent.class, "holds: one stream per hold, `hold/<accountId>/<holdId>`"),
-            new Family("invoice", InvoiceEvent.class, "the Invoice aggregate: one stream per invoice"),
-            new Family("pricing", PriceListEvent.class, "the PriceList aggregate: the published price catalogs"));
+            new Family("account", AccountEvent.class, "dev.inference.ledger.kernel.account.AccountEvent$",
+                    "the Account aggregate: one stream per account"),
+            new Family("hold", HoldEvent.class, "dev.inference.ledger.kernel.hold.HoldEvent$",
+                    "holds: one stream per hold, `hold/<accountId>/<holdId>`"),
+            new Family("invoice", InvoiceEvent.class, "dev.inference.ledger.kernel.invoice.InvoiceEvent$",
+                    "the Invoice aggregate: one stream per invoice"),
+            new Family("pricing", PriceListEvent.class, "dev.inference.ledger.kernel.pricing.",
+                    "the PriceList aggregate: the published price catalogs"));
 
     private static final List<EventType> ALL;
     private static final Map<Class<?>, EventType> BY_CLASS = new HashMap<>();
@@ -62,7 +69,8 @@ public final class EventTypes {
         EventRevision revision = type.getAnnotation(EventRevision.class);
         EventType eventType = new EventType(family.prefix() + "." + type.getSimpleName(),
                 revision == null ? FIRST_REVISION : revision.value(), type.asSubclass(Record.class), family);
-        if (BY_STORED_NAME.put(eventType.name(), eventType) != null || BY_STORED_NAME.put(type.getName(), eventType) != null) {
+        String legacyName = family.legacyPrefix() + type.getSimpleName();
+        if (BY_STORED_NAME.put(eventType.name(), eventType) != null || BY_STORED_NAME.put(legacyName, eventType) != null) {
             throw new IllegalStateException("two event types are named " + eventType.name());
         }
         BY_CLASS.put(type, eventType);

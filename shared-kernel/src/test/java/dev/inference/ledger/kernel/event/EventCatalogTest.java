@@ -8,6 +8,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,11 @@ class EventCatalogTest {
         assertThat(EventTypes.named("dev.inference.ledger.kernel.account.AccountEvent$TopUpCredited"))
                 .hasValueSatisfying(t -> assertThat(t.type()).isEqualTo(TopUpCredited.class));
         assertThat(EventTypes.named("account.TopUpCredited")).hasValueSatisfying(t -> assertThat(t.type()).isEqualTo(TopUpCredited.class));
+        // One row's spelling of each family, as stored before 2026-12-07: they must read whatever the classes become.
+        for (String legacy : List.of("dev.inference.ledger.kernel.hold.HoldEvent$HoldPlaced",
+                "dev.inference.ledger.kernel.invoice.InvoiceEvent$InvoicePaid", "dev.inference.ledger.kernel.pricing.CatalogPublished")) {
+            assertThat(EventTypes.named(legacy)).as(legacy).isPresent();
+        }
         assertThat(EventTypes.named("java.lang.Runtime")).isEmpty();
         assertThat(EventTypes.named("account.Nothing")).isEmpty();
     }
