@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.event.EventTypes;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
 import dev.inference.ledger.kernel.pricing.Rated;
@@ -104,7 +105,7 @@ public final class WhatIfRerating {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT payloadtype, payload FROM domainevententry WHERE payloadtype IN (?, ?, ?) ORDER BY globalindex")) {
                 s.setString(1, UsageChargedUpcaster.NEW.getName());
-                s.setString(2, UsageBatchCharged.class.getName()); // rows stored before the event names
+                s.setString(2, EventTypes.of(UsageBatchCharged.class).orElseThrow().legacyName()); // stored before the event names
                 s.setString(3, UsageChargedUpcaster.OLD.getName());
                 s.setFetchSize(FETCH);
                 try (ResultSet rs = s.executeQuery()) {

@@ -33,6 +33,11 @@ public final class EventTypes {
 
     /** One stored event type. */
     public record EventType(String name, String revision, Class<? extends Record> type, Family family) {
+
+        /** How rows stored before the stable names spell this type. */
+        public String legacyName() {
+            return family.legacyPrefix() + type.getSimpleName();
+        }
     }
 
     public static final List<Family> FAMILIES = List.of(
@@ -69,8 +74,7 @@ public final class EventTypes {
         EventRevision revision = type.getAnnotation(EventRevision.class);
         EventType eventType = new EventType(family.prefix() + "." + type.getSimpleName(),
                 revision == null ? FIRST_REVISION : revision.value(), type.asSubclass(Record.class), family);
-        String legacyName = family.legacyPrefix() + type.getSimpleName();
-        if (BY_STORED_NAME.put(eventType.name(), eventType) != null || BY_STORED_NAME.put(legacyName, eventType) != null) {
+        if (BY_STORED_NAME.put(eventType.name(), eventType) != null || BY_STORED_NAME.put(eventType.legacyName(), eventType) != null) {
             throw new IllegalStateException("two event types are named " + eventType.name());
         }
         BY_CLASS.put(type, eventType);
