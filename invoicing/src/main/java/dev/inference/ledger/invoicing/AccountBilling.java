@@ -18,6 +18,9 @@ public interface AccountBilling {
     /** The account closes what the invoice takes; empty when it takes nothing (closed before, or nothing unbilled). */
     Optional<UnbilledClosed> closeUnbilled(String accountId, String invoiceId, String kind, Instant cutoff);
 
+    /** Every postpaid account, as committed with its opening: what a monthly run invoices. */
+    List<String> postpaidAccounts();
+
     /** Everything unbilled now, as the account would close it onto an invoice; it closes nothing. */
     List<UnbilledLine> unbilled(String accountId);
 

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.service.projection.AccountSequencing;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 import dev.inference.ledger.audit.AuditVerifier;
 import dev.inference.ledger.service.support.Await;
 import dev.inference.ledger.service.support.HttpApi;

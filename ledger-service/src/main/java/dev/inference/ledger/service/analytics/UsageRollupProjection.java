@@ -20,7 +20,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.Charge
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
 import dev.inference.ledger.kernel.pricing.Rerating;
 import dev.inference.ledger.kernel.usage.UsageRecord;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 import dev.inference.ledger.processing.ProcessingBatch;
 
 /**

@@ -32,7 +32,7 @@ import dev.inference.ledger.kernel.hold.HoldEvent.HoldPlaced;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.usage.UsageBounds;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
-import dev.inference.ledger.service.config.OwnUnitOfWork;
+import dev.inference.ledger.processing.OwnUnitOfWork;
 import dev.inference.ledger.service.hold.HoldDesk;
 import dev.inference.ledger.service.hold.HoldEstimates;
 import dev.inference.ledger.service.hold.HoldQueue;

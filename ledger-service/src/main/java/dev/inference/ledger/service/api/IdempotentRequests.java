@@ -10,7 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.config.OwnUnitOfWork;
+import dev.inference.ledger.processing.OwnUnitOfWork;
 import dev.inference.ledger.service.security.Sha256;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -52,7 +52,7 @@ import dev.inference.ledger.accounts.UsageChargedUpcaster;
 import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.service.parking.EventParking;
 import dev.inference.ledger.service.parking.ProcessorFailures;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;

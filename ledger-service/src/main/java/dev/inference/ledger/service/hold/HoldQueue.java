@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.config.OwnUnitOfWork;
+import dev.inference.ledger.processing.OwnUnitOfWork;
 import dev.inference.ledger.service.hold.HoldDesk.Ask;
 import dev.inference.ledger.service.hold.HoldRules.Placement;
 

@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.service.config.OwnUnitOfWork;
+import dev.inference.ledger.processing.OwnUnitOfWork;
 import dev.inference.ledger.service.runtime.PeriodicWorker;
 
 /**

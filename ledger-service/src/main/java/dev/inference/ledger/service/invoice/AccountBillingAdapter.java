@@ -13,6 +13,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.accounts.AccountCommand.CloseUnbilled;
 import dev.inference.ledger.service.account.AccountStates;
+import dev.inference.ledger.service.account.registry.AccountRegistry;
 import dev.inference.ledger.accounts.BillingRules;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoicePaid;
@@ -24,10 +25,17 @@ class AccountBillingAdapter implements AccountBilling {
 
     private final CommandGateway commands;
     private final AccountStates accounts;
+    private final AccountRegistry registry;
 
-    AccountBillingAdapter(CommandGateway commands, AccountStates accounts) {
+    AccountBillingAdapter(CommandGateway commands, AccountStates accounts, AccountRegistry registry) {
         this.commands = commands;
         this.accounts = accounts;
+        this.registry = registry;
+    }
+
+    @Override
+    public List<String> postpaidAccounts() {
+        return registry.postpaid();
     }
 
     @Override

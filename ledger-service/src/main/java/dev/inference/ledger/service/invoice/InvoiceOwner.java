@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.invoicing.process.Invoices;
 import dev.inference.ledger.service.security.AccountOwner;
 
 /** An invoice's number names its account, for the access rule. */

@@ -11,10 +11,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.invoicing.process.Invoices;
 import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.invoice.Invoices.DuePayment;
+import dev.inference.ledger.invoicing.process.Invoices.DuePayment;
 import dev.inference.ledger.service.recharge.PaymentProvider;
 import dev.inference.ledger.service.runtime.PeriodicWorker;
 

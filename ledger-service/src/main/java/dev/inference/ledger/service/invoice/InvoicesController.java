@@ -22,11 +22,13 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.inference.ledger.invoicing.process.InvoiceProjection;
+import dev.inference.ledger.invoicing.process.Invoices;
 import dev.inference.ledger.invoicing.InvoiceDocuments;
 import dev.inference.ledger.invoicing.InvoiceView;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
 import dev.inference.ledger.invoicing.InvoiceIssuer;
-import dev.inference.ledger.service.config.OwnUnitOfWork;
+import dev.inference.ledger.processing.OwnUnitOfWork;
 import dev.inference.ledger.accounts.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.api.ApiException;
 import dev.inference.ledger.service.security.Allowed;

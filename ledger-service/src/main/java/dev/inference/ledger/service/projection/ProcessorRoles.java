@@ -6,7 +6,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.service.audit.AuditLogWriter;
-import dev.inference.ledger.service.invoice.InvoiceProcess;
+import dev.inference.ledger.invoicing.process.InvoiceProcess;
+import dev.inference.ledger.processing.AccountViews;
 import dev.inference.ledger.notifications.NotificationPublisher;
 import dev.inference.ledger.webhooks.WebhookOutbox;
 

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 /** Each account's auto-recharge settings as last saved, for staff to read back. */
 @Component

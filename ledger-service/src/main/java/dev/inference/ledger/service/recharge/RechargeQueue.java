@@ -15,7 +15,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 /**
  * The recharges in flight, each due at its next attempt: a projection of the account's recharge

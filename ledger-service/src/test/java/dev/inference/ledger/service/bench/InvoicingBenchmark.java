@@ -28,7 +28,7 @@ import dev.inference.ledger.accounts.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
 import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
 import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
-import dev.inference.ledger.service.invoice.MonthlyInvoicing;
+import dev.inference.ledger.invoicing.process.MonthlyInvoicing;
 
 /**
  * The monthly run (docs/benchmarks.md): postpaid accounts with last month's usage, each invoiced in a

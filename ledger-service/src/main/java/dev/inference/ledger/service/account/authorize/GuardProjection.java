@@ -23,7 +23,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.accounts.Budget;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 /**
  * The authorize view's state, kept in PostgreSQL beside the other account views, for instances to

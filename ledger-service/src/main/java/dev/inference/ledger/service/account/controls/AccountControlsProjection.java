@@ -28,7 +28,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 import dev.inference.ledger.accounts.Budget;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 /**
  * An account's controls as the console shows them: each budget as last set, with what its scope spent

@@ -23,7 +23,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 import dev.inference.ledger.processing.ProcessingBatch;
 
 /**

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
 import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 /** The organisation behind each account, for reading; a redelivered event changes nothing. */
 @Component

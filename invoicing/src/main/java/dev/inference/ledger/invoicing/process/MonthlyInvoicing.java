@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing.process;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -16,8 +16,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.invoicing.InvoiceIssuer;
-import dev.inference.ledger.service.config.OwnUnitOfWork;
-import dev.inference.ledger.service.account.registry.AccountRegistry;
+import dev.inference.ledger.processing.OwnUnitOfWork;
+import dev.inference.ledger.invoicing.AccountBilling;
 
 /**
  * The monthly run: once the clock has passed the start of a month (UTC), every postpaid account is
@@ -36,15 +36,15 @@ public class MonthlyInvoicing {
     private final JdbcTemplate jdbc;
     private final TransactionManager transactions;
     private final InvoiceIssuer issuer;
-    private final AccountRegistry registry;
+    private final AccountBilling billing;
     private final Clock clock;
 
-    public MonthlyInvoicing(JdbcTemplate jdbc, TransactionManager transactions, InvoiceIssuer issuer, AccountRegistry registry,
+    public MonthlyInvoicing(JdbcTemplate jdbc, TransactionManager transactions, InvoiceIssuer issuer, AccountBilling billing,
                             Clock clock) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.issuer = issuer;
-        this.registry = registry;
+        this.billing = billing;
         this.clock = clock;
     }
 
@@ -56,7 +56,7 @@ public class MonthlyInvoicing {
         if (jdbc.queryForObject("SELECT count(*) FROM billing_runs WHERE period = ?", Integer.class, period.toString()) > 0) {
             return 0;
         }
-        List<String> accounts = registry.postpaid();
+        List<String> accounts = billing.postpaidAccounts();
         int issued = 0;
         for (String account : accounts) {
             issued += issue(account, periodEnd) ? 1 : 0;

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.projection;
+package dev.inference.ledger.processing;
 
 /**
  * The processing group of the account read models (balances, ledger entries): one event stream read,

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.config;
+package dev.inference.ledger.processing;
 
 import java.util.function.Supplier;
 

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing.process;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing.process;
 
 import java.time.Duration;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing.process;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -19,7 +19,7 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentAttemptFai
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentRetried;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
-import dev.inference.ledger.service.projection.AccountViews;
+import dev.inference.ledger.processing.AccountViews;
 
 /**
  * Invoices as staff and the payment worker read them, and each account's card on file. Every update is

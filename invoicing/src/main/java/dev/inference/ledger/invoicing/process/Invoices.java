@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing.process;
 
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -18,9 +18,9 @@ import dev.inference.ledger.invoicing.InvoiceView;
 public class Invoices {
 
     /** A payment to attempt: its key at the provider is the invoice's number and round, the same for every attempt of the round. */
-    record DuePayment(String invoiceId, String number, String accountId, BigDecimal total, String currency, int round, int attempt,
+    public record DuePayment(String invoiceId, String number, String accountId, BigDecimal total, String currency, int round, int attempt,
                       String paymentMethodId) {
-        String idempotencyKey() {
+        public String idempotencyKey() {
             return number + "/round-" + round;
         }
     }
@@ -50,21 +50,21 @@ public class Invoices {
         return jdbc.queryForList("SELECT account_id FROM invoices WHERE number = ?", String.class, number).stream().findFirst();
     }
 
-    Optional<String> currencyOf(String accountId) {
+    public Optional<String> currencyOf(String accountId) {
         return jdbc.queryForList("SELECT currency FROM account_balances WHERE account_id = ?", String.class, accountId).stream().findFirst();
     }
 
-    String buyerName(String accountId) {
+    public String buyerName(String accountId) {
         return jdbc.queryForList("SELECT name FROM account_balances WHERE account_id = ?", String.class, accountId).stream().findFirst()
                 .orElse(accountId);
     }
 
-    List<String> failedOf(String accountId) {
+    public List<String> failedOf(String accountId) {
         return jdbc.queryForList("SELECT invoice_id FROM invoices WHERE account_id = ? AND status = ?", String.class, accountId,
                 InvoiceProjection.PAYMENT_FAILED);
     }
 
-    List<DuePayment> due(Instant now, int limit) {
+    public List<DuePayment> due(Instant now, int limit) {
         return jdbc.query("""
                 SELECT i.invoice_id, i.number, i.account_id, i.total, i.currency, i.payment_round, i.payment_attempt, p.payment_method_id
                   FROM invoices i LEFT JOIN payment_methods p ON p.account_id = i.account_id
@@ -73,7 +73,7 @@ public class Invoices {
                         rs.getInt(6), rs.getInt(7), rs.getString(8)), Timestamp.from(now), limit);
     }
 
-    void postpone(String invoiceId, int round, int attempt, Instant until) {
+    public void postpone(String invoiceId, int round, int attempt, Instant until) {
         jdbc.update("UPDATE invoices SET next_payment_at = ? WHERE invoice_id = ? AND payment_round = ? AND payment_attempt = ? "
                 + "AND next_payment_at IS NOT NULL", Timestamp.from(until), invoiceId, round, attempt);
     }
