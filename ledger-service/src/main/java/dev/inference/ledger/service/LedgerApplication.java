@@ -7,9 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import dev.inference.ledger.audit.AuditCommand;
 import dev.inference.ledger.service.runtime.EmbeddedInfrastructure;
 
-/** The service: its own packages, and the feature modules that bring Spring components of their own (webhooks, notifications, invoicing's processes). */
+/** The service: its own packages, and the feature modules that bring Spring components of their own (webhooks, notifications, invoicing's processes, payments). */
 @SpringBootApplication(scanBasePackages = {"dev.inference.ledger.service", "dev.inference.ledger.webhooks",
-        "dev.inference.ledger.notifications", "dev.inference.ledger.invoicing.process"})
+        "dev.inference.ledger.notifications", "dev.inference.ledger.invoicing.process", "dev.inference.ledger.payments"})
 @ConfigurationPropertiesScan({"dev.inference.ledger.service", "dev.inference.ledger.webhooks"})
 public class LedgerApplication {
 

@@ -38,7 +38,8 @@ class ArchitectureTest {
     void no_module_the_ledger_service_builds_on_depends_on_it() {
         noClasses().that().resideInAnyPackage("dev.inference.ledger.kernel..", "dev.inference.ledger.ingest..",
                         "dev.inference.ledger.invoicing..", "dev.inference.ledger.accounts..", "dev.inference.ledger.audit..",
-                        "dev.inference.ledger.webhooks..", "dev.inference.ledger.notifications..", "dev.inference.ledger.processing..")
+                        "dev.inference.ledger.webhooks..", "dev.inference.ledger.notifications..", "dev.inference.ledger.processing..",
+                        "dev.inference.ledger.payments..")
                 .should().dependOnClassesThat().resideInAPackage("dev.inference.ledger.service..")
                 .check(LEDGER);
     }

@@ -15,6 +15,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
+import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
+import dev.inference.ledger.payments.PaymentProvider;
 import dev.inference.ledger.accounts.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.service.recharge.RechargeQueue.DueRecharge;
 import dev.inference.ledger.service.runtime.PeriodicWorker;
@@ -67,7 +69,7 @@ public class RechargeWorker extends PeriodicWorker {
                 PaymentProvider.Outcome outcome = provider.payOrUnknown(
                         new PaymentProvider.Request(due.idempotencyKey(), due.accountId(), due.amount()));
                 commands.sendAndWait(new RecordRechargeOutcome(due.accountId(), due.rechargeId(), due.attempt(), due.unanswered(),
-                        outcome.answer(), outcome.reference(), outcome.reason()));
+                        PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
                 recorded.add(ask);
             } catch (ConcurrencyException e) {
                 // The account was being charged at that moment; the provider remembers its answer, so ask

@@ -1,9 +1,8 @@
-package dev.inference.ledger.service.recharge;
+package dev.inference.ledger.payments;
 
 import org.slf4j.LoggerFactory;
 
 import dev.inference.ledger.kernel.money.Money;
-import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
 
 /**
  * The port to whoever takes the customer's money for a recharge. An adapter must honour the
@@ -12,6 +11,9 @@ import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
  * promises that it did not.
  */
 public interface PaymentProvider {
+
+    /** SUCCEEDED: paid. DECLINED: refused, no money taken. UNKNOWN: no definite answer, the same key is asked again. */
+    enum Answer { SUCCEEDED, DECLINED, UNKNOWN }
 
     Outcome pay(Request request);
 
@@ -37,20 +39,20 @@ public interface PaymentProvider {
     }
 
     /** {@code reference}: the provider's payment id when it succeeded; {@code reason}: why not, otherwise. */
-    record Outcome(PaymentAnswer answer, String reference, String reason) {
+    record Outcome(Answer answer, String reference, String reason) {
 
         public static Outcome succeeded(String reference) {
-            return new Outcome(PaymentAnswer.SUCCEEDED, reference, null);
+            return new Outcome(Answer.SUCCEEDED, reference, null);
         }
 
         /** A definite refusal (the card declined): no money was taken. */
         public static Outcome declined(String reason) {
-            return new Outcome(PaymentAnswer.DECLINED, null, reason);
+            return new Outcome(Answer.DECLINED, null, reason);
         }
 
         /** No definite answer (a timeout, no answer, the provider unsure): ask again with the same key. */
         public static Outcome unknown(String reason) {
-            return new Outcome(PaymentAnswer.UNKNOWN, null, reason);
+            return new Outcome(Answer.UNKNOWN, null, reason);
         }
     }
 }

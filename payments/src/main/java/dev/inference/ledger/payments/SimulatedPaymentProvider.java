@@ -1,4 +1,4 @@
-package dev.inference.ledger.service.recharge;
+package dev.inference.ledger.payments;
 
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -16,7 +16,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
 
 /**
  * The default payment provider: no money moves, but it behaves as a real one does. It keeps its own
@@ -66,7 +65,7 @@ public class SimulatedPaymentProvider implements PaymentProvider {
                     INSERT INTO simulated_payments (idempotency_key, account_id, amount, currency, succeeded, reference, reason, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                     request.idempotencyKey(), request.accountId(), request.amount().amount(), request.amount().currency(),
-                    outcome.answer() == PaymentAnswer.SUCCEEDED, outcome.reference(), outcome.reason(), Timestamp.from(clock.instant()));
+                    outcome.answer() == Answer.SUCCEEDED, outcome.reference(), outcome.reason(), Timestamp.from(clock.instant()));
             // Two callers racing with one key: the first answer written is the answer.
             booked = find(request.idempotencyKey());
         }

@@ -1,23 +1,20 @@
-package dev.inference.ledger.service.invoice;
+package dev.inference.ledger.invoicing.process;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.invoicing.process.Invoices;
 import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.invoicing.process.Invoices.DuePayment;
-import dev.inference.ledger.service.recharge.PaymentProvider;
-import dev.inference.ledger.service.runtime.PeriodicWorker;
+import dev.inference.ledger.payments.PaymentProvider;
 
 /**
  * Charges issued invoices to the card on file and tells each invoice the answer. One idempotency key per
@@ -26,10 +23,9 @@ import dev.inference.ledger.service.runtime.PeriodicWorker;
  * answer it already has.
  */
 @Component
-@ConditionalOnProperty(name = "ledger.roles.invoicing", havingValue = "true", matchIfMissing = true)
-public class InvoicePaymentWorker extends PeriodicWorker {
+public class InvoicePayments {
 
-    private static final Logger log = LoggerFactory.getLogger(InvoicePaymentWorker.class);
+    private static final Logger log = LoggerFactory.getLogger(InvoicePayments.class);
     private static final int BATCH = 20;
     private static final Duration UNANSWERED_RETRY = Duration.ofSeconds(10);
 
@@ -38,22 +34,20 @@ public class InvoicePaymentWorker extends PeriodicWorker {
     private final CommandGateway commands;
     private final Clock clock;
 
-    public InvoicePaymentWorker(Invoices invoices, PaymentProvider provider, CommandGateway commands, Clock clock,
-                                @Value("${ledger.invoicing.poll-interval}") Duration pollInterval) {
-        super("invoice-payments", pollInterval);
+    public InvoicePayments(Invoices invoices, PaymentProvider provider, CommandGateway commands, Clock clock) {
         this.invoices = invoices;
         this.provider = provider;
         this.commands = commands;
         this.clock = clock;
     }
 
-    @Override
-    protected void runOnce() {
+    /** One round: the payments that are due, a batch at a time, while {@code running} says to go on. */
+    public void payDue(BooleanSupplier running) {
         List<DuePayment> round;
         do {
             round = invoices.due(clock.instant(), BATCH);
             round.forEach(this::pay);
-        } while (round.size() == BATCH && isRunning());
+        } while (round.size() == BATCH && running.getAsBoolean());
     }
 
     private void pay(DuePayment due) {

@@ -1,0 +1,28 @@
+package dev.inference.ledger.service.invoice;
+
+import java.time.Duration;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+import dev.inference.ledger.invoicing.process.InvoicePayments;
+import dev.inference.ledger.service.runtime.PeriodicWorker;
+
+/** On an instance with the invoicing role, the invoices' due payments are asked every {@code ledger.invoicing.poll-interval}. */
+@Component
+@ConditionalOnProperty(name = "ledger.roles.invoicing", havingValue = "true", matchIfMissing = true)
+class InvoicePaymentRounds extends PeriodicWorker {
+
+    private final InvoicePayments payments;
+
+    InvoicePaymentRounds(InvoicePayments payments, @Value("${ledger.invoicing.poll-interval}") Duration pollInterval) {
+        super("invoice-payments", pollInterval);
+        this.payments = payments;
+    }
+
+    @Override
+    protected void runOnce() {
+        payments.payDue(this::isRunning);
+    }
+}
