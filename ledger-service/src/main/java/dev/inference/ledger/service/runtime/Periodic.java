@@ -1,16 +1,16 @@
 package dev.inference.ledger.service.runtime;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
- * A task run every {@code interval} on a daemon thread of its own, from {@link #start()} until
- * {@link #stop()}. A round that fails is logged, and the next one runs as planned.
+ * A task run every {@code interval} on a daemon thread of its own, from {@link #start()} until {@link #stop()}, on
+ * Spring's task scheduler. A round that fails is logged, and the next one runs as planned. Work that must run on one
+ * instance only is not for this: it goes to db-scheduler (the monthly run).
  */
 public final class Periodic {
 
@@ -19,7 +19,7 @@ public final class Periodic {
     private final String name;
     private final Duration interval;
     private final Runnable task;
-    private ScheduledExecutorService executor;
+    private ThreadPoolTaskScheduler scheduler;
 
     public Periodic(String name, Duration interval, Runnable task) {
         this.name = name;
@@ -28,30 +28,23 @@ public final class Periodic {
     }
 
     public synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.scheduleWithFixedDelay(this::runQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void runQuietly() {
-        try {
-            task.run();
-        } catch (RuntimeException e) {
-            log.warn("{}: this round failed, the next one runs in {}: {}", name, interval, e.toString());
-        }
+        scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setPoolSize(1);
+        scheduler.setThreadNamePrefix(name + "-");
+        scheduler.setDaemon(true);
+        scheduler.setErrorHandler(e -> log.warn("{}: this round failed, the next one runs in {}: {}", name, interval, e.toString()));
+        scheduler.initialize();
+        scheduler.scheduleWithFixedDelay(task, Instant.now().plus(interval), interval);
     }
 
     public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
+        if (scheduler != null) {
+            scheduler.shutdown();
+            scheduler = null;
         }
     }
 
     public synchronized boolean isRunning() {
-        return executor != null;
+        return scheduler != null;
     }
 }

@@ -90,6 +90,9 @@ class ConfigurationReferenceTest {
             if (value.isEmpty()) {
                 indents.add(indent);
                 path.add(key.group(2));
+                if (comment.length() > 0 && path.size() > 1) { // a commented group: one row says what its keys are for
+                    properties.add(new Property(String.join(".", path) + ".*", null, "", comment.toString()));
+                }
             } else {
                 String name = String.join(".", path) + (path.isEmpty() ? "" : ".") + key.group(2);
                 Matcher variable = VARIABLE.matcher(value);
