@@ -21,6 +21,34 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceWrittenOff;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageApproved;
+import dev.inference.ledger.kernel.account.AccountEvent.HeldUsageRejected;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
+import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
+import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
+import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
+import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetSet;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetAlertRaised;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
+import dev.inference.ledger.kernel.account.AccountEvent.ProjectAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.MemberAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.ApiKeyIssued;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceLow;
+import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
+import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeLimitReached;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeOutcomeUnknown;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeFailed;
 import dev.inference.ledger.kernel.event.EventTypes;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
@@ -199,20 +227,204 @@ public final class LedgerReplay {
             differences.add(new Difference("account-never-opened", null, eventId, event.accountId()));
             return;
         }
-        if (event instanceof TopUpCredited t) {
-            credit(account, "top-up " + t.topUpId(), t.amount().amount(), t.balanceAfter().amount(), eventId, event.accountId());
-        } else if (event instanceof RechargeSucceeded r) {
-            credit(account, "recharge " + r.rechargeId(), r.amount().amount(), r.balanceAfter().amount(), eventId, event.accountId());
-        } else if (event instanceof UsageBatchCharged u) {
+        event.fold(new MoneyOf(account, eventId));
+    }
+
+    /**
+     * What each account event does to the money the replay follows: a fold, so an event added to the account is a
+     * compile error here until the auditor's replay says whether it moves money.
+     */
+    private final class MoneyOf implements AccountEvent.Fold<Void> {
+        private final Account account;
+        private final String eventId;
+
+        MoneyOf(Account account, String eventId) {
+            this.account = account;
+            this.eventId = eventId;
+        }
+
+        @Override
+        public Void on(TopUpCredited t) {
+            credit(account, "top-up " + t.topUpId(), t.amount().amount(), t.balanceAfter().amount(), eventId, t.accountId());
+            return null;
+        }
+
+        @Override
+        public Void on(RechargeSucceeded r) {
+            credit(account, "recharge " + r.rechargeId(), r.amount().amount(), r.balanceAfter().amount(), eventId, r.accountId());
+            return null;
+        }
+
+        @Override
+        public Void on(UsageBatchCharged u) {
             apply(UsageBatchDigest.of(u), eventId); // an old shape, upcast
-        } else if (event instanceof UnbilledClosed closed) {
+            return null;
+        }
+
+        @Override
+        public Void on(UnbilledClosed closed) {
             BigDecimal lines = closed.lines().stream().map(AccountEvent.UnbilledLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
             expect("closed total", lines, closed.total(), eventId, closed.accountId());
             account.unbilled = account.unbilled.subtract(closed.total());
             expect("unbilled", account.unbilled, closed.unbilledAfter(), eventId, closed.accountId());
             account.closed.put(closed.invoiceId(), closed.total());
-        } else if (event instanceof InvoiceSettled settled && !account.credits.add("invoice " + settled.invoiceId())) {
-            differences.add(new Difference("payment-credited-twice", null, eventId, settled.accountId() + ": invoice " + settled.number()));
+            return null;
+        }
+
+        @Override
+        public Void on(InvoiceSettled settled) {
+            if (!account.credits.add("invoice " + settled.invoiceId())) {
+                differences.add(new Difference("payment-credited-twice", null, eventId, settled.accountId() + ": invoice " + settled.number()));
+            }
+            return null;
+        }
+
+        /** Opened before the fold is asked (the account is made from it). */
+        @Override
+        public Void on(AccountOpened event) {
+            return null;
+        }
+
+        // Moving no money the replay follows: settings, organisation, warnings, reviews, budgets and the lives of
+        // recharges and invoices before their money moves.
+        @Override
+        public Void on(PaymentMethodAttached event) {
+            return null;
+        }
+
+        @Override
+        public Void on(InvoiceDefaulted event) {
+            return null;
+        }
+
+        @Override
+        public Void on(InvoiceWrittenOff event) {
+            return null;
+        }
+
+        @Override
+        public Void on(UsageHeldForReview event) {
+            return null;
+        }
+
+        @Override
+        public Void on(HeldUsageApproved event) {
+            return null;
+        }
+
+        @Override
+        public Void on(HeldUsageRejected event) {
+            return null;
+        }
+
+        @Override
+        public Void on(UsageRefused event) {
+            return null;
+        }
+
+        @Override
+        public Void on(TopUpHeld event) {
+            return null;
+        }
+
+        @Override
+        public Void on(TopUpRejected event) {
+            return null;
+        }
+
+        @Override
+        public Void on(TierPromoted event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BillingLimitReached event) {
+            return null;
+        }
+
+        @Override
+        public Void on(AccountSuspended event) {
+            return null;
+        }
+
+        @Override
+        public Void on(AccountReinstated event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BudgetSet event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BudgetAlertRaised event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BudgetBlocked event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BudgetUnblocked event) {
+            return null;
+        }
+
+        @Override
+        public Void on(ProjectAdded event) {
+            return null;
+        }
+
+        @Override
+        public Void on(MemberAdded event) {
+            return null;
+        }
+
+        @Override
+        public Void on(ApiKeyIssued event) {
+            return null;
+        }
+
+        @Override
+        public Void on(AutoRechargeConfigured event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BalanceLow event) {
+            return null;
+        }
+
+        @Override
+        public Void on(BalanceExhausted event) {
+            return null;
+        }
+
+        @Override
+        public Void on(RechargeRequested event) {
+            return null;
+        }
+
+        @Override
+        public Void on(AutoRechargeLimitReached event) {
+            return null;
+        }
+
+        @Override
+        public Void on(RechargeAttemptFailed event) {
+            return null;
+        }
+
+        @Override
+        public Void on(RechargeOutcomeUnknown event) {
+            return null;
+        }
+
+        @Override
+        public Void on(RechargeFailed event) {
+            return null;
         }
     }
 
