@@ -16,7 +16,6 @@ import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
-import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.accounts.AccountCommand.AddMember;
 import dev.inference.ledger.accounts.AccountCommand.AddProject;
