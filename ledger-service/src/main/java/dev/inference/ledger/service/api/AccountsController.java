@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import dev.inference.ledger.kernel.input.Identifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
