@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.money.Decimals;
 
 /**
@@ -23,8 +22,7 @@ final class WireInput {
 
     /** The decimal {@code value} writes, or a 400 problem of type {@code code} naming the field and the grammar. */
     static BigDecimal decimal(String field, String value, String code, String example) {
-        return Decimals.parse(value).orElseThrow(() -> ApiException.badRequest(code, field + " must be a decimal string like \""
-                + example + "\" (" + Decimals.GRAMMAR + "), not '" + Identifier.echo(String.valueOf(value)) + "'"));
+        return Decimals.parse(value).orElseThrow(() -> ApiException.badRequest(code, Decimals.notADecimal(field, value, example)));
     }
 
     /** The instant {@code value} names, or a 400 problem of type {@code code}. */

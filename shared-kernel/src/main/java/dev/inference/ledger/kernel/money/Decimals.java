@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import dev.inference.ledger.kernel.input.Identifier;
+
 /**
  * The one grammar of decimals that come from outside, and size checks made before any arithmetic:
  * "1E+1000000000" is a short string, but rescaling it, or printing it plainly, needs a billion digits.
@@ -28,6 +30,11 @@ public final class Decimals {
             return Optional.empty();
         }
         return Optional.of(new BigDecimal(text));
+    }
+
+    /** What to tell a sender whose {@code field} is not a decimal of the grammar, with an {@code example} of one. */
+    public static String notADecimal(String field, String value, String example) {
+        return field + " must be a decimal string like \"" + example + "\" (" + GRAMMAR + "), not '" + Identifier.echo(String.valueOf(value)) + "'";
     }
 
     /** Whether {@code value} has at most {@code integerDigits} digits before the point and {@code places} after it. */

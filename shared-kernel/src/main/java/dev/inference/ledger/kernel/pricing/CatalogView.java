@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
-import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
@@ -104,8 +103,7 @@ public record CatalogView(int version, Instant effectiveFrom, String currency, L
     }
 
     private static BigDecimal price(String field, String value) {
-        BigDecimal price = Decimals.parse(value).orElseThrow(() -> new InvalidPrice("invalid-price", field
-                + " must be a decimal string like \"0.23\" (" + Decimals.GRAMMAR + "), not '" + Identifier.echo(String.valueOf(value)) + "'"));
+        BigDecimal price = Decimals.parse(value).orElseThrow(() -> new InvalidPrice("invalid-price", Decimals.notADecimal(field, value, "0.23")));
         if (!Decimals.fits(price, 15, Money.SCALE)) {
             throw new InvalidPrice("invalid-price", field + " must be less than 10^15 with at most " + Money.SCALE + " decimal places");
         }

@@ -120,8 +120,8 @@ public final class UsageDecoder {
                 throw reject(Rejection.INVALID_FIELD, field + " is " + node.asText().length() + " characters long; a decimal of at most "
                         + Decimals.MAX_TEXT_LENGTH + " is accepted");
             }
-            value = Decimals.parse(node.asText()).orElseThrow(() -> reject(Rejection.INVALID_FIELD, field
-                    + " must be a decimal string like \"60.0\" (" + Decimals.GRAMMAR + "), not '" + Identifier.echo(node.asText()) + "'"));
+            value = Decimals.parse(node.asText()).orElseThrow(() -> reject(Rejection.INVALID_FIELD,
+                    Decimals.notADecimal(field, node.asText(), "60.0")));
         } else {
             // A JSON fraction would arrive in binary floating point: exact amounts come as strings.
             throw reject(Rejection.INVALID_FIELD, field + " must be a decimal string like \"60.0\" or a whole number");
