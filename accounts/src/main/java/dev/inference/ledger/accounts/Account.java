@@ -14,11 +14,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
 import dev.inference.ledger.accounts.AccountCommand.AddMember;
 import dev.inference.ledger.accounts.AccountCommand.AddProject;
+import dev.inference.ledger.accounts.AccountCommand.ApplyDueCredits;
+import dev.inference.ledger.accounts.AccountCommand.GrantCredit;
+import dev.inference.ledger.accounts.AccountCommand.VoidCredit;
 import dev.inference.ledger.accounts.AccountCommand.ApproveHeldUsage;
 import dev.inference.ledger.accounts.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.accounts.AccountCommand.AttachPaymentMethod;
@@ -48,7 +52,7 @@ public class Account {
      * The shape of a stored snapshot. Raise it whenever what a snapshot holds changes, or its class moves: a snapshot of
      * another revision is never read, the account is replayed from its events instead.
      */
-    public static final String SNAPSHOT_REVISION = "5";
+    public static final String SNAPSHOT_REVISION = "6";
 
     @AggregateIdentifier
     @JsonProperty
@@ -82,6 +86,27 @@ public class Account {
     @CommandHandler
     public void handle(RejectTopUp command, Clock clock) {
         apply(AccountRules.reject(state, command, clock.instant()));
+    }
+
+    /** Returns whether a grant was made: false when the same grant was made before. */
+    @CommandHandler
+    public boolean handle(GrantCredit command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
+        List<AccountEvent> events = CreditRules.grant(state, command, tiers, policy, clock.instant());
+        events.forEach(event -> apply(event));
+        return !events.isEmpty();
+    }
+
+    /** Returns the void, as recorded. */
+    @CommandHandler
+    public CreditVoided handle(VoidCredit command, Clock clock, RechargePolicy policy) {
+        List<AccountEvent> events = CreditRules.voidGrant(state, command, policy, clock.instant());
+        events.forEach(event -> apply(event));
+        return (CreditVoided) events.get(0);
+    }
+
+    @CommandHandler
+    public void handle(ApplyDueCredits command, Clock clock, RechargePolicy policy) {
+        CreditRules.due(state, policy, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler

@@ -7,6 +7,7 @@ import java.util.List;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.account.GrantKind;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.usage.Interval;
@@ -23,6 +24,22 @@ public sealed interface AccountCommand {
 
     /** {@code topUpId} is the client's idempotency key for the top-up. */
     record TopUp(@TargetAggregateIdentifier String accountId, String topUpId, Money amount) implements AccountCommand {
+    }
+
+    /**
+     * Credit for a prepaid account: {@code priority} null for the default, {@code effectiveAt} null for now,
+     * {@code expiresAt} null for never. Granting the same {@code grantId} again on the same terms changes nothing.
+     */
+    record GrantCredit(@TargetAggregateIdentifier String accountId, String grantId, GrantKind kind, Money amount, Integer priority,
+                       Instant effectiveAt, Instant expiresAt, String reason) implements AccountCommand {
+    }
+
+    /** An admin takes back a grant nothing was drawn from. */
+    record VoidCredit(@TargetAggregateIdentifier String accountId, String grantId, String reason) implements AccountCommand {
+    }
+
+    /** Start or expire the account's grants whose time has come; nothing when none has. */
+    record ApplyDueCredits(@TargetAggregateIdentifier String accountId) implements AccountCommand {
     }
 
     /** An admin's decision on a top-up held for review. */

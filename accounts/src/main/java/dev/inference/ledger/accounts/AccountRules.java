@@ -174,22 +174,24 @@ public final class AccountRules {
         return events;
     }
 
-    /**
-     * Money in: a suspended account whose balance it lifts above zero is reinstated; a resting
-     * auto-recharge wakes, and recharges at once if the balance is still below its threshold; money that
-     * pays for usage already spent (a balance below zero) is paid spend, and may promote the tier.
-     */
     private static List<AccountEvent> credit(AccountState state, String topUpId, Money amount, UsageTiers tiers, RechargePolicy policy,
                                              Instant now) {
-        Money balance = state.balance().plus(amount);
-        TopUpCredited credited = new TopUpCredited(state.accountId(), topUpId, amount, balance, now);
-        List<AccountEvent> events = new ArrayList<>(List.of(credited));
-        if (state.suspended() && balance.isPositive() && !state.billing().owes()) {
-            events.add(new AccountReinstated(state.accountId(), balance, now));
-        }
-        AccountState after = state;
-        for (AccountEvent event : events) {
-            after = after.evolve(event);
+        return credited(state, new TopUpCredited(state.accountId(), topUpId, amount, state.balance().plus(amount), now), tiers, policy, now);
+    }
+
+    /**
+     * Money in ({@code credit}: a top-up, a recharge, a grant that counts now, each carrying the balance after it): a
+     * suspended account whose balance it lifts above zero is reinstated; a resting auto-recharge wakes, and recharges
+     * at once if the balance is still below its threshold; money that pays for usage already spent (a balance below
+     * zero) is paid spend, and may promote the tier.
+     */
+    static List<AccountEvent> credited(AccountState state, AccountEvent credit, UsageTiers tiers, RechargePolicy policy, Instant now) {
+        List<AccountEvent> events = new ArrayList<>(List.of(credit));
+        AccountState after = state.evolve(credit);
+        if (state.suspended() && after.balance().isPositive() && !state.billing().owes()) {
+            AccountReinstated reinstated = new AccountReinstated(state.accountId(), after.balance(), now);
+            events.add(reinstated);
+            after = after.evolve(reinstated);
         }
         events.addAll(Triggers.after(after, tiers, policy, now));
         return events;
@@ -198,7 +200,18 @@ public final class AccountRules {
     /** One account's records of one ingest batch, as one event (UsageBatch). */
     public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy,
                                             UsageReview review, Instant now) {
-        return UsageBatch.charge(state, command, tiers, policy, review, now);
+        List<AccountEvent> due = CreditRules.due(state, policy, now);
+        if (due.isEmpty()) {
+            return UsageBatch.charge(state, command, tiers, policy, review, now);
+        }
+        // Grants whose time came are started or expired first: a charge never draws an expired grant.
+        AccountState after = state;
+        for (AccountEvent event : due) {
+            after = after.evolve(event);
+        }
+        List<AccountEvent> events = new ArrayList<>(due);
+        events.addAll(UsageBatch.charge(after, command, tiers, policy, review, now));
+        return events;
     }
 
     /** An admin approves a usage record held for review: it is charged as it was held, with what its charge triggers. */

@@ -1,7 +1,9 @@
 package dev.inference.ledger.accounts;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,7 +44,14 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpRejected;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditExpired;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditGranted;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditStarted;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
 import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.account.GrantDraw;
+import dev.inference.ledger.kernel.account.GrantKind;
+import dev.inference.ledger.accounts.Grants.Grant;
 import dev.inference.ledger.kernel.money.Money;
 
 /** What the account remembers to decide: the result of folding its events, nothing else. */
@@ -50,7 +59,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
                            Map<String, Budget> budgets, Organisation organisation, Funding funding,
-                           Billing billing, Map<String, UsageHeldForReview> heldUsage)
+                           Billing billing, Map<String, UsageHeldForReview> heldUsage, Grants grants)
         implements AccountEvent.Fold<AccountState> {
 
     @JsonCreator
@@ -63,12 +72,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         funding = funding == null ? Funding.NONE : funding;
         billing = billing == null ? Billing.NONE : billing;
         heldUsage = heldUsage == null ? Map.of() : Map.copyOf(heldUsage);
+        grants = grants == null ? Grants.NONE : grants;
     }
 
     public static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of());
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of(), Grants.NONE);
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
@@ -115,13 +125,62 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         Map<String, Money> held = new HashMap<>(heldTopUps);
         held.remove(credited.topUpId());
         return with(credited.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, held, billingLimitReached)
-                .withFunding(funding.credited(credited.balanceAfter()));
+                .withFunding(funding.credited(credited.balanceAfter()))
+                .withGrants(grants.added(purchased(credited.grantId(), credited.amount(), credited.balanceAfter(), credited.creditedAt()),
+                        false));
     }
 
     @Override
     public AccountState on(RechargeSucceeded succeeded) {
         return with(succeeded.balanceAfter(), unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
-                .withFunding(funding.succeeded(succeeded.balanceAfter()));
+                .withFunding(funding.succeeded(succeeded.balanceAfter()))
+                .withGrants(grants.added(purchased(succeeded.grantId(), succeeded.amount(), succeeded.balanceAfter(),
+                        succeeded.succeededAt()), false));
+    }
+
+    /** A top-up or a recharge: a purchased grant of the default priority that never expires. */
+    private static Grant purchased(String grantId, Money amount, Money balanceAfter, Instant at) {
+        return new Grant(grantId, GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, at, null, amount.amount(),
+                AccountEvent.spendable(amount, balanceAfter).amount(), true);
+    }
+
+    @Override
+    public AccountState on(CreditGranted granted) {
+        BigDecimal spendable = granted.effectiveNow() ? AccountEvent.spendable(granted.amount(), granted.balanceAfter()).amount()
+                : granted.amount().amount();
+        AccountState next = withGrants(grants.added(new Grant(granted.grantId(), granted.kind(), granted.priority(), granted.effectiveAt(),
+                granted.expiresAt(), granted.amount().amount(), spendable, granted.effectiveNow()), true));
+        return granted.effectiveNow() ? next.credited(granted.balanceAfter()) : next;
+    }
+
+    @Override
+    public AccountState on(CreditStarted started) {
+        return withGrants(grants.started(started.grantId(), AccountEvent.spendable(started.amount(), started.balanceAfter()).amount()))
+                .credited(started.balanceAfter());
+    }
+
+    @Override
+    public AccountState on(CreditExpired expired) {
+        return withGrants(grants.ended(expired.grantId())).withBalance(expired.balanceAfter());
+    }
+
+    @Override
+    public AccountState on(CreditVoided voided) {
+        return withGrants(grants.ended(voided.grantId())).withBalance(voided.balanceAfter());
+    }
+
+    /** Money in from a grant: the balance, and the warnings that hold only while it is still low. */
+    private AccountState credited(Money balanceAfter) {
+        return withBalance(balanceAfter).withFunding(funding.credited(balanceAfter));
+    }
+
+    private AccountState withBalance(Money next) {
+        return with(next, unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached);
+    }
+
+    private AccountState withGrants(Grants next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, next);
     }
 
     @Override
@@ -171,7 +230,17 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
                 charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
                 billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
-                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage);
+                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage, grants.drawn(drawsOf(charged)));
+    }
+
+    /** The batch's draws; a prepaid batch charged before grants were kept drew by the same rule, so it is drawn again here. */
+    private List<GrantDraw> drawsOf(UsageBatchCharged charged) {
+        if (!charged.draws().isEmpty() || billingMode != BillingMode.PREPAID || grants.open().isEmpty()) {
+            return charged.draws();
+        }
+        Drawdown legacy = Drawdown.of(grants, charged.chargedAt());
+        legacy.draw(charged.total());
+        return legacy.draws();
     }
 
     @Override
@@ -297,7 +366,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, grants);
     }
 
     private AccountState withoutHeldUsage(String usageEventId) {
@@ -308,27 +377,27 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     private AccountState withHeldUsage(Map<String, UsageHeldForReview> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next, grants);
     }
 
     private AccountState withFunding(Funding next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage);
+                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage, grants);
     }
 
     private AccountState withBilling(Billing next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage, grants);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage);
+                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage, grants);
     }
 
     private AccountState withOrganisation(Organisation next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage);
+                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage, grants);
     }
 
     private AccountState withBudget(String key, Budget budget) {

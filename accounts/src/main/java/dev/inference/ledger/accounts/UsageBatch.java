@@ -49,6 +49,8 @@ final class UsageBatch {
     private final BigDecimal[] balanceAfter;
     private final BigDecimal[] unbilledAfter;
     private final BigDecimal[] lifetimeAfter;
+    /** The prepaid account's credit grants, drawn record by record; null when postpaid. */
+    private final Drawdown drawdown;
 
     private UsageBatch(AccountState state, int size, UsageReview review, Instant now) {
         this.state = state;
@@ -58,6 +60,7 @@ final class UsageBatch {
         this.balanceAfter = new BigDecimal[size];
         this.unbilledAfter = new BigDecimal[size];
         this.lifetimeAfter = new BigDecimal[size];
+        this.drawdown = state.billingMode() == BillingMode.PREPAID ? Drawdown.of(state.grants(), now) : null;
     }
 
     /**
@@ -111,6 +114,9 @@ final class UsageBatch {
         BigDecimal lifetime = i == 0 ? state.lifetimeSpend().amount() : lifetimeAfter[i - 1];
         boolean prepaid = state.billingMode() == BillingMode.PREPAID;
         balanceAfter[i] = prepaid ? balance.subtract(cost) : balance;
+        if (prepaid) {
+            drawdown.draw(cost);
+        }
         unbilledAfter[i] = prepaid ? unbilled : unbilled.add(cost);
         lifetimeAfter[i] = lifetime.add(cost);
         records.add(new ChargedRecord(usage.usageEventId(), usage.occurredAt(), usage.source(), usage.attribution(),
@@ -157,7 +163,8 @@ final class UsageBatch {
         }
         int last = records.size() - 1;
         UsageBatchCharged charged = new UsageBatchCharged(state.accountId(), state.billingMode(), state.currency(), prices, records,
-                state.balance().amount(), balanceAfter[last], unbilledAfter[last], lifetimeAfter[last], now);
+                state.balance().amount(), balanceAfter[last], unbilledAfter[last], lifetimeAfter[last], now,
+                drawdown == null ? List.of() : drawdown.draws());
         List<AccountEvent> events = new ArrayList<>(1 + refused.size());
         events.add(charged);
         events.addAll(refused);

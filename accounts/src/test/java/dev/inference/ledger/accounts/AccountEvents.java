@@ -15,6 +15,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.Charge
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceComponent;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
 import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
@@ -55,6 +56,16 @@ final class AccountEvents {
                                    String lifetimeSpendAfter, ChargedRecord... records) {
         return new UsageBatchCharged(ID, mode, "USD", List.of(PRICE), List.of(records), usd(balanceBefore).amount(),
                 usd(balanceAfter).amount(), usd(unbilledAfter).amount(), usd(lifetimeSpendAfter).amount(), NOW);
+    }
+
+    /** The batch as paid by credit grants: pairs of a grant's id and what it gave, in the order drawn. */
+    static UsageBatchCharged paidBy(UsageBatchCharged batch, String... grantAndAmount) {
+        List<GrantDraw> draws = new java.util.ArrayList<>();
+        for (int i = 0; i < grantAndAmount.length; i += 2) {
+            draws.add(new GrantDraw(grantAndAmount[i], usd(grantAndAmount[i + 1]).amount()));
+        }
+        return new UsageBatchCharged(batch.accountId(), batch.billingMode(), batch.currency(), batch.prices(), batch.records(),
+                batch.balanceBefore(), batch.balanceAfter(), batch.unbilledAfter(), batch.lifetimeSpendAfter(), batch.chargedAt(), draws);
     }
 
     static ChargedRecord record(String eventId, String cost) {

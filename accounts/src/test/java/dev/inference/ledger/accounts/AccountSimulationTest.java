@@ -27,6 +27,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.account.GrantKind;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.pricing.ChargeLine;
@@ -36,6 +37,8 @@ import dev.inference.ledger.accounts.AccountCommand.AddProject;
 import dev.inference.ledger.accounts.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
 import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.accounts.AccountCommand.GrantCredit;
+import dev.inference.ledger.accounts.AccountCommand.VoidCredit;
 import dev.inference.ledger.accounts.AccountCommand.IssueApiKey;
 import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
 import dev.inference.ledger.accounts.AccountCommand.PaymentAnswer;
@@ -49,11 +52,13 @@ import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
  * A seeded random simulation of the Account's decisions (the same rule functions the aggregate applies,
  * folded by the same evolve), over {@code -Dsimulation.commands} random commands (default 1,000,000):
  * top-ups (some held for review, then approved or rejected), usage batches across keys and projects,
- * budgets, auto-recharge settings and recharge outcomes. After every command: the balance is exactly the
- * credits less the charges the events carry; no more than one recharge is ever in flight; every budget's
+ * budgets, auto-recharge settings and recharge outcomes, credit grants (some effective later, most expiring), voids and
+ * expiries. After every command: the balance is exactly the credits less the charges and expiries the events carry, and
+ * exactly what the grants have left less what is owed beyond them; no grant is below zero, none pays before its effective
+ * time or after its expiry, and grants never pay more than was charged; no more than one recharge is ever in flight; every budget's
  * spend is what its records say, and its scope is blocked exactly while the cap is reached (the hard cap
  * blocks at authorize: usage that already happened is charged); the tier never goes down. Every command
- * happens on one day, so no more recharges are asked than the daily limit allows, and the limit is told at most once. A failure prints
+ * happens on one day (the clock moves up to 40 ms a command), so no more recharges are asked than the daily limit allows, and the limit is told at most once. A failure prints
  * the seed and the command number.
  */
 class AccountSimulationTest {
@@ -83,6 +88,7 @@ class AccountSimulationTest {
         }
         int refused = 0;
         for (int n = 0; n < commands; n++) {
+            sim.now = sim.now.plusMillis(random.nextInt(40)); // about five and a half hours, all on one day
             try {
                 sim.apply(next(random, sim, n));
             } catch (RuleViolation e) {
@@ -97,10 +103,15 @@ class AccountSimulationTest {
         assertThat(sim.limitsReached).as("the daily limit told at most once that day").isLessThanOrEqualTo(1);
         assertThat(sim.blocks).as("budgets that blocked").isPositive();
         assertThat(refused).as("commands refused").isLessThan(commands / 2);
+        System.out.println("simulation: " + commands + " commands, " + refused + " refused, " + sim.expired + " grants expired, "
+                + sim.voided + " voided, at most " + sim.mostOpen + " grants open at once");
+        assertThat(sim.expired).as("grants expired").isPositive();
+        assertThat(sim.voided).as("grants voided").isPositive();
     }
 
     private List<AccountEvent> next(Random random, Simulation sim, int n) {
         AccountState state = sim.state;
+        Instant now = sim.now;
         int dice = random.nextInt(100);
         if (dice < 45) {
             List<UsageToCharge> usage = new ArrayList<>();
@@ -108,39 +119,56 @@ class AccountSimulationTest {
                 BigDecimal cost = BigDecimal.valueOf(1 + random.nextInt(1_000_000), 6); // 0.000001 to 1: the balance swings low and back
                 Charge charge = new Charge("tokens", "m", "p", 1, List.of(new ChargeLine("input", BigDecimal.valueOf(1_000_000), cost,
                         "1M tokens", new Money(cost, "USD"))), new Money(cost, "USD"));
-                Instant at = MONTH_BEGAN.plusSeconds(random.nextInt((int) Duration.between(MONTH_BEGAN, NOW).getSeconds()));
+                Instant at = MONTH_BEGAN.plusSeconds(random.nextInt((int) Duration.between(MONTH_BEGAN, now).getSeconds()));
                 usage.add(new UsageToCharge("u-" + n + "-" + r, at, "gw", new Attribution(KEYS[random.nextInt(KEYS.length)],
                         random.nextBoolean() ? PROJECTS[random.nextInt(PROJECTS.length)] : null, null, null), charge, null));
             }
-            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, policy, UsageReview.defaults(), NOW);
+            return AccountRules.charge(state, new ChargeUsage(ID, usage), tiers, policy, UsageReview.defaults(), now);
         }
         if (dice < 49) {
+            if (state.balance().amount().compareTo(BigDecimal.valueOf(300)) > 0) {
+                return List.of(); // nobody tops up a balance this high: the top-ups (grants) open stay few, as in life
+            }
             BigDecimal amount = BigDecimal.valueOf(10 + random.nextInt(random.nextInt(20) == 0 ? 8_000 : 50));
-            return AccountRules.topUp(state, new TopUp(ID, "t-" + n, new Money(amount, "USD")), tiers, policy, NOW);
+            return AccountRules.topUp(state, new TopUp(ID, "t-" + n, new Money(amount, "USD")), tiers, policy, now);
         }
         if (dice < 53 && !state.heldTopUps().isEmpty()) {
             String held = state.heldTopUps().keySet().iterator().next();
-            return random.nextBoolean() ? AccountRules.approve(state, new ApproveTopUp(ID, held), tiers, policy, NOW)
-                    : List.of(AccountRules.reject(state, new RejectTopUp(ID, held, "simulated"), NOW));
+            return random.nextBoolean() ? AccountRules.approve(state, new ApproveTopUp(ID, held), tiers, policy, now)
+                    : List.of(AccountRules.reject(state, new RejectTopUp(ID, held, "simulated"), now));
         }
         if (dice < 60) {
             int scope = random.nextInt(3);
             String scopeName = scope == 0 ? "account" : scope == 1 ? "project" : "apiKey";
             String scopeId = scope == 0 ? ID : scope == 1 ? PROJECTS[random.nextInt(PROJECTS.length)] : KEYS[random.nextInt(KEYS.length)];
             return AccountRules.setBudget(state, new SetBudget(ID, scopeName, scopeId, "month",
-                    new Money(BigDecimal.valueOf(1 + random.nextInt(400)), "USD"), List.of(new BigDecimal("0.5"), new BigDecimal("0.8"))), NOW);
+                    new Money(BigDecimal.valueOf(1 + random.nextInt(400)), "USD"), List.of(new BigDecimal("0.5"), new BigDecimal("0.8"))), now);
         }
         if (dice < 63) {
             return FundingRules.configure(state, new ConfigureAutoRecharge(ID, random.nextInt(4) > 0,
                     new Money(BigDecimal.valueOf(5 + random.nextInt(50)), "USD"), new Money(BigDecimal.valueOf(60 + random.nextInt(100)), "USD")),
-                    policy, NOW);
+                    policy, now);
+        }
+        if (dice < 66) {
+            GrantKind kind = random.nextBoolean() ? GrantKind.PROMOTIONAL : GrantKind.CONTRACTUAL;
+            Instant effective = random.nextInt(4) == 0 ? now.plusSeconds(random.nextInt(60)) : null;
+            Instant expires = random.nextInt(20) == 0 ? null : (effective == null ? now : effective).plusSeconds(1 + random.nextInt(120));
+            return CreditRules.grant(state, new GrantCredit(ID, "g-" + n, kind, new Money(BigDecimal.valueOf(1 + random.nextInt(500), 2), "USD"),
+                    random.nextInt(3) == 0 ? null : random.nextInt(200), effective, expires, null), tiers, policy, now);
+        }
+        if (dice < 67 && !state.grants().open().isEmpty()) {
+            var grant = state.grants().open().get(random.nextInt(state.grants().open().size()));
+            return CreditRules.voidGrant(state, new VoidCredit(ID, grant.grantId(), "simulated"), policy, now);
+        }
+        if (dice < 70) {
+            return CreditRules.due(state, policy, now);
         }
         var inFlight = state.funding().inFlight();
         if (inFlight != null) {
             PaymentAnswer answer = PaymentAnswer.values()[random.nextInt(PaymentAnswer.values().length)];
             return FundingRules.outcome(state, new RecordRechargeOutcome(ID, inFlight.rechargeId(), inFlight.attempt(), inFlight.unanswered(),
                     answer, answer == PaymentAnswer.SUCCEEDED ? "pay-" + n : null, answer == PaymentAnswer.SUCCEEDED ? null : "simulated"),
-                    tiers, policy, NOW);
+                    tiers, policy, now);
         }
         return List.of();
     }
@@ -148,6 +176,12 @@ class AccountSimulationTest {
     /** The account folded event by event, and what the events alone say it must be. */
     private static final class Simulation {
         AccountState state;
+        Instant now = NOW;
+        long expired;
+        long voided;
+        int mostOpen;
+        final Map<String, AccountEvent.CreditGranted> terms = new HashMap<>();
+        final Set<String> pending = new HashSet<>();
         BigDecimal balance = BigDecimal.ZERO;
         final Set<String> blocked = new HashSet<>();
         final Set<String> requested = new HashSet<>();
@@ -174,6 +208,18 @@ class AccountSimulationTest {
                         .isEqualByComparingTo(spent.getOrDefault(scope, BigDecimal.ZERO));
             }
             tier = state.tier();
+            BigDecimal left = BigDecimal.ZERO;
+            mostOpen = Math.max(mostOpen, state.grants().open().size());
+            for (Grants.Grant grant : state.grants().open()) {
+                if (grant.remaining().signum() < 0) {
+                    throw new AssertionError("grant " + grant.grantId() + " is below zero: " + grant.remaining());
+                }
+                if (grant.started()) {
+                    left = left.add(grant.remaining());
+                }
+            }
+            // The balance is what the grants have left, less what is owed beyond them.
+            assertThat(left).as("the grants add up to the balance").isEqualByComparingTo(balance.max(BigDecimal.ZERO));
         }
 
         private void check(AccountEvent event) {
@@ -188,7 +234,37 @@ class AccountSimulationTest {
                 requested.add(r.rechargeId());
                 rechargesRequested++;
                 assertThat(requested).as("one recharge in flight at most").hasSizeLessThanOrEqualTo(1);
+            } else if (event instanceof AccountEvent.CreditGranted g) {
+                terms.put(g.grantId(), g);
+                if (g.effectiveNow()) {
+                    balance = balance.add(g.amount().amount());
+                } else {
+                    pending.add(g.grantId());
+                }
+            } else if (event instanceof AccountEvent.CreditStarted g) {
+                assertThat(pending.remove(g.grantId())).as("a grant starts once").isTrue();
+                balance = balance.add(g.amount().amount());
+            } else if (event instanceof AccountEvent.CreditExpired e) {
+                assertThat(e.expiredAt()).as("a grant expires at or after its expiry").isAfterOrEqualTo(terms.get(e.grantId()).expiresAt());
+                balance = balance.subtract(e.amount().amount());
+                expired++;
+            } else if (event instanceof AccountEvent.CreditVoided v) {
+                assertThat(v.counted()).as("a voided grant counted in the balance unless it was pending").isEqualTo(!pending.remove(v.grantId()));
+                if (v.counted()) {
+                    balance = balance.subtract(v.amount().amount());
+                }
+                voided++;
             } else if (event instanceof UsageBatchCharged batch) {
+                assertThat(batch.draws().stream().map(d -> d.amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
+                        .as("grants never pay more than was charged").isLessThanOrEqualTo(batch.total());
+                for (var draw : batch.draws()) {
+                    var granted = terms.get(draw.grantId());
+                    if (granted != null) {
+                        assertThat(granted.effectiveAt()).as("a grant pays only from its effective time").isBeforeOrEqualTo(batch.chargedAt());
+                        assertThat(granted.expiresAt() == null || batch.chargedAt().isBefore(granted.expiresAt()))
+                                .as("an expired grant is never drawn: " + draw.grantId()).isTrue();
+                    }
+                }
                 charged += batch.records().size();
                 balance = balance.subtract(batch.total());
                 spend(batch);

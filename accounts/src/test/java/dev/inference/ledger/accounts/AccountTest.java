@@ -7,6 +7,7 @@ import static dev.inference.ledger.accounts.AccountEvents.charge;
 import static dev.inference.ledger.accounts.AccountEvents.charged;
 import static dev.inference.ledger.accounts.AccountEvents.credited;
 import static dev.inference.ledger.accounts.AccountEvents.opened;
+import static dev.inference.ledger.accounts.AccountEvents.paidBy;
 import static dev.inference.ledger.accounts.AccountEvents.record;
 import static dev.inference.ledger.accounts.AccountEvents.usage;
 import static dev.inference.ledger.accounts.AccountEvents.usd;
@@ -125,7 +126,7 @@ class AccountTest {
     void a_prepaid_balance_charged_to_zero_suspends_the_account_and_a_top_up_reinstates_it() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
-                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"), new BalanceExhausted(ID, usd("0"), NOW, 0),
+                .expectEvents(paidBy(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"), "top-up:t-1", "10"), new BalanceExhausted(ID, usd("0"), NOW, 0),
                         new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW, 0));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
                         new BalanceExhausted(ID, usd("0"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("0"), NOW))
@@ -137,20 +138,20 @@ class AccountTest {
     void paid_spend_crossing_100_promotes_to_tier_2_once_and_never_back() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"), charged("u-1", "99", BillingMode.PREPAID, "401", "0", "99"))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
-                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "400", "0", "100"),
+                .expectEvents(paidBy(charged("u-2", "1", BillingMode.PREPAID, "400", "0", "100"), "top-up:t-1", "1"),
                         new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW, 0));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"), charged("u-1", "100", BillingMode.PREPAID, "400", "0", "100"),
                         new TierPromoted(ID, 1, 2, usd("100"), usd("100"), NOW))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
-                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "399", "0", "101"));
+                .expectEvents(paidBy(charged("u-2", "1", BillingMode.PREPAID, "399", "0", "101"), "top-up:t-1", "1"));
     }
 
     @Test
     void a_batch_is_one_event_and_its_consequences_say_after_which_record_they_happened() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "500", "500"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "60"), usage("u-2", "50"), usage("u-3", "1"))))
-                .expectEvents(batch(BillingMode.PREPAID, "500", "389", "0", "111", record("u-1", "60"), record("u-2", "50"),
-                                record("u-3", "1")),
+                .expectEvents(paidBy(batch(BillingMode.PREPAID, "500", "389", "0", "111", record("u-1", "60"), record("u-2", "50"),
+                                record("u-3", "1")), "top-up:t-1", "111"),
                         // paid spend reached 100 with the second record (index 1)
                         new TierPromoted(ID, 1, 2, usd("100"), usd("111"), NOW, 1));
     }
@@ -168,7 +169,7 @@ class AccountTest {
     void a_large_charge_promotes_straight_to_the_highest_tier_reached() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "3000", "3000"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "2500"))))
-                .expectEvents(charged("u-1", "2500", BillingMode.PREPAID, "500", "0", "2500"),
+                .expectEvents(paidBy(charged("u-1", "2500", BillingMode.PREPAID, "500", "0", "2500"), "top-up:t-1", "2500"),
                         new TierPromoted(ID, 1, 4, usd("2000"), usd("2500"), NOW, 0));
     }
 
@@ -176,7 +177,7 @@ class AccountTest {
     void usage_beyond_a_prepaid_balance_is_owed_not_paid_and_promotes_nothing() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "500"))))
-                .expectEvents(charged("u-1", "500", BillingMode.PREPAID, "-490", "0", "500"),
+                .expectEvents(paidBy(charged("u-1", "500", BillingMode.PREPAID, "-490", "0", "500"), "top-up:t-1", "10"),
                         new BalanceExhausted(ID, usd("-490"), NOW, 0),
                         new AccountSuspended(ID, "balance-exhausted", usd("-490"), NOW, 0));
     }
@@ -207,15 +208,15 @@ class AccountTest {
     void usage_of_a_prepaid_account_draws_the_balance_down_by_the_exact_cost() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.001425"), usage("u-2", "0.00000315"))))
-                .expectEvents(batch(BillingMode.PREPAID, "10", "9.99857185", "0", "0.00142815",
-                        record("u-1", "0.001425"), record("u-2", "0.00000315")));
+                .expectEvents(paidBy(batch(BillingMode.PREPAID, "10", "9.99857185", "0", "0.00142815",
+                        record("u-1", "0.001425"), record("u-2", "0.00000315")), "top-up:t-1", "0.00142815"));
     }
 
     @Test
     void usage_that_happened_is_charged_even_below_zero() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "0.001", "0.001"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "0.5"))))
-                .expectEvents(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"),
+                .expectEvents(paidBy(charged("u-1", "0.5", BillingMode.PREPAID, "-0.499", "0", "0.5"), "top-up:t-1", "0.001"),
                         new BalanceExhausted(ID, usd("-0.499"), NOW, 0), new AccountSuspended(ID, "balance-exhausted", usd("-0.499"), NOW, 0));
     }
 

@@ -6,6 +6,7 @@ import static dev.inference.ledger.accounts.AccountEvents.batch;
 import static dev.inference.ledger.accounts.AccountEvents.charged;
 import static dev.inference.ledger.accounts.AccountEvents.credited;
 import static dev.inference.ledger.accounts.AccountEvents.opened;
+import static dev.inference.ledger.accounts.AccountEvents.paidBy;
 import static dev.inference.ledger.accounts.AccountEvents.record;
 import static dev.inference.ledger.accounts.AccountEvents.usage;
 import static dev.inference.ledger.accounts.AccountEvents.usd;
@@ -72,7 +73,7 @@ class AutoRechargeTest {
     void a_charge_taking_the_balance_below_the_threshold_warns_and_requests_one_recharge() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), ENABLED)
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "35"))))
-                .expectEvents(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"),
+                .expectEvents(paidBy(charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"), "top-up:t-1", "35"),
                         new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
                         new RechargeRequested(ID, FIRST, usd("100"), usd("15"), NOW, 0));
     }
@@ -99,7 +100,7 @@ class AutoRechargeTest {
                         new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("10"), NOW),
                         new RechargeSucceeded(ID, ID + "-recharge-2", usd("100"), "pay_2", usd("110"), NOW))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "115"))))
-                .expectEvents(charged("u-1", "115", BillingMode.PREPAID, "-5", "0", "115"),
+                .expectEvents(paidBy(charged("u-1", "115", BillingMode.PREPAID, "-5", "0", "115"), "top-up:t-1", "50", "recharge:" + FIRST, "65"),
                         new TierPromoted(ID, 1, 2, usd("100"), usd("110"), NOW, 0),
                         new BalanceLow(ID, usd("-5"), usd("20"), NOW, 0),
                         new AutoRechargeLimitReached(ID, "2026-11-22", 2, usd("200"), usd("-5"), NOW),
@@ -112,7 +113,7 @@ class AutoRechargeTest {
         AggregateTestFixture<Account> limited = fixture(new RechargePolicy(3, Duration.ofSeconds(30), 10, new java.math.BigDecimal("150")));
         limited.given(limitToldToday())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
-                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "101"));
+                .expectEvents(paidBy(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "101"), "recharge:" + FIRST, "1"));
     }
 
     @Test
@@ -122,8 +123,8 @@ class AutoRechargeTest {
                 new java.math.BigDecimal("10000")), UsageReview.defaults());
         nextDay.given(limitToldToday())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
-                .expectEvents(new UsageBatchCharged(ID, BillingMode.PREPAID, "USD", List.of(AccountEvents.PRICE), List.of(record("u-2", "1")),
-                                usd("15").amount(), usd("14").amount(), usd("0").amount(), usd("101").amount(), tomorrow),
+                .expectEvents(paidBy(new UsageBatchCharged(ID, BillingMode.PREPAID, "USD", List.of(AccountEvents.PRICE), List.of(record("u-2", "1")),
+                                usd("15").amount(), usd("14").amount(), usd("0").amount(), usd("101").amount(), tomorrow), "recharge:" + FIRST, "1"),
                         new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("14"), tomorrow, 0));
     }
 
@@ -131,14 +132,14 @@ class AutoRechargeTest {
     void no_second_recharge_is_requested_while_one_is_in_flight() {
         fixture.given(inFlightAt15())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "5"), usage("u-3", "1"))))
-                .expectEvents(batch(BillingMode.PREPAID, "15", "9", "0", "41", record("u-2", "5"), record("u-3", "1")));
+                .expectEvents(paidBy(batch(BillingMode.PREPAID, "15", "9", "0", "41", record("u-2", "5"), record("u-3", "1")), "top-up:t-1", "6"));
     }
 
     @Test
     void a_balance_spent_while_a_recharge_is_in_flight_is_exhausted_but_the_account_is_not_suspended() {
         fixture.given(inFlightAt15())
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "20"))))
-                .expectEvents(charged("u-2", "20", BillingMode.PREPAID, "-5", "0", "55"), new BalanceExhausted(ID, usd("-5"), NOW, 0));
+                .expectEvents(paidBy(charged("u-2", "20", BillingMode.PREPAID, "-5", "0", "55"), "top-up:t-1", "15"), new BalanceExhausted(ID, usd("-5"), NOW, 0));
     }
 
     @Test
@@ -155,7 +156,7 @@ class AutoRechargeTest {
     void after_a_recharge_the_next_fall_below_the_threshold_warns_and_recharges_again() {
         fixture.given(inFlightAt15(new RechargeSucceeded(ID, FIRST, usd("100"), "pay_1", usd("115"), NOW)))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "100"))))
-                .expectEvents(charged("u-2", "100", BillingMode.PREPAID, "15", "0", "135"),
+                .expectEvents(paidBy(charged("u-2", "100", BillingMode.PREPAID, "15", "0", "135"), "top-up:t-1", "15", "recharge:" + FIRST, "85"),
                         new TierPromoted(ID, 1, 2, usd("100"), usd("135"), NOW, 0),
                         new BalanceLow(ID, usd("15"), usd("20"), NOW, 0),
                         new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("15"), NOW, 0));
@@ -237,10 +238,10 @@ class AutoRechargeTest {
                 new RechargeFailed(ID, FIRST, 3, "card-declined", usd("15"), NOW));
         fixture.given(failed)
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "1"))))
-                .expectEvents(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "36"));
+                .expectEvents(paidBy(charged("u-2", "1", BillingMode.PREPAID, "14", "0", "36"), "top-up:t-1", "1"));
         fixture.given(with(failed, credited("t-2", "10", "24")))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "5"))))
-                .expectEvents(charged("u-2", "5", BillingMode.PREPAID, "19", "0", "40"),
+                .expectEvents(paidBy(charged("u-2", "5", BillingMode.PREPAID, "19", "0", "40"), "top-up:t-1", "5"),
                         new BalanceLow(ID, usd("19"), usd("20"), NOW, 0),
                         new RechargeRequested(ID, ID + "-recharge-2", usd("100"), usd("19"), NOW, 0));
     }
@@ -266,14 +267,14 @@ class AutoRechargeTest {
         var warnOnly = new AutoRechargeConfigured(ID, false, usd("20"), usd("100"), NOW);
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), warnOnly)
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "35"), usage("u-2", "1"))))
-                .expectEvents(batch(BillingMode.PREPAID, "50", "14", "0", "36", record("u-1", "35"), record("u-2", "1")),
+                .expectEvents(paidBy(batch(BillingMode.PREPAID, "50", "14", "0", "36", record("u-1", "35"), record("u-2", "1")), "top-up:t-1", "36"),
                         // the balance went below 20 with the first record
                         new BalanceLow(ID, usd("14"), usd("20"), NOW, 0));
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), warnOnly,
                         charged("u-1", "35", BillingMode.PREPAID, "15", "0", "35"), new BalanceLow(ID, usd("15"), usd("20"), NOW),
                         credited("t-2", "10", "25"))
                 .when(new ChargeUsage(ID, List.of(usage("u-2", "10"))))
-                .expectEvents(charged("u-2", "10", BillingMode.PREPAID, "15", "0", "45"), new BalanceLow(ID, usd("15"), usd("20"), NOW, 0));
+                .expectEvents(paidBy(charged("u-2", "10", BillingMode.PREPAID, "15", "0", "45"), "top-up:t-1", "10"), new BalanceLow(ID, usd("15"), usd("20"), NOW, 0));
     }
 
     @Test
@@ -281,7 +282,7 @@ class AutoRechargeTest {
         var atZero = new AutoRechargeConfigured(ID, true, usd("0"), usd("100"), NOW);
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), atZero)
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "10"))))
-                .expectEvents(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"),
+                .expectEvents(paidBy(charged("u-1", "10", BillingMode.PREPAID, "0", "0", "10"), "top-up:t-1", "10"),
                         new RechargeRequested(ID, FIRST, usd("100"), usd("0"), NOW, 0), new BalanceExhausted(ID, usd("0"), NOW, 0));
     }
 

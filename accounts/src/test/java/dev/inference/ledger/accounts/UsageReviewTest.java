@@ -47,8 +47,8 @@ class UsageReviewTest {
     void a_record_costing_more_than_the_ceiling_is_held_not_charged_and_its_batch_goes_on() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "5"), usage("u-big", "77740002.76"), usage("u-2", "1000"))))
-                .expectEvents(AccountEvents.batch(BillingMode.PREPAID, "50", "-955", "0", "1005", AccountEvents.record("u-1", "5"),
-                                AccountEvents.record("u-2", "1000")),
+                .expectEvents(AccountEvents.paidBy(AccountEvents.batch(BillingMode.PREPAID, "50", "-955", "0", "1005", AccountEvents.record("u-1", "5"),
+                                AccountEvents.record("u-2", "1000")), "top-up:t-1", "50"),
                         HELD,
                         new BalanceExhausted(ID, usd("-955"), NOW, 1),
                         new AccountSuspended(ID, "balance-exhausted", usd("-955"), NOW, 1));
@@ -102,7 +102,7 @@ class UsageReviewTest {
     void a_record_at_the_ceiling_is_charged() {
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "5000", "5000"))
                 .when(new ChargeUsage(ID, List.of(usage("u-1", "1000"))))
-                .expectEvents(charged("u-1", "1000", BillingMode.PREPAID, "4000", "0", "1000"),
+                .expectEvents(AccountEvents.paidBy(charged("u-1", "1000", BillingMode.PREPAID, "4000", "0", "1000"), "top-up:t-1", "1000"),
                         new TierPromoted(ID, 1, 3, usd("500"), usd("1000"), NOW, 0));
     }
 }

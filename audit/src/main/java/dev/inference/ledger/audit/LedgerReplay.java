@@ -54,6 +54,11 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceSettled;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditExpired;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditGranted;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditStarted;
+import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
+import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -92,6 +97,12 @@ public final class LedgerReplay {
         final Set<String> usageIds = new HashSet<>();
         final Set<String> credits = new HashSet<>();
         final Map<String, BigDecimal> closed = new HashMap<>();
+        /** What each counted grant has left, and the grants still waiting for their effective time. */
+        final Map<String, BigDecimal> grants = new java.util.LinkedHashMap<>();
+        final Map<String, BigDecimal> pending = new HashMap<>();
+        /** False once a batch charged before grants were kept is met: its draws are not in the log to check. */
+        boolean grantsKnown = true;
+        final Map<String, BigDecimal> grantAmounts = new HashMap<>();
 
         Account(BillingMode mode) {
             this.mode = mode;
@@ -196,6 +207,51 @@ public final class LedgerReplay {
         }
         expect("balance", account.balance, u.balanceAfter(), eventId, u.accountId());
         expect("unbilled", account.unbilled, u.unbilledAfter(), eventId, u.accountId());
+        if (account.mode == BillingMode.PREPAID) {
+            drawn(account, u, eventId);
+        }
+    }
+
+    /** Each draw within what its grant had left, no more drawn than charged, and the grants still adding up to the balance. */
+    private void drawn(Account account, UsageBatchDigest u, String eventId) {
+        if (u.draws().isEmpty() && u.total().signum() > 0 && account.grants.values().stream().anyMatch(left -> left.signum() > 0)) {
+            account.grantsKnown = false; // charged before grants were kept
+        }
+        BigDecimal drawn = BigDecimal.ZERO;
+        for (GrantDraw draw : u.draws()) {
+            BigDecimal left = account.grants.get(draw.grantId());
+            if (left == null || draw.amount().signum() <= 0 || left.compareTo(draw.amount()) < 0) {
+                differences.add(new Difference("grant-overdrawn", null, eventId, u.accountId() + ": " + draw.grantId() + " paid "
+                        + draw.amount().toPlainString() + " with " + (left == null ? "no open grant" : left.toPlainString() + " left")));
+                continue;
+            }
+            account.grants.put(draw.grantId(), left.subtract(draw.amount()));
+            drawn = drawn.add(draw.amount());
+        }
+        if (drawn.compareTo(u.total()) > 0) {
+            differences.add(new Difference("draws-exceed-charge", null, eventId, u.accountId() + ": grants paid " + drawn.toPlainString()
+                    + " of a charge of " + u.total().toPlainString()));
+        }
+        grantsAddUp(account, eventId, u.accountId());
+    }
+
+    /** A prepaid balance is what its counted grants have left, less what is owed beyond them (a balance below zero). */
+    private void grantsAddUp(Account account, String eventId, String accountId) {
+        if (!account.grantsKnown) {
+            return;
+        }
+        BigDecimal left = account.grants.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal expected = account.balance.signum() > 0 ? account.balance : BigDecimal.ZERO;
+        if (left.compareTo(expected) != 0) {
+            differences.add(new Difference("grants-differ-from-balance", null, eventId, accountId + ": the grants have "
+                    + left.toPlainString() + " left, the balance is " + account.balance.toPlainString()));
+        }
+    }
+
+    /** Credit in: it pays what is owed first, and its grant starts with the rest. */
+    private void granted(Account account, String grantId, BigDecimal amount, String eventId, String accountId) {
+        BigDecimal owed = account.balance.signum() < 0 ? account.balance.negate() : BigDecimal.ZERO;
+        account.grants.put(grantId, amount.subtract(owed.min(amount)));
     }
 
     private Object read(String storedType, Class<?> type, byte[] payload) {
@@ -245,13 +301,14 @@ public final class LedgerReplay {
 
         @Override
         public Void on(TopUpCredited t) {
-            credit(account, "top-up " + t.topUpId(), t.amount().amount(), t.balanceAfter().amount(), eventId, t.accountId());
+            credit(account, "top-up " + t.topUpId(), t.grantId(), t.amount().amount(), t.balanceAfter().amount(), eventId, t.accountId());
             return null;
         }
 
         @Override
         public Void on(RechargeSucceeded r) {
-            credit(account, "recharge " + r.rechargeId(), r.amount().amount(), r.balanceAfter().amount(), eventId, r.accountId());
+            credit(account, "recharge " + r.rechargeId(), r.grantId(), r.amount().amount(), r.balanceAfter().amount(), eventId,
+                    r.accountId());
             return null;
         }
 
@@ -426,14 +483,79 @@ public final class LedgerReplay {
         public Void on(RechargeFailed event) {
             return null;
         }
+
+        @Override
+        public Void on(CreditGranted g) {
+            account.grantAmounts.put(g.grantId(), g.amount().amount());
+            if (g.effectiveNow()) {
+                credit(account, "grant " + g.grantId(), g.grantId(), g.amount().amount(), g.balanceAfter().amount(), eventId, g.accountId());
+            } else {
+                if (!account.credits.add("grant " + g.grantId())) {
+                    differences.add(new Difference("payment-credited-twice", null, eventId, g.accountId() + ": grant " + g.grantId()));
+                }
+                account.pending.put(g.grantId(), g.amount().amount());
+                expect("balance", account.balance, g.balanceAfter().amount(), eventId, g.accountId());
+            }
+            return null;
+        }
+
+        @Override
+        public Void on(CreditStarted s) {
+            BigDecimal pending = account.pending.remove(s.grantId());
+            if (pending == null) {
+                differences.add(new Difference("grant-not-open", null, eventId, s.accountId() + ": " + s.grantId() + " started twice or never granted"));
+                return null;
+            }
+            expect("grant started", pending, s.amount().amount(), eventId, s.accountId() + ": " + s.grantId());
+            granted(account, s.grantId(), s.amount().amount(), eventId, s.accountId());
+            account.balance = account.balance.add(s.amount().amount());
+            expect("balance", account.balance, s.balanceAfter().amount(), eventId, s.accountId());
+            grantsAddUp(account, eventId, s.accountId());
+            return null;
+        }
+
+        @Override
+        public Void on(CreditExpired e) {
+            ended(account, e.grantId(), e.amount().amount(), e.balanceAfter().amount(), false, eventId, e.accountId());
+            return null;
+        }
+
+        @Override
+        public Void on(CreditVoided v) {
+            ended(account, v.grantId(), v.amount().amount(), v.balanceAfter().amount(), true, eventId, v.accountId());
+            return null;
+        }
     }
 
-    private void credit(Account account, String what, BigDecimal amount, BigDecimal balanceAfter, String eventId, String accountId) {
+    private void credit(Account account, String what, String grantId, BigDecimal amount, BigDecimal balanceAfter, String eventId,
+                        String accountId) {
         if (!account.credits.add(what)) {
             differences.add(new Difference("payment-credited-twice", null, eventId, accountId + ": " + what));
         }
+        granted(account, grantId, amount, eventId, accountId);
         account.balance = account.balance.add(amount);
         expect("balance", account.balance, balanceAfter, eventId, accountId);
+        grantsAddUp(account, eventId, accountId);
+    }
+
+    /** A grant leaves with what it had left: an expiry takes exactly that; a void, a grant nothing was drawn from. */
+    private void ended(Account account, String grantId, BigDecimal amount, BigDecimal balanceAfter, boolean mustBeUnused, String eventId,
+                       String accountId) {
+        BigDecimal pending = account.pending.remove(grantId);
+        BigDecimal left = account.grants.remove(grantId);
+        if (pending != null) {
+            expect("grant ended", pending, amount, eventId, accountId + ": " + grantId);
+        } else if (left == null) {
+            differences.add(new Difference("grant-not-open", null, eventId, accountId + ": " + grantId));
+        } else {
+            expect("grant ended", left, amount, eventId, accountId + ": " + grantId);
+            account.balance = account.balance.subtract(amount);
+        }
+        if (mustBeUnused && account.grantsKnown && left != null && left.compareTo(account.grantAmounts.getOrDefault(grantId, left)) != 0) {
+            differences.add(new Difference("grant-voided-after-use", null, eventId, accountId + ": " + grantId));
+        }
+        expect("balance", account.balance, balanceAfter, eventId, accountId);
+        grantsAddUp(account, eventId, accountId);
     }
 
     private void apply(InvoiceEvent event, String eventId) {

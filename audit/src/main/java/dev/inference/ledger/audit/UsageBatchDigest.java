@@ -10,20 +10,21 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.GrantDraw;
 
 /**
  * What the replay needs of a stored {@link UsageBatchCharged}, read straight from its JSON: the account,
- * the figures after the batch and each record's id and cost. The rest (prices,
+ * the figures after the batch, each record's id and cost, and what each credit grant paid. The rest (prices,
  * quantities, attribution) is skipped unread: decoding whole batches was most of the replay's time.
  */
 record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal unbilledAfter, List<String> eventIds,
-                        BigDecimal total) {
+                        BigDecimal total, List<GrantDraw> draws) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     static UsageBatchDigest of(UsageBatchCharged batch) {
         return new UsageBatchDigest(batch.accountId(), batch.balanceAfter(), batch.unbilledAfter(),
-                batch.records().stream().map(UsageBatchCharged.ChargedRecord::eventId).toList(), batch.total());
+                batch.records().stream().map(UsageBatchCharged.ChargedRecord::eventId).toList(), batch.total(), batch.draws());
     }
 
     static UsageBatchDigest read(byte[] payload) throws IOException {
@@ -32,6 +33,7 @@ record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal un
         BigDecimal unbilledAfter = null;
         List<String> ids = new ArrayList<>();
         BigDecimal total = BigDecimal.ZERO;
+        List<GrantDraw> draws = new ArrayList<>(1);
         try (JsonParser p = JSON.createParser(payload)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -57,6 +59,28 @@ record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal un
                             }
                         }
                     }
+                    case "draws" -> {
+                        expect(value, JsonToken.START_ARRAY);
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            String grantId = null;
+                            BigDecimal amount = null;
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String name = p.currentName();
+                                p.nextToken();
+                                if (name.equals("grantId")) {
+                                    grantId = p.getText();
+                                } else if (name.equals("amount")) {
+                                    amount = new BigDecimal(p.getText());
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                            if (grantId == null || amount == null) {
+                                throw new IOException("a draw without its grant or amount");
+                            }
+                            draws.add(new GrantDraw(grantId, amount));
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -64,7 +88,7 @@ record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal un
         if (accountId == null || balanceAfter == null || unbilledAfter == null) {
             throw new IOException("a usage batch without its account or figures");
         }
-        return new UsageBatchDigest(accountId, balanceAfter, unbilledAfter, ids, total);
+        return new UsageBatchDigest(accountId, balanceAfter, unbilledAfter, ids, total, draws);
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.audit;
 
+import dev.inference.ledger.kernel.account.BalanceMovement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,8 +12,6 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
-import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 
@@ -80,11 +79,9 @@ public class Reconciliation {
         DomainEventStream stream = events.readEvents(accountId, 0);
         while (stream.hasNext()) {
             Object payload = stream.next().getPayload();
-            if (payload instanceof TopUpCredited t) {
-                r.balance = t.balanceAfter().amount();
-                r.moneyEvents++;
-            } else if (payload instanceof RechargeSucceeded s) {
-                r.balance = s.balanceAfter().amount();
+            var moved = BalanceMovement.of(payload);
+            if (moved.isPresent()) {
+                r.balance = moved.get().balanceAfter().amount();
                 r.moneyEvents++;
             } else if (payload instanceof UnbilledClosed) {
                 r.moneyEvents++;

@@ -55,7 +55,7 @@ class AccessRulesTest extends ServiceStory {
             "holdId", Map.of(OWN, "h-own", OTHER, "h-other"));
 
     /** Path variables that name nothing of an account by themselves (each is looked up under the account of the path, or spans none). */
-    private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period", "traceId");
+    private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period", "traceId", "grantId");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -100,9 +100,26 @@ public sealed interface AccountEvent {
         R on(RechargeOutcomeUnknown event);
 
         R on(RechargeFailed event);
+
+        R on(CreditGranted event);
+
+        R on(CreditStarted event);
+
+        R on(CreditExpired event);
+
+        R on(CreditVoided event);
     }
 
     String accountId();
+
+    /**
+     * What credit of {@code amount} that took the balance to {@code balanceAfter} has left to spend: all of it, less what
+     * paid a balance below zero. Every credit event (a grant starting, a top-up, a recharge) starts its grant with this.
+     */
+    static Money spendable(Money amount, Money balanceAfter) {
+        Money positive = balanceAfter.isPositive() ? balanceAfter : Money.zero(balanceAfter.currency());
+        return positive.isLessThan(amount) ? positive : amount;
+    }
 
     record AccountOpened(String accountId, String name, BillingMode billingMode, String currency,
                          Instant openedAt) implements AccountEvent {
@@ -118,6 +135,11 @@ public sealed interface AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
+        }
+
+        /** The purchased grant the top-up is. */
+        public String grantId() {
+            return "top-up:" + topUpId;
         }
     }
 
@@ -135,7 +157,8 @@ public sealed interface AccountEvent {
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balanceAfter,
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter,
                              @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal lifetimeSpendAfter,
-                             Instant chargedAt) implements AccountEvent {
+                             Instant chargedAt, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GrantDraw> draws)
+            implements AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
@@ -148,6 +171,43 @@ public sealed interface AccountEvent {
         public UsageBatchCharged {
             prices = List.copyOf(prices);
             records = List.copyOf(records);
+            draws = draws == null ? List.of() : List.copyOf(draws);
+        }
+
+        /** A batch no credit grant paid: a postpaid account's, or one charged before grants were kept. */
+        public UsageBatchCharged(String accountId, BillingMode billingMode, String currency, List<PriceUsed> prices,
+                                 List<ChargedRecord> records, BigDecimal balanceBefore, BigDecimal balanceAfter, BigDecimal unbilledAfter,
+                                 BigDecimal lifetimeSpendAfter, Instant chargedAt) {
+            this(accountId, billingMode, currency, prices, records, balanceBefore, balanceAfter, unbilledAfter, lifetimeSpendAfter,
+                    chargedAt, List.of());
+        }
+
+        /**
+         * Which grants paid each record, in the records' order: the batch's {@code draws} (each grant once, in the order it
+         * was drawn) laid along the records' costs in turn. What no draw covers was charged beyond the credit, to a
+         * balance below zero. Exact: the pieces of each record sum to what the draws gave it.
+         */
+        public List<List<GrantDraw>> drawsByRecord() {
+            List<List<GrantDraw>> byRecord = new java.util.ArrayList<>(records.size());
+            int grant = 0;
+            BigDecimal left = draws.isEmpty() ? BigDecimal.ZERO : draws.get(0).amount();
+            for (ChargedRecord record : records) {
+                List<GrantDraw> pieces = new java.util.ArrayList<>(1);
+                BigDecimal owed = record.cost();
+                while (owed.signum() > 0 && grant < draws.size()) {
+                    BigDecimal piece = owed.min(left);
+                    if (piece.signum() > 0) {
+                        pieces.add(new GrantDraw(draws.get(grant).grantId(), piece));
+                    }
+                    owed = owed.subtract(piece);
+                    left = left.subtract(piece);
+                    if (left.signum() == 0 && ++grant < draws.size()) {
+                        left = draws.get(grant).amount();
+                    }
+                }
+                byRecord.add(pieces);
+            }
+            return byRecord;
         }
 
         /** The prices of one catalog version for one item, in the order of a record's quantities. */
@@ -252,6 +312,55 @@ public sealed interface AccountEvent {
         @FunctionalInterface
         public interface RecordVisitor {
             void visit(int index, ChargedRecord record, BigDecimal balanceAfter, BigDecimal unbilledAfter);
+        }
+    }
+
+    /**
+     * Credit the account may spend: {@code amount} from {@code effectiveAt} until {@code expiresAt} (null: it never
+     * expires), drawn in its {@code priority}'s turn. Top-ups ({@link TopUpCredited}) and recharges ({@link RechargeSucceeded})
+     * are purchased grants too, named {@code top-up:<id>} and {@code recharge:<id>}. {@code balanceAfter} counts the grant
+     * once it is effective; credit that comes in while the balance is below zero pays that first, so a grant starts with
+     * {@link AccountEvent#spendable} of its amount.
+     */
+    record CreditGranted(String accountId, String grantId, GrantKind kind, Money amount, int priority, Instant effectiveAt,
+                         Instant expiresAt, String reason, Money balanceAfter, Instant grantedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
+        /** Whether the grant counted from the moment it was granted, or waits for its {@link CreditStarted}. */
+        public boolean effectiveNow() {
+            return !effectiveAt.isAfter(grantedAt);
+        }
+    }
+
+    /** A grant's effective time came: its {@code amount} counts in the balance from now on. */
+    record CreditStarted(String accountId, String grantId, Money amount, Money balanceAfter, Instant startedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /** A grant reached its expiry: what was left of it ({@code amount}) leaves the balance, as an entry the customer sees. */
+    record CreditExpired(String accountId, String grantId, GrantKind kind, Money amount, Money balanceAfter, Instant expiredAt)
+            implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * An admin took back a grant nothing was drawn from: its {@code amount} leaves the balance if it {@code counted} there
+     * (one voided before its effective time never did).
+     */
+    record CreditVoided(String accountId, String grantId, GrantKind kind, Money amount, boolean counted, String reason,
+                        Money balanceAfter, Instant voidedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
         }
     }
 
@@ -581,6 +690,11 @@ public sealed interface AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
+        }
+
+        /** The purchased grant the recharge is. */
+        public String grantId() {
+            return "recharge:" + rechargeId;
         }
     }
 

@@ -34,6 +34,8 @@ public enum Identifier {
     TRACE("traceId", 128, Alphabet.PRINTABLE),
     /** A hold the ledger granted ({@code POST /api/v1/holds}), named by a usage record that settles it. */
     HOLD("holdId", 64, Alphabet.SLUG),
+    /** A credit grant made through the grants API (top-ups and recharges are grants named after them). */
+    GRANT("grantId", 64, Alphabet.SLUG),
     /** An HTTP write's {@code Idempotency-Key}; a top-up's id. */
     IDEMPOTENCY_KEY("Idempotency-Key", 128, Alphabet.PRINTABLE),
     /** Names people give (an account, a project). */

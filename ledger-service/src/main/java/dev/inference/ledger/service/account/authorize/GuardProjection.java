@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.account.authorize;
 
+import dev.inference.ledger.kernel.account.BalanceMovement;
+import dev.inference.ledger.kernel.account.AccountEvent;
 import org.axonframework.config.ProcessingGroup;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -18,8 +20,6 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
-import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.accounts.Budget;
 import dev.inference.ledger.kernel.money.Money;
@@ -66,14 +66,10 @@ public class GuardProjection {
         set(event.accountId(), "exhausted", true);
     }
 
+    /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */
     @EventHandler
-    void on(TopUpCredited event) {
-        credited(event.accountId(), event.balanceAfter());
-    }
-
-    @EventHandler
-    void on(RechargeSucceeded event) {
-        credited(event.accountId(), event.balanceAfter());
+    void on(AccountEvent event) {
+        BalanceMovement.of(event).ifPresent(moved -> credited(event.accountId(), moved.balanceAfter()));
     }
 
     @EventHandler

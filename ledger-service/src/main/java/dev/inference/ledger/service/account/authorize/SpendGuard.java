@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.account.authorize;
 
+import dev.inference.ledger.kernel.account.BalanceMovement;
+import dev.inference.ledger.kernel.account.AccountEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -18,8 +20,6 @@ import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
 import dev.inference.ledger.kernel.account.AccountEvent.BalanceExhausted;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
-import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.hold.HoldEvent;
 import dev.inference.ledger.accounts.Budget;
 
@@ -83,14 +83,10 @@ public class SpendGuard {
         accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(true));
     }
 
+    /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */
     @EventHandler
-    void on(TopUpCredited event) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).credited(event.balanceAfter()));
-    }
-
-    @EventHandler
-    void on(RechargeSucceeded event) {
-        accounts.compute(event.accountId(), (id, g) -> orOpen(g).credited(event.balanceAfter()));
+    void on(AccountEvent event) {
+        BalanceMovement.of(event).ifPresent(moved -> accounts.compute(event.accountId(), (id, g) -> orOpen(g).credited(moved.balanceAfter())));
     }
 
     @EventHandler

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.account.balance;
 
+import dev.inference.ledger.kernel.account.BalanceMovement;
+import dev.inference.ledger.kernel.account.AccountEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -20,9 +22,7 @@ import org.springframework.stereotype.Component;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
-import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -59,14 +59,11 @@ public class BalanceProjection {
                 Timestamp.from(event.openedAt()), sequence);
     }
 
+    /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */
     @EventHandler
-    void on(TopUpCredited event, @SequenceNumber long sequence) {
-        record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, null, null, event.creditedAt()));
-    }
-
-    @EventHandler
-    void on(RechargeSucceeded event, @SequenceNumber long sequence) {
-        record(event.accountId(), new After(sequence, event.balanceAfter(), null, null, null, null, event.succeededAt()));
+    void on(AccountEvent event, @SequenceNumber long sequence) {
+        BalanceMovement.of(event).ifPresent(moved -> record(event.accountId(),
+                new After(sequence, moved.balanceAfter(), null, null, null, null, moved.at())));
     }
 
     @EventHandler

@@ -1,5 +1,8 @@
 package dev.inference.ledger.service.account.entries;
 
+import dev.inference.ledger.kernel.account.GrantDraw;
+import dev.inference.ledger.kernel.account.BalanceMovement;
+import dev.inference.ledger.kernel.account.AccountEvent;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -17,8 +20,6 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
-import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.BillingMode;
@@ -35,9 +36,9 @@ import dev.inference.ledger.processing.ProcessingBatch;
 @ProcessingGroup(AccountViews.GROUP)
 public class EntriesProjection {
 
-    public static final String TOP_UP = "top-up";
+    public static final String TOP_UP = BalanceMovement.TOP_UP;
     public static final String USAGE = "usage";
-    public static final String RECHARGE = "recharge";
+    public static final String RECHARGE = BalanceMovement.RECHARGE;
     /** Unbilled usage moved onto an invoice. */
     public static final String INVOICED = "invoiced";
 
@@ -49,16 +50,11 @@ public class EntriesProjection {
         this.events = events;
     }
 
+    /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */
     @EventHandler
-    void on(TopUpCredited event, @SequenceNumber long sequence) {
-        insert(event.accountId(), sequence, TOP_UP, event.topUpId(), event.amount().amount(), BigDecimal.ZERO,
-                event.balanceAfter().amount(), event.creditedAt(), event.creditedAt(), 0);
-    }
-
-    @EventHandler
-    void on(RechargeSucceeded event, @SequenceNumber long sequence) {
-        insert(event.accountId(), sequence, RECHARGE, event.rechargeId(), event.amount().amount(), BigDecimal.ZERO,
-                event.balanceAfter().amount(), event.succeededAt(), event.succeededAt(), 0);
+    void on(AccountEvent event, @SequenceNumber long sequence) {
+        BalanceMovement.of(event).ifPresent(moved -> insert(event.accountId(), sequence, moved.type(), moved.reference(),
+                moved.change().amount(), BigDecimal.ZERO, moved.balanceAfter().amount(), moved.at(), moved.at(), 0));
     }
 
     /** Unbilled usage moved onto an invoice: the entry that takes it out of the unbilled sum. */
@@ -163,10 +159,9 @@ public class EntriesProjection {
             usage(sequence, batch, from, room, into);
         } else if (from > 0) {
             return; // the event's one entry ended the page before
-        } else if (payload instanceof TopUpCredited t) {
-            into.add(credit(sequence, TOP_UP, t.topUpId(), t.amount(), t.balanceAfter(), t.creditedAt()));
-        } else if (payload instanceof RechargeSucceeded r) {
-            into.add(credit(sequence, RECHARGE, r.rechargeId(), r.amount(), r.balanceAfter(), r.succeededAt()));
+        } else if (BalanceMovement.of(payload).isPresent()) {
+            BalanceMovement moved = BalanceMovement.of(payload).get();
+            into.add(credit(sequence, moved.type(), moved.reference(), moved.change(), moved.balanceAfter(), moved.at()));
         } else if (payload instanceof UnbilledClosed closed) {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
                     new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()),
@@ -184,6 +179,7 @@ public class EntriesProjection {
         Money zero = Money.zero(currency);
         boolean prepaid = batch.billingMode() == BillingMode.PREPAID;
         int[] added = {0};
+        List<List<GrantDraw>> paidBy = batch.drawsByRecord();
         batch.walk((index, record, balanceAfter, unbilledAfter) -> {
             if (index < from || added[0] >= room) {
                 return;
@@ -191,7 +187,7 @@ public class EntriesProjection {
             Money cost = record.costIn(currency);
             page.add(new LedgerEntry(new EntryCursor(sequence, index), USAGE, record.eventId(), prepaid ? cost.negate() : zero,
                     prepaid ? zero : cost, new Money(balanceAfter, currency), record.occurredAt(), batch.chargedAt(),
-                    UsageDetails.of(record, batch.prices().get(record.price()), currency)));
+                    UsageDetails.of(record, batch.prices().get(record.price()), currency, paidBy.get(index))));
             added[0]++;
         });
     }

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.account.entries;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.inference.ledger.kernel.account.GrantDraw;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,8 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
  * What a usage entry charged and at which prices, as its event recorded it. A line's amount is not
  * stored (the event keeps quantities, unit prices and the record's exact cost), so it is not shown.
  */
-public record UsageDetails(String source, Attribution attribution, Charge charge, Interval interval) {
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record UsageDetails(String source, Attribution attribution, Charge charge, Interval interval, List<GrantDraw> paidBy) {
 
     public record Charge(String kind, String item, String provider, int catalogVersion, List<Line> lines, Money cost) {
     }
@@ -25,13 +28,14 @@ public record UsageDetails(String source, Attribution attribution, Charge charge
                        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice, String priceUnit) {
     }
 
-    static UsageDetails of(ChargedRecord record, PriceUsed price, String currency) {
+    /** {@code paidBy}: the credit grants that paid the record (prepaid), what each gave; what they did not cover went below zero. */
+    static UsageDetails of(ChargedRecord record, PriceUsed price, String currency, List<GrantDraw> paidBy) {
         List<Line> lines = new ArrayList<>(price.components().size());
         for (int i = 0; i < price.components().size(); i++) {
             var component = price.components().get(i);
             lines.add(new Line(component.component(), record.quantities().get(i), component.unitPrice(), component.priceUnit()));
         }
         return new UsageDetails(record.source(), record.attribution(), new Charge(price.kind(), price.item(), price.provider(),
-                price.catalogVersion(), lines, record.costIn(currency)), record.interval());
+                price.catalogVersion(), lines, record.costIn(currency)), record.interval(), paidBy);
     }
 }

@@ -1,5 +1,7 @@
 package dev.inference.ledger.service.account.history;
 
+import dev.inference.ledger.kernel.account.BalanceMovement;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -14,9 +16,7 @@ import org.springframework.stereotype.Component;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountSuspended;
-import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.AccountEvent.TierPromoted;
-import dev.inference.ledger.kernel.account.AccountEvent.TopUpCredited;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.money.Money;
@@ -91,11 +91,9 @@ public class AccountHistory {
         if (a == null) {
             return null;
         }
-        if (event instanceof TopUpCredited t) {
-            return with(a, t.balanceAfter(), a.unbilled(), a.lifetimeSpend(), a.tier(), a.status(), 0);
-        }
-        if (event instanceof RechargeSucceeded r) {
-            return with(a, r.balanceAfter(), a.unbilled(), a.lifetimeSpend(), a.tier(), a.status(), 0);
+        var moved = BalanceMovement.of(event);
+        if (moved.isPresent()) {
+            return with(a, moved.get().balanceAfter(), a.unbilled(), a.lifetimeSpend(), a.tier(), a.status(), 0);
         }
         if (event instanceof UsageBatchCharged u) {
             return with(a, u.balanceAfterMoney(), u.unbilledAfterMoney(), u.lifetimeSpendAfterMoney(), a.tier(), a.status(),

@@ -1,0 +1,124 @@
+package dev.inference.ledger.accounts;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.inference.ledger.kernel.account.GrantDraw;
+import dev.inference.ledger.kernel.account.GrantKind;
+
+/**
+ * A prepaid account's credit grants that are still open (waiting for their effective time, or with something left to
+ * spend), in the order they were granted, and the ids of every grant made through the grants API, so that one is never
+ * granted twice. A grant drawn to nothing, expired or voided leaves the list.
+ */
+public record Grants(List<Grant> open, Set<String> granted) {
+
+    static final Grants NONE = new Grants(List.of(), Set.of());
+
+    /** The order in which usage draws open grants ({@link Drawdown}). */
+    public static final java.util.Comparator<Grant> DRAW_ORDER = Drawdown.ORDER;
+
+    public Grants {
+        open = open == null ? List.of() : List.copyOf(open);
+        granted = granted == null ? Set.of() : Set.copyOf(granted);
+    }
+
+    /** One grant: {@code remaining} of {@code amount} left; {@code started} once it counts in the balance. */
+    public record Grant(String grantId, GrantKind kind, int priority, Instant effectiveAt, Instant expiresAt, BigDecimal amount,
+                        BigDecimal remaining, boolean started) {
+
+        /** Whether it may pay for usage charged at {@code at}. */
+        boolean spendableAt(Instant at) {
+            return started && remaining.signum() > 0 && (expiresAt == null || at.isBefore(expiresAt));
+        }
+
+        /** Nothing was drawn from it: only such a grant may be voided. */
+        boolean unused() {
+            return !started || remaining.compareTo(amount) == 0;
+        }
+
+        Grant drawn(BigDecimal piece) {
+            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, remaining.subtract(piece), started);
+        }
+
+        Grant startedWith(BigDecimal spendable) {
+            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, spendable, true);
+        }
+    }
+
+    /** The sum the open grants have left that counts in the balance. */
+    BigDecimal spendable() {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Grant grant : open) {
+            if (grant.started()) {
+                sum = sum.add(grant.remaining());
+            }
+        }
+        return sum;
+    }
+
+    public Grant find(String grantId) {
+        for (Grant grant : open) {
+            if (grant.grantId().equals(grantId)) {
+                return grant;
+            }
+        }
+        return null;
+    }
+
+    /** A grant added; one with nothing to spend (all of it paid a balance below zero) is not kept open. */
+    Grants added(Grant grant, boolean throughApi) {
+        List<Grant> next = new ArrayList<>(open);
+        if (!grant.started() || grant.remaining().signum() > 0) {
+            next.add(grant);
+        }
+        Set<String> ids = granted;
+        if (throughApi) {
+            ids = new HashSet<>(granted);
+            ids.add(grant.grantId());
+        }
+        return new Grants(next, ids);
+    }
+
+    Grants started(String grantId, BigDecimal spendable) {
+        List<Grant> next = new ArrayList<>(open.size());
+        for (Grant grant : open) {
+            Grant now = grant.grantId().equals(grantId) ? grant.startedWith(spendable) : grant;
+            if (!now.started() || now.remaining().signum() > 0) {
+                next.add(now);
+            }
+        }
+        return new Grants(next, granted);
+    }
+
+    Grants ended(String grantId) {
+        List<Grant> next = new ArrayList<>(open);
+        next.removeIf(grant -> grant.grantId().equals(grantId));
+        return new Grants(next, granted);
+    }
+
+    /** The draws taken off the grants they came from; a grant drawn to nothing leaves. */
+    Grants drawn(List<GrantDraw> draws) {
+        if (draws.isEmpty()) {
+            return this;
+        }
+        Map<String, BigDecimal> pieces = new java.util.HashMap<>();
+        for (GrantDraw draw : draws) {
+            pieces.merge(draw.grantId(), draw.amount(), BigDecimal::add);
+        }
+        List<Grant> next = new ArrayList<>(open.size());
+        for (Grant grant : open) {
+            BigDecimal piece = pieces.get(grant.grantId());
+            Grant now = piece == null ? grant : grant.drawn(piece);
+            if (!now.started() || now.remaining().signum() > 0) {
+                next.add(now);
+            }
+        }
+        return new Grants(next, granted);
+    }
+}
