@@ -2,7 +2,7 @@
 -- usage batch drew from which grant. What a grant has left lives in the account itself (the aggregate): read there.
 CREATE TABLE credit_grants (
     account_id   VARCHAR(64)     COLLATE "C" NOT NULL,
-    grant_id     VARCHAR(160)    COLLATE "C" NOT NULL,
+    grant_id     VARCHAR(300)    COLLATE "C" NOT NULL,
     kind         VARCHAR(16)     NOT NULL,
     amount       NUMERIC(38, 12) NOT NULL,
     currency     CHAR(3)         NOT NULL,
@@ -23,7 +23,7 @@ CREATE INDEX credit_grants_due ON credit_grants (due_at) WHERE due_at IS NOT NUL
 CREATE TABLE credit_draws (
     account_id VARCHAR(64)     COLLATE "C" NOT NULL,
     sequence   BIGINT          NOT NULL,
-    grant_id   VARCHAR(160)    COLLATE "C" NOT NULL,
+    grant_id   VARCHAR(300)    COLLATE "C" NOT NULL,
     amount     NUMERIC(38, 12) NOT NULL,
     charged_at TIMESTAMPTZ     NOT NULL,
     PRIMARY KEY (account_id, sequence, grant_id)

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountOpened;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
@@ -22,6 +23,7 @@ import dev.inference.ledger.accounts.AccountCommand.AddMember;
 import dev.inference.ledger.accounts.AccountCommand.AddProject;
 import dev.inference.ledger.accounts.AccountCommand.ApplyDueCredits;
 import dev.inference.ledger.accounts.AccountCommand.GrantCredit;
+import dev.inference.ledger.accounts.AccountCommand.ReverseUsage;
 import dev.inference.ledger.accounts.AccountCommand.VoidCredit;
 import dev.inference.ledger.accounts.AccountCommand.ApproveHeldUsage;
 import dev.inference.ledger.accounts.AccountCommand.ApproveTopUp;
@@ -102,6 +104,13 @@ public class Account {
         List<AccountEvent> events = CreditRules.voidGrant(state, command, policy, clock.instant());
         events.forEach(event -> apply(event));
         return (CreditVoided) events.get(0);
+    }
+
+    @CommandHandler
+    public UsageReversed handle(ReverseUsage command, Clock clock, RechargePolicy policy) {
+        List<AccountEvent> events = CorrectionRules.reverse(state, command, policy, clock.instant());
+        events.forEach(event -> apply(event));
+        return (UsageReversed) events.get(0);
     }
 
     @CommandHandler

@@ -6,7 +6,9 @@ import java.util.List;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
@@ -40,6 +42,31 @@ public sealed interface AccountCommand {
 
     /** Start or expire the account's grants whose time has come; nothing when none has. */
     record ApplyDueCredits(@TargetAggregateIdentifier String accountId) implements AccountCommand {
+    }
+
+    /**
+     * Reverse a charged usage record: {@code charged} is the record as the account's own events have it, found there by the
+     * service. A record is reversed at most once.
+     */
+    record ReverseUsage(@TargetAggregateIdentifier String accountId, String usageEventId, String reason, String requestedBy,
+                        ChargedUsage charged) implements AccountCommand {
+    }
+
+    /**
+     * A charged record: when it occurred, its price and quantities, its cost, the grants that paid it and their terms, and the
+     * invoice it went onto (null while it is unbilled, and for a prepaid account).
+     */
+    record ChargedUsage(Instant occurredAt, AccountEvent.UsageBatchCharged.PriceUsed price, List<BigDecimal> quantities, BigDecimal cost,
+                        List<GrantDraw> paidBy, List<GrantTerms> terms, String invoiceId) {
+        public ChargedUsage {
+            quantities = List.copyOf(quantities);
+            paidBy = List.copyOf(paidBy);
+            terms = List.copyOf(terms);
+        }
+    }
+
+    /** A grant's terms, as it was granted. */
+    record GrantTerms(String grantId, GrantKind kind, int priority, Instant effectiveAt, Instant expiresAt) {
     }
 
     /** An admin's decision on a top-up held for review. */

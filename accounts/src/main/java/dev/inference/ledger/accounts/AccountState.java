@@ -48,6 +48,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.CreditExpired;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditGranted;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditStarted;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
@@ -59,7 +60,8 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                            Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals,
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
                            Map<String, Budget> budgets, Organisation organisation, Funding funding,
-                           Billing billing, Map<String, UsageHeldForReview> heldUsage, Grants grants)
+                           Billing billing, Map<String, UsageHeldForReview> heldUsage, Grants grants,
+                           Set<String> reversed)
         implements AccountEvent.Fold<AccountState> {
 
     @JsonCreator
@@ -73,12 +75,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         billing = billing == null ? Billing.NONE : billing;
         heldUsage = heldUsage == null ? Map.of() : Map.copyOf(heldUsage);
         grants = grants == null ? Grants.NONE : grants;
+        reversed = reversed == null ? Set.of() : Set.copyOf(reversed);
     }
 
     public static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of(), Grants.NONE);
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of(), Grants.NONE, Set.of());
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
@@ -145,6 +148,16 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     }
 
     @Override
+    public AccountState on(UsageReversed reversal) {
+        Set<String> nowReversed = new java.util.HashSet<>(reversed);
+        nowReversed.add(reversal.usageEventId());
+        AccountState next = new AccountState(accountId, billingMode, currency, reversal.balanceAfter(), reversal.unbilledAfter(),
+                reversal.lifetimeSpendAfter(), intervals, tier, suspended, heldTopUps, billingLimitReached, budgets, organisation, funding,
+                billing.reversed(reversal.creditLines()), heldUsage, grants.returned(reversal.returned()), nowReversed);
+        return billingMode == BillingMode.PREPAID ? next.credited(reversal.balanceAfter()) : next;
+    }
+
+    @Override
     public AccountState on(CreditGranted granted) {
         BigDecimal spendable = granted.effectiveNow() ? AccountEvent.spendable(granted.amount(), granted.balanceAfter()).amount()
                 : granted.amount().amount();
@@ -180,7 +193,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     private AccountState withGrants(Grants next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, next);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, next, reversed);
     }
 
     @Override
@@ -230,7 +243,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
                 charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
                 billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
-                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage, grants.drawn(drawsOf(charged)));
+                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage, grants.drawn(drawsOf(charged)), reversed);
     }
 
     /** The batch's draws; a prepaid batch charged before grants were kept drew by the same rule, so it is drawn again here. */
@@ -366,7 +379,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, grants);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, grants, reversed);
     }
 
     private AccountState withoutHeldUsage(String usageEventId) {
@@ -377,27 +390,27 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     private AccountState withHeldUsage(Map<String, UsageHeldForReview> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next, grants);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next, grants, reversed);
     }
 
     private AccountState withFunding(Funding next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage, grants);
+                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage, grants, reversed);
     }
 
     private AccountState withBilling(Billing next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage, grants);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage, grants, reversed);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage, grants);
+                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage, grants, reversed);
     }
 
     private AccountState withOrganisation(Organisation next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage, grants);
+                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage, grants, reversed);
     }
 
     private AccountState withBudget(String key, Budget budget) {

@@ -73,6 +73,21 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid);
     }
 
+    /** A reversal's credit lines (negative amounts) added to the unbilled, to go onto the next invoice with the rest. */
+    Billing reversed(List<UnbilledLine> credits) {
+        if (credits.isEmpty()) {
+            return this;
+        }
+        Map<String, UnbilledLine> next = new HashMap<>(unbilled);
+        for (UnbilledLine credit : credits) {
+            next.merge(keyOf(credit), credit, (line, more) -> new UnbilledLine(line.period(), line.kind(), line.item(), line.provider(),
+                    line.catalogVersion(), line.component(), line.unitPrice(), line.priceUnit(), line.quantity().add(more.quantity()),
+                    line.amount().add(more.amount()), line.records() + more.records(), earlier(line.firstOccurredAt(), more.firstOccurredAt()),
+                    later(line.lastOccurredAt(), more.lastOccurredAt())));
+        }
+        return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid);
+    }
+
     /**
      * The lines an invoice takes: every one for a threshold invoice, those of months before the cutoff's for
      * a monthly one (usage of 1 November charged before the run stays for November's invoice).

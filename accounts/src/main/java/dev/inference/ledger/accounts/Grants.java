@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
 
@@ -99,6 +100,29 @@ public record Grants(List<Grant> open, Set<String> granted) {
     Grants ended(String grantId) {
         List<Grant> next = new ArrayList<>(open);
         next.removeIf(grant -> grant.grantId().equals(grantId));
+        return new Grants(next, granted);
+    }
+
+    /** Credit given back to grants by a reversal: to an open grant, or opening again one that was drawn to nothing. */
+    Grants returned(List<AccountEvent.GrantReturn> returns) {
+        if (returns.isEmpty()) {
+            return this;
+        }
+        List<Grant> next = new ArrayList<>(open);
+        for (AccountEvent.GrantReturn back : returns) {
+            int at = -1;
+            for (int i = 0; i < next.size(); i++) {
+                if (next.get(i).grantId().equals(back.grantId())) {
+                    at = i;
+                }
+            }
+            if (at >= 0) {
+                next.set(at, next.get(at).drawn(back.amount().negate()));
+            } else {
+                next.add(new Grant(back.grantId(), back.kind(), back.priority(), back.effectiveAt(), back.expiresAt(), back.amount(),
+                        back.amount(), true));
+            }
+        }
         return new Grants(next, granted);
     }
 

@@ -37,7 +37,10 @@ import dev.inference.ledger.accounts.AccountCommand.AddProject;
 import dev.inference.ledger.accounts.AccountCommand.ApproveTopUp;
 import dev.inference.ledger.accounts.AccountCommand.ChargeUsage;
 import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.accounts.AccountCommand.ChargedUsage;
 import dev.inference.ledger.accounts.AccountCommand.GrantCredit;
+import dev.inference.ledger.accounts.AccountCommand.GrantTerms;
+import dev.inference.ledger.accounts.AccountCommand.ReverseUsage;
 import dev.inference.ledger.accounts.AccountCommand.VoidCredit;
 import dev.inference.ledger.accounts.AccountCommand.IssueApiKey;
 import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
@@ -53,9 +56,9 @@ import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
  * folded by the same evolve), over {@code -Dsimulation.commands} random commands (default 1,000,000):
  * top-ups (some held for review, then approved or rejected), usage batches across keys and projects,
  * budgets, auto-recharge settings and recharge outcomes, credit grants (some effective later, most expiring), voids and
- * expiries. After every command: the balance is exactly the credits less the charges and expiries the events carry, and
+ * expiries, reversals of charged records (some asked twice). After every command: the balance is exactly the credits less the charges and expiries the events carry, and
  * exactly what the grants have left less what is owed beyond them; no grant is below zero, none pays before its effective
- * time or after its expiry, and grants never pay more than was charged; no more than one recharge is ever in flight; every budget's
+ * time or after its expiry, grants never pay more than was charged, and no record is reversed twice; no more than one recharge is ever in flight; every budget's
  * spend is what its records say, and its scope is blocked exactly while the cap is reached (the hard cap
  * blocks at authorize: usage that already happened is charged); the tier never goes down. Every command
  * happens on one day (the clock moves up to 40 ms a command), so no more recharges are asked than the daily limit allows, and the limit is told at most once. A failure prints
@@ -104,9 +107,10 @@ class AccountSimulationTest {
         assertThat(sim.blocks).as("budgets that blocked").isPositive();
         assertThat(refused).as("commands refused").isLessThan(commands / 2);
         System.out.println("simulation: " + commands + " commands, " + refused + " refused, " + sim.expired + " grants expired, "
-                + sim.voided + " voided, at most " + sim.mostOpen + " grants open at once");
+                + sim.voided + " voided, " + sim.reversals + " records reversed, at most " + sim.mostOpen + " grants open at once");
         assertThat(sim.expired).as("grants expired").isPositive();
         assertThat(sim.voided).as("grants voided").isPositive();
+        assertThat(sim.reversals).as("records reversed").isPositive();
     }
 
     private List<AccountEvent> next(Random random, Simulation sim, int n) {
@@ -160,8 +164,15 @@ class AccountSimulationTest {
             var grant = state.grants().open().get(random.nextInt(state.grants().open().size()));
             return CreditRules.voidGrant(state, new VoidCredit(ID, grant.grantId(), "simulated"), policy, now);
         }
-        if (dice < 70) {
+        if (dice < 69) {
             return CreditRules.due(state, policy, now);
+        }
+        if (dice < 71 && !sim.charges.isEmpty()) {
+            // Mostly a record not reversed yet; now and then one that was, which the account must refuse.
+            Simulation.Charged c = sim.charges.get(random.nextInt(sim.charges.size()));
+            List<GrantTerms> terms = c.paidBy().stream().map(d -> sim.termsOf(d.grantId())).toList();
+            return CorrectionRules.reverse(state, new ReverseUsage(ID, c.eventId(), "simulated", "staff",
+                    new ChargedUsage(c.occurredAt(), c.price(), c.quantities(), c.cost(), c.paidBy(), terms, null)), policy, now);
         }
         var inFlight = state.funding().inFlight();
         if (inFlight != null) {
@@ -181,6 +192,21 @@ class AccountSimulationTest {
         long voided;
         int mostOpen;
         final Map<String, AccountEvent.CreditGranted> terms = new HashMap<>();
+        final Set<String> reversedIds = new HashSet<>();
+        final Set<String> purchased = new HashSet<>();
+        final List<Charged> charges = new ArrayList<>();
+        long reversals;
+
+        /** A record as charged, and the grants that paid it: what a reversal is given. */
+        record Charged(String eventId, Instant occurredAt, AccountEvent.UsageBatchCharged.PriceUsed price, List<BigDecimal> quantities,
+                       BigDecimal cost, List<dev.inference.ledger.kernel.account.GrantDraw> paidBy) {
+        }
+
+        GrantTerms termsOf(String grantId) {
+            AccountEvent.CreditGranted granted = terms.get(grantId);
+            return granted != null ? new GrantTerms(grantId, granted.kind(), granted.priority(), granted.effectiveAt(), granted.expiresAt())
+                    : new GrantTerms(grantId, GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, NOW, null);
+        }
         final Set<String> pending = new HashSet<>();
         BigDecimal balance = BigDecimal.ZERO;
         final Set<String> blocked = new HashSet<>();
@@ -254,7 +280,24 @@ class AccountSimulationTest {
                     balance = balance.subtract(v.amount().amount());
                 }
                 voided++;
+            } else if (event instanceof AccountEvent.UsageReversed r) {
+                assertThat(reversedIds.add(r.usageEventId())).as("a record is reversed once: " + r.usageEventId()).isTrue();
+                balance = balance.add(r.cost().amount()).subtract(r.expiredOnReturn().amount());
+                reversals++;
+                for (var back : r.returned()) {
+                    if (back.grantId().startsWith("reversal:")) {
+                        purchased.add(back.grantId());
+                    }
+                }
             } else if (event instanceof UsageBatchCharged batch) {
+                var draws = batch.drawsByRecord();
+                for (int i = 0; i < batch.records().size(); i++) {
+                    ChargedRecord r = batch.records().get(i);
+                    if (charges.size() >= 1000) {
+                        charges.remove(0);
+                    }
+                    charges.add(new Charged(r.eventId(), r.occurredAt(), batch.prices().get(r.price()), r.quantities(), r.cost(), draws.get(i)));
+                }
                 assertThat(batch.draws().stream().map(d -> d.amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                         .as("grants never pay more than was charged").isLessThanOrEqualTo(batch.total());
                 for (var draw : batch.draws()) {

@@ -58,6 +58,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.CreditExpired;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditGranted;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditStarted;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
@@ -94,7 +95,9 @@ public final class LedgerReplay {
         final BillingMode mode;
         BigDecimal balance = BigDecimal.ZERO;
         BigDecimal unbilled = BigDecimal.ZERO;
-        final Set<String> usageIds = new HashSet<>();
+        /** Each record charged, and its cost: a reversal gives back exactly that, once. */
+        final Map<String, BigDecimal> usageIds = new HashMap<>();
+        final Set<String> reversed = new HashSet<>();
         final Set<String> credits = new HashSet<>();
         final Map<String, BigDecimal> closed = new HashMap<>();
         /** What each counted grant has left, and the grants still waiting for their effective time. */
@@ -194,8 +197,9 @@ public final class LedgerReplay {
             differences.add(new Difference("account-never-opened", null, eventId, u.accountId()));
             return;
         }
-        for (String usageId : u.eventIds()) {
-            if (!account.usageIds.add(usageId)) {
+        for (int i = 0; i < u.eventIds().size(); i++) {
+            String usageId = u.eventIds().get(i);
+            if (account.usageIds.put(usageId, u.costs().get(i)) != null) {
                 differences.add(new Difference("usage-charged-twice", null, eventId, u.accountId() + ": usage " + usageId));
             }
         }
@@ -495,6 +499,37 @@ public final class LedgerReplay {
                 }
                 account.pending.put(g.grantId(), g.amount().amount());
                 expect("balance", account.balance, g.balanceAfter().amount(), eventId, g.accountId());
+            }
+            return null;
+        }
+
+        @Override
+        public Void on(UsageReversed r) {
+            BigDecimal charged = account.usageIds.get(r.usageEventId());
+            if (charged == null || charged.compareTo(r.cost().amount()) != 0) {
+                differences.add(new Difference("reversal-not-what-was-charged", null, eventId, r.accountId() + ": " + r.usageEventId()
+                        + " reversed for " + r.cost().amount().toPlainString() + ", charged " + (charged == null ? "never" : charged.toPlainString())));
+            }
+            if (!account.reversed.add(r.usageEventId())) {
+                differences.add(new Difference("usage-reversed-twice", null, eventId, r.accountId() + ": " + r.usageEventId()));
+            }
+            if (account.mode == BillingMode.PREPAID) {
+                BigDecimal back = r.expiredOnReturn().amount();
+                for (var returned : r.returned()) {
+                    account.grants.merge(returned.grantId(), returned.amount(), BigDecimal::add);
+                    back = back.add(returned.amount());
+                }
+                BigDecimal owed = account.balance.signum() < 0 ? account.balance.negate() : BigDecimal.ZERO;
+                // What is owed is paid first; the rest goes back to grants or expires on its way: no cent made up, none lost.
+                expect("reversal returned", back.add(owed.min(r.cost().amount().subtract(r.expiredOnReturn().amount()))), r.cost().amount(), eventId, r.accountId() + ": " + r.usageEventId());
+                account.balance = account.balance.add(r.cost().amount()).subtract(r.expiredOnReturn().amount());
+                expect("balance", account.balance, r.balanceAfter().amount(), eventId, r.accountId());
+                grantsAddUp(account, eventId, r.accountId());
+            } else {
+                BigDecimal lines = r.creditLines().stream().map(l -> l.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+                expect("reversal credit lines", lines.negate(), r.cost().amount(), eventId, r.accountId() + ": " + r.usageEventId());
+                account.unbilled = account.unbilled.subtract(r.cost().amount());
+                expect("unbilled", account.unbilled, r.unbilledAfter().amount(), eventId, r.accountId());
             }
             return null;
         }

@@ -18,13 +18,14 @@ import dev.inference.ledger.kernel.account.GrantDraw;
  * quantities, attribution) is skipped unread: decoding whole batches was most of the replay's time.
  */
 record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal unbilledAfter, List<String> eventIds,
-                        BigDecimal total, List<GrantDraw> draws) {
+                        List<BigDecimal> costs, BigDecimal total, List<GrantDraw> draws) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     static UsageBatchDigest of(UsageBatchCharged batch) {
         return new UsageBatchDigest(batch.accountId(), batch.balanceAfter(), batch.unbilledAfter(),
-                batch.records().stream().map(UsageBatchCharged.ChargedRecord::eventId).toList(), batch.total(), batch.draws());
+                batch.records().stream().map(UsageBatchCharged.ChargedRecord::eventId).toList(),
+                batch.records().stream().map(UsageBatchCharged.ChargedRecord::cost).toList(), batch.total(), batch.draws());
     }
 
     static UsageBatchDigest read(byte[] payload) throws IOException {
@@ -32,6 +33,7 @@ record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal un
         BigDecimal balanceAfter = null;
         BigDecimal unbilledAfter = null;
         List<String> ids = new ArrayList<>();
+        List<BigDecimal> costs = new ArrayList<>();
         BigDecimal total = BigDecimal.ZERO;
         List<GrantDraw> draws = new ArrayList<>(1);
         try (JsonParser p = JSON.createParser(payload)) {
@@ -52,7 +54,9 @@ record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal un
                                 if (name.equals("eventId")) {
                                     ids.add(p.getText());
                                 } else if (name.equals("cost")) {
-                                    total = total.add(new BigDecimal(p.getText()));
+                                    BigDecimal cost = new BigDecimal(p.getText());
+                                    costs.add(cost);
+                                    total = total.add(cost);
                                 } else {
                                     p.skipChildren();
                                 }
@@ -88,7 +92,10 @@ record UsageBatchDigest(String accountId, BigDecimal balanceAfter, BigDecimal un
         if (accountId == null || balanceAfter == null || unbilledAfter == null) {
             throw new IOException("a usage batch without its account or figures");
         }
-        return new UsageBatchDigest(accountId, balanceAfter, unbilledAfter, ids, total, draws);
+        if (costs.size() != ids.size()) {
+            throw new IOException("a usage batch whose records do not each have an eventId and a cost");
+        }
+        return new UsageBatchDigest(accountId, balanceAfter, unbilledAfter, ids, costs, total, draws);
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {

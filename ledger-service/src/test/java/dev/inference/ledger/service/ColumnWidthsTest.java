@@ -81,9 +81,9 @@ class ColumnWidthsTest {
     private static final Written RECHARGE_ID = Written.internal("<accountId>-recharge-<n>",
             Identifier.ACCOUNT.maxLength() + "-recharge-".length() + INT_DIGITS);
     /** A grant made through the API, or a top-up's or a recharge's, named after it. */
-    private static final Written GRANT_ID = Written.internal("<grantId>, top-up:<Idempotency-Key> or recharge:<rechargeId>",
+    private static final Written GRANT_ID = Written.internal("<grantId>, top-up:<Idempotency-Key>, recharge:<rechargeId> or reversal:<eventId>",
             max(Identifier.GRANT.maxLength(), "top-up:".length() + Identifier.IDEMPOTENCY_KEY.maxLength(),
-                    "recharge:".length() + RECHARGE_ID.maxLength()));
+                    "recharge:".length() + RECHARGE_ID.maxLength(), "reversal:".length() + Identifier.EVENT_ID.maxLength()));
 
     /** {@code InvoiceIssuer}: the account id, "/threshold/" and a sequence number (a long), or "/monthly/yyyy-MM". */
     private static final Written INVOICE_ID = Written.internal("<accountId>/threshold/<sequence> or <accountId>/monthly/<yyyy-MM>",
@@ -142,14 +142,14 @@ class ColumnWidthsTest {
                     "currency", CURRENCY, "status", Written.oneOf("account status", List.of("active", "suspended"))),
             table("ledger_entries", "account_id", ACCOUNT,
                     "entry_type", Written.oneOf("entry type", List.of(EntriesProjection.TOP_UP, EntriesProjection.USAGE,
-                            EntriesProjection.RECHARGE, EntriesProjection.INVOICED, BalanceMovement.GRANT, BalanceMovement.GRANT_EXPIRED,
+                            EntriesProjection.RECHARGE, EntriesProjection.INVOICED, EntriesProjection.USAGE_REVERSED, BalanceMovement.GRANT, BalanceMovement.GRANT_EXPIRED,
                             BalanceMovement.GRANT_VOIDED)),
                     "reference", Written.internal("a usage eventId, a top-up id (its Idempotency-Key), a recharge id, an invoice id or a grant id",
                             max(Identifier.EVENT_ID.maxLength(), Identifier.IDEMPOTENCY_KEY.maxLength(), RECHARGE_ID.maxLength(),
-                                    INVOICE_ID.maxLength(), GRANT_ID.maxLength()))),
+                                    INVOICE_ID.maxLength(), Identifier.GRANT.maxLength()))),
             table("credit_grants", "account_id", ACCOUNT, "grant_id", GRANT_ID,
                     "kind", Written.oneOf("grant kind", Arrays.stream(GrantKind.values()).map(GrantKind::wire).toList()),
-                    "currency", CURRENCY, "reason", Written.id(Identifier.REASON),
+                    "currency", CURRENCY, "reason", Written.internal("a grant's or a reversal's reason", Identifier.REASON.maxLength()),
                     "ended", Written.oneOf("how a grant ended", List.of("expired", "voided"))),
             table("credit_draws", "account_id", ACCOUNT, "grant_id", GRANT_ID),
             table("api_tokens", "token_hash", Written.internal("SHA-256 in hex", SHA256_HEX), "token_id", Written.id(Identifier.TOKEN_ID),

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.audit;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -82,6 +83,9 @@ public class Reconciliation {
             var moved = BalanceMovement.of(payload);
             if (moved.isPresent()) {
                 r.balance = moved.get().balanceAfter().amount();
+                r.moneyEvents++;
+            } else if (payload instanceof UsageReversed reversal) {
+                r.balance = reversal.balanceAfter().amount();
                 r.moneyEvents++;
             } else if (payload instanceof UnbilledClosed) {
                 r.moneyEvents++;

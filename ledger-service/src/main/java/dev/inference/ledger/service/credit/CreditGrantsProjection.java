@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.credit;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +72,15 @@ public class CreditGrantsProjection {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 accountId, grantId, kind.wire(), amount.amount(), amount.currency(), priority, Timestamp.from(effectiveAt), at(expiresAt),
                 reason, Timestamp.from(grantedAt), at(dueAt));
+    }
+
+    /** A reversal's credit with nowhere to go back to is a grant of its own; the others return to grants already here. */
+    @EventHandler
+    void on(UsageReversed event) {
+        for (var back : event.returned()) {
+            insert(event.accountId(), back.grantId(), back.kind(), new Money(back.amount(), event.cost().currency()), back.priority(),
+                    back.effectiveAt(), back.expiresAt(), event.reason(), event.reversedAt(), null);
+        }
     }
 
     @EventHandler

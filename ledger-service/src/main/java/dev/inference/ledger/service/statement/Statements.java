@@ -17,14 +17,15 @@ import dev.inference.ledger.service.account.entries.EntriesProjection;
 /**
  * A prepaid account's monthly statement, from its ledger entries as recorded in the month (UTC): the
  * balance it opened and closed with, and what moved it. Nothing is due: the usage was paid from the
- * balance. Opening + top-ups + recharges + credit granted − usage − credit expired (or voided) = closing, exactly, since
+ * balance. Opening + top-ups + recharges + credit granted − usage + usage reversed − credit expired (or voided) = closing,
+ * exactly, since
  * each entry carries its change.
  */
 @Component
 public class Statements {
 
     public record Statement(String accountId, String period, String currency, BigDecimal openingBalance, BigDecimal topUps,
-                            BigDecimal recharges, BigDecimal credits, BigDecimal usage, BigDecimal creditsExpired, long usageRecords,
+                            BigDecimal recharges, BigDecimal credits, BigDecimal usage, BigDecimal usageReversed, BigDecimal creditsExpired, long usageRecords,
                             BigDecimal closingBalance, BigDecimal due) {
     }
 
@@ -47,12 +48,13 @@ public class Statements {
                        COALESCE(sum(balance_change) FILTER (WHERE entry_type = ?), 0),
                        COALESCE(sum(balance_change) FILTER (WHERE entry_type = ?), 0),
                        COALESCE(-sum(balance_change) FILTER (WHERE entry_type = ?), 0),
+                       COALESCE(sum(balance_change) FILTER (WHERE entry_type = ?), 0),
                        COALESCE(-sum(balance_change) FILTER (WHERE entry_type IN (?, ?)), 0),
                        COALESCE(sum(usage_records), 0)
                   FROM ledger_entries WHERE account_id = ? AND recorded_at >= ? AND recorded_at < ?""",
                 (rs, n) -> new Statement(accountId, period.toString(), currency.get(0), opening, rs.getBigDecimal(1), rs.getBigDecimal(2),
-                        rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getLong(6), balanceBefore(accountId, end), BigDecimal.ZERO),
-                BalanceMovement.TOP_UP, BalanceMovement.RECHARGE, BalanceMovement.GRANT, EntriesProjection.USAGE, BalanceMovement.GRANT_EXPIRED,
+                        rs.getBigDecimal(3), rs.getBigDecimal(4), rs.getBigDecimal(5), rs.getBigDecimal(6), rs.getLong(7), balanceBefore(accountId, end), BigDecimal.ZERO),
+                BalanceMovement.TOP_UP, BalanceMovement.RECHARGE, BalanceMovement.GRANT, EntriesProjection.USAGE, EntriesProjection.USAGE_REVERSED, BalanceMovement.GRANT_EXPIRED,
                 BalanceMovement.GRANT_VOIDED, accountId, Timestamp.from(start),
                 Timestamp.from(end)));
     }

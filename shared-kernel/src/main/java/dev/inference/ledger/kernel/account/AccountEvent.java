@@ -108,6 +108,8 @@ public sealed interface AccountEvent {
         R on(CreditExpired event);
 
         R on(CreditVoided event);
+
+        R on(UsageReversed event);
     }
 
     String accountId();
@@ -362,6 +364,38 @@ public sealed interface AccountEvent {
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
         }
+    }
+
+    /**
+     * A charged usage record reversed, by staff or by its gateway, for {@code reason}: its {@code cost} comes back, once. Prepaid:
+     * what paid a balance below zero is no longer owed, and each grant that paid it gets back what it paid ({@code returned}),
+     * except a grant that has expired since (its rest expired with it: {@code expiredOnReturn}); what no grant is left to take
+     * back (usage charged below zero, and paid since) returns as a purchased grant {@code reversal:<usageEventId>}. Postpaid,
+     * not yet invoiced: a credit line of the cost ({@code creditLines}, negative amounts) goes on the next invoice.
+     * {@code lifetimeSpendAfter}: all usage ever charged, less reversals.
+     */
+    record UsageReversed(String accountId, String usageEventId, String reason, String requestedBy, BillingMode billingMode, Money cost,
+                         Instant occurredAt, List<GrantReturn> returned, Money expiredOnReturn, List<UnbilledLine> creditLines,
+                         Money balanceAfter, Money unbilledAfter, Money lifetimeSpendAfter, Instant reversedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+
+        public UsageReversed {
+            returned = returned == null ? List.of() : List.copyOf(returned);
+            creditLines = creditLines == null ? List.of() : List.copyOf(creditLines);
+        }
+
+        /** What the reversal did to the balance: the cost less what expired on its way back (prepaid); nothing (postpaid). */
+        public Money balanceChange() {
+            return billingMode == BillingMode.PREPAID ? cost.minus(expiredOnReturn) : Money.zero(cost.currency());
+        }
+    }
+
+    /** Credit a reversal gave back to a grant, with the grant's terms: a grant drawn to nothing opens again with it. */
+    record GrantReturn(String grantId, GrantKind kind, int priority, Instant effectiveAt, Instant expiresAt,
+                       @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal amount) {
     }
 
     /** A card on file at the payment provider: a postpaid account may spend only with one. */

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account.authorize;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import org.axonframework.config.ProcessingGroup;
@@ -64,6 +65,13 @@ public class GuardProjection {
     @EventHandler
     void on(BalanceExhausted event) {
         set(event.accountId(), "exhausted", true);
+    }
+
+    @EventHandler
+    void on(UsageReversed event) {
+        if (event.billingMode() == dev.inference.ledger.kernel.account.BillingMode.PREPAID) {
+            credited(event.accountId(), event.balanceAfter());
+        }
     }
 
     /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account.authorize;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import java.time.Clock;
@@ -81,6 +82,13 @@ public class SpendGuard {
     @EventHandler
     void on(BalanceExhausted event) {
         accounts.compute(event.accountId(), (id, g) -> orOpen(g).exhausted(true));
+    }
+
+    @EventHandler
+    void on(UsageReversed event) {
+        if (event.billingMode() == dev.inference.ledger.kernel.account.BillingMode.PREPAID) {
+            accounts.compute(event.accountId(), (id, g) -> orOpen(g).credited(event.balanceAfter()));
+        }
     }
 
     /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */

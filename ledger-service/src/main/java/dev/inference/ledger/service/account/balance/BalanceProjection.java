@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account.balance;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import java.sql.ResultSet;
@@ -57,6 +58,12 @@ public class BalanceProjection {
                 VALUES (?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
                 event.accountId(), event.name(), event.billingMode().wire(), event.currency(), FIRST_TIER, ACTIVE,
                 Timestamp.from(event.openedAt()), sequence);
+    }
+
+    @EventHandler
+    void on(UsageReversed event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, event.balanceAfter(), event.unbilledAfter(), event.lifetimeSpendAfter(), null, null,
+                event.reversedAt()));
     }
 
     /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account.entries;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
@@ -39,6 +40,8 @@ public class EntriesProjection {
     public static final String TOP_UP = BalanceMovement.TOP_UP;
     public static final String USAGE = "usage";
     public static final String RECHARGE = BalanceMovement.RECHARGE;
+    /** A charged usage record reversed: its cost back to the balance (prepaid) or off the unbilled (postpaid). */
+    public static final String USAGE_REVERSED = "usage-reversed";
     /** Unbilled usage moved onto an invoice. */
     public static final String INVOICED = "invoiced";
 
@@ -48,6 +51,16 @@ public class EntriesProjection {
     public EntriesProjection(JdbcTemplate jdbc, @Lazy EventStore events) {
         this.jdbc = jdbc;
         this.events = events;
+    }
+
+    @EventHandler
+    void on(UsageReversed event, @SequenceNumber long sequence) {
+        insert(event.accountId(), sequence, USAGE_REVERSED, event.usageEventId(), event.balanceChange().amount(),
+                unbilledChange(event).amount(), event.balanceAfter().amount(), event.reversedAt(), event.reversedAt(), 0);
+    }
+
+    private static Money unbilledChange(UsageReversed event) {
+        return event.billingMode() == BillingMode.POSTPAID ? event.cost().negate() : Money.zero(event.cost().currency());
     }
 
     /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */
@@ -162,6 +175,9 @@ public class EntriesProjection {
         } else if (BalanceMovement.of(payload).isPresent()) {
             BalanceMovement moved = BalanceMovement.of(payload).get();
             into.add(credit(sequence, moved.type(), moved.reference(), moved.change(), moved.balanceAfter(), moved.at()));
+        } else if (payload instanceof UsageReversed r) {
+            into.add(new LedgerEntry(new EntryCursor(sequence, 0), USAGE_REVERSED, r.usageEventId(), r.balanceChange(), unbilledChange(r),
+                    r.balanceAfter(), r.reversedAt(), r.reversedAt(), null));
         } else if (payload instanceof UnbilledClosed closed) {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
                     new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()),

@@ -1,5 +1,6 @@
 package dev.inference.ledger.service.account.history;
 
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 
 import java.math.BigDecimal;
@@ -90,6 +91,9 @@ public class AccountHistory {
         }
         if (a == null) {
             return null;
+        }
+        if (event instanceof UsageReversed r) {
+            return with(a, r.balanceAfter(), r.unbilledAfter(), r.lifetimeSpendAfter(), a.tier(), a.status(), 0);
         }
         var moved = BalanceMovement.of(event);
         if (moved.isPresent()) {

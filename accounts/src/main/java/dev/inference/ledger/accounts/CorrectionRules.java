@@ -1,0 +1,123 @@
+package dev.inference.ledger.accounts;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.GrantReturn;
+import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
+import dev.inference.ledger.kernel.account.BillingMode;
+import dev.inference.ledger.kernel.account.GrantDraw;
+import dev.inference.ledger.kernel.account.GrantKind;
+import dev.inference.ledger.kernel.input.Identifier;
+import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.accounts.AccountCommand.ChargedUsage;
+import dev.inference.ledger.accounts.AccountCommand.GrantTerms;
+import dev.inference.ledger.accounts.AccountCommand.ReverseUsage;
+
+/**
+ * Corrections: a charged usage record reversed, at most once, its cost given back as if it had not been charged. What
+ * is given back to a prepaid account pays what it owes (a balance below zero) first, as any credit does; then each grant
+ * gets back what it paid, unless it has expired since (its rest expired with it); what is left (usage that went below
+ * zero and was paid since) comes back as a purchased grant of its own. A postpaid record not yet invoiced is credited
+ * on the next invoice; one already invoiced is corrected on its invoice, by a credit note.
+ */
+public final class CorrectionRules {
+
+    private CorrectionRules() {
+    }
+
+    public static List<AccountEvent> reverse(AccountState state, ReverseUsage command, RechargePolicy policy, Instant now) {
+        if (command.usageEventId() == null || state.reversed().contains(command.usageEventId())) {
+            throw new AccountRuleViolation("usage-already-reversed", "usage record '" + Identifier.echo(String.valueOf(command.usageEventId()))
+                    + "' was reversed already: a record is reversed once");
+        }
+        String reason = command.reason() == null ? "" : command.reason().strip();
+        if (reason.isEmpty()) {
+            throw new AccountRuleViolation("invalid-reason", "a reversal says why: reason is required");
+        }
+        Identifier.REASON.problem(reason).ifPresent(problem -> {
+            throw new AccountRuleViolation("invalid-reason", problem);
+        });
+        ChargedUsage charged = command.charged();
+        if (charged.invoiceId() != null) {
+            throw new AccountRuleViolation("usage-invoiced", "usage record '" + Identifier.echo(command.usageEventId()) + "' is on invoice "
+                    + charged.invoiceId() + " already: it is corrected there, by a credit note");
+        }
+        Money cost = new Money(charged.cost(), state.currency());
+        Money lifetime = state.lifetimeSpend().minus(cost);
+        if (state.billingMode() == BillingMode.POSTPAID) {
+            UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
+                    BillingMode.POSTPAID, cost, charged.occurredAt(), List.of(), Money.zero(state.currency()), creditLines(charged),
+                    state.balance(), state.unbilled().minus(cost), lifetime, now);
+            return List.of(reversed);
+        }
+        BigDecimal owed = state.balance().isNegative() ? state.balance().amount().negate() : BigDecimal.ZERO;
+        BigDecimal drawn = BigDecimal.ZERO;
+        BigDecimal expired = BigDecimal.ZERO;
+        List<GrantReturn> returned = new ArrayList<>();
+        // What went below zero comes back first: it pays what is owed now before any grant gets anything back.
+        for (GrantDraw piece : charged.paidBy()) {
+            drawn = drawn.add(piece.amount());
+        }
+        BigDecimal belowZero = charged.cost().subtract(drawn);
+        BigDecimal repaid = owed.min(belowZero);
+        owed = owed.subtract(repaid);
+        BigDecimal spare = belowZero.subtract(repaid);
+        for (GrantDraw piece : charged.paidBy()) {
+            GrantTerms terms = terms(charged, piece.grantId());
+            if (terms.expiresAt() != null && !terms.expiresAt().isAfter(now)) {
+                expired = expired.add(piece.amount());
+                continue;
+            }
+            BigDecimal pays = owed.min(piece.amount());
+            owed = owed.subtract(pays);
+            BigDecimal back = piece.amount().subtract(pays);
+            if (back.signum() > 0) {
+                returned.add(new GrantReturn(terms.grantId(), terms.kind(), terms.priority(), terms.effectiveAt(), terms.expiresAt(), back));
+            }
+        }
+        if (spare.signum() > 0) {
+            returned.add(new GrantReturn("reversal:" + command.usageEventId(), GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, now, null,
+                    spare));
+        }
+        Money expiredOnReturn = new Money(expired, state.currency());
+        UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
+                BillingMode.PREPAID, cost, charged.occurredAt(), returned, expiredOnReturn, List.of(),
+                state.balance().plus(cost).minus(expiredOnReturn), state.unbilled(), lifetime, now);
+        List<AccountEvent> events = new ArrayList<>(List.of(reversed));
+        AccountState after = state.evolve(reversed);
+        if (state.suspended() && after.balance().isPositive() && !state.billing().owes()) {
+            events.add(new AccountEvent.AccountReinstated(state.accountId(), after.balance(), now));
+        }
+        return events;
+    }
+
+    private static GrantTerms terms(ChargedUsage charged, String grantId) {
+        return charged.terms().stream().filter(t -> t.grantId().equals(grantId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the terms of grant " + grantId + " were not given"));
+    }
+
+    /** The record's cost split by its price's components, as negative lines of its month: credits on the next invoice. */
+    private static List<UnbilledLine> creditLines(ChargedUsage charged) {
+        PriceUsed price = charged.price();
+        ChargedRecord record = new ChargedRecord("reversed", charged.occurredAt(), null, null, 0, charged.quantities(), charged.cost(), null);
+        BigDecimal[] amounts = record.componentAmounts(price);
+        String period = YearMonth.from(charged.occurredAt().atOffset(ZoneOffset.UTC)).toString();
+        List<UnbilledLine> lines = new ArrayList<>(amounts.length);
+        for (int i = 0; i < amounts.length; i++) {
+            var component = price.components().get(i);
+            lines.add(new UnbilledLine(period, price.kind(), price.item(), price.provider(), price.catalogVersion(),
+                    component.component() + " reversed", component.unitPrice(), component.priceUnit(), charged.quantities().get(i).negate(),
+                    amounts[i].negate(), 1, charged.occurredAt(), charged.occurredAt()));
+        }
+        return lines;
+    }
+}
