@@ -221,6 +221,7 @@ async function account(id) {
     h('div', { class: 'sections two' },
       await section('Budgets', () => budgets(id, c, redraw)),
       await section('Auto-recharge', () => autoRecharge(id, c, redraw))),
+    summary.billingMode === 'prepaid' ? await section('Credit grants', () => grants(id, c, redraw)) : null,
     await section('Top-ups held for review', () => heldTopUps(id, c, redraw)),
     await section('Usage held for review', () => heldUsage(id, c, redraw)),
     await section('Entries, newest first', () => entries(id, c)),
@@ -350,6 +351,39 @@ async function autoRecharge(id, c, redraw) {
     redraw) : null];
 }
 
+async function grants(id, c, redraw) {
+  const answer = await get(`/api/v1/accounts/${enc(id)}/grants`);
+  const voidGrant = (g) => async () => {
+    if (!(await confirmed(`Void the grant ${g.grantId} of ${g.amount} ${c}?`))) return;
+    try {
+      await call('POST', `/api/v1/accounts/${enc(id)}/grants/${enc(g.grantId)}/void`, { reason: 'voided in the console' });
+      redraw();
+    } catch (e) {
+      view.prepend(error(e));
+    }
+  };
+  const drawn = Object.entries(answer.drawnThisMonth).map(([kind, amount]) => `${kind} ${money(amount, c)}`).join(', ');
+  const holder = h('div', {});
+  holder.append(table('Open grants in the order usage draws them, then the rest', [
+    { title: 'Grant', value: (g) => g.grantId }, { title: 'Kind', value: (g) => g.kind }, { title: 'Status', value: (g) => g.status },
+    { title: 'Amount', num: true, value: (g) => money(g.amount, c) }, { title: 'Left', num: true, value: (g) => money(g.remaining, c) },
+    { title: 'Priority', num: true, value: (g) => g.priority }, { title: 'Expires', value: (g) => (g.expiresAt ? when(g.expiresAt) : 'never') },
+    { title: '', value: (g) => (may('admin') && (g.status === 'open' || g.status === 'pending') && g.amount === g.remaining
+      && !g.grantId.includes(':') ? h('button', { type: 'button', class: 'danger', onclick: voidGrant(g) }, 'Void') : '') }], answer.grants));
+  holder.append(h('p', { class: 'muted' }, `Drawn this month by kind: ${drawn || 'nothing yet'}`));
+  if (may('admin')) {
+    holder.append(action('Grant credit', [
+      input('grantId', 'Grant id', { required: true, pattern: '[A-Za-z0-9._:-]{1,64}', id: 'grant-id' }),
+      input('kind', 'Kind (promotional, contractual, purchased)', { required: true, pattern: 'promotional|contractual|purchased', id: 'grant-kind' }),
+      input('amount', `Amount (${c})`, { inputmode: 'decimal', required: true, pattern: '[0-9]+(\\.[0-9]+)?', id: 'grant-amount' }),
+      input('expiresAt', 'Expires at (ISO instant, empty: never)', { id: 'grant-expires' })],
+    (v) => `Grant ${v.amount} ${c} (${v.kind}) to ${id}?`,
+    (v) => call('POST', `/api/v1/accounts/${enc(id)}/grants`, { grantId: v.grantId, kind: v.kind, amount: v.amount, expiresAt: v.expiresAt || undefined }),
+    redraw));
+  }
+  return holder;
+}
+
 async function heldTopUps(id, c, redraw) {
   const held = await get(`/api/v1/accounts/${enc(id)}/top-ups/held`);
   const decide = (topUp, verdict) => async () => {
@@ -397,6 +431,7 @@ async function entries(id, c, after) {
   holder.append(table('Entries', [
     { title: 'Recorded', value: (e) => when(e.recordedAt) }, { title: 'Type', value: (e) => e.type },
     { title: 'Reference', value: (e) => e.reference }, { title: 'Price', value: price },
+    { title: 'Paid by', value: (e) => (e.details && e.details.paidBy ? e.details.paidBy.map((p) => `${p.grantId} ${p.amount}`).join(', ') : '') },
     { title: 'Balance change', num: true, value: (e) => e.balanceChange }, { title: 'Unbilled change', num: true, value: (e) => e.unbilledChange },
     { title: 'Balance after', num: true, value: (e) => money(e.balanceAfter, c) }], page.entries));
   if (page.next) {

@@ -99,6 +99,10 @@ class ConsoleBrowserTest extends ServiceStory {
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#usage-chart rect.bar"), 0));
         assertThat(browser.findElements(By.cssSelector("ul.legend li"))).isNotEmpty();
         shot("2-usage");
+        // The balance is its grants: the opening top-up, in the order usage draws them, and what each paid.
+        waitUntil(By.cssSelector("section[aria-label='Credit grants']"), "top-up:opening-acct-console-1");
+        assertThat(text(By.cssSelector("section[aria-label='Credit grants']"))).contains("purchased", "open");
+        waitUntil(By.cssSelector("section[aria-label='Entries, newest first'] tbody tr"), "top-up:opening-acct-console-1");
 
         WebElement amount = waitFor(By.id("top-up-amount"));
         amount.sendKeys("25");
