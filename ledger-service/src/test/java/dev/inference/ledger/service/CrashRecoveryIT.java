@@ -29,7 +29,8 @@ import dev.inference.ledger.service.support.UsageStream;
  * The ledger service, a real process started with {@code java -jar}, ingests a stream of 100,000 usage
  * records (10% of them duplicates) while it is killed with SIGKILL at five random moments and started
  * again; PostgreSQL and Kafka outlive it. In the end every record is charged exactly once, told once
- * on billing.notifications, and every auto-recharge payment taken is credited exactly once.
+ * on billing.notifications, every auto-recharge payment taken is credited exactly once, and the promotional grants
+ * that expire mid-stream leave the balance by exactly what was left of them.
  */
 class CrashRecoveryIT {
 
@@ -38,6 +39,8 @@ class CrashRecoveryIT {
     private static final BigDecimal OPENING = new BigDecimal("1000.00");
     /** Accounts that auto-recharge start low, so that their usage (about 10 each) dips below the threshold. */
     private static final BigDecimal RECHARGING_OPENING = new BigDecimal("10.00");
+    /** Each of the other accounts' promotional grant, expiring about 12 s into the stream. */
+    private static final BigDecimal PROMOTION = new BigDecimal("3.00");
     private static final int UNIQUE = 90_000;
     private static final int DUPLICATES = 10_000;
     private static final int KILLS = 5;
@@ -75,6 +78,14 @@ class CrashRecoveryIT {
                             "{\"threshold\":\"5.00\",\"amount\":\"10.00\",\"enabled\":true}").status()).isEqualTo(200);
                 }
 
+                // The other half also have a promotional grant that usage draws first and that expires mid-stream, kills or not.
+                List<String> promoted = accounts.subList(accounts.size() / 2, accounts.size());
+                String expiry = java.time.Instant.now().plusSeconds(12).toString();
+                for (String account : promoted) {
+                    assertThat(api.post("/api/v1/accounts/" + account + "/grants", ADMIN, "{\"grantId\":\"promo\",\"kind\":\"promotional\","
+                            + "\"amount\":\"" + PROMOTION + "\",\"expiresAt\":\"" + expiry + "\"}").status()).isEqualTo(201);
+                }
+
                 Thread publisher = new Thread(() -> UsageStream.publish(kafka.bootstrapServers(), stream, 10_000), "publisher");
                 publisher.start();
 
@@ -105,8 +116,13 @@ class CrashRecoveryIT {
                     long recharges = ledger.eventsOf(account, "RechargeSucceeded");
                     assertThat(ledger.paymentsTaken(account)).as(account + ": payments taken").isEqualTo(recharges);
                     BigDecimal recharged = BigDecimal.TEN.multiply(BigDecimal.valueOf(recharges));
-                    BigDecimal opening = recharging.contains(account) ? RECHARGING_OPENING : OPENING;
-                    BigDecimal expected = opening.subtract(usage.expectedSpend(account)).add(recharged);
+                    BigDecimal opening = recharging.contains(account) ? RECHARGING_OPENING : OPENING.add(PROMOTION);
+                    if (!recharging.contains(account)) {
+                        Await.until(account + "'s promotion has expired or was spent before", Duration.ofMinutes(2),
+                                () -> java.time.Instant.now().isAfter(java.time.Instant.parse(expiry)) && ledger.grantsDue(account) == 0);
+                    }
+                    // What expired of a promotion left the balance by its event: the rest of the money is exact.
+                    BigDecimal expected = opening.subtract(usage.expectedSpend(account)).add(recharged).subtract(ledger.expiredCredit(account));
                     ledger.awaitBalance(account, expected, Duration.ofMinutes(2));
                 }
                 ledger.assertReconciles();

@@ -58,6 +58,7 @@ public class CreditClock extends PeriodicWorker {
             }
             try {
                 commands.sendAndWait(new ApplyDueCredits(accountId));
+                credits.settled(accountId, now);
                 asked.put(accountId, now);
             } catch (ConcurrencyException e) {
                 // the account is busy: its charge looks at the grants itself, or the next round does

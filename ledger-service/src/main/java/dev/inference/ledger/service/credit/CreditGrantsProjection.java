@@ -80,6 +80,9 @@ public class CreditGrantsProjection {
         for (var back : event.returned()) {
             insert(event.accountId(), back.grantId(), back.kind(), new Money(back.amount(), event.cost().currency()), back.priority(),
                     back.effectiveAt(), back.expiresAt(), event.reason(), event.reversedAt(), null);
+            // A grant drawn to nothing that opens again is due at its expiry again.
+            jdbc.update("UPDATE credit_grants SET due_at = expires_at WHERE account_id = ? AND grant_id = ? AND ended IS NULL",
+                    event.accountId(), back.grantId());
         }
     }
 

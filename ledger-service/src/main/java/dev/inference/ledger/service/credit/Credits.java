@@ -98,6 +98,20 @@ public class Credits {
                 Timestamp.from(now), limit);
     }
 
+    /**
+     * After the account looked at its due grants: those it no longer holds open (drawn to nothing before their expiry,
+     * which no event tells) are due no more. One it holds open stays due until its own event moves it.
+     */
+    void settled(String accountId, Instant now) {
+        AccountState state = states.catchUp(accountId, Long.MAX_VALUE).map(AccountStates.Caught::state).orElse(null);
+        if (state == null) {
+            return;
+        }
+        String[] open = state.grants().open().stream().map(Grants.Grant::grantId).toArray(String[]::new);
+        jdbc.update("UPDATE credit_grants SET due_at = NULL WHERE account_id = ? AND due_at <= ? AND grant_id <> ALL(?::varchar[])",
+                accountId, Timestamp.from(now), open);
+    }
+
     /** What usage drew from each kind of grant, for charges made in [{@code from}, {@code to}): paid consumption apart from promotional. */
     public Map<String, BigDecimal> drawnByKind(String accountId, Instant from, Instant to) {
         Map<String, BigDecimal> byKind = new java.util.TreeMap<>();

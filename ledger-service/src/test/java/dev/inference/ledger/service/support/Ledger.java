@@ -145,6 +145,25 @@ public final class Ledger {
         });
     }
 
+    /** The account's grants whose effective time or expiry has come and that the account has not looked at yet. */
+    public long grantsDue(String accountId) {
+        return count("SELECT count(*) FROM credit_grants WHERE due_at <= now() AND account_id = '" + accountId.replace("'", "''") + "'");
+    }
+
+    /** What expired of the account's grants, as their expiries recorded it. */
+    public BigDecimal expiredCredit(String accountId) {
+        try (Connection c = database.connect(); var s = c.prepareStatement(
+                "SELECT COALESCE(sum(ended_amount), 0) FROM credit_grants WHERE ended = 'expired' AND account_id = ?")) {
+            s.setString(1, accountId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Until the audit log holds every stored event: a verification before that would find events not yet logged. */
     public void awaitAuditLog() {
         Await.until("the audit log holds every event", Duration.ofSeconds(90),
