@@ -369,7 +369,7 @@ async function grants(id, c, redraw) {
     { title: 'Amount', num: true, value: (g) => money(g.amount, c) }, { title: 'Left', num: true, value: (g) => money(g.remaining, c) },
     { title: 'Priority', num: true, value: (g) => g.priority }, { title: 'Expires', value: (g) => (g.expiresAt ? when(g.expiresAt) : 'never') },
     { title: '', value: (g) => (may('admin') && (g.status === 'open' || g.status === 'pending') && g.amount === g.remaining
-      && !g.grantId.includes(':') ? h('button', { type: 'button', class: 'danger', onclick: voidGrant(g) }, 'Void') : '') }], answer.grants));
+      && !/^(top-up|recharge|reversal):/.test(g.grantId) ? h('button', { type: 'button', class: 'danger', onclick: voidGrant(g) }, 'Void') : '') }], answer.grants));
   holder.append(h('p', { class: 'muted' }, `Drawn this month by kind: ${drawn || 'nothing yet'}`));
   if (may('admin')) {
     holder.append(action('Grant credit', [

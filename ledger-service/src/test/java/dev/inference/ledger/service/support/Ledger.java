@@ -77,16 +77,7 @@ public final class Ledger {
 
     /** The usage charges of every invoice issued to the account, exact (before rounding to cents). */
     public BigDecimal invoicedCharges(String accountId) {
-        try (Connection c = database.connect(); var s = c.prepareStatement(
-                "SELECT coalesce(sum(exact_charges), 0) FROM invoices WHERE account_id = ?")) {
-            s.setString(1, accountId);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBigDecimal(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return sum("SELECT coalesce(sum(exact_charges), 0) FROM invoices WHERE account_id = ?", accountId);
     }
 
     /** The account's events, oldest first, by their simple type name (e.g. RechargeRequested). */
@@ -152,8 +143,11 @@ public final class Ledger {
 
     /** What expired of the account's grants, as their expiries recorded it. */
     public BigDecimal expiredCredit(String accountId) {
-        try (Connection c = database.connect(); var s = c.prepareStatement(
-                "SELECT COALESCE(sum(ended_amount), 0) FROM credit_grants WHERE ended = 'expired' AND account_id = ?")) {
+        return sum("SELECT coalesce(sum(ended_amount), 0) FROM credit_grants WHERE ended = 'expired' AND account_id = ?", accountId);
+    }
+
+    private BigDecimal sum(String sql, String accountId) {
+        try (Connection c = database.connect(); var s = c.prepareStatement(sql)) {
             s.setString(1, accountId);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
