@@ -53,13 +53,15 @@ public sealed interface AccountCommand {
     }
 
     /**
-     * A charged record: when it occurred, its price and quantities, its cost, the grants that paid it and their terms, and the
+     * A charged record as it was charged, with its price, the grants that paid it and their terms, and the
      * invoice it went onto (null while it is unbilled, and for a prepaid account).
      */
-    record ChargedUsage(Instant occurredAt, AccountEvent.UsageBatchCharged.PriceUsed price, List<BigDecimal> quantities, BigDecimal cost,
+    record ChargedUsage(AccountEvent.UsageBatchCharged.ChargedRecord record, AccountEvent.UsageBatchCharged.PriceUsed price,
                         List<GrantDraw> paidBy, List<GrantTerms> terms, String invoiceId) {
         public ChargedUsage {
-            quantities = List.copyOf(quantities);
+            // The record alone, its price its only one.
+            record = new AccountEvent.UsageBatchCharged.ChargedRecord(record.eventId(), record.occurredAt(), record.source(),
+                    record.attribution(), 0, record.quantities(), record.cost(), record.interval());
             paidBy = List.copyOf(paidBy);
             terms = List.copyOf(terms);
         }

@@ -54,6 +54,7 @@ import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
 import dev.inference.ledger.accounts.Grants.Grant;
 import dev.inference.ledger.kernel.money.Money;
+import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 
 /** What the account remembers to decide: the result of folding its events, nothing else. */
 public record AccountState(String accountId, BillingMode billingMode, String currency,
@@ -152,9 +153,21 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         Set<String> nowReversed = new java.util.HashSet<>(reversed);
         nowReversed.add(reversal.usageEventId());
         AccountState next = new AccountState(accountId, billingMode, currency, reversal.balanceAfter(), reversal.unbilledAfter(),
-                reversal.lifetimeSpendAfter(), intervals, tier, suspended, heldTopUps, billingLimitReached, budgets, organisation, funding,
+                reversal.lifetimeSpendAfter(), intervals, tier, suspended, heldTopUps, billingLimitReached, unspent(reversal), organisation, funding,
                 billing.reversed(reversal.creditLines()), heldUsage, grants.returned(reversal.returned()), nowReversed);
         return billingMode == BillingMode.PREPAID ? next.credited(reversal.balanceAfter()) : next;
+    }
+
+    /** The reversed record's cost out of the spend of every budget it counted in, in the month it counted. */
+    private Map<String, Budget> unspent(UsageReversed reversal) {
+        if (budgets.isEmpty()) {
+            return budgets;
+        }
+        Map<String, Budget> next = new HashMap<>(budgets);
+        var attribution = reversal.record().attribution() == null ? Attribution.NONE : reversal.record().attribution();
+        next.replaceAll((key, budget) -> budget.covers(accountId, attribution)
+                ? budget.unspend(reversal.cost(), reversal.occurredAt()) : budget);
+        return next;
     }
 
     @Override

@@ -61,6 +61,12 @@ public record Budget(String scope, String scopeId, Money hardCap, List<BigDecima
         return new Budget(scope, scopeId, hardCap, softAlerts, period, spent.plus(cost), alertsRaised, blocked);
     }
 
+    /** A reversed charge out of the spend, if it counted in this budget's month (a closed month stays as it closed). */
+    Budget unspend(Money cost, Instant occurredAt) {
+        return periodOf(occurredAt).equals(period)
+                ? new Budget(scope, scopeId, hardCap, softAlerts, period, spent.minus(cost), alertsRaised, blocked) : this;
+    }
+
     /** The covered records of a batch, summed in one pass: the same as spending them one by one. */
     Budget spend(String accountId, List<ChargedRecord> records, String currency) {
         String current = period;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.GrantReturn;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
@@ -27,7 +28,8 @@ import dev.inference.ledger.accounts.AccountCommand.ReverseUsage;
  * is given back to a prepaid account pays what it owes (a balance below zero) first, as any credit does; then each grant
  * gets back what it paid, unless it has expired since (its rest expired with it); what is left (usage that went below
  * zero and was paid since) comes back as a purchased grant of its own. A postpaid record not yet invoiced is credited
- * on the next invoice; one already invoiced is corrected on its invoice, by a credit note.
+ * on the next invoice; one already invoiced is corrected on its invoice, by a credit note. The month's spend of every
+ * budget the record counted in is lower by its cost: a scope it had blocked is unblocked.
  */
 public final class CorrectionRules {
 
@@ -51,13 +53,13 @@ public final class CorrectionRules {
             throw new AccountRuleViolation("usage-invoiced", "usage record '" + Identifier.echo(command.usageEventId()) + "' is on invoice "
                     + charged.invoiceId() + " already: it is corrected there, by a credit note");
         }
-        Money cost = new Money(charged.cost(), state.currency());
+        Money cost = new Money(charged.record().cost(), state.currency());
         Money lifetime = state.lifetimeSpend().minus(cost);
         if (state.billingMode() == BillingMode.POSTPAID) {
             UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
-                    BillingMode.POSTPAID, cost, charged.occurredAt(), List.of(), Money.zero(state.currency()), creditLines(charged),
-                    state.balance(), state.unbilled().minus(cost), lifetime, now);
-            return List.of(reversed);
+                    BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()),
+                    creditLines(charged), state.balance(), state.unbilled().minus(cost), lifetime, now);
+            return withUnblocked(state, reversed, now);
         }
         BigDecimal owed = state.balance().isNegative() ? state.balance().amount().negate() : BigDecimal.ZERO;
         BigDecimal drawn = BigDecimal.ZERO;
@@ -67,7 +69,7 @@ public final class CorrectionRules {
         for (GrantDraw piece : charged.paidBy()) {
             drawn = drawn.add(piece.amount());
         }
-        BigDecimal belowZero = charged.cost().subtract(drawn);
+        BigDecimal belowZero = charged.record().cost().subtract(drawn);
         BigDecimal repaid = owed.min(belowZero);
         owed = owed.subtract(repaid);
         BigDecimal spare = belowZero.subtract(repaid);
@@ -90,12 +92,24 @@ public final class CorrectionRules {
         }
         Money expiredOnReturn = new Money(expired, state.currency());
         UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
-                BillingMode.PREPAID, cost, charged.occurredAt(), returned, expiredOnReturn, List.of(),
+                BillingMode.PREPAID, cost, charged.record(), charged.price(), returned, expiredOnReturn, List.of(),
                 state.balance().plus(cost).minus(expiredOnReturn), state.unbilled(), lifetime, now);
-        List<AccountEvent> events = new ArrayList<>(List.of(reversed));
+        List<AccountEvent> events = withUnblocked(state, reversed, now);
         AccountState after = state.evolve(reversed);
         if (state.suspended() && after.balance().isPositive() && !state.billing().owes()) {
             events.add(new AccountEvent.AccountReinstated(state.accountId(), after.balance(), now));
+        }
+        return events;
+    }
+
+    /** The reversal, and each budget it takes back below its cap this month unblocked, as a raised cap would. */
+    private static List<AccountEvent> withUnblocked(AccountState state, UsageReversed reversed, Instant now) {
+        List<AccountEvent> events = new ArrayList<>(List.of(reversed));
+        for (Budget budget : state.evolve(reversed).budgets().values()) {
+            if (budget.blocked() && !budget.capReached()) {
+                events.add(new BudgetUnblocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
+                        budget.hardCap(), now));
+            }
         }
         return events;
     }
@@ -108,15 +122,15 @@ public final class CorrectionRules {
     /** The record's cost split by its price's components, as negative lines of its month: credits on the next invoice. */
     private static List<UnbilledLine> creditLines(ChargedUsage charged) {
         PriceUsed price = charged.price();
-        ChargedRecord record = new ChargedRecord("reversed", charged.occurredAt(), null, null, 0, charged.quantities(), charged.cost(), null);
+        ChargedRecord record = charged.record();
         BigDecimal[] amounts = record.componentAmounts(price);
-        String period = YearMonth.from(charged.occurredAt().atOffset(ZoneOffset.UTC)).toString();
+        String period = YearMonth.from(record.occurredAt().atOffset(ZoneOffset.UTC)).toString();
         List<UnbilledLine> lines = new ArrayList<>(amounts.length);
         for (int i = 0; i < amounts.length; i++) {
             var component = price.components().get(i);
             lines.add(new UnbilledLine(period, price.kind(), price.item(), price.provider(), price.catalogVersion(),
-                    component.component() + " reversed", component.unitPrice(), component.priceUnit(), charged.quantities().get(i).negate(),
-                    amounts[i].negate(), 1, charged.occurredAt(), charged.occurredAt()));
+                    component.component() + " reversed", component.unitPrice(), component.priceUnit(), record.quantities().get(i).negate(),
+                    amounts[i].negate(), 1, record.occurredAt(), record.occurredAt()));
         }
         return lines;
     }

@@ -172,7 +172,7 @@ class AccountSimulationTest {
             Simulation.Charged c = sim.charges.get(random.nextInt(sim.charges.size()));
             List<GrantTerms> terms = c.paidBy().stream().map(d -> sim.termsOf(d.grantId())).toList();
             return CorrectionRules.reverse(state, new ReverseUsage(ID, c.eventId(), "simulated", "staff",
-                    new ChargedUsage(c.occurredAt(), c.price(), c.quantities(), c.cost(), c.paidBy(), terms, null)), policy, now);
+                    new ChargedUsage(c.record(), c.price(), c.paidBy(), terms, null)), policy, now);
         }
         var inFlight = state.funding().inFlight();
         if (inFlight != null) {
@@ -198,8 +198,8 @@ class AccountSimulationTest {
         long reversals;
 
         /** A record as charged, and the grants that paid it: what a reversal is given. */
-        record Charged(String eventId, Instant occurredAt, AccountEvent.UsageBatchCharged.PriceUsed price, List<BigDecimal> quantities,
-                       BigDecimal cost, List<dev.inference.ledger.kernel.account.GrantDraw> paidBy) {
+        record Charged(String eventId, ChargedRecord record, AccountEvent.UsageBatchCharged.PriceUsed price,
+                       List<dev.inference.ledger.kernel.account.GrantDraw> paidBy) {
         }
 
         GrantTerms termsOf(String grantId) {
@@ -284,6 +284,11 @@ class AccountSimulationTest {
                 assertThat(reversedIds.add(r.usageEventId())).as("a record is reversed once: " + r.usageEventId()).isTrue();
                 balance = balance.add(r.cost().amount()).subtract(r.expiredOnReturn().amount());
                 reversals++;
+                for (Budget budget : state.budgets().values()) {
+                    if (Budget.covers(budget.scope(), budget.scopeId(), ID, r.record().attribution())) {
+                        spent.merge(budget.scope() + "/" + budget.scopeId(), r.cost().amount().negate(), BigDecimal::add);
+                    }
+                }
                 for (var back : r.returned()) {
                     if (back.grantId().startsWith("reversal:")) {
                         purchased.add(back.grantId());
@@ -296,7 +301,7 @@ class AccountSimulationTest {
                     if (charges.size() >= 1000) {
                         charges.remove(0);
                     }
-                    charges.add(new Charged(r.eventId(), r.occurredAt(), batch.prices().get(r.price()), r.quantities(), r.cost(), draws.get(i)));
+                    charges.add(new Charged(r.eventId(), r, batch.prices().get(r.price()), draws.get(i)));
                 }
                 assertThat(batch.draws().stream().map(d -> d.amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                         .as("grants never pay more than was charged").isLessThanOrEqualTo(batch.total());

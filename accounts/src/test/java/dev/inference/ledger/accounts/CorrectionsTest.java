@@ -7,6 +7,7 @@ import static dev.inference.ledger.accounts.AccountEvents.charged;
 import static dev.inference.ledger.accounts.AccountEvents.credited;
 import static dev.inference.ledger.accounts.AccountEvents.opened;
 import static dev.inference.ledger.accounts.AccountEvents.paidBy;
+import static dev.inference.ledger.accounts.AccountEvents.record;
 import static dev.inference.ledger.accounts.AccountEvents.usd;
 
 import java.math.BigDecimal;
@@ -43,7 +44,7 @@ class CorrectionsTest {
     private final AggregateTestFixture<Account> fixture = AccountEvents.fixture();
 
     private static ChargedUsage usage(String cost, List<GrantDraw> paidBy, String invoiceId, GrantTerms... terms) {
-        return new ChargedUsage(NOW, PRICE, List.of(BigDecimal.ONE), usd(cost).amount(), paidBy, List.of(terms), invoiceId);
+        return new ChargedUsage(record("u-1", cost), PRICE, paidBy, List.of(terms), invoiceId);
     }
 
     private static GrantDraw draw(String grantId, String amount) {
@@ -56,7 +57,7 @@ class CorrectionsTest {
                         paidBy(charged("u-1", "30", BillingMode.PREPAID, "95", "0", "30"), "promo-1", "25", "top-up:t-1", "5"))
                 .when(new ReverseUsage(ID, "u-1", "the gateway counted a retry twice", "staff",
                         usage("30", List.of(draw("promo-1", "25"), draw("top-up:t-1", "5")), null, PROMO, TOP_UP)))
-                .expectEvents(new UsageReversed(ID, "u-1", "the gateway counted a retry twice", "staff", BillingMode.PREPAID, usd("30"), NOW,
+                .expectEvents(new UsageReversed(ID, "u-1", "the gateway counted a retry twice", "staff", BillingMode.PREPAID, usd("30"), record("u-1", "30"), PRICE,
                         List.of(new GrantReturn("promo-1", GrantKind.PROMOTIONAL, 100, NOW, EXPIRY, usd("25").amount()),
                                 new GrantReturn("top-up:t-1", GrantKind.PURCHASED, 100, NOW, null, usd("5").amount())),
                         usd("0"), List.of(), usd("125"), usd("0"), usd("0"), NOW));
@@ -70,7 +71,7 @@ class CorrectionsTest {
                         new dev.inference.ledger.kernel.account.AccountEvent.CreditExpired(ID, "promo-1", GrantKind.PROMOTIONAL, usd("15"),
                                 usd("100"), EXPIRY))
                 .when(new ReverseUsage(ID, "u-1", "wrong model", "staff", usage("10", List.of(draw("promo-1", "10")), null, PROMO)))
-                .expectEvents(new UsageReversed(ID, "u-1", "wrong model", "staff", BillingMode.PREPAID, usd("10"), NOW, List.of(), usd("10"),
+                .expectEvents(new UsageReversed(ID, "u-1", "wrong model", "staff", BillingMode.PREPAID, usd("10"), record("u-1", "10"), PRICE, List.of(), usd("10"),
                         List.of(), usd("100"), usd("0"), usd("0"), EXPIRY.plusSeconds(1)));
     }
 
@@ -80,7 +81,7 @@ class CorrectionsTest {
                         paidBy(charged("u-1", "8", BillingMode.PREPAID, "-3", "0", "8"), "top-up:t-1", "5"),
                         new BalanceExhausted(ID, usd("-3"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("-3"), NOW))
                 .when(new ReverseUsage(ID, "u-1", "test traffic", "gateway", usage("8", List.of(draw("top-up:t-1", "5")), null, TOP_UP)))
-                .expectEvents(new UsageReversed(ID, "u-1", "test traffic", "gateway", BillingMode.PREPAID, usd("8"), NOW,
+                .expectEvents(new UsageReversed(ID, "u-1", "test traffic", "gateway", BillingMode.PREPAID, usd("8"), record("u-1", "8"), PRICE,
                                 List.of(new GrantReturn("top-up:t-1", GrantKind.PURCHASED, 100, NOW, null, usd("5").amount())), usd("0"),
                                 List.of(), usd("5"), usd("0"), usd("0"), NOW),
                         new AccountReinstated(ID, usd("5"), NOW));
@@ -90,14 +91,27 @@ class CorrectionsTest {
     void usage_that_went_below_zero_and_was_paid_since_comes_back_as_a_grant_of_its_own() {
         fixture.given(opened(BillingMode.PREPAID), charged("u-1", "8", BillingMode.PREPAID, "-8", "0", "8"), credited("t-1", "20", "12"))
                 .when(new ReverseUsage(ID, "u-1", "test traffic", "staff", usage("8", List.of(), null)))
-                .expectEvents(new UsageReversed(ID, "u-1", "test traffic", "staff", BillingMode.PREPAID, usd("8"), NOW,
+                .expectEvents(new UsageReversed(ID, "u-1", "test traffic", "staff", BillingMode.PREPAID, usd("8"), record("u-1", "8"), PRICE,
                         List.of(new GrantReturn("reversal:u-1", GrantKind.PURCHASED, 100, NOW, null, usd("8").amount())), usd("0"),
                         List.of(), usd("20"), usd("0"), usd("0"), NOW));
     }
 
     @Test
+    void the_month_spend_of_a_budget_the_record_counted_in_falls_and_a_scope_it_blocked_is_unblocked() {
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "100", "100"),
+                        new dev.inference.ledger.kernel.account.AccountEvent.BudgetSet(ID, "account", ID, "month", usd("10"), List.of(), NOW),
+                        paidBy(charged("u-1", "12", BillingMode.PREPAID, "88", "0", "12"), "top-up:t-1", "12"),
+                        new dev.inference.ledger.kernel.account.AccountEvent.BudgetBlocked(ID, "account", ID, "2026-11", usd("12"), usd("10"), NOW))
+                .when(new ReverseUsage(ID, "u-1", "a loop in the client", "staff", usage("12", List.of(draw("top-up:t-1", "12")), null, TOP_UP)))
+                .expectEvents(new UsageReversed(ID, "u-1", "a loop in the client", "staff", BillingMode.PREPAID, usd("12"), record("u-1", "12"),
+                                PRICE, List.of(new GrantReturn("top-up:t-1", GrantKind.PURCHASED, 100, NOW, null, usd("12").amount())), usd("0"),
+                                List.of(), usd("100"), usd("0"), usd("0"), NOW),
+                        new dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked(ID, "account", ID, "2026-11", usd("0"), usd("10"), NOW));
+    }
+
+    @Test
     void a_record_is_reversed_once() {
-        UsageReversed once = new UsageReversed(ID, "u-1", "twice counted", "staff", BillingMode.PREPAID, usd("10"), NOW,
+        UsageReversed once = new UsageReversed(ID, "u-1", "twice counted", "staff", BillingMode.PREPAID, usd("10"), record("u-1", "10"), PRICE,
                 List.of(new GrantReturn("top-up:t-1", GrantKind.PURCHASED, 100, NOW, null, usd("10").amount())), usd("0"), List.of(),
                 usd("100"), usd("0"), usd("0"), NOW);
         fixture.given(opened(BillingMode.PREPAID), credited("t-1", "100", "100"),
@@ -114,10 +128,10 @@ class CorrectionsTest {
                 BigDecimal.ONE, "1M tokens", new BigDecimal("-1"), usd("-12").amount(), 1, NOW, NOW);
         fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "12", BillingMode.POSTPAID, "0", "12", "12"))
                 .when(new ReverseUsage(ID, "u-1", "duplicate", "staff", usage("12", List.of(), null)))
-                .expectEvents(new UsageReversed(ID, "u-1", "duplicate", "staff", BillingMode.POSTPAID, usd("12"), NOW, List.of(), usd("0"),
+                .expectEvents(new UsageReversed(ID, "u-1", "duplicate", "staff", BillingMode.POSTPAID, usd("12"), record("u-1", "12"), PRICE, List.of(), usd("0"),
                         List.of(credit), usd("0"), usd("0"), usd("0"), NOW));
         AccountState after = AccountState.folded(opened(BillingMode.POSTPAID), charged("u-1", "12", BillingMode.POSTPAID, "0", "12", "12"),
-                new UsageReversed(ID, "u-1", "duplicate", "staff", BillingMode.POSTPAID, usd("12"), NOW, List.of(), usd("0"), List.of(credit),
+                new UsageReversed(ID, "u-1", "duplicate", "staff", BillingMode.POSTPAID, usd("12"), record("u-1", "12"), PRICE, List.of(), usd("0"), List.of(credit),
                         usd("0"), usd("0"), usd("0"), NOW));
         // The next invoice takes the charge's line and its credit line: they sum to nothing.
         org.assertj.core.api.Assertions.assertThat(BillingRules.unbilled(after)).extracting(UnbilledLine::amount)

@@ -76,7 +76,7 @@ class PrepaidMonthStoryTest {
                 ? new GrantTerms("promo", GrantKind.PROMOTIONAL, 100, day(1), EXPIRY)
                 : new GrantTerms(d.grantId(), GrantKind.PURCHASED, 100, day(1), null)).toList();
         List<AccountEvent> events = CorrectionRules.reverse(state, new ReverseUsage(ID, record.eventId(), "reported twice by the gateway", "staff",
-                new ChargedUsage(record.occurredAt(), batch.prices().get(0), record.quantities(), record.cost(), paidBy, terms, null)), policy, at);
+                new ChargedUsage(record, batch.prices().get(0), paidBy, terms, null)), policy, at);
         apply(events);
         return (UsageReversed) events.get(0);
     }

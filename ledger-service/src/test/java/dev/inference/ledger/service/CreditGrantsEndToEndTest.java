@@ -116,6 +116,13 @@ class CreditGrantsEndToEndTest extends ServiceStory {
                 .isEqualTo(404);
         assertThat(api.post("/api/v1/accounts/" + ACCOUNT + "/usage/reversals", ADMIN, "{\"eventId\":\"gpu-3\"}").status()).isIn(404, 422);
         assertThat(entries(api).get(0).get("type").asText()).isEqualTo("usage-reversed");
+        // Both records leave the usage the customer is shown (and the budgets' month spend read from it).
+        String hours = "?from=" + UsageStream.RECENTLY.truncatedTo(java.time.temporal.ChronoUnit.HOURS) + "&to="
+                + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Await.until("the reversed records leave the usage totals", WAIT, () -> {
+            JsonNode totals = api.get("/api/v1/accounts/" + ACCOUNT + "/usage" + hours, ADMIN).body().get("totals");
+            return totals.get("records").asLong() == 0 && new BigDecimal(totals.get("cost").asText()).signum() == 0;
+        });
 
         ledger.assertReconciles();
         assertThat(new LedgerReplay(dataSource, 100, p -> { }).run().differences()).as("the auditor's replay").isEmpty();

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
 import dev.inference.ledger.kernel.pricing.Rerating;
@@ -68,6 +69,19 @@ public class UsageRollupProjection {
             }
             cost = cost.add(recordCost);
         }
+
+        /** The same sums taken back: a reversed record. */
+        void subtract(UsageRecord usage, BigDecimal recordCost) {
+            Sums one = new Sums();
+            one.add(usage, recordCost);
+            records -= one.records;
+            input -= one.input;
+            cachedInput -= one.cachedInput;
+            output -= one.output;
+            seconds = seconds.subtract(one.seconds);
+            units = units.subtract(one.units);
+            cost = cost.subtract(one.cost);
+        }
     }
 
     private record Pending(Map<Key, Sums> hourly, Map<Key, Sums> daily, List<Object[]> traceCalls) {
@@ -97,6 +111,25 @@ public class UsageRollupProjection {
                         call.input, call.cachedInput, call.output, call.seconds, call.units, call.cost});
             }
         }
+    }
+
+    /** A reversed record leaves the hour and the day it was counted in: the usage shown and the budgets' spend follow. */
+    @EventHandler
+    void on(UsageReversed event) {
+        Pending pending = ProcessingBatch.pending("usage-rollup", Pending::new, this::write);
+        ChargedRecord record = event.record();
+        UsageRecord usage = Rerating.usageOf(event.accountId(), event.price(), record);
+        Key hour = key(event.accountId(), record, event.price(), ChronoUnit.HOURS);
+        pending.hourly().computeIfAbsent(hour, k -> new Sums()).subtract(usage, record.cost());
+        pending.daily().computeIfAbsent(key(event.accountId(), record, event.price(), ChronoUnit.DAYS), k -> new Sums())
+                .subtract(usage, record.cost());
+    }
+
+    private static Key key(String accountId, ChargedRecord record, PriceUsed price, ChronoUnit unit) {
+        var a = record.attribution();
+        return new Key(accountId, record.occurredAt().truncatedTo(unit), price.kind(), price.item(), orEmpty(price.provider()),
+                orEmpty(a == null ? null : a.apiKeyId()), orEmpty(a == null ? null : a.projectId()), orEmpty(a == null ? null : a.memberId()),
+                orEmpty(record.source()));
     }
 
     @ResetHandler

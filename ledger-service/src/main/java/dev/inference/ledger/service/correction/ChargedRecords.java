@@ -57,8 +57,7 @@ public class ChargedRecords {
                     var record = batch.records().get(i);
                     if (record.eventId().equals(eventId)) {
                         List<GrantDraw> paidBy = batch.drawsByRecord().get(i);
-                        return Optional.of(new ChargedUsage(record.occurredAt(), batch.prices().get(record.price()), record.quantities(),
-                                record.cost(), paidBy, terms(accountId, paidBy),
+                        return Optional.of(new ChargedUsage(record, batch.prices().get(record.price()), paidBy, terms(accountId, paidBy),
                                 invoiceOf(accountId, message.getSequenceNumber(), record.occurredAt())));
                     }
                 }

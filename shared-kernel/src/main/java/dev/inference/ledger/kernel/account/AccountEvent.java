@@ -371,12 +371,14 @@ public sealed interface AccountEvent {
      * what paid a balance below zero is no longer owed, and each grant that paid it gets back what it paid ({@code returned}),
      * except a grant that has expired since (its rest expired with it: {@code expiredOnReturn}); what no grant is left to take
      * back (usage charged below zero, and paid since) returns as a purchased grant {@code reversal:<usageEventId>}. Postpaid,
-     * not yet invoiced: a credit line of the cost ({@code creditLines}, negative amounts) goes on the next invoice.
+     * not yet invoiced: a credit line of the cost ({@code creditLines}, negative amounts) goes on the next invoice. {@code record}
+     * is the record as it was charged (its {@code price} index names {@code price}), so that every view can take it back.
      * {@code lifetimeSpendAfter}: all usage ever charged, less reversals.
      */
     record UsageReversed(String accountId, String usageEventId, String reason, String requestedBy, BillingMode billingMode, Money cost,
-                         Instant occurredAt, List<GrantReturn> returned, Money expiredOnReturn, List<UnbilledLine> creditLines,
-                         Money balanceAfter, Money unbilledAfter, Money lifetimeSpendAfter, Instant reversedAt) implements AccountEvent {
+                         UsageBatchCharged.ChargedRecord record, UsageBatchCharged.PriceUsed price, List<GrantReturn> returned,
+                         Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
+                         Money lifetimeSpendAfter, Instant reversedAt) implements AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
@@ -385,6 +387,11 @@ public sealed interface AccountEvent {
         public UsageReversed {
             returned = returned == null ? List.of() : List.copyOf(returned);
             creditLines = creditLines == null ? List.of() : List.copyOf(creditLines);
+        }
+
+        /** When the reversed record occurred. */
+        public Instant occurredAt() {
+            return record.occurredAt();
         }
 
         /** What the reversal did to the balance: the cost less what expired on its way back (prepaid); nothing (postpaid). */
