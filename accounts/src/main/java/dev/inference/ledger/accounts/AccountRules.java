@@ -215,11 +215,19 @@ public final class AccountRules {
     }
 
     /** An admin approves a usage record held for review: it is charged as it was held, with what its charge triggers. */
-    public static List<AccountEvent> approveUsage(AccountState state, ApproveHeldUsage command, UsageTiers tiers, RechargePolicy policy,
+    public static List<AccountEvent> approveUsage(AccountState given, ApproveHeldUsage command, UsageTiers tiers, RechargePolicy policy,
                                                   Instant now) {
+        heldUsage(given, command.usageEventId());
+        // Grants whose time came are started or expired first, as before any charge.
+        List<AccountEvent> due = CreditRules.due(given, policy, now);
+        AccountState state = given;
+        for (AccountEvent event : due) {
+            state = state.evolve(event);
+        }
         UsageHeldForReview held = heldUsage(state, command.usageEventId());
         HeldUsageApproved approved = new HeldUsageApproved(state.accountId(), held.usageEventId(), held.charge().cost(), now);
-        List<AccountEvent> events = new ArrayList<>(List.of(approved));
+        List<AccountEvent> events = new ArrayList<>(due);
+        events.add(approved);
         List<AccountEvent> charged = UsageBatch.charge(state.evolve(approved), new ChargeUsage(state.accountId(), List.of(new UsageToCharge(
                 held.usageEventId(), held.occurredAt(), held.source(), held.attribution(), held.charge(), held.interval()))),
                 tiers, policy, null, now);

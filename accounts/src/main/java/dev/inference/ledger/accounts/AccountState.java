@@ -144,8 +144,9 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     /** A top-up or a recharge: a purchased grant of the default priority that never expires. */
     private static Grant purchased(String grantId, Money amount, Money balanceAfter, Instant at) {
-        return new Grant(grantId, GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, at, null, amount.amount(),
-                AccountEvent.spendable(amount, balanceAfter).amount(), true);
+        BigDecimal spendable = AccountEvent.spendable(amount, balanceAfter).amount();
+        return new Grant(grantId, GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, at, null, amount.amount(), spendable, true,
+                spendable.compareTo(amount.amount()) != 0);
     }
 
     @Override
@@ -175,7 +176,8 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         BigDecimal spendable = granted.effectiveNow() ? AccountEvent.spendable(granted.amount(), granted.balanceAfter()).amount()
                 : granted.amount().amount();
         AccountState next = withGrants(grants.added(new Grant(granted.grantId(), granted.kind(), granted.priority(), granted.effectiveAt(),
-                granted.expiresAt(), granted.amount().amount(), spendable, granted.effectiveNow()), true));
+                granted.expiresAt(), granted.amount().amount(), spendable, granted.effectiveNow(),
+                spendable.compareTo(granted.amount().amount()) != 0), true));
         return granted.effectiveNow() ? next.credited(granted.balanceAfter()) : next;
     }
 

@@ -63,8 +63,13 @@ public record Budget(String scope, String scopeId, Money hardCap, List<BigDecima
 
     /** A reversed charge out of the spend, if it counted in this budget's month (a closed month stays as it closed). */
     Budget unspend(Money cost, Instant occurredAt) {
-        return periodOf(occurredAt).equals(period)
-                ? new Budget(scope, scopeId, hardCap, softAlerts, period, spent.minus(cost), alertsRaised, blocked) : this;
+        if (!periodOf(occurredAt).equals(period)) {
+            return this;
+        }
+        // A budget set after the record was charged never counted it: its spend does not go below zero.
+        Money less = spent.minus(cost);
+        return new Budget(scope, scopeId, hardCap, softAlerts, period, less.isNegative() ? Money.zero(spent.currency()) : less, alertsRaised,
+                blocked);
     }
 
     /** The covered records of a batch, summed in one pass: the same as spending them one by one. */

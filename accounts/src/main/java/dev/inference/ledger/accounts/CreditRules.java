@@ -45,8 +45,9 @@ public final class CreditRules {
         Identifier.GRANT.problem(command.grantId()).ifPresent(problem -> {
             throw new AccountRuleViolation("invalid-grant", problem);
         });
-        if (command.grantId().startsWith("top-up:") || command.grantId().startsWith("recharge:")) {
-            throw new AccountRuleViolation("invalid-grant", "grant ids starting with 'top-up:' or 'recharge:' name top-ups and recharges");
+        if (command.grantId().startsWith("top-up:") || command.grantId().startsWith("recharge:") || command.grantId().startsWith("reversal:")) {
+            throw new AccountRuleViolation("invalid-grant", "grant ids starting with 'top-up:', 'recharge:' or 'reversal:' name top-ups, "
+                    + "recharges and what reversals give back");
         }
         if (state.billingMode() != BillingMode.PREPAID) {
             throw new AccountRuleViolation("grant-needs-prepaid", "credit grants are spent by prepaid accounts; this account is postpaid");
@@ -102,7 +103,7 @@ public final class CreditRules {
             throw new AccountRuleViolation("grant-not-open", "no open grant '" + Identifier.echo(String.valueOf(command.grantId()))
                     + "' made through the grants API");
         }
-        if (!grant.unused()) {
+        if (!grant.unused()) { // drawn from, paid a debt, or opened again by a reversal
             throw new AccountRuleViolation("grant-used", "grant '" + grant.grantId() + "' has paid for usage already: "
                     + grant.remaining().stripTrailingZeros().toPlainString() + " of " + grant.amount().stripTrailingZeros().toPlainString()
                     + " left");
@@ -154,10 +155,14 @@ public final class CreditRules {
             events.add(event);
             running = running.evolve(event);
         }
-        if (!lost) {
-            return events;
+        if (lost) {
+            return afterLoss(state, events, policy, now);
         }
-        return afterLoss(state, events, policy, now);
+        // Only starts: money in, as a grant effective now is: it may reinstate the account.
+        if (running.suspended() && running.balance().isPositive() && !running.billing().owes()) {
+            events.add(new AccountReinstated(state.accountId(), running.balance(), now));
+        }
+        return events;
     }
 
     private static boolean anyDue(List<Grant> open, Instant now) {

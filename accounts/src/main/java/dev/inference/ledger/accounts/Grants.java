@@ -29,26 +29,33 @@ public record Grants(List<Grant> open, Set<String> granted) {
         granted = granted == null ? Set.of() : Set.copyOf(granted);
     }
 
-    /** One grant: {@code remaining} of {@code amount} left; {@code started} once it counts in the balance. */
+    /**
+     * One grant: {@code remaining} of {@code amount} left; {@code started} once it counts in the balance; {@code drawn} once
+     * anything was taken from it (usage, a debt it paid) or it was opened again by a reversal.
+     */
     public record Grant(String grantId, GrantKind kind, int priority, Instant effectiveAt, Instant expiresAt, BigDecimal amount,
-                        BigDecimal remaining, boolean started) {
+                        BigDecimal remaining, boolean started, boolean drawn) {
 
         /** Whether it may pay for usage charged at {@code at}. */
         boolean spendableAt(Instant at) {
             return started && remaining.signum() > 0 && (expiresAt == null || at.isBefore(expiresAt));
         }
 
-        /** Nothing was drawn from it: only such a grant may be voided. */
+        /** Nothing was ever drawn from it: only such a grant may be voided. */
         boolean unused() {
-            return !started || remaining.compareTo(amount) == 0;
+            return !drawn && remaining.compareTo(amount) == 0;
         }
 
         Grant drawn(BigDecimal piece) {
-            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, remaining.subtract(piece), started);
+            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, remaining.subtract(piece), started, true);
+        }
+
+        Grant returned(BigDecimal piece) {
+            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, remaining.add(piece), started, true);
         }
 
         Grant startedWith(BigDecimal spendable) {
-            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, spendable, true);
+            return new Grant(grantId, kind, priority, effectiveAt, expiresAt, amount, spendable, true, spendable.compareTo(amount) != 0);
         }
     }
 
@@ -117,10 +124,10 @@ public record Grants(List<Grant> open, Set<String> granted) {
                 }
             }
             if (at >= 0) {
-                next.set(at, next.get(at).drawn(back.amount().negate()));
+                next.set(at, next.get(at).returned(back.amount()));
             } else {
                 next.add(new Grant(back.grantId(), back.kind(), back.priority(), back.effectiveAt(), back.expiresAt(), back.amount(),
-                        back.amount(), true));
+                        back.amount(), true, true));
             }
         }
         return new Grants(next, granted);

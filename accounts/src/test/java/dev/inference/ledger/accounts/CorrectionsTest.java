@@ -64,6 +64,18 @@ class CorrectionsTest {
     }
 
     @Test
+    void a_grant_opened_again_by_a_reversal_was_used_and_cannot_be_voided() {
+        UsageReversed reversed = new UsageReversed(ID, "u-1", "counted twice", "staff", BillingMode.PREPAID, usd("25"), record("u-1", "25"), PRICE,
+                List.of(new GrantReturn("promo-1", GrantKind.PROMOTIONAL, 100, NOW, EXPIRY, usd("25").amount())), usd("0"), List.of(), usd("125"),
+                usd("0"), usd("0"), NOW);
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "100", "100"), PROMO_GRANTED,
+                        paidBy(charged("u-1", "25", BillingMode.PREPAID, "100", "0", "25"), "promo-1", "25"), reversed)
+                .when(new dev.inference.ledger.accounts.AccountCommand.VoidCredit(ID, "promo-1", "by mistake"))
+                .expectException(AccountRuleViolation.class)
+                .expectNoEvents();
+    }
+
+    @Test
     void what_a_grant_that_expired_since_paid_expires_on_its_way_back() {
         AggregateTestFixture<Account> later = AccountEvents.fixture(EXPIRY.plusSeconds(1), RechargePolicy.defaults(), UsageReview.defaults());
         later.given(opened(BillingMode.PREPAID), credited("t-1", "100", "100"), PROMO_GRANTED,

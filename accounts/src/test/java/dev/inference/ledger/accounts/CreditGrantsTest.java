@@ -148,6 +148,36 @@ class CreditGrantsTest {
     }
 
     @Test
+    void a_grant_that_starts_later_reinstates_an_account_suspended_for_its_balance_when_it_starts() {
+        Instant start = NOW.plus(Duration.ofDays(1));
+        CreditGranted later = new CreditGranted(ID, "contract-1", GrantKind.CONTRACTUAL, usd("100"), 50, start, null, null, usd("-3"), NOW);
+        AggregateTestFixture<Account> then = AccountEvents.fixture(start, RechargePolicy.defaults(), UsageReview.defaults());
+        then.given(opened(BillingMode.PREPAID), charged("u-1", "3", BillingMode.PREPAID, "-3", "0", "3"), new BalanceExhausted(ID, usd("-3"), NOW),
+                        new AccountSuspended(ID, "balance-exhausted", usd("-3"), NOW), later)
+                .when(new ApplyDueCredits(ID))
+                .expectEvents(new CreditStarted(ID, "contract-1", usd("100"), usd("97"), start), new AccountReinstated(ID, usd("97"), start));
+    }
+
+    @Test
+    void approving_a_held_record_after_a_grants_expiry_expires_the_grant_first() {
+        var held = new dev.inference.ledger.kernel.account.AccountEvent.UsageHeldForReview(ID, "u-big", NOW, "gw-1",
+                dev.inference.ledger.kernel.usage.UsageRecord.Attribution.NONE, AccountEvents.charge("80"), null, usd("10000"), NOW);
+        AccountState state = AccountState.folded(opened(BillingMode.PREPAID), promo("promo-1", "50", "50", MONTH_END), held);
+        List<dev.inference.ledger.kernel.account.AccountEvent> events = AccountRules.approveUsage(state,
+                new AccountCommand.ApproveHeldUsage(ID, "u-big"), UsageTiers.defaults(), RechargePolicy.defaults(), MONTH_END.plusSeconds(1));
+        assertThat(events.get(0)).isEqualTo(new CreditExpired(ID, "promo-1", GrantKind.PROMOTIONAL, usd("50"), usd("0"), MONTH_END.plusSeconds(1)));
+        var charged = events.stream().filter(dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.class::isInstance)
+                .map(dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.class::cast).findFirst().orElseThrow();
+        assertThat(charged.draws()).as("the expired promotion pays nothing").isEmpty();
+        AccountState after = state;
+        for (var event : events) {
+            after = after.evolve(event);
+        }
+        assertThat(after.balance()).isEqualTo(usd("-80"));
+        assertThat(after.grants().open()).isEmpty();
+    }
+
+    @Test
     void a_grant_to_an_account_suspended_for_its_balance_reinstates_it() {
         fixture.given(opened(BillingMode.PREPAID), charged("u-1", "3", BillingMode.PREPAID, "-3", "0", "3"),
                         new BalanceExhausted(ID, usd("-3"), NOW), new AccountSuspended(ID, "balance-exhausted", usd("-3"), NOW))
@@ -175,6 +205,7 @@ class CreditGrantsTest {
                 new GrantCredit(ID, "g", GrantKind.PROMOTIONAL, usd("5"), null, null, NOW, null),
                 new GrantCredit(ID, "g", GrantKind.PROMOTIONAL, usd("5"), null, null, NOW.plus(Duration.ofDays(4000)), null),
                 new GrantCredit(ID, "top-up:t-9", GrantKind.PURCHASED, usd("5"), null, null, null, null),
+                new GrantCredit(ID, "reversal:u-1", GrantKind.PROMOTIONAL, usd("5"), null, null, null, null),
                 new GrantCredit(ID, "g", null, usd("5"), null, null, null, null))) {
             fixture.given(opened(BillingMode.PREPAID))
                     .when(bad)

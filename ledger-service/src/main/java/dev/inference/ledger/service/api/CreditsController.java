@@ -92,8 +92,9 @@ public class CreditsController {
     @Operation(summary = "Void a grant nothing was drawn from")
     @PostMapping("/{id}/grants/{grantId}/void")
     @Allowed({ADMIN})
-    public GrantView voidGrant(@PathVariable String id, @PathVariable String grantId, @RequestBody VoidRequest request) {
-        CreditVoided voided = commands.sendAndWait(new VoidCredit(id, grantId, request.reason()));
+    public GrantView voidGrant(@PathVariable String id, @PathVariable String grantId,
+                               @RequestBody(required = false) VoidRequest request) {
+        CreditVoided voided = commands.sendAndWait(new VoidCredit(id, grantId, request == null ? null : request.reason()));
         return Credits.voided(voided);
     }
 }

@@ -21,6 +21,8 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
 import dev.inference.ledger.kernel.event.EventTypes;
+import dev.inference.ledger.accounts.CreditRules;
+import dev.inference.ledger.service.api.ApiException;
 
 /**
  * Finds a charged usage record in its account's own events, the one place that says exactly what it cost and which
@@ -57,7 +59,8 @@ public class ChargedRecords {
                     var record = batch.records().get(i);
                     if (record.eventId().equals(eventId)) {
                         List<GrantDraw> paidBy = batch.drawsByRecord().get(i);
-                        return Optional.of(new ChargedUsage(record, batch.prices().get(record.price()), paidBy, terms(accountId, paidBy),
+                        return Optional.of(new ChargedUsage(record, batch.prices().get(record.price()), paidBy,
+                                terms(accountId, paidBy, batch.chargedAt()),
                                 invoiceOf(accountId, message.getSequenceNumber(), record.occurredAt())));
                     }
                 }
@@ -66,14 +69,28 @@ public class ChargedRecords {
         return Optional.empty(); // claimed, but not charged: held for review, refused, or still on its way
     }
 
-    /** The grants' terms as the view of the grants has them (a grant is in it from the moment it was made). */
-    private List<GrantTerms> terms(String accountId, List<GrantDraw> paidBy) {
+    /**
+     * The grants' terms. A top-up's, a recharge's and a reversal's grant are purchased, of the default priority, never
+     * expiring, whenever they were made (before this view existed too); a grant made through the API is read from the
+     * view of the grants, which has it from the moment it was made once the view caught up.
+     */
+    private List<GrantTerms> terms(String accountId, List<GrantDraw> paidBy, Instant chargedAt) {
         List<GrantTerms> terms = new ArrayList<>(paidBy.size());
         for (GrantDraw draw : paidBy) {
-            terms.add(jdbc.queryForObject("""
+            String id = draw.grantId();
+            if (id.startsWith("top-up:") || id.startsWith("recharge:") || id.startsWith("reversal:")) {
+                terms.add(new GrantTerms(id, GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, chargedAt, null));
+                continue;
+            }
+            List<GrantTerms> found = jdbc.query("""
                     SELECT kind, priority, effective_at, expires_at FROM credit_grants WHERE account_id = ? AND grant_id = ?""",
-                    (rs, n) -> new GrantTerms(draw.grantId(), GrantKind.fromWire(rs.getString(1)), rs.getInt(2), rs.getTimestamp(3).toInstant(),
-                            rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()), accountId, draw.grantId()));
+                    (rs, n) -> new GrantTerms(id, GrantKind.fromWire(rs.getString(1)), rs.getInt(2), rs.getTimestamp(3).toInstant(),
+                            rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()), accountId, id);
+            if (found.isEmpty()) {
+                throw new ApiException(503, "grants-view-catching-up", "Not yet", "grant " + id + " that paid the record is not in the view "
+                        + "of the grants yet: ask again in a moment");
+            }
+            terms.add(found.get(0));
         }
         return terms;
     }

@@ -80,7 +80,9 @@ public class Credits {
         AccountState state = states.catchUp(accountId, Long.MAX_VALUE).map(AccountStates.Caught::state).orElseThrow();
         Grants.Grant grant = state.grants().find(grantId);
         if (grant == null) {
-            return of(accountId).stream().filter(g -> g.grantId().equals(grantId)).findFirst().orElseThrow();
+            // Made, and drawn to nothing at once (it paid what the account owed): as the view has it, or as made.
+            return of(accountId).stream().filter(g -> g.grantId().equals(grantId)).findFirst().orElseGet(() -> new GrantView(grantId, null,
+                    USED, null, BigDecimal.ZERO, state.currency(), 0, null, null, reason, null, null, null));
         }
         return new GrantView(grant.grantId(), grant.kind().wire(), grant.started() ? OPEN : PENDING, grant.amount().stripTrailingZeros(),
                 grant.remaining().stripTrailingZeros(), state.currency(), grant.priority(), grant.effectiveAt(), grant.expiresAt(), reason,
@@ -94,7 +96,8 @@ public class Credits {
 
     /** Accounts with a grant whose effective time or expiry has come. */
     List<String> accountsDue(Instant now, int limit) {
-        return jdbc.queryForList("SELECT DISTINCT account_id FROM credit_grants WHERE due_at <= ? LIMIT ?", String.class,
+        return jdbc.queryForList("""
+                SELECT account_id FROM credit_grants WHERE due_at <= ? GROUP BY account_id ORDER BY min(due_at) LIMIT ?""", String.class,
                 Timestamp.from(now), limit);
     }
 
