@@ -100,8 +100,10 @@ class CreditGrantsEndToEndTest extends ServiceStory {
 
         // Corrections: gpu-1 was paid by the promotion, which has expired since: its cost expires on its way back. gpu-2, paid by
         // the top-up, comes back to it. Each once.
-        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(compute("gpu-2")), 0);
+        UsageStream.publish(infra().kafka.bootstrapServers(), List.of(new Usage(ACCOUNT, compute("gpu-2").json().replace("}", ",\"traceId\":\"run-7\"}"))), 0);
         ledger.awaitBalance(ACCOUNT, new BigDecimal("100").subtract(COST), WAIT);
+        Await.until("gpu-2 is listed in its agent run", WAIT,
+                () -> api.get("/api/v1/accounts/" + ACCOUNT + "/usage/traces/run-7", ADMIN).status() == 200);
         var first = api.post("/api/v1/accounts/" + ACCOUNT + "/usage/reversals", staff, "{\"eventId\":\"gpu-1\",\"reason\":\"test traffic\"}");
         assertThat(first.status()).as(first.body().toString()).isEqualTo(201);
         assertThat(first.body().get("expiredOnReturn").asText()).isEqualTo("0.001076586464");
@@ -116,6 +118,8 @@ class CreditGrantsEndToEndTest extends ServiceStory {
                 .isEqualTo(404);
         assertThat(api.post("/api/v1/accounts/" + ACCOUNT + "/usage/reversals", ADMIN, "{\"eventId\":\"gpu-3\"}").status()).isIn(404, 422);
         assertThat(entries(api).get(0).get("type").asText()).isEqualTo("usage-reversed");
+        Await.until("the reversed record leaves its agent run", WAIT,
+                () -> api.get("/api/v1/accounts/" + ACCOUNT + "/usage/traces/run-7", ADMIN).status() == 404);
         // Both records leave the usage the customer is shown (and the budgets' month spend read from it).
         String hours = "?from=" + UsageStream.RECENTLY.truncatedTo(java.time.temporal.ChronoUnit.HOURS) + "&to="
                 + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(Duration.ofHours(1));

@@ -84,9 +84,9 @@ public class UsageRollupProjection {
         }
     }
 
-    private record Pending(Map<Key, Sums> hourly, Map<Key, Sums> daily, List<Object[]> traceCalls) {
+    private record Pending(Map<Key, Sums> hourly, Map<Key, Sums> daily, List<Object[]> traceCalls, List<Object[]> reversedCalls) {
         Pending() {
-            this(new HashMap<>(), new HashMap<>(), new ArrayList<>());
+            this(new HashMap<>(), new HashMap<>(), new ArrayList<>(), new ArrayList<>(0));
         }
     }
 
@@ -123,6 +123,10 @@ public class UsageRollupProjection {
         pending.hourly().computeIfAbsent(hour, k -> new Sums()).subtract(usage, record.cost());
         pending.daily().computeIfAbsent(key(event.accountId(), record, event.price(), ChronoUnit.DAYS), k -> new Sums())
                 .subtract(usage, record.cost());
+        if (record.attribution() != null && record.attribution().traceId() != null) {
+            // Its agent run lists it no more (after the batch's inserts: its charge may be in the same batch).
+            pending.reversedCalls().add(new Object[] {event.accountId(), record.attribution().traceId(), record.eventId()});
+        }
     }
 
     private static Key key(String accountId, ChargedRecord record, PriceUsed price, ChronoUnit unit) {
@@ -148,6 +152,9 @@ public class UsageRollupProjection {
                                                    seconds, units, cost)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING""", pending.traceCalls());
+        }
+        if (!pending.reversedCalls().isEmpty()) {
+            jdbc.batchUpdate("DELETE FROM usage_trace_calls WHERE account_id = ? AND trace_id = ? AND event_id = ?", pending.reversedCalls());
         }
     }
 
