@@ -205,12 +205,8 @@ public final class AccountRules {
             return UsageBatch.charge(state, command, tiers, policy, review, now);
         }
         // Grants whose time came are started or expired first: a charge never draws an expired grant.
-        AccountState after = state;
-        for (AccountEvent event : due) {
-            after = after.evolve(event);
-        }
         List<AccountEvent> events = new ArrayList<>(due);
-        events.addAll(UsageBatch.charge(after, command, tiers, policy, review, now));
+        events.addAll(UsageBatch.charge(state.evolveAll(due), command, tiers, policy, review, now));
         return events;
     }
 
@@ -220,10 +216,7 @@ public final class AccountRules {
         heldUsage(given, command.usageEventId());
         // Grants whose time came are started or expired first, as before any charge.
         List<AccountEvent> due = CreditRules.due(given, policy, now);
-        AccountState state = given;
-        for (AccountEvent event : due) {
-            state = state.evolve(event);
-        }
+        AccountState state = given.evolveAll(due);
         UsageHeldForReview held = heldUsage(state, command.usageEventId());
         HeldUsageApproved approved = new HeldUsageApproved(state.accountId(), held.usageEventId(), held.charge().cost(), now);
         List<AccountEvent> events = new ArrayList<>(due);

@@ -105,7 +105,12 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     /** The state its events fold to: the account as it was opened, then each event in turn. */
     public static AccountState folded(AccountOpened opened, AccountEvent... events) {
-        AccountState state = opened(opened);
+        return opened(opened).evolveAll(List.of(events));
+    }
+
+    /** The state after each of {@code events} in turn. */
+    public AccountState evolveAll(List<? extends AccountEvent> events) {
+        AccountState state = this;
         for (AccountEvent event : events) {
             state = state.evolve(event);
         }

@@ -59,7 +59,7 @@ public final class CorrectionRules {
             UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                     BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()),
                     creditLines(charged), state.balance(), state.unbilled().minus(cost), lifetime, now);
-            return withUnblocked(state, reversed, now);
+            return withUnblocked(state, reversed, state.evolve(reversed), now);
         }
         BigDecimal owed = state.balance().isNegative() ? state.balance().amount().negate() : BigDecimal.ZERO;
         BigDecimal drawn = BigDecimal.ZERO;
@@ -94,8 +94,8 @@ public final class CorrectionRules {
         UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                 BillingMode.PREPAID, cost, charged.record(), charged.price(), returned, expiredOnReturn, List.of(),
                 state.balance().plus(cost).minus(expiredOnReturn), state.unbilled(), lifetime, now);
-        List<AccountEvent> events = withUnblocked(state, reversed, now);
         AccountState after = state.evolve(reversed);
+        List<AccountEvent> events = withUnblocked(state, reversed, after, now);
         if (state.suspended() && after.balance().isPositive() && !state.billing().owes()) {
             events.add(new AccountEvent.AccountReinstated(state.accountId(), after.balance(), now));
         }
@@ -103,9 +103,9 @@ public final class CorrectionRules {
     }
 
     /** The reversal, and each budget it takes back below its cap this month unblocked, as a raised cap would. */
-    private static List<AccountEvent> withUnblocked(AccountState state, UsageReversed reversed, Instant now) {
+    private static List<AccountEvent> withUnblocked(AccountState state, UsageReversed reversed, AccountState after, Instant now) {
         List<AccountEvent> events = new ArrayList<>(List.of(reversed));
-        for (Budget budget : state.evolve(reversed).budgets().values()) {
+        for (Budget budget : after.budgets().values()) {
             if (budget.blocked() && !budget.capReached()) {
                 events.add(new BudgetUnblocked(state.accountId(), budget.scope(), budget.scopeId(), budget.period(), budget.spent(),
                         budget.hardCap(), now));

@@ -112,7 +112,7 @@ public final class CreditRules {
         Money amount = new Money(grant.amount(), state.currency());
         Money balance = grant.started() ? state.balance().minus(amount) : state.balance();
         CreditVoided voided = new CreditVoided(state.accountId(), grant.grantId(), grant.kind(), amount, grant.started(), reason, balance, now);
-        return afterLoss(state, List.of(voided), policy, now);
+        return afterLoss(state.evolve(voided), List.of(voided), policy, now);
     }
 
     /**
@@ -122,17 +122,17 @@ public final class CreditRules {
      */
     public static List<AccountEvent> due(AccountState state, RechargePolicy policy, Instant now) {
         List<Grant> open = state.grants().open();
-        if (open.isEmpty() || !anyDue(open, now)) {
-            return List.of();
-        }
-        List<Moment> moments = new ArrayList<>();
+        List<Moment> moments = new ArrayList<>(0);
         for (Grant grant : open) {
-            if (!grant.started() && !grant.effectiveAt().isAfter(now)) {
+            if (grant.startsBy(now)) {
                 moments.add(new Moment(grant.effectiveAt(), 0, grant.grantId()));
             }
-            if (grant.expiresAt() != null && !grant.expiresAt().isAfter(now)) {
+            if (grant.expiresBy(now)) {
                 moments.add(new Moment(grant.expiresAt(), 1, grant.grantId()));
             }
+        }
+        if (moments.isEmpty()) {
+            return List.of();
         }
         moments.sort(Comparator.comparing(Moment::at).thenComparingInt(Moment::what));
         List<AccountEvent> events = new ArrayList<>(moments.size());
@@ -156,7 +156,7 @@ public final class CreditRules {
             running = running.evolve(event);
         }
         if (lost) {
-            return afterLoss(state, events, policy, now);
+            return afterLoss(running, events, policy, now);
         }
         // Only starts: money in, as a grant effective now is: it may reinstate the account.
         if (running.suspended() && running.balance().isPositive() && !running.billing().owes()) {
@@ -165,21 +165,8 @@ public final class CreditRules {
         return events;
     }
 
-    private static boolean anyDue(List<Grant> open, Instant now) {
-        for (Grant grant : open) {
-            if ((!grant.started() && !grant.effectiveAt().isAfter(now)) || (grant.expiresAt() != null && !grant.expiresAt().isAfter(now))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Credit left the balance: what the balance as it now is calls for follows. */
-    private static List<AccountEvent> afterLoss(AccountState state, List<AccountEvent> events, RechargePolicy policy, Instant now) {
-        AccountState after = state;
-        for (AccountEvent event : events) {
-            after = after.evolve(event);
-        }
+    /** Credit left the balance ({@code after}: the state after {@code events}): what the balance as it now is calls for follows. */
+    private static List<AccountEvent> afterLoss(AccountState after, List<AccountEvent> events, RechargePolicy policy, Instant now) {
         List<AccountEvent> all = new ArrayList<>(events);
         all.addAll(Triggers.ofBalance(after, policy, now));
         return all;

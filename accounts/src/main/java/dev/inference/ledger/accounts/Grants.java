@@ -41,6 +41,20 @@ public record Grants(List<Grant> open, Set<String> granted) {
             return started && remaining.signum() > 0 && (expiresAt == null || at.isBefore(expiresAt));
         }
 
+        /** Waiting for its effective time, or with something left: a grant drawn to nothing leaves the open ones. */
+        boolean staysOpen() {
+            return !started || remaining.signum() > 0;
+        }
+
+        /** Its effective time has come and it does not count yet. */
+        boolean startsBy(Instant now) {
+            return !started && !effectiveAt.isAfter(now);
+        }
+
+        boolean expiresBy(Instant now) {
+            return expiresAt != null && !expiresAt.isAfter(now);
+        }
+
         /** Nothing was ever drawn from it: only such a grant may be voided. */
         boolean unused() {
             return !drawn && remaining.compareTo(amount) == 0;
@@ -82,7 +96,7 @@ public record Grants(List<Grant> open, Set<String> granted) {
     /** A grant added; one with nothing to spend (all of it paid a balance below zero) is not kept open. */
     Grants added(Grant grant, boolean throughApi) {
         List<Grant> next = new ArrayList<>(open);
-        if (!grant.started() || grant.remaining().signum() > 0) {
+        if (grant.staysOpen()) {
             next.add(grant);
         }
         Set<String> ids = granted;
@@ -97,7 +111,7 @@ public record Grants(List<Grant> open, Set<String> granted) {
         List<Grant> next = new ArrayList<>(open.size());
         for (Grant grant : open) {
             Grant now = grant.grantId().equals(grantId) ? grant.startedWith(spendable) : grant;
-            if (!now.started() || now.remaining().signum() > 0) {
+            if (now.staysOpen()) {
                 next.add(now);
             }
         }
@@ -146,7 +160,7 @@ public record Grants(List<Grant> open, Set<String> granted) {
         for (Grant grant : open) {
             BigDecimal piece = pieces.get(grant.grantId());
             Grant now = piece == null ? grant : grant.drawn(piece);
-            if (!now.started() || now.remaining().signum() > 0) {
+            if (now.staysOpen()) {
                 next.add(now);
             }
         }

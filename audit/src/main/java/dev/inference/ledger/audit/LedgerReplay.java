@@ -253,7 +253,7 @@ public final class LedgerReplay {
     }
 
     /** Credit in: it pays what is owed first, and its grant starts with the rest. */
-    private void granted(Account account, String grantId, BigDecimal amount, String eventId, String accountId) {
+    private static void granted(Account account, String grantId, BigDecimal amount) {
         BigDecimal owed = account.balance.signum() < 0 ? account.balance.negate() : BigDecimal.ZERO;
         account.grants.put(grantId, amount.subtract(owed.min(amount)));
     }
@@ -542,7 +542,7 @@ public final class LedgerReplay {
                 return null;
             }
             expect("grant started", pending, s.amount().amount(), eventId, s.accountId() + ": " + s.grantId());
-            granted(account, s.grantId(), s.amount().amount(), eventId, s.accountId());
+            granted(account, s.grantId(), s.amount().amount());
             account.balance = account.balance.add(s.amount().amount());
             expect("balance", account.balance, s.balanceAfter().amount(), eventId, s.accountId());
             grantsAddUp(account, eventId, s.accountId());
@@ -567,7 +567,7 @@ public final class LedgerReplay {
         if (!account.credits.add(what)) {
             differences.add(new Difference("payment-credited-twice", null, eventId, accountId + ": " + what));
         }
-        granted(account, grantId, amount, eventId, accountId);
+        granted(account, grantId, amount);
         account.balance = account.balance.add(amount);
         expect("balance", account.balance, balanceAfter, eventId, accountId);
         grantsAddUp(account, eventId, accountId);

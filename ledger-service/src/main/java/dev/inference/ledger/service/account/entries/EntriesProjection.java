@@ -172,9 +172,6 @@ public class EntriesProjection {
             usage(sequence, batch, from, room, into);
         } else if (from > 0) {
             return; // the event's one entry ended the page before
-        } else if (BalanceMovement.of(payload).isPresent()) {
-            BalanceMovement moved = BalanceMovement.of(payload).get();
-            into.add(credit(sequence, moved.type(), moved.reference(), moved.change(), moved.balanceAfter(), moved.at()));
         } else if (payload instanceof UsageReversed r) {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), USAGE_REVERSED, r.usageEventId(), r.balanceChange(), unbilledChange(r),
                     r.balanceAfter(), r.reversedAt(), r.reversedAt(), null));
@@ -182,6 +179,9 @@ public class EntriesProjection {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
                     new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()),
                     closed.closedAt(), closed.closedAt(), null));
+        } else {
+            BalanceMovement.of(payload).ifPresent(moved -> into.add(credit(sequence, moved.type(), moved.reference(), moved.change(),
+                    moved.balanceAfter(), moved.at())));
         }
     }
 
