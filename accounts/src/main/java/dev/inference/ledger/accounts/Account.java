@@ -19,7 +19,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.TopUpHeld;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageRefused;
+import dev.inference.ledger.accounts.AccountCommand.AddCommitment;
 import dev.inference.ledger.accounts.AccountCommand.AddMember;
+import dev.inference.ledger.accounts.AccountCommand.SetPriceOverride;
 import dev.inference.ledger.accounts.AccountCommand.AddProject;
 import dev.inference.ledger.accounts.AccountCommand.ApplyDueCredits;
 import dev.inference.ledger.accounts.AccountCommand.GrantCredit;
@@ -54,7 +56,7 @@ public class Account {
      * The shape of a stored snapshot. Raise it whenever what a snapshot holds changes, or its class moves: a snapshot of
      * another revision is never read, the account is replayed from its events instead.
      */
-    public static final String SNAPSHOT_REVISION = "6";
+    public static final String SNAPSHOT_REVISION = "7";
 
     @AggregateIdentifier
     @JsonProperty
@@ -115,7 +117,23 @@ public class Account {
 
     @CommandHandler
     public void handle(ApplyDueCredits command, Clock clock, RechargePolicy policy) {
-        CreditRules.due(state, policy, clock.instant()).forEach(event -> apply(event));
+        AccountRules.due(state, policy, clock.instant()).forEach(event -> apply(event));
+    }
+
+    /** Returns whether the override is new (false: it was set already). */
+    @CommandHandler
+    public boolean handle(SetPriceOverride command, Clock clock) {
+        List<AccountEvent> events = PriceTermRules.setOverride(state, command, clock.instant());
+        events.forEach(event -> apply(event));
+        return !events.isEmpty();
+    }
+
+    /** Returns whether the commitment is new (false: it was made already). */
+    @CommandHandler
+    public boolean handle(AddCommitment command, Clock clock) {
+        List<AccountEvent> events = PriceTermRules.addCommitment(state, command, clock.instant());
+        events.forEach(event -> apply(event));
+        return !events.isEmpty();
     }
 
     @CommandHandler

@@ -10,6 +10,7 @@ import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
+import dev.inference.ledger.kernel.account.ItemPrice;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.kernel.pricing.Charge;
 import dev.inference.ledger.kernel.usage.Interval;
@@ -40,8 +41,22 @@ public sealed interface AccountCommand {
     record VoidCredit(@TargetAggregateIdentifier String accountId, String grantId, String reason) implements AccountCommand {
     }
 
-    /** Start or expire the account's grants whose time has come; nothing when none has. */
+    /** Start or expire the account's grants, and end its commitments, whose time has come; nothing when none has. */
     record ApplyDueCredits(@TargetAggregateIdentifier String accountId) implements AccountCommand {
+    }
+
+    /** The account's own price for an item, for records occurring from {@code effectiveFrom} (null: now) on. */
+    record SetPriceOverride(@TargetAggregateIdentifier String accountId, ItemPrice price, Instant effectiveFrom, String reason)
+            implements AccountCommand {
+    }
+
+    /**
+     * A commitment: {@code discountPercent} null for none, {@code overagePercent} null for the usual price (100),
+     * {@code startsAt} null for now.
+     */
+    record AddCommitment(@TargetAggregateIdentifier String accountId, String commitmentId, Money amount, Instant startsAt,
+                         Instant endsAt, BigDecimal discountPercent, List<ItemPrice> prices, BigDecimal overagePercent, boolean trueUp,
+                         String reason) implements AccountCommand {
     }
 
     /**

@@ -197,10 +197,25 @@ public final class AccountRules {
         return events;
     }
 
+    /**
+     * What has come due by {@code now}: grants that start or expire ({@link CreditRules#due}), then commitments whose term has
+     * ended ({@link PriceTermRules#due}). Every charge asks first, so none is priced by a term that has ended.
+     */
+    public static List<AccountEvent> due(AccountState state, RechargePolicy policy, Instant now) {
+        List<AccountEvent> credits = CreditRules.due(state, policy, now);
+        List<AccountEvent> commitments = PriceTermRules.due(credits.isEmpty() ? state : state.evolveAll(credits), now);
+        if (commitments.isEmpty()) {
+            return credits;
+        }
+        List<AccountEvent> all = new ArrayList<>(credits);
+        all.addAll(commitments);
+        return all;
+    }
+
     /** One account's records of one ingest batch, as one event (UsageBatch). */
     public static List<AccountEvent> charge(AccountState state, ChargeUsage command, UsageTiers tiers, RechargePolicy policy,
                                             UsageReview review, Instant now) {
-        List<AccountEvent> due = CreditRules.due(state, policy, now);
+        List<AccountEvent> due = due(state, policy, now);
         if (due.isEmpty()) {
             return UsageBatch.charge(state, command, tiers, policy, review, now);
         }
@@ -215,7 +230,7 @@ public final class AccountRules {
                                                   Instant now) {
         heldUsage(given, command.usageEventId());
         // Grants whose time came are started or expired first, as before any charge.
-        List<AccountEvent> due = CreditRules.due(given, policy, now);
+        List<AccountEvent> due = due(given, policy, now);
         AccountState state = given.evolveAll(due);
         UsageHeldForReview held = heldUsage(state, command.usageEventId());
         HeldUsageApproved approved = new HeldUsageApproved(state.accountId(), held.usageEventId(), held.charge().cost(), now);

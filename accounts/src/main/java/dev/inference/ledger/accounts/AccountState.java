@@ -49,6 +49,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.CreditGranted;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditStarted;
 import dev.inference.ledger.kernel.account.AccountEvent.CreditVoided;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
+import dev.inference.ledger.kernel.account.AccountEvent.CommitmentAdded;
+import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
+import dev.inference.ledger.kernel.account.AccountEvent.PriceOverrideSet;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
@@ -62,7 +65,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                            int tier, boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached,
                            Map<String, Budget> budgets, Organisation organisation, Funding funding,
                            Billing billing, Map<String, UsageHeldForReview> heldUsage, Grants grants,
-                           Set<String> reversed)
+                           Set<String> reversed, PriceTerms terms)
         implements AccountEvent.Fold<AccountState> {
 
     @JsonCreator
@@ -77,12 +80,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         heldUsage = heldUsage == null ? Map.of() : Map.copyOf(heldUsage);
         grants = grants == null ? Grants.NONE : grants;
         reversed = reversed == null ? Set.of() : Set.copyOf(reversed);
+        terms = terms == null ? PriceTerms.NONE : terms;
     }
 
     public static AccountState opened(AccountOpened event) {
         Money zero = Money.zero(event.currency());
         return new AccountState(event.accountId(), event.billingMode(), event.currency(), zero, zero, zero, EndpointIntervals.NONE,
-                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of(), Grants.NONE, Set.of());
+                1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of(), Grants.NONE, Set.of(), PriceTerms.NONE);
     }
 
     /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
@@ -160,7 +164,8 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         nowReversed.add(reversal.usageEventId());
         AccountState next = new AccountState(accountId, billingMode, currency, reversal.balanceAfter(), reversal.unbilledAfter(),
                 reversal.lifetimeSpendAfter(), intervals, tier, suspended, heldTopUps, billingLimitReached, unspent(reversal), organisation, funding,
-                billing.reversed(reversal.creditLines()), heldUsage, grants.returned(reversal.returned()), nowReversed);
+                billing.added(reversal.creditLines()), heldUsage, grants.returned(reversal.returned()), nowReversed,
+                terms.reversed(reversal));
         return billingMode == BillingMode.PREPAID ? next.credited(reversal.balanceAfter()) : next;
     }
 
@@ -211,9 +216,34 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         return with(next, unbilled, lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached);
     }
 
+    @Override
+    public AccountState on(PriceOverrideSet set) {
+        return withTerms(terms.overridden(set));
+    }
+
+    @Override
+    public AccountState on(CommitmentAdded added) {
+        return withTerms(terms.added(added));
+    }
+
+    @Override
+    public AccountState on(CommitmentEnded ended) {
+        AccountState next = withTerms(terms.ended(ended));
+        if (ended.trueUpLine() == null) {
+            return next;
+        }
+        return next.with(balance, ended.unbilledAfter(), lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
+                .withBilling(next.billing.added(List.of(ended.trueUpLine())));
+    }
+
+    private AccountState withTerms(PriceTerms next) {
+        return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, grants, reversed, next);
+    }
+
     private AccountState withGrants(Grants next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, next, reversed);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, next, reversed, terms);
     }
 
     @Override
@@ -263,7 +293,8 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         return new AccountState(accountId, billingMode, currency, charged.balanceAfterMoney(), charged.unbilledAfterMoney(),
                 charged.lifetimeSpendAfterMoney(), intervals.withAll(charged.records()), tier, suspended, heldTopUps,
                 billingLimitReached, budgets.isEmpty() ? budgets : spend(charged), organisation, funding,
-                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage, grants.drawn(drawsOf(charged)), reversed);
+                billingMode == BillingMode.POSTPAID ? billing.charged(charged) : billing, heldUsage, grants.drawn(drawsOf(charged)), reversed,
+                terms.charged(charged));
     }
 
     /** The batch's draws; a prepaid batch charged before grants were kept drew by the same rule, so it is drawn again here. */
@@ -399,7 +430,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
     private AccountState with(Money balance, Money unbilled, Money lifetimeSpend, EndpointIntervals intervals, int tier,
                               boolean suspended, Map<String, Money> heldTopUps, boolean billingLimitReached) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, grants, reversed);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, heldUsage, grants, reversed, terms);
     }
 
     private AccountState withoutHeldUsage(String usageEventId) {
@@ -410,27 +441,27 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
 
     private AccountState withHeldUsage(Map<String, UsageHeldForReview> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next, grants, reversed);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, billing, next, grants, reversed, terms);
     }
 
     private AccountState withFunding(Funding next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage, grants, reversed);
+                heldTopUps, billingLimitReached, budgets, organisation, next, billing, heldUsage, grants, reversed, terms);
     }
 
     private AccountState withBilling(Billing next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage, grants, reversed);
+                heldTopUps, billingLimitReached, budgets, organisation, funding, next, heldUsage, grants, reversed, terms);
     }
 
     private AccountState withBudgets(Map<String, Budget> next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage, grants, reversed);
+                heldTopUps, billingLimitReached, next, organisation, funding, billing, heldUsage, grants, reversed, terms);
     }
 
     private AccountState withOrganisation(Organisation next) {
         return new AccountState(accountId, billingMode, currency, balance, unbilled, lifetimeSpend, intervals, tier, suspended,
-                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage, grants, reversed);
+                heldTopUps, billingLimitReached, budgets, next, funding, billing, heldUsage, grants, reversed, terms);
     }
 
     private AccountState withBudget(String key, Budget budget) {

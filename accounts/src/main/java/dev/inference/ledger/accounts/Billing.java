@@ -57,12 +57,13 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
             String period = YearMonth.from(record.occurredAt().atOffset(ZoneOffset.UTC)).toString();
             for (int i = 0; i < amounts.length; i++) {
                 var component = price.components().get(i);
-                String key = key(period, price.kind(), price.item(), price.provider(), price.catalogVersion(), component.component(),
+                String label = price.terms() == null ? component.label() : component.label() + " (" + price.terms() + ")";
+                String key = key(period, price.kind(), price.item(), price.provider(), price.catalogVersion(), label,
                         component.unitPrice(), component.priceUnit());
                 UnbilledLine line = next.get(key);
                 BigDecimal quantity = record.quantities().get(i);
                 next.put(key, line == null
-                        ? new UnbilledLine(period, price.kind(), price.item(), price.provider(), price.catalogVersion(), component.component(),
+                        ? new UnbilledLine(period, price.kind(), price.item(), price.provider(), price.catalogVersion(), label,
                                 component.unitPrice(), component.priceUnit(), quantity, amounts[i], 1, record.occurredAt(), record.occurredAt())
                         : new UnbilledLine(period, line.kind(), line.item(), line.provider(), line.catalogVersion(), line.component(),
                                 line.unitPrice(), line.priceUnit(), line.quantity().add(quantity), line.amount().add(amounts[i]),
@@ -73,8 +74,8 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid);
     }
 
-    /** A reversal's credit lines (negative amounts) added to the unbilled, to go onto the next invoice with the rest. */
-    Billing reversed(List<UnbilledLine> credits) {
+    /** Lines added to the unbilled, to go onto the next invoice with the rest: a reversal's credits (negative), a true-up. */
+    Billing added(List<UnbilledLine> credits) {
         if (credits.isEmpty()) {
             return this;
         }

@@ -3,6 +3,8 @@ package dev.inference.ledger.accounts;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntPredicate;
@@ -51,6 +53,11 @@ final class UsageBatch {
     private final BigDecimal[] lifetimeAfter;
     /** The prepaid account's credit grants, drawn record by record; null when postpaid. */
     private final Drawdown drawdown;
+    /** The commitment whose term covers the batch, if any, and what it has consumed so far, this batch's records included. */
+    private final PriceTerms.Commitment commitment;
+    private BigDecimal consumed;
+    /** The volume this batch adds to each graduated item's month so far. */
+    private final Map<String, BigDecimal> volume = new HashMap<>(0);
 
     private UsageBatch(AccountState state, int size, UsageReview review, Instant now) {
         this.state = state;
@@ -61,6 +68,8 @@ final class UsageBatch {
         this.unbilledAfter = new BigDecimal[size];
         this.lifetimeAfter = new BigDecimal[size];
         this.drawdown = state.billingMode() == BillingMode.PREPAID ? Drawdown.of(state.grants(), now) : null;
+        this.commitment = state.terms().commitmentAt(now);
+        this.consumed = commitment == null ? BigDecimal.ZERO : commitment.consumed();
     }
 
     /**
@@ -93,7 +102,12 @@ final class UsageBatch {
                 return;
             }
         }
-        BigDecimal cost = usage.charge().cost().amount();
+        String item = PriceTerms.key(usage.charge().item(), usage.charge().provider());
+        AccountPricing.Priced priced = AccountPricing.price(usage.charge(), usage.occurredAt(), state.terms(),
+                state.terms().volumeOf(usage.charge().item(), usage.charge().provider(), now).add(volume.getOrDefault(item, BigDecimal.ZERO)),
+                commitment, consumed);
+        Charge charge = priced.charge();
+        BigDecimal cost = charge.cost().amount();
         if (review != null && review.holds(cost)) {
             if (state.heldUsage().size() + held.size() >= UsageReview.MAX_HELD_PER_ACCOUNT) {
                 refused.add(new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.REVIEW_QUEUE_FULL, "the cost "
@@ -101,9 +115,16 @@ final class UsageBatch {
                         + " records of the account already wait for review", now));
                 return;
             }
+            // Held as the catalog priced it: approved, it is priced by the account's terms as they are then.
             held.add(new UsageHeldForReview(state.accountId(), usage.usageEventId(), usage.occurredAt(), usage.source(), usage.attribution(),
                     usage.charge(), interval, new Money(review.costAbove(), state.currency()), now));
             return;
+        }
+        if (priced.volume().signum() > 0) {
+            volume.merge(item, priced.volume(), BigDecimal::add);
+        }
+        if (charge.terms() != null && charge.terms().startsWith(PriceUsed.COMMITMENT)) {
+            consumed = consumed.add(cost);
         }
         if (interval != null) {
             intervals.add(interval);
@@ -120,7 +141,7 @@ final class UsageBatch {
         unbilledAfter[i] = prepaid ? unbilled : unbilled.add(cost);
         lifetimeAfter[i] = lifetime.add(cost);
         records.add(new ChargedRecord(usage.usageEventId(), usage.occurredAt(), usage.source(), usage.attribution(),
-                price(usage.charge()), usage.charge().lines().stream().map(ChargeLine::quantity).toList(), cost, interval));
+                price(charge), charge.lines().stream().map(ChargeLine::quantity).toList(), cost, interval));
     }
 
     /** The index of the charge's price in the event's list, added if new: a batch holds few, so a scan beats hashing. */
@@ -132,23 +153,23 @@ final class UsageBatch {
         }
         List<PriceComponent> components = new ArrayList<>(charge.lines().size());
         for (ChargeLine line : charge.lines()) {
-            components.add(new PriceComponent(line.component(), line.unitPrice(), line.priceUnit()));
+            components.add(new PriceComponent(line.component(), line.unitPrice(), line.priceUnit(), line.tier()));
         }
-        prices.add(new PriceUsed(charge.kind(), charge.item(), charge.provider(), charge.catalogVersion(), components));
+        prices.add(new PriceUsed(charge.kind(), charge.item(), charge.provider(), charge.catalogVersion(), components, charge.terms()));
         return prices.size() - 1;
     }
 
     private static boolean samePrice(PriceUsed price, Charge charge) {
         if (price.catalogVersion() != charge.catalogVersion() || price.components().size() != charge.lines().size()
                 || !price.item().equals(charge.item()) || !price.kind().equals(charge.kind())
-                || !Objects.equals(price.provider(), charge.provider())) {
+                || !Objects.equals(price.provider(), charge.provider()) || !Objects.equals(price.terms(), charge.terms())) {
             return false;
         }
         for (int i = 0; i < charge.lines().size(); i++) {
             PriceComponent component = price.components().get(i);
             ChargeLine line = charge.lines().get(i);
             if (!component.component().equals(line.component()) || !component.unitPrice().equals(line.unitPrice())
-                    || !component.priceUnit().equals(line.priceUnit())) {
+                    || !component.priceUnit().equals(line.priceUnit()) || !Objects.equals(component.tier(), line.tier())) {
                 return false;
             }
         }

@@ -106,6 +106,9 @@ public final class LedgerReplay {
         /** False once a batch charged before grants were kept is met: its draws are not in the log to check. */
         boolean grantsKnown = true;
         final Map<String, BigDecimal> grantAmounts = new HashMap<>();
+        /** Each commitment's terms, and what records priced by it consumed. */
+        final Map<String, AccountEvent.CommitmentAdded> commitments = new HashMap<>();
+        final Map<String, BigDecimal> consumed = new HashMap<>();
 
         Account(BillingMode mode) {
             this.mode = mode;
@@ -204,6 +207,7 @@ public final class LedgerReplay {
             }
         }
         records += u.eventIds().size();
+        u.committed().forEach((id, amount) -> account.consumed.merge(id, amount, BigDecimal::add));
         if (account.mode == BillingMode.PREPAID) {
             account.balance = account.balance.subtract(u.total());
         } else {
@@ -510,6 +514,10 @@ public final class LedgerReplay {
                 differences.add(new Difference("reversal-not-what-was-charged", null, eventId, r.accountId() + ": " + r.usageEventId()
                         + " reversed for " + r.cost().amount().toPlainString() + ", charged " + (charged == null ? "never" : charged.toPlainString())));
             }
+            String commitment = r.price() == null ? null : r.price().commitmentId();
+            if (commitment != null) {
+                account.consumed.merge(commitment, r.cost().amount().negate(), BigDecimal::add);
+            }
             if (!account.reversed.add(r.usageEventId())) {
                 differences.add(new Difference("usage-reversed-twice", null, eventId, r.accountId() + ": " + r.usageEventId()));
             }
@@ -558,6 +566,35 @@ public final class LedgerReplay {
         @Override
         public Void on(CreditVoided v) {
             ended(account, v.grantId(), v.amount().amount(), v.balanceAfter().amount(), true, eventId, v.accountId());
+            return null;
+        }
+
+        @Override
+        public Void on(AccountEvent.PriceOverrideSet set) {
+            return null; // a price, not money: the charges it priced carry their prices
+        }
+
+        @Override
+        public Void on(AccountEvent.CommitmentAdded added) {
+            account.commitments.put(added.commitmentId(), added);
+            return null;
+        }
+
+        /** The term's end: what its records consumed, and a true-up of exactly the rest when the contract has one. */
+        @Override
+        public Void on(AccountEvent.CommitmentEnded ended) {
+            String subject = ended.accountId() + ": commitment " + ended.commitmentId();
+            AccountEvent.CommitmentAdded terms = account.commitments.get(ended.commitmentId());
+            if (terms == null) {
+                differences.add(new Difference("commitment-never-made", null, eventId, subject));
+                return null;
+            }
+            BigDecimal consumed = account.consumed.getOrDefault(ended.commitmentId(), BigDecimal.ZERO);
+            expect("commitment consumed", consumed, ended.consumed().amount(), eventId, subject);
+            BigDecimal trueUp = terms.trueUp() ? terms.amount().amount().subtract(consumed).max(BigDecimal.ZERO) : BigDecimal.ZERO;
+            expect("true-up", trueUp, ended.trueUp().amount(), eventId, subject);
+            account.unbilled = account.unbilled.add(ended.trueUp().amount());
+            expect("unbilled", account.unbilled, ended.unbilledAfter().amount(), eventId, ended.accountId());
             return null;
         }
     }

@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.audit;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
+import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -86,6 +87,8 @@ public class Reconciliation {
                 r.moneyEvents++;
             } else if (payload instanceof UsageReversed reversal) {
                 r.balance = reversal.balanceAfter().amount();
+                r.moneyEvents++;
+            } else if (payload instanceof CommitmentEnded ended && ended.trueUpLine() != null) {
                 r.moneyEvents++;
             } else if (payload instanceof UnbilledClosed) {
                 r.moneyEvents++;

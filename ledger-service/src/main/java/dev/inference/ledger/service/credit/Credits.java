@@ -94,11 +94,14 @@ public class Credits {
                 BigDecimal.ZERO, voided.amount().currency(), 0, null, null, voided.reason(), null, null, voided.voidedAt());
     }
 
-    /** Accounts with a grant whose effective time or expiry has come. */
+    /** Accounts with a grant whose effective time or expiry has come, or a commitment whose term has ended. */
     List<String> accountsDue(Instant now, int limit) {
         return jdbc.queryForList("""
-                SELECT account_id FROM credit_grants WHERE due_at <= ? GROUP BY account_id ORDER BY min(due_at) LIMIT ?""", String.class,
-                Timestamp.from(now), limit);
+                SELECT account_id FROM (
+                    SELECT account_id, due_at AS due FROM credit_grants WHERE due_at <= ?
+                    UNION ALL
+                    SELECT account_id, ends_at FROM commitments WHERE ended_at IS NULL AND ends_at <= ?) d
+                 GROUP BY account_id ORDER BY min(due) LIMIT ?""", String.class, Timestamp.from(now), Timestamp.from(now), limit);
     }
 
     /**

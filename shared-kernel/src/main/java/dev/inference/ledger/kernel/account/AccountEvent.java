@@ -110,6 +110,12 @@ public sealed interface AccountEvent {
         R on(CreditVoided event);
 
         R on(UsageReversed event);
+
+        R on(PriceOverrideSet event);
+
+        R on(CommitmentAdded event);
+
+        R on(CommitmentEnded event);
     }
 
     String accountId();
@@ -212,16 +218,49 @@ public sealed interface AccountEvent {
             return byRecord;
         }
 
-        /** The prices of one catalog version for one item, in the order of a record's quantities. */
-        public record PriceUsed(String kind, String item, String provider, int catalogVersion, List<PriceComponent> components) {
+        /**
+         * The prices of one catalog version for one item, in the order of a record's quantities. {@code terms}: the account's
+         * own terms that set them (a price override, a commitment's rates or its overage), absent for the catalog's prices.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        public record PriceUsed(String kind, String item, String provider, int catalogVersion, List<PriceComponent> components,
+                                String terms) {
             public PriceUsed {
                 components = List.copyOf(components);
             }
+
+            public PriceUsed(String kind, String item, String provider, int catalogVersion, List<PriceComponent> components) {
+                this(kind, item, provider, catalogVersion, components, null);
+            }
+
+            /** Whether a commitment's rates priced these: its id, or null. */
+            public String commitmentId() {
+                return terms != null && terms.startsWith(COMMITMENT) ? terms.substring(COMMITMENT.length()) : null;
+            }
+
+            /** The terms of usage priced by a commitment's rates, while it lasts. */
+            public static final String COMMITMENT = "commitment:";
+            /** The terms of usage past a commitment, at its overage rate. */
+            public static final String OVERAGE = "overage:";
+            /** The terms of usage at the account's own price for the item. */
+            public static final String OVERRIDE = "override";
         }
 
-        /** {@code unitPrice} per {@code priceUnit} of one component: input tokens, seconds, images. */
+        /**
+         * {@code unitPrice} per {@code priceUnit} of one component: input tokens, seconds, images. {@code tier}: the
+         * volume tier it was priced in, when the item's price is graduated.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
         public record PriceComponent(String component, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice,
-                                     String priceUnit) {
+                                     String priceUnit, Integer tier) {
+            public PriceComponent(String component, BigDecimal unitPrice, String priceUnit) {
+                this(component, unitPrice, priceUnit, null);
+            }
+
+            /** How an invoice line names it: the component, and its tier when graduated. */
+            public String label() {
+                return tier == null ? component : component + " (tier " + tier + ")";
+            }
         }
 
         /**
@@ -242,9 +281,9 @@ public sealed interface AccountEvent {
             }
 
             /**
-             * The record's cost split by its price's components, summing to {@code cost} exactly. Only token
-             * records have several (input, cached input, output at prices per million, each rounded as rating
-             * rounds a line, which for a token price of at most six places is exact); the last component takes
+             * The record's cost split by its price's components, summing to {@code cost} exactly. Token records
+             * have several (input, cached input, output), and so does a record split across volume tiers; each is
+             * rounded as rating rounds a line; the last component takes
              * the cost less the others, so no split can lose or add a fraction. A record with
              * no component (zero tokens of every kind) has none, and cost nothing.
              */
@@ -256,7 +295,8 @@ public sealed interface AccountEvent {
                 }
                 BigDecimal rest = cost;
                 for (int i = 0; i < n - 1; i++) {
-                    amounts[i] = Rating.perMillion(quantities.get(i).multiply(price.components().get(i).unitPrice()));
+                    PriceComponent component = price.components().get(i);
+                    amounts[i] = Rating.amount(quantities.get(i), component.unitPrice(), component.priceUnit());
                     rest = rest.subtract(amounts[i]);
                 }
                 amounts[n - 1] = rest;
@@ -360,6 +400,50 @@ public sealed interface AccountEvent {
      */
     record CreditVoided(String accountId, String grantId, GrantKind kind, Money amount, boolean counted, String reason,
                         Money balanceAfter, Instant voidedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * The account's own price for an item, for records that occur from {@code effectiveFrom} on, instead of the catalog's
+     * (a price with no amounts: the catalog's again). It replaces the catalog's volume tiers for the item.
+     */
+    record PriceOverrideSet(String accountId, ItemPrice price, Instant effectiveFrom, String reason, Instant setAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * A contract: the account commits to {@code amount} of usage charged from {@code startsAt} until {@code endsAt}, at its
+     * rates ({@code prices} for the items it names, else the usual price less {@code discountPercent}); usage charged past the
+     * commitment costs {@code overagePercent} of the usual price. {@code trueUp}: at the term's end, what was not used is
+     * invoiced (postpaid only).
+     */
+    record CommitmentAdded(String accountId, String commitmentId, Money amount, Instant startsAt, Instant endsAt,
+                           @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal discountPercent, List<ItemPrice> prices,
+                           @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal overagePercent, boolean trueUp, String reason,
+                           Instant addedAt) implements AccountEvent {
+        public CommitmentAdded {
+            prices = prices == null ? List.of() : List.copyOf(prices);
+        }
+
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * A commitment's term ended with {@code consumed} of its {@code amount} used. {@code trueUp}: what was not used, charged
+     * as a line of the next invoice ({@code trueUpLine}, with {@code unbilledAfter}); zero when used up or not agreed.
+     */
+    record CommitmentEnded(String accountId, String commitmentId, Money amount, Money consumed, Money trueUp,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) UnbilledLine trueUpLine, Money unbilledAfter, Instant endedAt)
+            implements AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);

@@ -36,6 +36,8 @@ public enum Identifier {
     HOLD("holdId", 64, Alphabet.SLUG),
     /** A credit grant made through the grants API (top-ups and recharges are grants named after them). */
     GRANT("grantId", 64, Alphabet.SLUG),
+    /** A commitment (a contract) of an account. */
+    COMMITMENT("commitmentId", 64, Alphabet.SLUG),
     /** An HTTP write's {@code Idempotency-Key}; a top-up's id. */
     IDEMPOTENCY_KEY("Idempotency-Key", 128, Alphabet.PRINTABLE),
     /** Names people give (an account, a project). */

@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.kernel.money.Decimals;
 import dev.inference.ledger.kernel.money.Money;
@@ -19,13 +21,24 @@ import dev.inference.ledger.kernel.money.Money;
 public record CatalogView(int version, Instant effectiveFrom, String currency, List<Tokens> tokens, List<Meter> meters,
                           List<Units> units) {
 
-    public record Tokens(String model, String provider, String input, String cachedInput, String output, String per) {
+    public record Tokens(String model, String provider, String input, String cachedInput, String output, String per,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TokenTier> tiers) {
     }
 
-    public record Meter(String meter, String provider, String billing, String price, String per) {
+    public record Meter(String meter, String provider, String billing, String price, String per,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PriceTier> tiers) {
     }
 
-    public record Units(String model, String provider, String unit, String price) {
+    public record Units(String model, String provider, String unit, String price,
+                       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<PriceTier> tiers) {
+    }
+
+    /** A higher tier: these prices from {@code from} tokens of the account's month on. */
+    public record TokenTier(String from, String input, String cachedInput, String output) {
+    }
+
+    /** A higher tier: this price from {@code from} billed seconds (started minutes, or units) of the account's month on. */
+    public record PriceTier(String from, String price) {
     }
 
     public CatalogView(PriceCatalog c) {
@@ -33,22 +46,30 @@ public record CatalogView(int version, Instant effectiveFrom, String currency, L
                 c.tokenPrices().entrySet().stream()
                         .map(e -> new Tokens(e.getKey().item(), e.getKey().provider(), e.getValue().inputPerMillion().toPlainString(),
                                 e.getValue().cachedInputPerMillion().toPlainString(), e.getValue().outputPerMillion().toPlainString(),
-                                "1M tokens"))
+                                "1M tokens", c.tokenTiers(e.getKey()).stream().map(t -> new TokenTier(t.from().toPlainString(),
+                                        t.price().inputPerMillion().toPlainString(), t.price().cachedInputPerMillion().toPlainString(),
+                                        t.price().outputPerMillion().toPlainString())).toList()))
                         .sorted(Comparator.comparing(Tokens::model).thenComparing(Tokens::provider)).toList(),
                 c.meterPrices().entrySet().stream()
-                        .map(e -> meter(e.getKey().item(), e.getKey().provider(), e.getValue()))
+                        .map(e -> meter(e.getKey().item(), e.getKey().provider(), e.getValue(), c.meterTiers(e.getKey())))
                         .sorted(Comparator.comparing(Meter::meter).thenComparing(Meter::provider)).toList(),
                 c.unitPrices().entrySet().stream()
                         .map(e -> new Units(e.getKey().item(), e.getKey().provider(), e.getValue().unit(),
-                                e.getValue().perUnit().toPlainString()))
+                                e.getValue().perUnit().toPlainString(), c.unitTiers(e.getKey()).stream()
+                                .map(t -> new PriceTier(t.from().toPlainString(), t.price().perUnit().toPlainString())).toList()))
                         .sorted(Comparator.comparing(Units::model).thenComparing(Units::provider)).toList());
     }
 
-    private static Meter meter(String meter, String provider, MeterPrice price) {
-        if (price instanceof MeterPrice.Hourly hourly) {
-            return new Meter(meter, provider, "per-started-minute", hourly.perHour().toPlainString(), "hour");
+    private static Meter meter(String meter, String provider, MeterPrice price, List<VolumeTier<MeterPrice>> tiers) {
+        List<PriceTier> views = tiers.stream().map(t -> new PriceTier(t.from().toPlainString(), amount(t.price()).toPlainString())).toList();
+        if (price instanceof MeterPrice.Hourly) {
+            return new Meter(meter, provider, "per-started-minute", amount(price).toPlainString(), "hour", views);
         }
-        return new Meter(meter, provider, "per-second", ((MeterPrice.PerSecond) price).perSecond().toPlainString(), "second");
+        return new Meter(meter, provider, "per-second", amount(price).toPlainString(), "second", views);
+    }
+
+    private static BigDecimal amount(MeterPrice price) {
+        return price instanceof MeterPrice.Hourly h ? h.perHour() : ((MeterPrice.PerSecond) price).perSecond();
     }
 
     /** A price the view cannot stand for: its {@code code} is the problem's type. */
@@ -71,15 +92,26 @@ public record CatalogView(int version, Instant effectiveFrom, String currency, L
 
     public List<CatalogPublished.TokenEntry> tokenEntries() {
         return entries(tokens, t -> new CatalogPublished.TokenEntry(t.model(), t.provider(), price("input", t.input()),
-                t.cachedInput() == null ? null : price("cachedInput", t.cachedInput()), price("output", t.output())));
+                t.cachedInput() == null ? null : price("cachedInput", t.cachedInput()), price("output", t.output()),
+                entries(t.tiers(), tier -> new CatalogPublished.TokenTier(price("from", tier.from()), price("input", tier.input()),
+                        tier.cachedInput() == null ? null : price("cachedInput", tier.cachedInput()), price("output", tier.output())))));
     }
 
     public List<CatalogPublished.MeterEntry> meterEntries() {
-        return entries(meters, m -> new CatalogPublished.MeterEntry(m.meter(), m.provider(), m.billing(), price("price", m.price())));
+        return entries(meters, m -> new CatalogPublished.MeterEntry(m.meter(), m.provider(), m.billing(), price("price", m.price()),
+                priceTiers(m.tiers())));
     }
 
     public List<CatalogPublished.UnitEntry> unitEntries() {
-        return entries(units, u -> new CatalogPublished.UnitEntry(u.model(), u.provider(), u.unit(), price("price", u.price())));
+        return entries(units, u -> new CatalogPublished.UnitEntry(u.model(), u.provider(), u.unit(), price("price", u.price()),
+                priceTiers(u.tiers())));
+    }
+
+    private static List<CatalogPublished.PriceTier> priceTiers(List<PriceTier> tiers) {
+        if (tiers != null && tiers.size() > VolumeTiers.MAX_TIERS) {
+            throw new InvalidPrice("invalid-price", "an item has at most " + VolumeTiers.MAX_TIERS + " tiers");
+        }
+        return entries(tiers, t -> new CatalogPublished.PriceTier(price("from", t.from()), price("price", t.price())));
     }
 
     /** A catalog that is not published: what-if re-rating prices the past with it, from its {@code effectiveFrom} (or always). */

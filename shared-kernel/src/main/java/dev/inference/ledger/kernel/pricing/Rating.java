@@ -60,7 +60,12 @@ public final class Rating {
         addTokenLine(lines, "input", tokens.input(), price.inputPerMillion(), catalog);
         addTokenLine(lines, "cached-input", tokens.cachedInput(), price.cachedInputPerMillion(), catalog);
         addTokenLine(lines, "output", tokens.output(), price.outputPerMillion(), catalog);
-        return charge(record, priced.get(), lines, catalog);
+        var tiers = catalog.tokenTiers(new PriceKey(priced.get().item(), priced.get().provider()));
+        return charge(record, priced.get(), lines, catalog, steps(tiers, lines, (tier, line) -> switch (line.component()) {
+            case "input" -> tier.inputPerMillion();
+            case "cached-input" -> tier.cachedInputPerMillion();
+            default -> tier.outputPerMillion();
+        }));
     }
 
     /** Billable seconds × replicas at the meter's price; states that are not billable cost nothing. */
@@ -81,7 +86,9 @@ public final class Rating {
             BigDecimal price = state.billable() ? ((MeterPrice.PerSecond) priced.get().price()).perSecond() : BigDecimal.ZERO;
             line = line(state.wire(), seconds, price, PER_SECOND, lineAmount(seconds.multiply(price), BigDecimal.ONE, catalog));
         }
-        return charge(record, priced.get(), List.of(line), catalog);
+        var tiers = catalog.meterTiers(new PriceKey(priced.get().item(), priced.get().provider()));
+        return charge(record, priced.get(), List.of(line), catalog, steps(tiers, List.of(line), (tier, l) -> !state.billable() ? BigDecimal.ZERO
+                : tier instanceof MeterPrice.Hourly h ? h.perHour() : ((MeterPrice.PerSecond) tier).perSecond()));
     }
 
     /** Quantity × the model's price per unit; the record's unit must be the one the model is priced in. */
@@ -94,7 +101,21 @@ public final class Rating {
         UnitPrice price = priced.get().price();
         List<ChargeLine> lines = List.of(line(price.unit(), record.quantity(), price.perUnit(), price.unit(),
                 lineAmount(record.quantity().multiply(price.perUnit()), BigDecimal.ONE, catalog)));
-        return charge(record, priced.get(), lines, catalog);
+        var tiers = catalog.unitTiers(new PriceKey(priced.get().item(), priced.get().provider()));
+        return charge(record, priced.get(), lines, catalog, steps(tiers, lines, (tier, l) -> tier.perUnit()));
+    }
+
+    /** The item's higher tiers as the charge carries them: each tier's unit price for each of the charge's lines. */
+    private static <P> List<VolumeTiers.Step> steps(List<VolumeTier<P>> tiers, List<ChargeLine> lines,
+                                                    java.util.function.BiFunction<P, ChargeLine, BigDecimal> unitPrice) {
+        if (tiers.isEmpty()) {
+            return List.of();
+        }
+        List<VolumeTiers.Step> steps = new ArrayList<>(tiers.size());
+        for (VolumeTier<P> tier : tiers) {
+            steps.add(new VolumeTiers.Step(tier.from(), lines.stream().map(line -> unitPrice.apply(tier.price(), line)).toList()));
+        }
+        return steps;
     }
 
     private static void addTokenLine(List<ChargeLine> lines, String component, long tokens, BigDecimal perMillion, PriceCatalog catalog) {
@@ -118,9 +139,23 @@ public final class Rating {
         return new Money(rounded(quantityTimesPrice, per), catalog.currency());
     }
 
-    /** {@link #lineAmount}'s rounding for a price per million tokens: what a token line of a charge amounts to. */
-    public static BigDecimal perMillion(BigDecimal quantityTimesPrice) {
-        return rounded(quantityTimesPrice, MILLION);
+    /**
+     * A line of {@code quantity} at another {@code unitPrice} per the same {@code priceUnit}, rounded as rating rounds every line:
+     * a tier's part of a line, or a line at an account's own price.
+     */
+    public static ChargeLine priced(String component, BigDecimal quantity, BigDecimal unitPrice, String priceUnit, String currency,
+                                    Integer tier) {
+        return new ChargeLine(component, quantity, unitPrice, priceUnit, new Money(amount(quantity, unitPrice, priceUnit), currency), tier);
+    }
+
+    /** What {@code quantity} at {@code unitPrice} per {@code priceUnit} amounts to, rounded as every line is. */
+    public static BigDecimal amount(BigDecimal quantity, BigDecimal unitPrice, String priceUnit) {
+        BigDecimal per = switch (priceUnit) {
+            case PER_MILLION_TOKENS -> MILLION;
+            case PER_HOUR_BY_MINUTE -> SIXTY;
+            default -> BigDecimal.ONE;
+        };
+        return rounded(quantity.multiply(unitPrice), per);
     }
 
     private static BigDecimal rounded(BigDecimal quantityTimesPrice, BigDecimal per) {
@@ -131,13 +166,15 @@ public final class Rating {
                 : quantityTimesPrice.divide(per, Money.SCALE, RoundingMode.HALF_EVEN);
     }
 
-    private static Rated charge(UsageRecord record, PriceCatalog.Priced<?> priced, List<ChargeLine> lines, PriceCatalog catalog) {
+    private static Rated charge(UsageRecord record, PriceCatalog.Priced<?> priced, List<ChargeLine> lines, PriceCatalog catalog,
+                                List<VolumeTiers.Step> steps) {
         Money cost = lines.stream().map(ChargeLine::amount).reduce(Money.zero(catalog.currency()), Money::plus);
         if (!cost.isWithinInputRange()) {
             return new Rated.Unpriced(new Rejection(Rejection.INVALID_FIELD, "the charge " + cost.toPlainString()
                     + " is beyond what one record may cost (" + Money.MAX_INPUT.toPlainString() + "); report the quantity in parts"));
         }
-        return new Rated.Priced(new Charge(record.kind().wire(), priced.item(), priced.provider(), catalog.version(), lines, cost));
+        return new Rated.Priced(new Charge(record.kind().wire(), priced.item(), priced.provider(), catalog.version(), lines, cost, steps,
+                Charge.CATALOG));
     }
 
     private static Rated unknown(PriceCatalog catalog, String what, String item, String provider) {

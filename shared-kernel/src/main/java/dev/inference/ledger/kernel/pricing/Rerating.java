@@ -14,7 +14,8 @@ import dev.inference.ledger.kernel.usage.UsageRecord.TokenCounts;
  * A charged record rated again with another catalog: what it would have cost. The record is rebuilt
  * from what its charge kept (the item and provider it was priced at, one quantity per component) and
  * rated by {@link Rating}, the same function that charged it, so a record re-rated with its own catalog
- * costs exactly what it was charged. One thing is lost: a compute record charged by the started minute
+ * costs exactly what it was charged, at its catalog's prices: the account's volume and terms are applied after, by the
+ * caller that knows them. One thing is lost: a compute record charged by the started minute
  * kept its minutes, not its seconds, so a per-second price is applied to those whole minutes.
  */
 public final class Rerating {
@@ -43,9 +44,9 @@ public final class Rerating {
                 for (int i = 0; i < components.size(); i++) {
                     long quantity = r.quantities().get(i).longValueExact();
                     switch (components.get(i).component()) {
-                        case "input" -> input = quantity;
-                        case "cached-input" -> cached = quantity;
-                        case "output" -> output = quantity;
+                        case "input" -> input += quantity;
+                        case "cached-input" -> cached += quantity;
+                        case "output" -> output += quantity;
                         default -> throw new IllegalArgumentException("unknown token component " + components.get(i).component());
                     }
                 }
@@ -53,12 +54,17 @@ public final class Rerating {
             }
             case COMPUTE -> {
                 PriceComponent state = components.get(0);
-                BigDecimal quantity = r.quantities().get(0);
+                BigDecimal quantity = total(r);
                 BigDecimal seconds = state.priceUnit().equals(Rating.PER_HOUR_BY_MINUTE) ? quantity.multiply(SIXTY) : quantity;
                 yield record(accountId, kind, r, price, null, seconds, 1, state.component(), null, null);
             }
-            case UNITS -> record(accountId, kind, r, price, null, null, null, null, components.get(0).component(), r.quantities().get(0));
+            case UNITS -> record(accountId, kind, r, price, null, null, null, null, components.get(0).component(), total(r));
         };
+    }
+
+    /** A compute or unit record's quantity: one component, split in parts when it crossed a volume tier. */
+    private static BigDecimal total(ChargedRecord r) {
+        return r.quantities().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     private static UsageRecord record(String accountId, UsageKind kind, ChargedRecord r, PriceUsed price, TokenCounts tokens,

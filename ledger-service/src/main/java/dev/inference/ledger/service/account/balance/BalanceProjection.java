@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.account.balance;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
+import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import java.sql.ResultSet;
@@ -64,6 +65,14 @@ public class BalanceProjection {
     void on(UsageReversed event, @SequenceNumber long sequence) {
         record(event.accountId(), new After(sequence, event.balanceAfter(), event.unbilledAfter(), event.lifetimeSpendAfter(), null, null,
                 event.reversedAt()));
+    }
+
+    /** A commitment's true-up is unbilled usage, for the next invoice. */
+    @EventHandler
+    void on(CommitmentEnded event, @SequenceNumber long sequence) {
+        if (event.trueUpLine() != null) {
+            record(event.accountId(), new After(sequence, null, event.unbilledAfter(), null, null, null, event.endedAt()));
+        }
     }
 
     /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */

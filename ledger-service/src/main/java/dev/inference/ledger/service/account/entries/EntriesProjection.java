@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.account.entries;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
+import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
@@ -42,6 +43,8 @@ public class EntriesProjection {
     public static final String RECHARGE = BalanceMovement.RECHARGE;
     /** A charged usage record reversed: its cost back to the balance (prepaid) or off the unbilled (postpaid). */
     public static final String USAGE_REVERSED = "usage-reversed";
+    /** What a commitment's term left unused, trued up onto the next invoice. */
+    public static final String TRUE_UP = "commitment-true-up";
     /** Unbilled usage moved onto an invoice. */
     public static final String INVOICED = "invoiced";
 
@@ -61,6 +64,14 @@ public class EntriesProjection {
 
     private static Money unbilledChange(UsageReversed event) {
         return event.billingMode() == BillingMode.POSTPAID ? event.cost().negate() : Money.zero(event.cost().currency());
+    }
+
+    @EventHandler
+    void on(CommitmentEnded event, @SequenceNumber long sequence) {
+        if (event.trueUpLine() != null) {
+            insert(event.accountId(), sequence, TRUE_UP, event.commitmentId(), BigDecimal.ZERO, event.trueUp().amount(), BigDecimal.ZERO,
+                    event.endedAt(), event.endedAt(), 0);
+        }
     }
 
     /** Credit in or out: a top-up, a recharge, a grant counting, expiring or voided (every other event: nothing). */
@@ -175,6 +186,11 @@ public class EntriesProjection {
         } else if (payload instanceof UsageReversed r) {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), USAGE_REVERSED, r.usageEventId(), r.balanceChange(), unbilledChange(r),
                     r.balanceAfter(), r.reversedAt(), r.reversedAt(), null));
+        } else if (payload instanceof CommitmentEnded ended) {
+            if (ended.trueUpLine() != null) {
+                into.add(new LedgerEntry(new EntryCursor(sequence, 0), TRUE_UP, ended.commitmentId(), Money.zero(ended.trueUp().currency()),
+                        ended.trueUp(), Money.zero(ended.trueUp().currency()), ended.endedAt(), ended.endedAt(), null));
+            }
         } else if (payload instanceof UnbilledClosed closed) {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICED, closed.invoiceId(), Money.zero(closed.currency()),
                     new Money(closed.total().negate(), closed.currency()), new Money(closed.balance(), closed.currency()),

@@ -21,11 +21,15 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record UsageDetails(String source, Attribution attribution, Charge charge, Interval interval, List<GrantDraw> paidBy) {
 
-    public record Charge(String kind, String item, String provider, int catalogVersion, List<Line> lines, Money cost) {
+    /** {@code terms}: the account's own terms that priced it (override, commitment:&lt;id&gt;, overage:&lt;id&gt;); absent: the catalog's. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Charge(String kind, String item, String provider, int catalogVersion, List<Line> lines, Money cost, String terms) {
     }
 
+    /** {@code tier}: the volume tier the quantity fell in, when the item's price is graduated. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Line(String component, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal quantity,
-                       @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice, String priceUnit) {
+                       @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unitPrice, String priceUnit, Integer tier) {
     }
 
     /** {@code paidBy}: the credit grants that paid the record (prepaid), what each gave; what they did not cover went below zero. */
@@ -33,9 +37,10 @@ public record UsageDetails(String source, Attribution attribution, Charge charge
         List<Line> lines = new ArrayList<>(price.components().size());
         for (int i = 0; i < price.components().size(); i++) {
             var component = price.components().get(i);
-            lines.add(new Line(component.component(), record.quantities().get(i), component.unitPrice(), component.priceUnit()));
+            lines.add(new Line(component.component(), record.quantities().get(i), component.unitPrice(), component.priceUnit(),
+                    component.tier()));
         }
         return new UsageDetails(record.source(), record.attribution(), new Charge(price.kind(), price.item(), price.provider(),
-                price.catalogVersion(), lines, record.costIn(currency)), record.interval(), paidBy);
+                price.catalogVersion(), lines, record.costIn(currency), price.terms()), record.interval(), paidBy);
     }
 }
