@@ -27,12 +27,19 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.Charge
 import dev.inference.ledger.kernel.pricing.PriceCatalog;
 import dev.inference.ledger.kernel.pricing.Rated;
 import dev.inference.ledger.kernel.pricing.Rerating;
+import dev.inference.ledger.kernel.pricing.VolumeTiers;
 import dev.inference.ledger.accounts.UsageChargedUpcaster;
 
 /**
  * What-if re-rating: every usage record that occurred in a period, as the event store kept it, rated
  * again with a draft catalog instead of the catalogs it was charged with, summed per account and per
  * model: what was paid and what would have been. Reads the store in one pass; writes nothing.
+ * <p>
+ * Graduated prices are applied as the account applies them: the draft's tier each record falls in follows the
+ * account's volume of the item in the month it was charged, counted under the draft from the month's first record
+ * (so the months that a period starts or ends in are read whole). A record the account's own terms priced (a price
+ * override, a commitment's rates or its overage) would have cost what it did: those terms, not the catalog, set its
+ * price. It still counts in the month's volume, unless an override priced it.
  */
 public final class WhatIfRerating {
 
@@ -99,6 +106,7 @@ public final class WhatIfRerating {
         }
         long started = System.nanoTime();
         Map<Key, Sums> sums = new TreeMap<>();
+        Map<String, BigDecimal> volume = new java.util.HashMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false); // a cursor, not the whole store in memory
             c.setReadOnly(true);
@@ -110,7 +118,7 @@ public final class WhatIfRerating {
                 s.setFetchSize(FETCH);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        add(read(rs.getString(1), rs.getBytes(2)), draft, from, to, sums);
+                        add(read(rs.getString(1), rs.getBytes(2)), draft, from, to, sums, volume);
                     }
                 }
             }
@@ -132,19 +140,32 @@ public final class WhatIfRerating {
         }
     }
 
-    private static void add(UsageBatchCharged batch, PriceCatalog draft, Instant from, Instant to, Map<Key, Sums> sums) {
+    private static void add(UsageBatchCharged batch, PriceCatalog draft, Instant from, Instant to, Map<Key, Sums> sums,
+                            Map<String, BigDecimal> volume) {
+        String month = java.time.YearMonth.from(batch.chargedAt().atOffset(java.time.ZoneOffset.UTC)).toString();
         for (ChargedRecord record : batch.records()) {
-            if (record.occurredAt().isBefore(from) || !record.occurredAt().isBefore(to)) {
+            boolean inPeriod = !record.occurredAt().isBefore(from) && record.occurredAt().isBefore(to);
+            var price = batch.prices().get(record.price());
+            Rated rated = draft.currency().equals(batch.currency()) ? Rerating.rerate(batch.accountId(), price, record, draft) : null;
+            BigDecimal would = null;
+            if (rated instanceof Rated.Priced priced) {
+                boolean overridden = UsageBatchCharged.PriceUsed.OVERRIDE.equals(price.terms());
+                String key = batch.accountId() + '|' + priced.charge().item() + '|' + priced.charge().provider() + '|' + month;
+                VolumeTiers.Graduated graduated = overridden ? null : VolumeTiers.apply(priced.charge(), volume.getOrDefault(key, BigDecimal.ZERO));
+                if (graduated != null && graduated.volume().signum() > 0) {
+                    volume.merge(key, graduated.volume(), BigDecimal::add);
+                }
+                would = price.terms() != null ? record.cost() : graduated.charge().cost().amount();
+            }
+            if (!inPeriod) {
                 continue;
             }
-            var price = batch.prices().get(record.price());
             Sums s = sums.computeIfAbsent(new Key(batch.accountId(), price.item(), price.provider()),
                     k -> new Sums(price.kind(), batch.currency()));
-            Rated rated = draft.currency().equals(batch.currency()) ? Rerating.rerate(batch.accountId(), price, record, draft) : null;
-            if (rated instanceof Rated.Priced priced) {
+            if (would != null) {
                 s.records++;
                 s.paid = s.paid.add(record.cost());
-                s.wouldHavePaid = s.wouldHavePaid.add(priced.charge().cost().amount());
+                s.wouldHavePaid = s.wouldHavePaid.add(would);
             } else {
                 s.unpriced++;
                 s.unpricedPaid = s.unpricedPaid.add(record.cost());

@@ -110,8 +110,28 @@ class PriceTermsEndToEndTest extends ServiceStory {
         Await.until("the commitment shows ended", WAIT,
                 () -> api.get("/api/v1/accounts/acct-commit/commitments", ADMIN).body().at("/commitments/0/status").asText().equals("ended"));
 
+        // What-if: the catalog in force, tiers and all, re-rates the tiered customer's month to exactly what it paid; without
+        // the tier, 1.8M tokens at 0.08 would have cost 0.144. A record priced by the account's own terms costs what it did.
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
+        var inForce = mapper.treeToValue(api.get("/api/v1/prices", ADMIN).body(), dev.inference.ledger.kernel.pricing.CatalogView.class);
+        var flat = (ObjectNode) api.get("/api/v1/prices", ADMIN).body();
+        flat.get("tokens").forEach(t -> ((ObjectNode) t).remove("tiers"));
+        var whatIf = new dev.inference.ledger.audit.WhatIfRerating(dataSource);
+        Instant from = Instant.now().minus(Duration.ofHours(1));
+        Instant to = Instant.now().plus(Duration.ofHours(1));
+        var same = whatIf.run(inForce.draft(), from, to);
+        var withoutTiers = whatIf.run(mapper.treeToValue(flat, dev.inference.ledger.kernel.pricing.CatalogView.class).draft(), from, to);
+        assertThat(row(same, "acct-volume").wouldHavePaid()).isEqualByComparingTo("0.112");
+        assertThat(row(withoutTiers, "acct-volume").wouldHavePaid()).isEqualByComparingTo("0.144");
+        assertThat(row(withoutTiers, "acct-own-price").wouldHavePaid()).isEqualByComparingTo("0.03");
+        assertThat(row(withoutTiers, "acct-commit").wouldHavePaid()).isEqualByComparingTo("0.024");
+
         ledger.assertReconciles();
         assertThat(new LedgerReplay(dataSource, 100, p -> { }).run().differences()).as("the auditor's replay").isEmpty();
+    }
+
+    private static dev.inference.ledger.audit.WhatIfRerating.Row row(dev.inference.ledger.audit.WhatIfRerating.Result result, String account) {
+        return result.rows().stream().filter(r -> r.accountId().equals(account) && r.item().equals(GEMMA)).findFirst().orElseThrow();
     }
 
     private static BigDecimal unbilled(HttpApi api) {
