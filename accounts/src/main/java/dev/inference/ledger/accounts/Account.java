@@ -35,6 +35,7 @@ import dev.inference.ledger.accounts.AccountCommand.CloseUnbilled;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceVoided;
+import dev.inference.ledger.accounts.AccountCommand.CarryInvoiceCredit;
 import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.accounts.AccountCommand.IssueApiKey;
 import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
@@ -182,6 +183,11 @@ public class Account {
     @CommandHandler
     public void handle(RecordInvoicePaid command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
         BillingRules.paid(state, command, tiers, policy, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public void handle(CarryInvoiceCredit command, Clock clock) {
+        BillingRules.carryCredit(state, command, clock.instant()).forEach(event -> apply(event));
     }
 
     @CommandHandler

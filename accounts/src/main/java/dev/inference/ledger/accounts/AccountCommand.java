@@ -64,7 +64,11 @@ public sealed interface AccountCommand {
      * service. A record is reversed at most once.
      */
     record ReverseUsage(@TargetAggregateIdentifier String accountId, String usageEventId, String reason, String requestedBy,
-                        ChargedUsage charged) implements AccountCommand {
+                        ChargedUsage charged, String settlement) implements AccountCommand {
+        /** A reversal that names no settlement: a paid invoice's credit note, if one is needed, is credited on the next. */
+        public ReverseUsage(String accountId, String usageEventId, String reason, String requestedBy, ChargedUsage charged) {
+            this(accountId, usageEventId, reason, requestedBy, charged, null);
+        }
     }
 
     /**
@@ -149,6 +153,11 @@ public sealed interface AccountCommand {
     }
 
     /** An invoice cancelled by a credit note; recording it twice changes nothing. */
+    /** A paid invoice's credit note settled as credit: a credit line on the account's next invoice. */
+    record CarryInvoiceCredit(@TargetAggregateIdentifier String accountId, String invoiceId, String creditNoteNumber, Money amount)
+            implements AccountCommand {
+    }
+
     record RecordInvoiceVoided(@TargetAggregateIdentifier String accountId, String invoiceId, String number, String creditNoteNumber,
                                Money amount) implements AccountCommand {
     }

@@ -52,6 +52,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.CommitmentAdded;
 import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
 import dev.inference.ledger.kernel.account.AccountEvent.PriceOverrideSet;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCreditCarried;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.GrantKind;
@@ -234,6 +235,12 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         }
         return next.with(balance, ended.unbilledAfter(), lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
                 .withBilling(next.billing.added(List.of(ended.trueUpLine())));
+    }
+
+    @Override
+    public AccountState on(InvoiceCreditCarried carried) {
+        return with(balance, carried.unbilledAfter(), lifetimeSpend, intervals, tier, suspended, heldTopUps, billingLimitReached)
+                .withBilling(billing.carried(carried.creditNoteNumber(), carried.line()));
     }
 
     private AccountState withTerms(PriceTerms next) {

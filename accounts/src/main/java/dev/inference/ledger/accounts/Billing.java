@@ -22,9 +22,9 @@ import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceU
  * invoices already closed, paid or defaulted, and the total paid, which is the postpaid paid spend.
  */
 public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled, Set<String> closed, Set<String> paid,
-                      Set<String> defaulted, Set<String> voided, BigDecimal invoicesPaid) {
+                      Set<String> defaulted, Set<String> voided, BigDecimal invoicesPaid, Set<String> creditNotes) {
 
-    static final Billing NONE = new Billing(null, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), BigDecimal.ZERO);
+    static final Billing NONE = new Billing(null, Map.of(), Set.of(), Set.of(), Set.of(), Set.of(), BigDecimal.ZERO, Set.of());
 
     public Billing {
         unbilled = unbilled == null ? Map.of() : Map.copyOf(unbilled);
@@ -33,6 +33,15 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         defaulted = defaulted == null ? Set.of() : Set.copyOf(defaulted);
         voided = voided == null ? Set.of() : Set.copyOf(voided);
         invoicesPaid = invoicesPaid == null ? BigDecimal.ZERO : invoicesPaid;
+        creditNotes = creditNotes == null ? Set.of() : Set.copyOf(creditNotes);
+    }
+
+    /** A credit note's credit, on the next invoice; its number remembered, so it is carried once. */
+    Billing carried(String creditNoteNumber, UnbilledLine line) {
+        Set<String> notes = new HashSet<>(creditNotes);
+        notes.add(creditNoteNumber);
+        Billing next = added(List.of(line));
+        return new Billing(paymentMethodId, next.unbilled, closed, paid, defaulted, voided, invoicesPaid, notes);
     }
 
     boolean hasPaymentMethod() {
@@ -45,7 +54,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
     }
 
     Billing attached(String paymentMethod) {
-        return new Billing(paymentMethod, unbilled, closed, paid, defaulted, voided, invoicesPaid);
+        return new Billing(paymentMethod, unbilled, closed, paid, defaulted, voided, invoicesPaid, creditNotes);
     }
 
     /** A postpaid batch's records added to their month's and price's lines. */
@@ -71,7 +80,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
                                 later(line.lastOccurredAt(), record.occurredAt())));
             }
         }
-        return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid);
+        return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid, creditNotes);
     }
 
     /** Lines added to the unbilled, to go onto the next invoice with the rest: a reversal's credits (negative), a true-up. */
@@ -86,7 +95,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
                     line.amount().add(more.amount()), line.records() + more.records(), earlier(line.firstOccurredAt(), more.firstOccurredAt()),
                     later(line.lastOccurredAt(), more.lastOccurredAt())));
         }
-        return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid);
+        return new Billing(paymentMethodId, next, closed, paid, defaulted, voided, invoicesPaid, creditNotes);
     }
 
     /**
@@ -106,7 +115,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         next.keySet().removeAll(event.lines().stream().map(Billing::keyOf).toList());
         Set<String> closedNow = new HashSet<>(closed);
         closedNow.add(event.invoiceId());
-        return new Billing(paymentMethodId, next, closedNow, paid, defaulted, voided, invoicesPaid);
+        return new Billing(paymentMethodId, next, closedNow, paid, defaulted, voided, invoicesPaid, creditNotes);
     }
 
     Billing settled(String invoiceId, BigDecimal amount) {
@@ -114,13 +123,13 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         paidNow.add(invoiceId);
         Set<String> owing = new HashSet<>(defaulted);
         owing.remove(invoiceId);
-        return new Billing(paymentMethodId, unbilled, closed, paidNow, owing, voided, invoicesPaid.add(amount));
+        return new Billing(paymentMethodId, unbilled, closed, paidNow, owing, voided, invoicesPaid.add(amount), creditNotes);
     }
 
     Billing defaulted(String invoiceId) {
         Set<String> owing = new HashSet<>(defaulted);
         owing.add(invoiceId);
-        return new Billing(paymentMethodId, unbilled, closed, paid, owing, voided, invoicesPaid);
+        return new Billing(paymentMethodId, unbilled, closed, paid, owing, voided, invoicesPaid, creditNotes);
     }
 
     Billing writtenOff(String invoiceId) {
@@ -128,7 +137,7 @@ public record Billing(String paymentMethodId, Map<String, UnbilledLine> unbilled
         owing.remove(invoiceId);
         Set<String> voidedNow = new HashSet<>(voided);
         voidedNow.add(invoiceId);
-        return new Billing(paymentMethodId, unbilled, closed, paid, owing, voidedNow, invoicesPaid);
+        return new Billing(paymentMethodId, unbilled, closed, paid, owing, voidedNow, invoicesPaid, creditNotes);
     }
 
     static String keyOf(UnbilledLine line) {

@@ -23,6 +23,8 @@ import dev.inference.ledger.accounts.AccountCommand.CloseUnbilled;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceVoided;
+import dev.inference.ledger.accounts.AccountCommand.CarryInvoiceCredit;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCreditCarried;
 
 /**
  * The account's part in invoicing, as pure functions: what an invoice takes, what a payment or a
@@ -102,6 +104,25 @@ public final class BillingRules {
         events.addAll(Triggers.after(after, tiers, policy, now));
         return events;
     }
+
+    /**
+     * A paid invoice's credit note, credited: a negative line of this month on the next invoice. Once per credit note;
+     * the invoice's own rounding never applies to it, as its amount is in the currency's minor unit already.
+     */
+    public static List<AccountEvent> carryCredit(AccountState state, CarryInvoiceCredit command, Instant now) {
+        if (state.billing().creditNotes().contains(command.creditNoteNumber())) {
+            return List.of();
+        }
+        Money amount = command.amount();
+        UnbilledLine line = new UnbilledLine(java.time.YearMonth.from(now.atOffset(java.time.ZoneOffset.UTC)).toString(), CREDIT_NOTE_KIND,
+                command.creditNoteNumber(), null, 0, "credit of invoice " + command.invoiceId(), amount.amount().negate(), CREDIT_NOTE_KIND,
+                BigDecimal.ONE, amount.amount().negate(), 0, now, now);
+        return List.of(new InvoiceCreditCarried(state.accountId(), command.invoiceId(), command.creditNoteNumber(), amount, line,
+                state.unbilled().minus(amount), now));
+    }
+
+    /** The kind of an invoice line that credits a credit note of an earlier invoice. */
+    public static final String CREDIT_NOTE_KIND = "credit-note";
 
     /** A voided invoice is owed no more: once nothing else is, a suspended account is reinstated. */
     public static List<AccountEvent> voided(AccountState state, RecordInvoiceVoided command, Instant now) {

@@ -10,6 +10,8 @@ import java.util.List;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.BudgetUnblocked;
 import dev.inference.ledger.kernel.account.AccountEvent.GrantReturn;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCredit;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.ChargedRecord;
 import dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged.PriceUsed;
@@ -28,7 +30,8 @@ import dev.inference.ledger.accounts.AccountCommand.ReverseUsage;
  * is given back to a prepaid account pays what it owes (a balance below zero) first, as any credit does; then each grant
  * gets back what it paid, unless it has expired since (its rest expired with it); what is left (usage that went below
  * zero and was paid since) comes back as a purchased grant of its own. A postpaid record not yet invoiced is credited
- * on the next invoice; one already invoiced is corrected on its invoice, by a credit note. The month's spend of every
+ * on the next invoice; one already invoiced is corrected on its invoice, by a credit note (refunded or credited when the
+ * invoice was paid). The month's spend of every
  * budget the record counted in is lower by its cost: a scope it had blocked is unblocked.
  */
 public final class CorrectionRules {
@@ -49,12 +52,15 @@ public final class CorrectionRules {
             throw new AccountRuleViolation("invalid-reason", problem);
         });
         ChargedUsage charged = command.charged();
-        if (charged.invoiceId() != null) {
-            throw new AccountRuleViolation("usage-invoiced", "usage record '" + Identifier.echo(command.usageEventId()) + "' is on invoice "
-                    + charged.invoiceId() + " already: it is corrected there, by a credit note");
+        String settlement = command.settlement();
+        if (settlement != null && !settlement.equals(InvoiceEvent.REFUND) && !settlement.equals(InvoiceEvent.CREDIT)) {
+            throw new AccountRuleViolation("invalid-settlement", "settlement is refund or credit (what a paid invoice's credit note does)");
         }
         Money cost = new Money(charged.record().cost(), state.currency());
         Money lifetime = state.lifetimeSpend().minus(cost);
+        if (state.billingMode() == BillingMode.POSTPAID && charged.invoiceId() != null) {
+            return invoiced(state, command, reason, cost, lifetime, now);
+        }
         if (state.billingMode() == BillingMode.POSTPAID) {
             UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                     BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()),
@@ -102,6 +108,28 @@ public final class CorrectionRules {
         return events;
     }
 
+    /**
+     * A postpaid record already invoiced: its invoice is corrected by a credit note of its cost in the currency's minor unit
+     * (a process asks the invoice for it), and the rest of a cent, either way, is a line of the next invoice: the customer
+     * gets back the cost exactly.
+     */
+    private static List<AccountEvent> invoiced(AccountState state, ReverseUsage command, String reason, Money cost, Money lifetime,
+                                               Instant now) {
+        ChargedUsage charged = command.charged();
+        int places = java.util.Currency.getInstance(state.currency()).getDefaultFractionDigits();
+        BigDecimal noted = cost.amount().setScale(places, java.math.RoundingMode.HALF_EVEN);
+        BigDecimal rest = cost.amount().subtract(noted);
+        List<UnbilledLine> lines = rest.signum() == 0 ? List.of() : List.of(new UnbilledLine(YearMonth.from(now.atOffset(ZoneOffset.UTC)).toString(),
+                BillingRules.CREDIT_NOTE_KIND, "reversal:" + command.usageEventId(), null, 0, "rest of the reversed cost, below a "
+                + "minor unit", rest.negate(), BillingRules.CREDIT_NOTE_KIND, BigDecimal.ONE, rest.negate(), 1, now, now));
+        InvoiceCredit credit = noted.signum() == 0 ? null
+                : new InvoiceCredit(charged.invoiceId(), new Money(noted, state.currency()), command.settlement());
+        UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
+                BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()), lines, state.balance(),
+                state.unbilled().minus(new Money(rest, state.currency())), lifetime, now, credit);
+        return withUnblocked(state, reversed, state.evolve(reversed), now);
+    }
+
     /** The reversal, and each budget it takes back below its cap this month unblocked, as a raised cap would. */
     private static List<AccountEvent> withUnblocked(AccountState state, UsageReversed reversed, AccountState after, Instant now) {
         List<AccountEvent> events = new ArrayList<>(List.of(reversed));
@@ -129,7 +157,7 @@ public final class CorrectionRules {
         for (int i = 0; i < amounts.length; i++) {
             var component = price.components().get(i);
             lines.add(new UnbilledLine(period, price.kind(), price.item(), price.provider(), price.catalogVersion(),
-                    component.component() + " reversed", component.unitPrice(), component.priceUnit(), record.quantities().get(i).negate(),
+                    component.label() + " reversed", component.unitPrice(), component.priceUnit(), record.quantities().get(i).negate(),
                     amounts[i].negate(), 1, record.occurredAt(), record.occurredAt()));
         }
         return lines;

@@ -152,10 +152,21 @@ class CorrectionsTest {
 
     @Test
     void a_record_already_invoiced_is_corrected_on_its_invoice_and_a_reversal_says_why() {
-        fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "12", BillingMode.POSTPAID, "0", "12", "12"))
-                .when(new ReverseUsage(ID, "u-1", "duplicate", "staff", usage("12", List.of(), "inv-1")))
+        // 12.004: a credit note of 12.00 on its invoice, refunded; the 0.004 below a cent is a credit line of the next invoice.
+        var usage = new ChargedUsage(record("u-1", "12.004"), PRICE, List.of(), List.of(), "inv-1");
+        AccountState state = AccountState.folded(opened(BillingMode.POSTPAID), charged("u-1", "12.004", BillingMode.POSTPAID, "0", "0", "12.004"));
+        UsageReversed reversed = (UsageReversed) CorrectionRules.reverse(state, new ReverseUsage(ID, "u-1", "duplicate", "staff", usage,
+                "refund"), RechargePolicy.defaults(), NOW).get(0);
+        org.assertj.core.api.Assertions.assertThat(reversed.invoiceCredit())
+                .isEqualTo(new dev.inference.ledger.kernel.account.AccountEvent.InvoiceCredit("inv-1", usd("12.00"), "refund"));
+        org.assertj.core.api.Assertions.assertThat(reversed.creditLines()).singleElement()
+                .satisfies(line -> org.assertj.core.api.Assertions.assertThat(line.amount()).isEqualByComparingTo("-0.004"));
+        org.assertj.core.api.Assertions.assertThat(reversed.unbilledAfter()).isEqualTo(usd("-0.004"));
+        org.assertj.core.api.Assertions.assertThat(reversed.lifetimeSpendAfter()).isEqualTo(usd("0"));
+        fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "12", BillingMode.POSTPAID, "0", "0", "12"))
+                .when(new ReverseUsage(ID, "u-1", "duplicate", "staff", usage("12", List.of(), "inv-1"), "cash"))
                 .expectException(AccountRuleViolation.class)
-                .expectExceptionMessage(org.hamcrest.Matchers.containsString("credit note"));
+                .expectNoEvents();
         fixture.given(opened(BillingMode.POSTPAID), charged("u-1", "12", BillingMode.POSTPAID, "0", "12", "12"))
                 .when(new ReverseUsage(ID, "u-1", " ", "staff", usage("12", List.of(), null)))
                 .expectException(AccountRuleViolation.class)

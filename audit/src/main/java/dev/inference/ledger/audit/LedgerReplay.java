@@ -124,6 +124,12 @@ public final class LedgerReplay {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final Map<String, Account> accounts = new HashMap<>();
     private final Set<String> invoicesPaid = new HashSet<>();
+    /** Each invoice's total and what its credit notes took off it; the credit each reversed invoiced record asked for. */
+    private final Map<String, BigDecimal> invoiceTotals = new HashMap<>();
+    private final Map<String, BigDecimal> invoiceCredited = new HashMap<>();
+    private final Map<String, BigDecimal> creditsAsked = new HashMap<>();
+    private final Map<String, BigDecimal> creditNotes = new HashMap<>();
+    private final Set<String> refunded = new HashSet<>();
     private final List<Difference> differences = new ArrayList<>();
     private int invoices;
     private long records;
@@ -535,8 +541,13 @@ public final class LedgerReplay {
                 grantsAddUp(account, eventId, r.accountId());
             } else {
                 BigDecimal lines = r.creditLines().stream().map(l -> l.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
-                expect("reversal credit lines", lines.negate(), r.cost().amount(), eventId, r.accountId() + ": " + r.usageEventId());
-                account.unbilled = account.unbilled.subtract(r.cost().amount());
+                // An invoiced record: its invoice's credit note gives back what the lines of the next invoice do not.
+                BigDecimal noted = r.invoiceCredit() == null ? BigDecimal.ZERO : r.invoiceCredit().amount().amount();
+                if (r.invoiceCredit() != null) {
+                    creditsAsked.put(r.usageEventId(), noted);
+                }
+                expect("reversal credit lines", lines.negate().add(noted), r.cost().amount(), eventId, r.accountId() + ": " + r.usageEventId());
+                account.unbilled = account.unbilled.add(lines);
                 expect("unbilled", account.unbilled, r.unbilledAfter().amount(), eventId, r.accountId());
             }
             return null;
@@ -566,6 +577,17 @@ public final class LedgerReplay {
         @Override
         public Void on(CreditVoided v) {
             ended(account, v.grantId(), v.amount().amount(), v.balanceAfter().amount(), true, eventId, v.accountId());
+            return null;
+        }
+
+        @Override
+        public Void on(AccountEvent.InvoiceCreditCarried carried) {
+            if (!account.credits.add("credit note " + carried.creditNoteNumber())) {
+                differences.add(new Difference("credit-carried-twice", null, eventId, carried.accountId() + ": " + carried.creditNoteNumber()));
+            }
+            expect("credit carried", carried.line().amount().negate(), carried.amount().amount(), eventId, carried.accountId());
+            account.unbilled = account.unbilled.add(carried.line().amount());
+            expect("unbilled", account.unbilled, carried.unbilledAfter().amount(), eventId, carried.accountId());
             return null;
         }
 
@@ -651,8 +673,40 @@ public final class LedgerReplay {
             expect("invoice exact lines", exact, issued.exactCharges(), eventId, issued.number());
             expect("invoice rounding", issued.exactCharges().add(issued.carriedIn()), issued.total().add(issued.carriedOut()), eventId,
                     issued.number());
+            invoiceTotals.put(issued.invoiceId(), issued.total());
         } else if (event instanceof InvoicePaid paid && !invoicesPaid.add(paid.invoiceId())) {
             differences.add(new Difference("invoice-paid-twice", null, eventId, paid.number()));
+        } else if (event instanceof InvoiceEvent.InvoiceCredited credited) {
+            credited(credited, eventId);
+        } else if (event instanceof InvoiceEvent.InvoiceRefunded refund) {
+            BigDecimal noted = creditNotes.get(refund.creditNoteNumber());
+            if (!refunded.add(refund.creditNoteNumber())) {
+                differences.add(new Difference("refunded-twice", null, eventId, refund.number() + ": " + refund.creditNoteNumber()));
+            } else if (noted == null || noted.compareTo(refund.amount().amount()) != 0) {
+                differences.add(new Difference("refund-not-its-credit-note", null, eventId, refund.creditNoteNumber() + ": refunded "
+                        + refund.amount().amount().toPlainString() + ", credited " + (noted == null ? "nothing" : noted.toPlainString())));
+            }
+        }
+    }
+
+    /** A credit note: once, never more than its invoice, and for a reversed record no more than the reversal asked. */
+    private void credited(InvoiceEvent.InvoiceCredited c, String eventId) {
+        String subject = c.number() + ": " + c.creditNoteNumber();
+        if (creditNotes.put(c.creditNoteNumber(), c.amount().amount()) != null) {
+            differences.add(new Difference("credit-note-twice", null, eventId, subject));
+        }
+        BigDecimal total = invoiceCredited.merge(c.invoiceId(), c.amount().amount(), BigDecimal::add);
+        expect("credited total", total, c.creditedTotal().amount(), eventId, subject);
+        BigDecimal invoiced = invoiceTotals.get(c.invoiceId());
+        if (invoiced == null || total.compareTo(invoiced) > 0) {
+            differences.add(new Difference("credit-exceeds-invoice", null, eventId, subject + ": credited " + total.toPlainString()
+                    + " of " + (invoiced == null ? "no invoice" : invoiced.toPlainString())));
+        }
+        if (c.usageEventId() != null) {
+            BigDecimal asked = creditsAsked.get(c.usageEventId());
+            if (asked == null || c.amount().amount().compareTo(asked) > 0) {
+                differences.add(new Difference("credit-not-what-the-reversal-asked", null, eventId, subject + " for " + c.usageEventId()));
+            }
         }
     }
 

@@ -28,6 +28,9 @@ public interface AccountBilling {
 
     void invoiceDefaulted(String accountId, String invoiceId, String number, Money amount, String reason);
 
+    /** A paid invoice's credit note settled as credit: a credit line on the account's next invoice. */
+    void creditCarried(String accountId, String invoiceId, String creditNoteNumber, Money amount);
+
     /** An invoice cancelled by a credit note: the account owes it no more. */
     void invoiceVoided(String accountId, String invoiceId, String number, String creditNoteNumber, Money amount);
 }

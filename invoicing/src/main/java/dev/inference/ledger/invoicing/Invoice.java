@@ -8,7 +8,9 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 
+import dev.inference.ledger.invoicing.InvoiceCommand.CreditInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
+import dev.inference.ledger.invoicing.InvoiceCommand.RecordRefundOutcome;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
 import dev.inference.ledger.invoicing.InvoiceCommand.VoidInvoice;
@@ -43,6 +45,19 @@ public class Invoice {
     @CommandHandler
     public void handle(RetryPayment command, Clock clock) {
         record(InvoiceRules.retry(state, command, clock.instant()));
+    }
+
+    /** Returns whether a credit note was recorded (false: asked before, or nothing left to credit). */
+    @CommandHandler
+    public boolean handle(CreditInvoice command, Clock clock) {
+        List<InvoiceEvent> events = InvoiceRules.credit(state, command, clock.instant());
+        record(events);
+        return !events.isEmpty();
+    }
+
+    @CommandHandler
+    public void handle(RecordRefundOutcome command, Clock clock) {
+        record(InvoiceRules.refundOutcome(state, command, clock.instant()));
     }
 
     @CommandHandler

@@ -37,6 +37,22 @@ public sealed interface InvoiceCommand {
     record VoidInvoice(@TargetAggregateIdentifier String invoiceId, String creditNoteNumber, String reason) implements InvoiceCommand {
     }
 
+    /**
+     * A credit note for part of the invoice, keyed by {@code creditNoteId} (asked twice, it credits once). {@code settlement}:
+     * refund or credit for a paid invoice (null: credit); an unpaid one's simply asks for less. {@code upToWhatIsLeft}: a
+     * process's credit, which takes what the invoice has left to credit when that is less (none, when it was voided).
+     */
+    record CreditInvoice(@TargetAggregateIdentifier String invoiceId, String creditNoteId, String creditNoteNumber,
+                         dev.inference.ledger.kernel.money.Money amount, String settlement, String reason, String usageEventId,
+                         boolean upToWhatIsLeft) implements InvoiceCommand {
+    }
+
+    /** The payment provider's answer to a credit note's refund; an answer for a refund already answered changes nothing. */
+    record RecordRefundOutcome(@TargetAggregateIdentifier String invoiceId, String creditNoteNumber,
+                               dev.inference.ledger.kernel.money.Money amount, PaymentAnswer answer, String reference, String reason)
+            implements InvoiceCommand {
+    }
+
     /** SUCCEEDED: paid. DECLINED: refused, no money taken. UNKNOWN: no definite answer, the same key is asked again. */
     enum PaymentAnswer { SUCCEEDED, DECLINED, UNKNOWN }
 }

@@ -36,7 +36,7 @@ public final class InvoiceDocuments {
         rows.add(new String[] {"Period: " + invoice.periodStart() + " to " + invoice.periodEnd(), ""});
         rows.add(new String[] {"Issued: " + invoice.issuedAt(), ""});
         rows.add(new String[] {"", ""});
-        rows.add(new String[] {"InvoiceView.Line", "Amount " + invoice.currency()});
+        rows.add(new String[] {"Line", "Amount " + invoice.currency()});
         for (InvoiceView.Line l : invoice.lines()) {
             rows.add(new String[] {l.lineNo() + ". " + describe(l), l.amount().setScale(2).toPlainString()});
             if (l.quantity() != null) {
@@ -49,6 +49,16 @@ public final class InvoiceDocuments {
         rows.add(new String[] {"Rounding carried in", invoice.carriedIn().toPlainString()});
         rows.add(new String[] {"Rounding carried to the next invoice", invoice.carriedOut().toPlainString()});
         rows.add(new String[] {"Total due", invoice.total().setScale(2).toPlainString() + " " + invoice.currency()});
+        if (!invoice.creditNotes().isEmpty()) {
+            rows.add(new String[] {"", ""});
+            for (InvoiceView.CreditNote note : invoice.creditNotes()) {
+                rows.add(new String[] {"Credit note " + note.creditNoteNumber() + " (" + note.settlement()
+                        + (note.refundStatus() == null ? "" : ", refund " + note.refundStatus()) + "): " + note.reason(),
+                        note.amount().negate().setScale(2).toPlainString()});
+            }
+            rows.add(new String[] {"Total after credit notes", invoice.total().subtract(invoice.credited()).setScale(2).toPlainString() + " "
+                    + invoice.currency()});
+        }
         rows.add(new String[] {"Tax: not charged", ""});
         try (PDDocument document = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             DocumentFonts fonts = new DocumentFonts(document);
@@ -80,6 +90,11 @@ public final class InvoiceDocuments {
                     CsvCell.of(l.provider()), CsvCell.of(l.component()), plain(l.quantity()), plain(l.unitPrice()), CsvCell.of(l.priceUnit()),
                     String.valueOf(l.records()), l.firstOccurredAt() == null ? "" : l.firstOccurredAt().toString(), l.lastOccurredAt() == null ? "" : l.lastOccurredAt().toString(),
                     plain(l.exactAmount()), plain(l.amount()), invoice.currency())).append('\n');
+        }
+        for (InvoiceView.CreditNote note : invoice.creditNotes()) {
+            csv.append(String.join(",", CsvCell.of(invoice.number()), CsvCell.of(note.creditNoteNumber()), "credit-note",
+                    CsvCell.of(note.reason()), "", CsvCell.of(note.settlement()), "", "", "", "0", note.creditedAt().toString(),
+                    note.creditedAt().toString(), plain(note.amount().negate()), plain(note.amount().negate()), invoice.currency())).append('\n');
         }
         return csv.toString();
     }

@@ -8,7 +8,9 @@ import java.util.Optional;
 
 import org.axonframework.commandhandling.gateway.CommandGateway;
 
+import dev.inference.ledger.invoicing.InvoiceCommand.CreditInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.invoicing.InvoiceCommand.VoidInvoice;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledClosed;
 import dev.inference.ledger.kernel.account.AccountEvent.UnbilledLine;
@@ -62,6 +64,29 @@ public final class InvoiceIssuer {
         String creditNote = book.nextNumber(CREDIT_NOTE_SERIES, clock.instant().atOffset(ZoneOffset.UTC).getYear());
         commands.sendAndWait(new VoidInvoice(invoiceId, creditNote, reason));
         return creditNote;
+    }
+
+    /**
+     * A credit note for part of an invoice, numbered in the credit notes' series in the caller's transaction. Empty when the
+     * invoice recorded none (the same {@code creditNoteId} asked before, or nothing left to credit); a caller that must not
+     * leave a gap in the series rolls its transaction back then ({@link NothingCredited}).
+     */
+    public String credit(String invoiceId, String creditNoteId, Money amount, String settlement, String reason, String usageEventId,
+                         boolean upToWhatIsLeft) {
+        String creditNote = book.nextNumber(CREDIT_NOTE_SERIES, clock.instant().atOffset(ZoneOffset.UTC).getYear());
+        boolean credited = commands.sendAndWait(new CreditInvoice(invoiceId, creditNoteId, creditNote, amount, settlement, reason,
+                usageEventId, upToWhatIsLeft));
+        if (!credited) {
+            throw new NothingCredited(invoiceId, creditNoteId);
+        }
+        return creditNote;
+    }
+
+    /** The invoice recorded no credit note: the number taken for it must be given back, by rolling the transaction back. */
+    public static final class NothingCredited extends RuntimeException {
+        public NothingCredited(String invoiceId, String creditNoteId) {
+            super("invoice " + invoiceId + " recorded no credit note for " + creditNoteId);
+        }
     }
 
     private Optional<Issued> issue(String accountId, String invoiceId, String kind, Instant cutoff) {

@@ -18,6 +18,7 @@ import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
 public final class InvoiceRounding {
 
     public static final String CARRIED_COMPONENT = "rounding-carried";
+    public static final String CREDIT_CARRIED_COMPONENT = "credit-carried";
 
     private InvoiceRounding() {
     }
@@ -38,11 +39,21 @@ public final class InvoiceRounding {
             total = total.add(amount);
         }
         BigDecimal carried = carriedIn.setScale(places, RoundingMode.HALF_EVEN);
-        // Never a negative invoice: a carry that would take the total below zero waits for a larger one.
-        if (carried.signum() != 0 && total.add(carried).signum() >= 0) {
-            lines.add(new InvoiceLine("rounding", "rounding carried from the previous invoice", null, CARRIED_COMPONENT, null, null,
-                    null, carriedIn, carried, 0, null, null));
+        // A credit carried in (negative) is taken as far as this invoice's charges go; the rest waits for the next.
+        if (carried.signum() < 0 && total.add(carried).signum() < 0) {
+            carried = total.max(BigDecimal.ZERO).negate();
+        }
+        if (carried.signum() != 0) {
+            boolean whole = carried.compareTo(carriedIn.setScale(places, RoundingMode.HALF_EVEN)) == 0;
+            lines.add(new InvoiceLine("rounding", "carried from the previous invoice (rounding, credit)", null, CARRIED_COMPONENT, null,
+                    null, null, whole ? carriedIn : carried, carried, 0, null, null));
             total = total.add(carried);
+        }
+        // Never a negative invoice: credit beyond the charges (a credit note, reversals) is carried to the next.
+        if (total.signum() < 0) {
+            lines.add(new InvoiceLine("rounding", "credit carried to the next invoice", null, CREDIT_CARRIED_COMPONENT, null, null, null,
+                    total.negate(), total.negate(), 0, null, null));
+            total = BigDecimal.ZERO;
         }
         return new Rounded(lines, exact, total, exact.add(carriedIn).subtract(total));
     }

@@ -1,9 +1,16 @@
 package dev.inference.ledger.invoicing;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
+import dev.inference.ledger.invoicing.InvoiceCommand.CreditInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
+import dev.inference.ledger.invoicing.InvoiceCommand.RecordRefundOutcome;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefundFailed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefunded;
+import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.invoicing.InvoiceCommand.PaymentAnswer;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordPaymentOutcome;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
@@ -51,7 +58,7 @@ public final class InvoiceRules {
             return List.of();
         }
         if (command.answer() == PaymentAnswer.SUCCEEDED) {
-            return List.of(new InvoicePaid(invoice.invoiceId(), invoice.number(), invoice.accountId(), invoice.total(),
+            return List.of(new InvoicePaid(invoice.invoiceId(), invoice.number(), invoice.accountId(), invoice.due(),
                     command.reference(), now));
         }
         if (invoice.failed() || invoice.voided()) {
@@ -62,7 +69,7 @@ public final class InvoiceRules {
             return List.of(new InvoicePaymentAttemptFailed(invoice.invoiceId(), invoice.number(), invoice.accountId(), invoice.attempt(),
                     reason, schedule.retryAt(invoice.attempt(), now), now));
         }
-        return List.of(new InvoicePaymentFailed(invoice.invoiceId(), invoice.number(), invoice.accountId(), invoice.total(),
+        return List.of(new InvoicePaymentFailed(invoice.invoiceId(), invoice.number(), invoice.accountId(), invoice.due(),
                 invoice.attempt(), reason, now));
     }
 
@@ -77,7 +84,77 @@ public final class InvoiceRules {
         return List.of(new InvoicePaymentRetried(invoice.invoiceId(), invoice.number(), invoice.accountId(), command.requestedBy(), now));
     }
 
-    /** A credit note of the whole amount cancels an unpaid invoice; a paid one would need a refund, which is not built. */
+    /**
+     * A credit note for part (or the rest) of an invoice, in the currency's minor unit, never more than is left to credit.
+     * Unpaid, the invoice asks for less, and for nothing at all once fully credited (it is settled then, as an invoice of
+     * zero is). Paid, the amount goes back: refunded through the payment provider, or credited on the account's next
+     * invoice. The same {@code creditNoteId} again changes nothing.
+     */
+    public static List<InvoiceEvent> credit(InvoiceState invoice, CreditInvoice command, Instant now) {
+        if (invoice.creditNotes().contains(command.creditNoteId())) {
+            return List.of();
+        }
+        BigDecimal left = invoice.total().amount().subtract(invoice.credited());
+        if (invoice.voided() || left.signum() <= 0) {
+            if (command.upToWhatIsLeft()) {
+                return List.of();
+            }
+            throw new InvoiceRuleViolation("invoice-fully-credited", "invoice " + invoice.number() + " has nothing left to credit");
+        }
+        Money amount = command.amount();
+        int places = java.util.Currency.getInstance(invoice.total().currency()).getDefaultFractionDigits();
+        if (amount == null || !amount.currency().equals(invoice.total().currency()) || amount.amount().signum() <= 0
+                || amount.amount().stripTrailingZeros().scale() > places) {
+            throw new InvoiceRuleViolation("invalid-credit-note", "amount must be more than zero, in " + invoice.total().currency()
+                    + " with at most " + places + " decimal places");
+        }
+        BigDecimal credited = amount.amount();
+        if (credited.compareTo(left) > 0) {
+            if (!command.upToWhatIsLeft()) {
+                throw new InvoiceRuleViolation("credit-exceeds-invoice", "invoice " + invoice.number() + " has "
+                        + left.toPlainString() + " left to credit");
+            }
+            credited = left;
+        }
+        String settlement;
+        if (!invoice.paid()) {
+            if (InvoiceEvent.REFUND.equals(command.settlement()) && !command.upToWhatIsLeft()) {
+                throw new InvoiceRuleViolation("invoice-unpaid", "invoice " + invoice.number() + " is not paid: nothing to refund; "
+                        + "its credit note lowers what it asks for");
+            }
+            settlement = InvoiceEvent.DUE;
+        } else if (command.settlement() == null || InvoiceEvent.CREDIT.equals(command.settlement())) {
+            settlement = InvoiceEvent.CREDIT;
+        } else if (InvoiceEvent.REFUND.equals(command.settlement())) {
+            settlement = InvoiceEvent.REFUND;
+        } else {
+            throw new InvoiceRuleViolation("invalid-settlement", "settlement is refund or credit");
+        }
+        String reason = command.reason() == null || command.reason().isBlank() ? "credited" : command.reason().strip();
+        Money noted = new Money(credited, amount.currency());
+        BigDecimal creditedTotal = invoice.credited().add(credited);
+        InvoiceCredited event = new InvoiceCredited(invoice.invoiceId(), invoice.number(), invoice.accountId(), command.creditNoteId(),
+                command.creditNoteNumber(), noted, new Money(creditedTotal, amount.currency()), settlement, reason, command.usageEventId(), now);
+        if (!invoice.paid() && creditedTotal.compareTo(invoice.total().amount()) == 0) {
+            return List.of(event, new InvoicePaid(invoice.invoiceId(), invoice.number(), invoice.accountId(), Money.zero(amount.currency()),
+                    NOTHING_DUE, now));
+        }
+        return List.of(event);
+    }
+
+    /** The provider's answer to a refund: recorded once; an unknown answer is asked again, with the same key, by the worker. */
+    public static List<InvoiceEvent> refundOutcome(InvoiceState invoice, RecordRefundOutcome command, Instant now) {
+        if (!invoice.refunding().contains(command.creditNoteNumber()) || command.answer() == PaymentAnswer.UNKNOWN) {
+            return List.of();
+        }
+        return List.of(command.answer() == PaymentAnswer.SUCCEEDED
+                ? new InvoiceRefunded(invoice.invoiceId(), invoice.number(), invoice.accountId(), command.creditNoteNumber(), command.amount(),
+                        command.reference(), now)
+                : new InvoiceRefundFailed(invoice.invoiceId(), invoice.number(), invoice.accountId(), command.creditNoteNumber(),
+                        command.amount(), command.reason() == null ? "no reason given" : command.reason(), now));
+    }
+
+    /** A credit note of the whole amount cancels an unpaid invoice; a paid one is credited (and refunded) instead. */
     public static List<InvoiceEvent> voidInvoice(InvoiceState invoice, VoidInvoice command, Instant now) {
         if (invoice.paid()) {
             throw new InvoiceRuleViolation("invoice-paid", "invoice " + invoice.number() + " is paid: it can be refunded, not voided");

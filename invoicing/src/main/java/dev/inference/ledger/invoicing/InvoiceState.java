@@ -1,23 +1,45 @@
 package dev.inference.ledger.invoicing;
 
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.Set;
+
 import dev.inference.ledger.kernel.invoice.InvoiceEvent;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentAttemptFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentRetried;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefundFailed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefunded;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
 import dev.inference.ledger.kernel.money.Money;
 
 /**
  * What an issued invoice remembers to decide: the result of folding its events, nothing else. {@code round}
  * counts the times payment was asked for (1, then one more per retry); {@code attempt}, the attempts of this round.
+ * {@code credited}: what its credit notes took off it; {@code creditNotes}: their request keys; {@code refunding}: the
+ * credit notes whose refund has no answer yet.
  */
 public record InvoiceState(String invoiceId, String number, String accountId, Money total, boolean paid, boolean failed,
-                           boolean voided, int round, int attempt) implements InvoiceEvent.Fold<InvoiceState> {
+                           boolean voided, int round, int attempt, BigDecimal credited, Set<String> creditNotes,
+                           Set<String> refunding) implements InvoiceEvent.Fold<InvoiceState> {
+
+    public InvoiceState {
+        credited = credited == null ? BigDecimal.ZERO : credited;
+        creditNotes = creditNotes == null ? Set.of() : Set.copyOf(creditNotes);
+        refunding = refunding == null ? Set.of() : Set.copyOf(refunding);
+    }
 
     static InvoiceState issued(InvoiceIssued issued) {
-        return new InvoiceState(issued.invoiceId(), issued.number(), issued.accountId(), issued.totalMoney(), false, false, false, 1, 1);
+        return new InvoiceState(issued.invoiceId(), issued.number(), issued.accountId(), issued.totalMoney(), false, false, false, 1, 1,
+                BigDecimal.ZERO, Set.of(), Set.of());
+    }
+
+    /** What the invoice still asks for: its total less its credit notes. */
+    Money due() {
+        return new Money(total.amount().subtract(credited), total.currency());
     }
 
     InvoiceState evolve(InvoiceEvent event) {
@@ -32,26 +54,59 @@ public record InvoiceState(String invoiceId, String number, String accountId, Mo
 
     @Override
     public InvoiceState on(InvoicePaid event) {
-        return new InvoiceState(invoiceId, number, accountId, total, true, failed, voided, round, attempt);
+        return with(true, failed, voided, round, attempt);
     }
 
     @Override
     public InvoiceState on(InvoicePaymentAttemptFailed event) {
-        return new InvoiceState(invoiceId, number, accountId, total, paid, failed, voided, round, attempt + 1);
+        return with(paid, failed, voided, round, attempt + 1);
     }
 
     @Override
     public InvoiceState on(InvoicePaymentFailed event) {
-        return new InvoiceState(invoiceId, number, accountId, total, paid, true, voided, round, attempt);
+        return with(paid, true, voided, round, attempt);
     }
 
     @Override
     public InvoiceState on(InvoicePaymentRetried event) {
-        return new InvoiceState(invoiceId, number, accountId, total, paid, false, voided, round + 1, 1);
+        return with(paid, false, voided, round + 1, 1);
     }
 
     @Override
     public InvoiceState on(InvoiceVoided event) {
-        return new InvoiceState(invoiceId, number, accountId, total, paid, failed, true, round, attempt);
+        return with(paid, failed, true, round, attempt);
+    }
+
+    @Override
+    public InvoiceState on(InvoiceCredited event) {
+        Set<String> notes = new HashSet<>(creditNotes);
+        notes.add(event.creditNoteId());
+        Set<String> open = new HashSet<>(refunding);
+        if (InvoiceEvent.REFUND.equals(event.settlement())) {
+            open.add(event.creditNoteNumber());
+        }
+        return new InvoiceState(invoiceId, number, accountId, total, paid, failed, voided, round, attempt,
+                credited.add(event.amount().amount()), notes, open);
+    }
+
+    @Override
+    public InvoiceState on(InvoiceRefunded event) {
+        return refundAnswered(event.creditNoteNumber());
+    }
+
+    @Override
+    public InvoiceState on(InvoiceRefundFailed event) {
+        return refundAnswered(event.creditNoteNumber());
+    }
+
+    private InvoiceState refundAnswered(String creditNoteNumber) {
+        Set<String> open = new HashSet<>(refunding);
+        open.remove(creditNoteNumber);
+        return new InvoiceState(invoiceId, number, accountId, total, paid, failed, voided, round, attempt, credited, creditNotes, open);
+    }
+
+    private InvoiceState with(boolean nowPaid, boolean nowFailed, boolean nowVoided, int nowRound, int nowAttempt) {
+        return new InvoiceState(invoiceId, number, accountId, total, nowPaid, nowFailed, nowVoided, nowRound, nowAttempt, credited,
+                creditNotes, refunding);
     }
 }

@@ -50,6 +50,6 @@ class InvoiceDocumentsTest {
                 new BigDecimal("1000000"), new BigDecimal("0.490000000000"), new BigDecimal("0.49"), 3, MONTH, MONTH);
         return new InvoiceView(number, "inv-1", "acct-1", "monthly", "USD", MONTH, Instant.parse("2026-12-01T00:00:00Z"),
                 new BigDecimal("0.490000000000"), BigDecimal.ZERO, new BigDecimal("0.49"), BigDecimal.ZERO, Instant.parse("2026-12-01T00:00:05Z"),
-                "issued", 0, 0, null, null, null, null, null, List.of(line));
+                "issued", 0, 0, null, null, null, null, null, BigDecimal.ZERO, List.of(line), List.of());
     }
 }

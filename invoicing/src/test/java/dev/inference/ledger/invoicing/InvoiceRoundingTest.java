@@ -46,6 +46,49 @@ class InvoiceRoundingTest {
         assertThat(rounded.carriedOut()).isEqualByComparingTo("-0.004");
     }
 
+    @Test
+    void credit_beyond_the_charges_is_carried_to_the_next_invoice_and_taken_as_far_as_its_charges_go() {
+        var first = InvoiceRounding.round(List.of(charge("input", "1.00"), charge("credit", "-3.004")), BigDecimal.ZERO, "USD");
+        assertThat(first.total()).isEqualByComparingTo("0");
+        assertThat(first.carriedOut()).isEqualByComparingTo("-2.004");
+        assertThat(first.lines()).extracting(InvoiceLine::amount).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("1.00"), new BigDecimal("-3.00"), new BigDecimal("2.00"));
+
+        var second = InvoiceRounding.round(List.of(charge("input", "1.50")), first.carriedOut(), "USD");
+        assertThat(second.total()).isEqualByComparingTo("0");
+        assertThat(second.carriedOut()).isEqualByComparingTo("-0.504");
+
+        var third = InvoiceRounding.round(List.of(charge("input", "5.00")), second.carriedOut(), "USD");
+        assertThat(third.total()).isEqualByComparingTo("4.50");
+        assertThat(third.carriedOut()).isEqualByComparingTo("-0.004");
+    }
+
+    /** With credits among the charges, no invoice is below zero and the totals and the last carry still add up to the charges. */
+    @Test
+    void over_runs_with_credits_no_invoice_is_negative_and_every_cent_is_accounted() {
+        Random random = new Random(20261207L);
+        for (int run = 0; run < 20; run++) {
+            BigDecimal charged = BigDecimal.ZERO;
+            BigDecimal invoiced = BigDecimal.ZERO;
+            BigDecimal carry = BigDecimal.ZERO;
+            for (int invoice = 0; invoice < 100; invoice++) {
+                List<UnbilledLine> lines = new ArrayList<>();
+                for (int l = 0, n = 1 + random.nextInt(4); l < n; l++) {
+                    BigDecimal amount = BigDecimal.valueOf(random.nextLong(-3_000_000_000_000L, 5_000_000_000_000L), 12);
+                    lines.add(charge("c" + l, amount.toPlainString()));
+                    charged = charged.add(amount);
+                }
+                var rounded = InvoiceRounding.round(lines, carry, "USD");
+                assertThat(rounded.total().signum()).isGreaterThanOrEqualTo(0);
+                assertThat(rounded.lines().stream().map(InvoiceLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add))
+                        .isEqualByComparingTo(rounded.total());
+                invoiced = invoiced.add(rounded.total());
+                carry = rounded.carriedOut();
+            }
+            assertThat(invoiced.add(carry)).isEqualByComparingTo(charged);
+        }
+    }
+
     /** Over any run of invoices, the totals and the last carry add up to the charges, to the last decimal. */
     @Test
     void over_hundreds_of_random_invoices_the_invoiced_totals_equal_the_charges_exactly() {

@@ -126,4 +126,85 @@ class InvoiceTest {
                 .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.DECLINED, null, "declined"))
                 .expectNoEvents();
     }
+
+    private static InvoiceCommand.CreditInvoice credit(String key, String amount, String settlement) {
+        return new InvoiceCommand.CreditInvoice(ID, key, "CN-2026-00000" + key.length(), Money.of(amount, "USD"), settlement, "billed twice",
+                null, false);
+    }
+
+    private static dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited credited(String key, String amount, String total,
+                                                                                           String settlement) {
+        return new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited(ID, NUMBER, "acct-42", key, "CN-2026-00000" + key.length(),
+                Money.of(amount, "USD"), Money.of(total, "USD"), settlement, "billed twice", null, NOW);
+    }
+
+    @Test
+    void an_unpaid_invoice_credited_in_part_asks_for_less_and_credited_in_full_asks_for_nothing() {
+        fixture.given(issued("0.890000000000", "0.89", "0"))
+                .when(credit("k", "0.30", null))
+                .expectEvents(credited("k", "0.30", "0.30", "due"));
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.30", "0.30", "due"))
+                .when(credit("kk", "0.59", null))
+                .expectEvents(credited("kk", "0.59", "0.89", "due"),
+                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.00", "USD"), InvoiceRules.NOTHING_DUE, NOW));
+        // The card is then charged what is left: 0.59
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.30", "0.30", "due"))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.SUCCEEDED, "pay-1", null))
+                .expectEvents(new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.59", "USD"), "pay-1", NOW));
+    }
+
+    @Test
+    void a_paid_invoice_credited_is_refunded_or_credited_once_and_never_beyond_its_total() {
+        InvoicePaid paid = new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.89", "USD"), "pay-1", NOW);
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid)
+                .when(credit("k", "0.89", "refund"))
+                .expectEvents(credited("k", "0.89", "0.89", "refund"));
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid)
+                .when(credit("k", "0.10", null))
+                .expectEvents(credited("k", "0.10", "0.10", "credit"));
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid, credited("k", "0.89", "0.89", "refund"))
+                .when(credit("k", "0.89", "refund"))
+                .expectNoEvents();
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid, credited("k", "0.50", "0.50", "credit"))
+                .when(credit("kk", "0.40", "credit"))
+                .expectException(InvoiceRuleViolation.class)
+                .expectNoEvents();
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid)
+                .when(credit("k", "0.001", "refund"))
+                .expectException(InvoiceRuleViolation.class);
+        fixture.given(issued("0.890000000000", "0.89", "0"))
+                .when(credit("k", "0.10", "refund"))
+                .expectException(InvoiceRuleViolation.class);
+    }
+
+    @Test
+    void a_refund_is_recorded_once_whatever_the_provider_answers_after() {
+        InvoicePaid paid = new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.89", "USD"), "pay-1", NOW);
+        var refunded = new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefunded(ID, NUMBER, "acct-42", "CN-2026-000001",
+                Money.of("0.89", "USD"), "re-1", NOW);
+        var answer = new InvoiceCommand.RecordRefundOutcome(ID, "CN-2026-000001", Money.of("0.89", "USD"), PaymentAnswer.SUCCEEDED, "re-1", null);
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid, credited("k", "0.89", "0.89", "refund"))
+                .when(new InvoiceCommand.RecordRefundOutcome(ID, "CN-2026-000001", Money.of("0.89", "USD"), PaymentAnswer.UNKNOWN, null, "timeout"))
+                .expectNoEvents();
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid, credited("k", "0.89", "0.89", "refund"))
+                .when(answer)
+                .expectEvents(refunded);
+        fixture.given(issued("0.890000000000", "0.89", "0"), paid, credited("k", "0.89", "0.89", "refund"), refunded)
+                .when(answer)
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_process_credit_takes_what_is_left_and_nothing_from_a_voided_invoice() {
+        var upTo = new InvoiceCommand.CreditInvoice(ID, "reversal:u-1", "CN-2026-000009", Money.of("0.95", "USD"), null, "reversed", "u-1", true);
+        fixture.given(issued("0.890000000000", "0.89", "0"), new InvoiceVoided(ID, NUMBER, "acct-42", "CN-2026-000001", Money.of("0.89", "USD"),
+                        "voided", NOW))
+                .when(upTo)
+                .expectNoEvents();
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.50", "0.50", "due"))
+                .when(upTo)
+                .expectEvents(new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited(ID, NUMBER, "acct-42", "reversal:u-1",
+                                "CN-2026-000009", Money.of("0.39", "USD"), Money.of("0.89", "USD"), "due", "reversed", "u-1", NOW),
+                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.00", "USD"), InvoiceRules.NOTHING_DUE, NOW));
+    }
 }

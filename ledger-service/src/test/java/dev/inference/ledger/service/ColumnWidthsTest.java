@@ -1,5 +1,8 @@
 package dev.inference.ledger.service;
 
+import dev.inference.ledger.accounts.BillingRules;
+import dev.inference.ledger.accounts.PriceTermRules;
+
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.GrantKind;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,7 +159,8 @@ class ColumnWidthsTest {
             table("api_tokens", "token_hash", Written.internal("SHA-256 in hex", SHA256_HEX), "token_id", Written.id(Identifier.TOKEN_ID),
                     "role", Written.oneOf("role", Arrays.stream(Role.values()).map(Role::wire).toList()), "account_id", ACCOUNT),
             table("idempotent_requests",
-                    "scope", Written.internal("top-up:<accountId>", "top-up:".length() + Identifier.ACCOUNT.maxLength()),
+                    "scope", Written.internal("top-up:<accountId> or credit-note:<invoice number>", "top-up:".length()
+                            + Identifier.ACCOUNT.maxLength()),
                     "idempotency_key", Written.id(Identifier.IDEMPOTENCY_KEY),
                     "request_hash", Written.internal("SHA-256 in hex", SHA256_HEX),
                     "response_body", Written.unbounded("the first answer's body")),
@@ -189,12 +193,27 @@ class ColumnWidthsTest {
                     "status", Written.oneOf("invoice status", List.of("issued", "paid", "payment-failed", "void")),
                     "credit_note", Written.internal("CN-<year>-<number>", "CN-".length() + 4 + 1 + 19),
                     "void_reason", Written.id(Identifier.REASON)),
+            table("invoice_credit_notes", "credit_note_number", Written.internal("CN-<year>-<number>", "CN-".length() + 4 + 1 + 19),
+                    "credit_note_id", Written.internal("an Idempotency-Key or reversal:<eventId>", "reversal:".length()
+                            + Identifier.EVENT_ID.maxLength()),
+                    "invoice_id", INVOICE_ID, "account_id", ACCOUNT, "currency", CURRENCY,
+                    "settlement", Written.oneOf("settlement", List.of("due", "refund", "credit")),
+                    "reason", Written.internal("a credit note's reason, or a reversal's with its record", Identifier.REASON.maxLength()),
+                    "usage_event_id", Written.id(Identifier.EVENT_ID),
+                    "refund_status", Written.oneOf("refund status", List.of("pending", "refunded", "failed")),
+                    "refund_reference", Written.internal("sim_refund_<UUID>", "sim_refund_".length() + 36),
+                    "refund_reason", Written.internal("a provider's refusal", 100)),
             table("invoice_lines", "invoice_id", INVOICE_ID,
-                    "kind", Written.oneOf("usage kind", List.of("tokens", "compute", "units", "rounding")),
-                    "item", Written.internal("a model or meter, or the rounding line's name",
-                            Math.max(Identifier.MODEL.maxLength(), Identifier.METER.maxLength())),
+                    "kind", Written.oneOf("line kind", List.of("tokens", "compute", "units", "rounding", PriceTermRules.TRUE_UP_KIND,
+                            BillingRules.CREDIT_NOTE_KIND)),
+                    "item", Written.internal("a model or meter, the rounding line's name, a commitment, a credit note's number or "
+                            + "reversal:<eventId>", max(Identifier.MODEL.maxLength(), Identifier.METER.maxLength(), Identifier.COMMITMENT.maxLength(),
+                            "reversal:".length() + Identifier.EVENT_ID.maxLength())),
                     "provider", Written.id(Identifier.PROVIDER),
-                    "component", Written.internal("a price component or rounding-carried", 64),
+                    "component", Written.internal("a price component (or unit), its tier and the account's terms that priced it, "
+                            + "and 'reversed'; or a credit's description", max(Identifier.UNIT.maxLength() + " (tier 10)".length()
+                            + " reversed".length() + " (overage:)".length() + Identifier.COMMITMENT.maxLength(),
+                            "credit of invoice ".length() + 128)),
                     "price_unit", Written.internal("a price unit", 64)),
             table("payment_methods", "account_id", ACCOUNT, "payment_method_id", Written.id(Identifier.PAYMENT_METHOD),
                     "description", Written.internal("a card's description", 200)),

@@ -5,8 +5,9 @@ import org.slf4j.LoggerFactory;
 import dev.inference.ledger.kernel.money.Money;
 
 /**
- * The port to whoever takes the customer's money for a recharge. An adapter must honour the
- * idempotency key: asked again with the same key it gives the first answer and charges nothing more.
+ * The port to whoever takes the customer's money (a recharge, an invoice) and gives it back (a credit note's refund).
+ * An adapter must honour the idempotency key: asked again with the same key it gives the first answer and charges,
+ * or refunds, nothing more.
  * Its answer is three-way, because a provider that timed out may have taken the money: only DECLINED
  * promises that it did not.
  */
@@ -16,6 +17,24 @@ public interface PaymentProvider {
     enum Answer { SUCCEEDED, DECLINED, UNKNOWN }
 
     Outcome pay(Request request);
+
+    /** Gives {@code amount} of the payment {@code paymentReference} back; the same key again refunds nothing more. */
+    Outcome refund(Refund refund);
+
+    /** {@link #refund}, where a provider that throws gave no answer: the refund may have been made, so the same key is asked again. */
+    default Outcome refundOrUnknown(Refund refund) {
+        try {
+            return refund(refund);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(PaymentProvider.class).warn("refund {}: the provider gave no answer: {}", refund.idempotencyKey(),
+                    e.toString());
+            return Outcome.unknown("no-answer: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** A refund of part or all of a payment the provider made ({@code paymentReference}: its reference). */
+    record Refund(String idempotencyKey, String accountId, Money amount, String paymentReference) {
+    }
 
     /**
      * {@link #pay}, where a provider that throws gave no answer rather than a refusal: the money may have

@@ -78,6 +78,28 @@ public class SimulatedPaymentProvider implements PaymentProvider {
         return booked;
     }
 
+    /**
+     * Refunds are booked in the same table, as negative amounts: the same key answers as it first did. A refund of no payment
+     * this provider made (an unknown reference) is declined, as a real provider would.
+     */
+    @Override
+    public Outcome refund(Refund refund) {
+        Outcome booked = find(refund.idempotencyKey());
+        if (booked != null) {
+            return booked;
+        }
+        sleep();
+        Integer paid = jdbc.queryForObject("SELECT count(*) FROM simulated_payments WHERE reference = ? AND succeeded AND amount > 0",
+                Integer.class, refund.paymentReference());
+        Outcome outcome = paid == null || paid == 0 ? Outcome.declined("no-such-payment") : Outcome.succeeded("sim_refund_" + UUID.randomUUID());
+        jdbc.update("""
+                INSERT INTO simulated_payments (idempotency_key, account_id, amount, currency, succeeded, reference, reason, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                refund.idempotencyKey(), refund.accountId(), refund.amount().amount().negate(), refund.amount().currency(),
+                outcome.answer() == Answer.SUCCEEDED, outcome.reference(), outcome.reason(), Timestamp.from(clock.instant()));
+        return find(refund.idempotencyKey());
+    }
+
     private Outcome find(String key) {
         List<Outcome> rows = jdbc.query("SELECT succeeded, reference, reason FROM simulated_payments WHERE idempotency_key = ?",
                 (rs, n) -> rs.getBoolean(1) ? Outcome.succeeded(rs.getString(2)) : Outcome.declined(rs.getString(3)), key);

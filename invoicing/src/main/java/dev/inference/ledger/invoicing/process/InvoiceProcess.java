@@ -11,6 +11,10 @@ import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
 import dev.inference.ledger.invoicing.InvoiceIssuer;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCredit;
+import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceVoided;
@@ -57,6 +61,29 @@ public class InvoiceProcess {
     @EventHandler
     void on(InvoiceVoided event) {
         accounts.invoiceVoided(event.accountId(), event.invoiceId(), event.number(), event.creditNoteNumber(), event.amount());
+    }
+
+    /** A paid invoice's credit note settled as credit goes onto the account's next invoice. */
+    @EventHandler
+    void on(InvoiceCredited event) {
+        if (InvoiceEvent.CREDIT.equals(event.settlement())) {
+            accounts.creditCarried(event.accountId(), event.invoiceId(), event.creditNoteNumber(), event.amount());
+        }
+    }
+
+    /**
+     * A reversed usage record that was on an invoice: the invoice gets its credit note. Looked up first in the view, so a
+     * number is only taken for an invoice with something left to credit and a credit note not made yet.
+     */
+    @EventHandler
+    void on(UsageReversed event) {
+        InvoiceCredit credit = event.invoiceCredit();
+        String creditNoteId = "reversal:" + event.usageEventId();
+        if (credit == null || !invoices.creditable(credit.invoiceId())
+                || invoices.creditNoteNumber(credit.invoiceId(), creditNoteId).isPresent()) {
+            return;
+        }
+        issuer.credit(credit.invoiceId(), creditNoteId, credit.amount(), credit.settlement(), event.reason(), event.usageEventId(), true);
     }
 
     @EventHandler

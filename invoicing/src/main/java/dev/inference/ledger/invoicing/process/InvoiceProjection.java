@@ -12,7 +12,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceIssued;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefundFailed;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefunded;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceLine;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoicePaymentAttemptFailed;
@@ -33,6 +37,9 @@ public class InvoiceProjection {
     public static final String PAID = "paid";
     public static final String PAYMENT_FAILED = "payment-failed";
     public static final String VOID = "void";
+    public static final String REFUND_PENDING = "pending";
+    public static final String REFUNDED = "refunded";
+    public static final String REFUND_FAILED = "failed";
 
     private final JdbcTemplate jdbc;
 
@@ -94,6 +101,32 @@ public class InvoiceProjection {
                 event.creditNoteNumber(), event.reason());
     }
 
+    /** A credit note: the invoice asks for less (or gives back), and a refund is queued for the refund worker. */
+    @EventHandler
+    void on(InvoiceCredited event, @SequenceNumber long sequence) {
+        update(event.invoiceId(), sequence, "credited = ?", event.creditedTotal().amount());
+        boolean refund = InvoiceEvent.REFUND.equals(event.settlement());
+        jdbc.update("""
+                INSERT INTO invoice_credit_notes (credit_note_number, credit_note_id, invoice_id, account_id, amount, currency, settlement,
+                                                  reason, usage_event_id, credited_at, refund_status, next_refund_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                event.creditNoteNumber(), event.creditNoteId(), event.invoiceId(), event.accountId(), event.amount().amount(),
+                event.amount().currency(), event.settlement(), event.reason(), event.usageEventId(), ts(event.creditedAt()),
+                refund ? REFUND_PENDING : null, refund ? ts(event.creditedAt()) : null);
+    }
+
+    @EventHandler
+    void on(InvoiceRefunded event) {
+        jdbc.update("UPDATE invoice_credit_notes SET refund_status = ?, refund_reference = ?, next_refund_at = NULL WHERE credit_note_number = ?",
+                REFUNDED, event.reference(), event.creditNoteNumber());
+    }
+
+    @EventHandler
+    void on(InvoiceRefundFailed event) {
+        jdbc.update("UPDATE invoice_credit_notes SET refund_status = ?, refund_reason = ?, next_refund_at = NULL WHERE credit_note_number = ?",
+                REFUND_FAILED, event.reason(), event.creditNoteNumber());
+    }
+
     @EventHandler
     void on(PaymentMethodAttached event) {
         jdbc.update("""
@@ -106,7 +139,7 @@ public class InvoiceProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("TRUNCATE invoices, invoice_lines, payment_methods");
+        jdbc.update("TRUNCATE invoices, invoice_lines, payment_methods, invoice_credit_notes");
     }
 
     /** {@code set} is one of this class's own fragments, never input. */

@@ -27,7 +27,7 @@ public class Invoices {
 
     private static final String COLUMNS = """
             number, invoice_id, account_id, kind, currency, period_start, period_end, exact_charges, carried_in, total, carried_out,
-            issued_at, status, payment_round, payment_attempt, payment_reference, failure_reason, paid_at, credit_note, void_reason""";
+            issued_at, status, payment_round, payment_attempt, payment_reference, failure_reason, paid_at, credit_note, void_reason, credited""";
 
     private final JdbcTemplate jdbc;
 
@@ -37,12 +37,12 @@ public class Invoices {
 
     public List<InvoiceView> ofAccount(String accountId) {
         return jdbc.query("SELECT " + COLUMNS + " FROM invoices WHERE account_id = ? ORDER BY issued_at, number",
-                (rs, n) -> view(rs, List.of()), accountId);
+                (rs, n) -> view(rs, List.of(), List.of()), accountId);
     }
 
     public Optional<InvoiceView> byNumber(String number) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM invoices WHERE number = ?", (rs, n) -> view(rs, lines(rs.getString(2))), number)
-                .stream().findFirst();
+        return jdbc.query("SELECT " + COLUMNS + " FROM invoices WHERE number = ?", (rs, n) -> view(rs, lines(rs.getString(2)),
+                        creditNotes(rs.getString(2))), number).stream().findFirst();
     }
 
     /** The account an invoice belongs to, for the access rule; empty when there is no such invoice. */
@@ -66,11 +66,54 @@ public class Invoices {
 
     public List<DuePayment> due(Instant now, int limit) {
         return jdbc.query("""
-                SELECT i.invoice_id, i.number, i.account_id, i.total, i.currency, i.payment_round, i.payment_attempt, p.payment_method_id
+                SELECT i.invoice_id, i.number, i.account_id, i.total - i.credited, i.currency, i.payment_round, i.payment_attempt, p.payment_method_id
                   FROM invoices i LEFT JOIN payment_methods p ON p.account_id = i.account_id
                  WHERE i.next_payment_at <= ? ORDER BY i.next_payment_at LIMIT ?""",
                 (rs, n) -> new DuePayment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5),
                         rs.getInt(6), rs.getInt(7), rs.getString(8)), Timestamp.from(now), limit);
+    }
+
+    /** A credit note's refund to ask the provider for: its key there is the credit note's number. */
+    public record DueRefund(String creditNoteNumber, String invoiceId, String accountId, BigDecimal amount, String currency,
+                            String paymentReference) {
+        public String idempotencyKey() {
+            return "refund/" + creditNoteNumber;
+        }
+    }
+
+    public List<DueRefund> refundsDue(Instant now, int limit) {
+        return jdbc.query("""
+                SELECT c.credit_note_number, c.invoice_id, c.account_id, c.amount, c.currency, i.payment_reference
+                  FROM invoice_credit_notes c JOIN invoices i ON i.invoice_id = c.invoice_id
+                 WHERE c.next_refund_at <= ? ORDER BY c.next_refund_at LIMIT ?""",
+                (rs, n) -> new DueRefund(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBigDecimal(4), rs.getString(5),
+                        rs.getString(6)), Timestamp.from(now), limit);
+    }
+
+    public void postponeRefund(String creditNoteNumber, Instant until) {
+        jdbc.update("UPDATE invoice_credit_notes SET next_refund_at = ? WHERE credit_note_number = ? AND next_refund_at IS NOT NULL",
+                Timestamp.from(until), creditNoteNumber);
+    }
+
+    /** The credit notes of an invoice, oldest first. */
+    public List<InvoiceView.CreditNote> creditNotes(String invoiceId) {
+        return jdbc.query("""
+                SELECT credit_note_number, amount, settlement, reason, usage_event_id, credited_at, refund_status, refund_reference, refund_reason
+                  FROM invoice_credit_notes WHERE invoice_id = ? ORDER BY credited_at, credit_note_number""",
+                (rs, n) -> new InvoiceView.CreditNote(rs.getString(1), rs.getBigDecimal(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        instant(rs.getTimestamp(6)), rs.getString(7), rs.getString(8), rs.getString(9)), invoiceId);
+    }
+
+    /** The credit note a request's key made on an invoice, if it made one. */
+    public java.util.Optional<String> creditNoteNumber(String invoiceId, String creditNoteId) {
+        return jdbc.queryForList("SELECT credit_note_number FROM invoice_credit_notes WHERE invoice_id = ? AND credit_note_id = ?",
+                String.class, invoiceId, creditNoteId).stream().findFirst();
+    }
+
+    /** Whether an invoice has anything left to credit, as the view has it now. */
+    public boolean creditable(String invoiceId) {
+        return !jdbc.queryForList("SELECT 1 FROM invoices WHERE invoice_id = ? AND status <> ? AND credited < total", Integer.class,
+                invoiceId, InvoiceProjection.VOID).isEmpty();
     }
 
     public void postpone(String invoiceId, int round, int attempt, Instant until) {
@@ -88,11 +131,11 @@ public class Invoices {
                         instant(rs.getTimestamp(12)), instant(rs.getTimestamp(13))), invoiceId);
     }
 
-    private static InvoiceView view(ResultSet rs, List<InvoiceView.Line> lines) throws SQLException {
+    private static InvoiceView view(ResultSet rs, List<InvoiceView.Line> lines, List<InvoiceView.CreditNote> notes) throws SQLException {
         return new InvoiceView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), instant(rs.getTimestamp(6)),
                 instant(rs.getTimestamp(7)), rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getBigDecimal(11),
                 instant(rs.getTimestamp(12)), rs.getString(13), rs.getInt(14), rs.getInt(15), rs.getString(16), rs.getString(17),
-                instant(rs.getTimestamp(18)), rs.getString(19), rs.getString(20), lines);
+                instant(rs.getTimestamp(18)), rs.getString(19), rs.getString(20), rs.getBigDecimal(21), lines, notes);
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -47,14 +47,29 @@ public class CorrectionsController {
         this.registry = registry;
     }
 
-    record ReversalRequest(String eventId, String reason) {
+    /** {@code settlement}: for a record on a paid invoice, refund or credit (the default) its credit note. */
+    record ReversalRequest(String eventId, String reason, String settlement) {
     }
 
     record ReversalView(String accountId, String eventId, String reason, @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal cost,
                         String currency, List<GrantReturn> returnedToGrants,
                         @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal expiredOnReturn,
                         @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal balanceAfter,
-                        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter, Instant reversedAt) {
+                        @JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal unbilledAfter, Instant reversedAt,
+                        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                        InvoiceCreditView invoiceCredit) {
+    }
+
+    /** The credit note a reversed invoiced record asks of its invoice: {@code amount} in the currency's minor unit. */
+    record InvoiceCreditView(String invoiceId, String amount, String currency, String settlement) {
+        static InvoiceCreditView of(dev.inference.ledger.kernel.account.AccountEvent.InvoiceCredit credit) {
+            if (credit == null) {
+                return null;
+            }
+            int places = java.util.Currency.getInstance(credit.amount().currency()).getDefaultFractionDigits();
+            return new InvoiceCreditView(credit.invoiceId(), credit.amount().amount().setScale(places, java.math.RoundingMode.UNNECESSARY)
+                    .toPlainString(), credit.amount().currency(), credit.settlement() == null ? "credit, if paid" : credit.settlement());
+        }
     }
 
     @Operation(summary = "Reverse a charged usage record")
@@ -66,12 +81,15 @@ public class CorrectionsController {
         Identifier.EVENT_ID.problem(request.eventId()).ifPresent(problem -> {
             throw ApiException.badRequest("invalid-field", problem);
         });
+        if (dev.inference.ledger.kernel.invoice.InvoiceEvent.REFUND.equals(request.settlement()) && caller.role() == GATEWAY) {
+            throw new ApiException(422, "refund-needs-staff", "Refused", "a gateway may reverse its records; a refund is staff's to give");
+        }
         var charged = records.find(id, request.eventId()).orElseThrow(() -> ApiException.notFound("account " + id
                 + " has no charged usage record '" + Identifier.echo(request.eventId()) + "'"));
         UsageReversed reversed = commands.sendAndWait(new ReverseUsage(id, request.eventId(), request.reason(),
-                caller.role().wire() + (caller.tokenId() == null ? "" : ":" + caller.tokenId()), charged));
+                caller.role().wire() + (caller.tokenId() == null ? "" : ":" + caller.tokenId()), charged, request.settlement()));
         return ResponseEntity.status(201).body(new ReversalView(id, reversed.usageEventId(), reversed.reason(), reversed.cost().amount(),
                 reversed.cost().currency(), reversed.returned(), reversed.expiredOnReturn().amount(), reversed.balanceAfter().amount(),
-                reversed.unbilledAfter().amount(), reversed.reversedAt()));
+                reversed.unbilledAfter().amount(), reversed.reversedAt(), InvoiceCreditView.of(reversed.invoiceCredit())));
     }
 }

@@ -7,7 +7,7 @@ import dev.inference.ledger.kernel.input.Identifier;
 import dev.inference.ledger.kernel.money.Money;
 
 /** Reads a money field of a request: a decimal string, as docs/reference/contract.md requires, never a JSON number. */
-final class MoneyInput {
+public final class MoneyInput {
 
     private MoneyInput() {
     }
@@ -22,6 +22,11 @@ final class MoneyInput {
                     + Identifier.echo(namedCurrency));
         }
         return parse(field, value, accountCurrency);
+    }
+
+    /** A money amount in a known currency (an invoice's), for a controller outside this package. */
+    public static Money of(String field, String value, String currency) {
+        return parse(field, value, currency);
     }
 
     static Money parse(String field, String value, String currency) {

@@ -2,6 +2,7 @@ package dev.inference.ledger.service.audit;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCreditCarried;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public class Reconciliation {
             } else if (payload instanceof UsageReversed reversal) {
                 r.balance = reversal.balanceAfter().amount();
                 r.moneyEvents++;
-            } else if (payload instanceof CommitmentEnded ended && ended.trueUpLine() != null) {
+            } else if (payload instanceof CommitmentEnded ended && ended.trueUpLine() != null || payload instanceof InvoiceCreditCarried) {
                 r.moneyEvents++;
             } else if (payload instanceof UnbilledClosed) {
                 r.moneyEvents++;

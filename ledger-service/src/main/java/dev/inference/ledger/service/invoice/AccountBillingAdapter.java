@@ -18,6 +18,7 @@ import dev.inference.ledger.accounts.BillingRules;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceVoided;
+import dev.inference.ledger.accounts.AccountCommand.CarryInvoiceCredit;
 
 /** Invoicing's requests to the Account, as the Account's commands (each joins the caller's unit of work); its question, as a read. */
 @Component
@@ -52,6 +53,11 @@ class AccountBillingAdapter implements AccountBilling {
     @Override
     public void invoicePaid(String accountId, String invoiceId, String number, Money amount) {
         commands.sendAndWait(new RecordInvoicePaid(accountId, invoiceId, number, amount));
+    }
+
+    @Override
+    public void creditCarried(String accountId, String invoiceId, String creditNoteNumber, Money amount) {
+        commands.sendAndWait(new CarryInvoiceCredit(accountId, invoiceId, creditNoteNumber, amount));
     }
 
     @Override

@@ -31,6 +31,11 @@ import dev.inference.ledger.invoicing.InvoiceIssuer;
 import dev.inference.ledger.processing.OwnUnitOfWork;
 import dev.inference.ledger.accounts.AccountCommand.AttachPaymentMethod;
 import dev.inference.ledger.service.api.ApiException;
+import dev.inference.ledger.service.api.IdempotentRequests;
+import dev.inference.ledger.service.api.MoneyInput;
+import dev.inference.ledger.kernel.input.Identifier;
+import dev.inference.ledger.kernel.money.Money;
+import org.springframework.web.bind.annotation.RequestHeader;
 import dev.inference.ledger.service.security.Allowed;
 
 /**
@@ -46,8 +51,11 @@ public class InvoicesController {
     private final CommandGateway commands;
     private final InvoiceIssuer issuer;
     private final TransactionManager transactions;
+    private final IdempotentRequests idempotent;
 
-    public InvoicesController(Invoices invoices, CommandGateway commands, InvoiceIssuer issuer, TransactionManager transactions) {
+    public InvoicesController(Invoices invoices, CommandGateway commands, InvoiceIssuer issuer, TransactionManager transactions,
+                              IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.invoices = invoices;
         this.commands = commands;
         this.issuer = issuer;
@@ -137,6 +145,50 @@ public class InvoicesController {
         String creditNote = OwnUnitOfWork.call(transactions,
                 () -> issuer.voidInvoice(invoice.invoiceId(), request == null ? null : request.reason()));
         return Map.of("number", invoice.number(), "creditNote", creditNote, "status", InvoiceProjection.VOID);
+    }
+
+    /** {@code settlement}: for a paid invoice, refund or credit (the default: a credit line on the account's next invoice). */
+    record CreditNoteRequest(String amount, String reason, String settlement) {
+    }
+
+    record CreditNoteView(String number, String creditNote, String amount, String currency, String settlement, String status) {
+    }
+
+    /**
+     * A credit note for part of an invoice. Unpaid, the invoice then asks for less; paid, the amount is refunded through the
+     * payment provider (once, by the refund worker) or credited on the account's next invoice. The same {@code Idempotency-Key}
+     * and body get the first answer again.
+     */
+    @Operation(summary = "Credit part of an invoice by a credit note: a refund, or credit on the next invoice")
+    @PostMapping("/invoices/{number}/credit-notes")
+    @Allowed({ADMIN})
+    public ResponseEntity<String> creditNote(@PathVariable String number, @RequestHeader("Idempotency-Key") String key,
+                                             @RequestBody CreditNoteRequest request) {
+        InvoiceView invoice = find(number);
+        return idempotent.once("credit-note:" + invoice.number(), key, request, () -> {
+            Money amount = MoneyInput.of("amount", request.amount(), invoice.currency());
+            if (request.reason() == null || request.reason().isBlank()) {
+                throw ApiException.badRequest("invalid-credit-note", "a credit note says why: reason is required");
+            }
+            Identifier.REASON.problem(request.reason().strip()).ifPresent(problem -> {
+                throw ApiException.badRequest("invalid-credit-note", problem);
+            });
+            String creditNote;
+            int status = 201;
+            try {
+                creditNote = OwnUnitOfWork.call(transactions, () -> issuer.credit(invoice.invoiceId(), key, amount, request.settlement(),
+                        request.reason(), null, false));
+            } catch (InvoiceIssuer.NothingCredited e) {
+                // Made before, by this key, and its answer not kept (a crash between): the same credit note.
+                creditNote = invoices.creditNoteNumber(invoice.invoiceId(), key).orElseThrow(() -> e);
+                status = 200;
+            }
+            String made = creditNote;
+            var note = invoices.creditNotes(invoice.invoiceId()).stream().filter(n -> n.creditNoteNumber().equals(made)).findFirst();
+            return new IdempotentRequests.Answer(status, new CreditNoteView(invoice.number(), creditNote, amount.toPlainString(),
+                    amount.currency(), note.map(InvoiceView.CreditNote::settlement).orElse(null),
+                    note.map(n -> n.refundStatus() == null ? n.settlement() : "refund-" + n.refundStatus()).orElse("recorded")));
+        });
     }
 
     private InvoiceView find(String number) {

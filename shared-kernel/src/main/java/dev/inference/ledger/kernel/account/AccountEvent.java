@@ -116,6 +116,8 @@ public sealed interface AccountEvent {
         R on(CommitmentAdded event);
 
         R on(CommitmentEnded event);
+
+        R on(InvoiceCreditCarried event);
     }
 
     String accountId();
@@ -451,6 +453,26 @@ public sealed interface AccountEvent {
     }
 
     /**
+     * A credit note of a paid invoice settled as credit: {@code amount} is a credit line ({@code line}, negative) on the
+     * account's next invoice. Once per credit note.
+     */
+    record InvoiceCreditCarried(String accountId, String invoiceId, String creditNoteNumber, Money amount, UnbilledLine line,
+                                Money unbilledAfter, Instant carriedAt) implements AccountEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * What a reversed record already on an invoice asks of it: a credit note of {@code amount} (the cost, rounded to the
+     * currency's minor unit; the rest of a cent is a credit line on the next invoice), settled as {@code settlement} says
+     * if the invoice was paid (refund or credit).
+     */
+    record InvoiceCredit(String invoiceId, Money amount, String settlement) {
+    }
+
+    /**
      * A charged usage record reversed, by staff or by its gateway, for {@code reason}: its {@code cost} comes back, once. Prepaid:
      * what paid a balance below zero is no longer owed, and each grant that paid it gets back what it paid ({@code returned}),
      * except a grant that has expired since (its rest expired with it: {@code expiredOnReturn}); what no grant is left to take
@@ -462,10 +484,19 @@ public sealed interface AccountEvent {
     record UsageReversed(String accountId, String usageEventId, String reason, String requestedBy, BillingMode billingMode, Money cost,
                          UsageBatchCharged.ChargedRecord record, UsageBatchCharged.PriceUsed price, List<GrantReturn> returned,
                          Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
-                         Money lifetimeSpendAfter, Instant reversedAt) implements AccountEvent {
+                         Money lifetimeSpendAfter, Instant reversedAt,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) InvoiceCredit invoiceCredit) implements AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
+        }
+
+        public UsageReversed(String accountId, String usageEventId, String reason, String requestedBy, BillingMode billingMode, Money cost,
+                             UsageBatchCharged.ChargedRecord record, UsageBatchCharged.PriceUsed price, List<GrantReturn> returned,
+                             Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
+                             Money lifetimeSpendAfter, Instant reversedAt) {
+            this(accountId, usageEventId, reason, requestedBy, billingMode, cost, record, price, returned, expiredOnReturn, creditLines,
+                    balanceAfter, unbilledAfter, lifetimeSpendAfter, reversedAt, null);
         }
 
         public UsageReversed {

@@ -33,7 +33,18 @@ public sealed interface InvoiceEvent {
         R on(InvoicePaymentRetried event);
 
         R on(InvoiceVoided event);
+
+        R on(InvoiceCredited event);
+
+        R on(InvoiceRefunded event);
+
+        R on(InvoiceRefundFailed event);
     }
+
+    /** How a credit note is settled: what an unpaid invoice asks for falls; a paid one's is refunded or credited. */
+    String DUE = "due";
+    String REFUND = "refund";
+    String CREDIT = "credit";
 
     /** The invoice's stable id: the account and what it closes (e.g. {@code acct-42/monthly/2026-11}). */
     String invoiceId();
@@ -111,6 +122,40 @@ public sealed interface InvoiceEvent {
     /** Payment asked again (a new payment method, or someone pressed pay): attempts start over, same key. */
     record InvoicePaymentRetried(String invoiceId, String number, String accountId, String requestedBy, Instant retriedAt)
             implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * A credit note ({@code creditNoteNumber}, in the series voids use) for part of the invoice: {@code amount}, in the
+     * currency's minor unit, is no longer owed. {@code settlement}: {@link #DUE} (the invoice was unpaid: what its payment
+     * asks for falls by it), {@link #REFUND} (paid: given back through the payment provider) or {@link #CREDIT} (paid: a
+     * credit line on the account's next invoice). {@code usageEventId}: the reversed usage record it corrects, if any.
+     * {@code creditNoteId}: the request's key, so asking twice credits once.
+     */
+    record InvoiceCredited(String invoiceId, String number, String accountId, String creditNoteId, String creditNoteNumber, Money amount,
+                           Money creditedTotal, String settlement, String reason, String usageEventId, Instant creditedAt)
+            implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /** A credit note's amount was given back through the payment provider: {@code reference} is the provider's refund. */
+    record InvoiceRefunded(String invoiceId, String number, String accountId, String creditNoteNumber, Money amount, String reference,
+                           Instant refundedAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /** The provider refused the refund (no money moved): the credit note stands, its money waits for staff. */
+    record InvoiceRefundFailed(String invoiceId, String number, String accountId, String creditNoteNumber, Money amount, String reason,
+                               Instant failedAt) implements InvoiceEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);

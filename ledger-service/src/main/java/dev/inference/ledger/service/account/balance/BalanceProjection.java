@@ -2,6 +2,7 @@ package dev.inference.ledger.service.account.balance;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCreditCarried;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import java.sql.ResultSet;
@@ -65,6 +66,12 @@ public class BalanceProjection {
     void on(UsageReversed event, @SequenceNumber long sequence) {
         record(event.accountId(), new After(sequence, event.balanceAfter(), event.unbilledAfter(), event.lifetimeSpendAfter(), null, null,
                 event.reversedAt()));
+    }
+
+    /** A paid invoice's credit note, credited on the next invoice: unbilled falls by it. */
+    @EventHandler
+    void on(InvoiceCreditCarried event, @SequenceNumber long sequence) {
+        record(event.accountId(), new After(sequence, null, event.unbilledAfter(), null, null, null, event.carriedAt()));
     }
 
     /** A commitment's true-up is unbilled usage, for the next invoice. */

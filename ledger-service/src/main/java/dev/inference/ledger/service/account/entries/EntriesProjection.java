@@ -2,6 +2,7 @@ package dev.inference.ledger.service.account.entries;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCreditCarried;
 import dev.inference.ledger.kernel.account.GrantDraw;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 import dev.inference.ledger.kernel.account.AccountEvent;
@@ -43,6 +44,8 @@ public class EntriesProjection {
     public static final String RECHARGE = BalanceMovement.RECHARGE;
     /** A charged usage record reversed: its cost back to the balance (prepaid) or off the unbilled (postpaid). */
     public static final String USAGE_REVERSED = "usage-reversed";
+    /** A paid invoice's credit note, credited on the next invoice. */
+    public static final String INVOICE_CREDIT = "invoice-credit";
     /** What a commitment's term left unused, trued up onto the next invoice. */
     public static final String TRUE_UP = "commitment-true-up";
     /** Unbilled usage moved onto an invoice. */
@@ -62,8 +65,16 @@ public class EntriesProjection {
                 unbilledChange(event).amount(), event.balanceAfter().amount(), event.reversedAt(), event.reversedAt(), 0);
     }
 
+    /** Postpaid: its credit lines on the next invoice (the whole cost, unless its invoice's credit note gives most of it back). */
     private static Money unbilledChange(UsageReversed event) {
-        return event.billingMode() == BillingMode.POSTPAID ? event.cost().negate() : Money.zero(event.cost().currency());
+        BigDecimal lines = event.creditLines().stream().map(l -> l.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return new Money(event.billingMode() == BillingMode.POSTPAID ? lines : BigDecimal.ZERO, event.cost().currency());
+    }
+
+    @EventHandler
+    void on(InvoiceCreditCarried event, @SequenceNumber long sequence) {
+        insert(event.accountId(), sequence, INVOICE_CREDIT, event.creditNoteNumber(), BigDecimal.ZERO, event.amount().amount().negate(),
+                BigDecimal.ZERO, event.carriedAt(), event.carriedAt(), 0);
     }
 
     @EventHandler
@@ -186,6 +197,9 @@ public class EntriesProjection {
         } else if (payload instanceof UsageReversed r) {
             into.add(new LedgerEntry(new EntryCursor(sequence, 0), USAGE_REVERSED, r.usageEventId(), r.balanceChange(), unbilledChange(r),
                     r.balanceAfter(), r.reversedAt(), r.reversedAt(), null));
+        } else if (payload instanceof InvoiceCreditCarried carried) {
+            into.add(new LedgerEntry(new EntryCursor(sequence, 0), INVOICE_CREDIT, carried.creditNoteNumber(), Money.zero(carried.amount().currency()),
+                    carried.amount().negate(), Money.zero(carried.amount().currency()), carried.carriedAt(), carried.carriedAt(), null));
         } else if (payload instanceof CommitmentEnded ended) {
             if (ended.trueUpLine() != null) {
                 into.add(new LedgerEntry(new EntryCursor(sequence, 0), TRUE_UP, ended.commitmentId(), Money.zero(ended.trueUp().currency()),

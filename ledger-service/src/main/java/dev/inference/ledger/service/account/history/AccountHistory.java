@@ -2,6 +2,7 @@ package dev.inference.ledger.service.account.history;
 
 import dev.inference.ledger.kernel.account.AccountEvent.UsageReversed;
 import dev.inference.ledger.kernel.account.AccountEvent.CommitmentEnded;
+import dev.inference.ledger.kernel.account.AccountEvent.InvoiceCreditCarried;
 import dev.inference.ledger.kernel.account.BalanceMovement;
 
 import java.math.BigDecimal;
@@ -103,6 +104,9 @@ public class AccountHistory {
         if (event instanceof UsageBatchCharged u) {
             return with(a, u.balanceAfterMoney(), u.unbilledAfterMoney(), u.lifetimeSpendAfterMoney(), a.tier(), a.status(),
                     u.records().size());
+        }
+        if (event instanceof InvoiceCreditCarried c) {
+            return with(a, a.balance(), c.unbilledAfter(), a.lifetimeSpend(), a.tier(), a.status(), 0);
         }
         if (event instanceof CommitmentEnded e) {
             return with(a, a.balance(), e.unbilledAfter(), a.lifetimeSpend(), a.tier(), a.status(), 0);
