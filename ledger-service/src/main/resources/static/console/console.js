@@ -222,6 +222,9 @@ async function account(id) {
       await section('Budgets', () => budgets(id, c, redraw)),
       await section('Auto-recharge', () => autoRecharge(id, c, redraw))),
     summary.billingMode === 'prepaid' ? await section('Credit grants', () => grants(id, c, redraw)) : null,
+    h('div', { class: 'sections two' },
+      await section('Commitments', () => commitments(id, c, summary.billingMode, redraw)),
+      await section('The account\'s own prices', () => ownPrices(id, redraw))),
     await section('Top-ups held for review', () => heldTopUps(id, c, redraw)),
     await section('Usage held for review', () => heldUsage(id, c, redraw)),
     await section('Entries, newest first', () => entries(id, c)),
@@ -426,7 +429,7 @@ async function entries(id, c, after) {
   const page = await get(`/api/v1/accounts/${enc(id)}/entries?order=desc&limit=20${after ? `&after=${enc(after)}` : ''}`);
   const holder = h('div', {});
   const price = (e) => (e.details && e.details.charge
-    ? `${e.details.charge.item} (catalog v${e.details.charge.catalogVersion}: ${e.details.charge.lines.map((l) => `${l.component} ${l.quantity} × ${l.unitPrice}/${l.priceUnit}`).join(', ')})`
+    ? `${e.details.charge.item} (catalog v${e.details.charge.catalogVersion}${e.details.charge.terms ? `, ${e.details.charge.terms}` : ''}: ${e.details.charge.lines.map((l) => `${l.component}${l.tier ? ` tier ${l.tier}` : ''} ${l.quantity} × ${l.unitPrice}/${l.priceUnit}`).join(', ')})`
     : '');
   holder.append(table('Entries', [
     { title: 'Recorded', value: (e) => when(e.recordedAt) }, { title: 'Type', value: (e) => e.type },
@@ -453,10 +456,73 @@ async function invoices(id) {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };
-  return table('Invoices', [
+  const holder = h('div', {});
+  holder.append(table('Invoices', [
     { title: 'Number', value: (i) => i.number }, { title: 'Issued', value: (i) => when(i.issuedAt) },
     { title: 'Status', value: (i) => i.status }, { title: 'Total', num: true, value: (i) => money(i.total, i.currency) },
-    { title: 'Document', value: (i) => h('button', { type: 'button', onclick: download(i) }, 'PDF') }], answer.invoices);
+    { title: 'Credited', num: true, value: (i) => money(i.credited, i.currency) },
+    { title: 'Document', value: (i) => h('button', { type: 'button', onclick: download(i) }, 'PDF') }], answer.invoices));
+  if (may('admin') && answer.invoices.length > 0) {
+    // Unpaid, the invoice asks for less; paid, the amount is refunded or credited on the next invoice.
+    holder.append(action('Credit note', [
+      input('number', 'Invoice number', { required: true, pattern: 'INV-[0-9]{4}-[0-9]+', id: 'credit-invoice' }),
+      input('amount', 'Amount', { required: true, inputmode: 'decimal', pattern: '[0-9]+(\\.[0-9]{1,2})?', id: 'credit-amount' }),
+      input('reason', 'Reason', { required: true, id: 'credit-reason' }),
+      input('settlement', 'If paid: refund or credit', { pattern: 'refund|credit', id: 'credit-settlement' })],
+    (v) => `Credit ${v.amount} of ${v.number}${v.settlement ? ` (${v.settlement})` : ''}?`,
+    (v) => call('POST', `/api/v1/invoices/${enc(v.number)}/credit-notes`, { amount: v.amount, reason: v.reason, settlement: v.settlement || undefined },
+      { 'Idempotency-Key': crypto.randomUUID() }),
+    () => account(id)));
+  }
+  return holder;
+}
+
+async function commitments(id, c, billingMode, redraw) {
+  const answer = await get(`/api/v1/accounts/${enc(id)}/commitments`);
+  const holder = h('div', {});
+  holder.append(table('Committed usage over a term, at the contract\'s rates', [
+    { title: 'Commitment', value: (m) => m.commitmentId }, { title: 'Status', value: (m) => m.status },
+    { title: 'Amount', num: true, value: (m) => money(m.amount, c) }, { title: 'Consumed', num: true, value: (m) => money(m.consumed, c) },
+    { title: 'Left', num: true, value: (m) => money(m.remaining, c) },
+    { title: 'Term', value: (m) => `${when(m.startsAt)} to ${when(m.endsAt)}` },
+    { title: 'Rates', value: (m) => `${m.discountPercent}% off${m.prices.length ? `, ${m.prices.length} own prices` : ''}; overage ${m.overagePercent}%` },
+    { title: 'True-up', value: (m) => (m.trueUp ? 'yes' : 'no') }], answer.commitments));
+  if (may('admin')) {
+    holder.append(action('Add a commitment', [
+      input('commitmentId', 'Commitment id', { required: true, pattern: '[A-Za-z0-9._:-]{1,64}', id: 'commitment-id' }),
+      input('amount', `Amount (${c})`, { required: true, inputmode: 'decimal', pattern: '[0-9]+(\\.[0-9]+)?', id: 'commitment-amount' }),
+      input('endsAt', 'Ends at (ISO instant)', { required: true, id: 'commitment-ends' }),
+      input('discountPercent', 'Discount %', { inputmode: 'decimal', id: 'commitment-discount' }),
+      input('overagePercent', 'Overage, % of the usual price', { inputmode: 'decimal', id: 'commitment-overage' }),
+      billingMode === 'postpaid' ? h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'trueUp', value: 'true' }), 'True-up at the end') : null],
+    (v) => `Commit ${id} to ${v.amount} ${c} until ${v.endsAt}?`,
+    (v) => call('POST', `/api/v1/accounts/${enc(id)}/commitments`, { commitmentId: v.commitmentId, amount: v.amount, endsAt: v.endsAt,
+      discountPercent: v.discountPercent || undefined, overagePercent: v.overagePercent || undefined, trueUp: v.trueUp === 'true' }),
+    redraw));
+  }
+  return holder;
+}
+
+async function ownPrices(id, redraw) {
+  const answer = await get(`/api/v1/accounts/${enc(id)}/prices`);
+  const holder = h('div', {});
+  holder.append(table('Prices of this account instead of the catalog\'s, each for records from its time on', [
+    { title: 'Item', value: (p) => `${p.item}${p.provider ? ` (${p.provider})` : ''}` }, { title: 'From', value: (p) => when(p.effectiveFrom) },
+    { title: 'Price', value: (p) => (p.catalog ? 'the catalog\'s' : p.price || `input ${p.input}, output ${p.output} per 1M`) },
+    { title: 'Reason', value: (p) => p.reason || '' }], answer.prices));
+  if (may('admin')) {
+    holder.append(action('Set a price', [
+      input('item', 'Model or meter', { required: true, id: 'price-item' }),
+      input('input', 'Input per 1M tokens', { inputmode: 'decimal', id: 'price-input' }),
+      input('output', 'Output per 1M tokens', { inputmode: 'decimal', id: 'price-output' }),
+      input('price', 'Or: price per unit (second, hour, image)', { inputmode: 'decimal', id: 'price-unit' }),
+      input('effectiveFrom', 'From (ISO instant, empty: now)', { id: 'price-from' })],
+    (v) => `Set ${id}'s own price for ${v.item}?`,
+    (v) => call('POST', `/api/v1/accounts/${enc(id)}/prices`, { item: v.item, input: v.input || undefined, output: v.output || undefined,
+      price: v.price || undefined, effectiveFrom: v.effectiveFrom || undefined }),
+    redraw));
+  }
+  return holder;
 }
 
 async function deadLetters() {

@@ -70,6 +70,9 @@ class ConsoleBrowserTest extends ServiceStory {
         String staff = token(api, "{\"role\":\"staff\"}");
         String bound = token(api, "{\"role\":\"staff\",\"accountId\":\"acct-console-2\"}");
         String gateway = token(api, "{\"role\":\"gateway\"}");
+        // A commitment at the catalog's prices (no discount): the page shows what usage consumed of it.
+        assertThat(api.post("/api/v1/accounts/acct-console-1/commitments", ADMIN, "{\"commitmentId\":\"c-console\",\"amount\":\"1000\","
+                + "\"endsAt\":\"" + java.time.Instant.now().plus(Duration.ofDays(30)) + "\"}").status()).isEqualTo(201);
 
         browser.get("http://localhost:" + port + "/console");
         signIn(gateway);
@@ -103,6 +106,9 @@ class ConsoleBrowserTest extends ServiceStory {
         waitUntil(By.cssSelector("section[aria-label='Credit grants']"), "top-up:opening-acct-console-1");
         assertThat(text(By.cssSelector("section[aria-label='Credit grants']"))).contains("purchased", "open");
         waitUntil(By.cssSelector("section[aria-label='Entries, newest first'] tbody tr"), "top-up:opening-acct-console-1");
+        waitUntil(By.cssSelector("section[aria-label='Commitments']"), "c-console");
+        assertThat(text(By.cssSelector("section[aria-label='Commitments']"))).contains("active", "1,000");
+        assertThat(text(By.cssSelector("section[aria-label='Entries, newest first']"))).contains("commitment:c-console");
 
         WebElement amount = waitFor(By.id("top-up-amount"));
         amount.sendKeys("25");
