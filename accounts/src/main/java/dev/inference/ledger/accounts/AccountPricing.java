@@ -38,7 +38,7 @@ final class AccountPricing {
 
     static Priced price(Charge list, Instant occurredAt, PriceTerms terms, BigDecimal volumeBefore, Commitment commitment,
                         BigDecimal consumedBefore) {
-        ItemPrice override = terms.overrideFor(list.item(), list.provider(), occurredAt);
+        ItemPrice override = terms.overrides().isEmpty() ? null : terms.overrideFor(list.item(), list.provider(), occurredAt);
         Charge own = override == null ? null : at(list, override, PriceUsed.OVERRIDE);
         Priced usual = own != null ? new Priced(own, BigDecimal.ZERO) : graduated(list, volumeBefore);
         if (commitment == null) {

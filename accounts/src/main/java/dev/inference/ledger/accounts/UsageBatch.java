@@ -102,10 +102,11 @@ final class UsageBatch {
                 return;
             }
         }
-        String item = PriceTerms.key(usage.charge().item(), usage.charge().provider());
-        AccountPricing.Priced priced = AccountPricing.price(usage.charge(), usage.occurredAt(), state.terms(),
-                state.terms().volumeOf(usage.charge().item(), usage.charge().provider(), now).add(volume.getOrDefault(item, BigDecimal.ZERO)),
-                commitment, consumed);
+        // The month's volume is looked up only for an item with volume tiers: a flat price needs none.
+        String item = usage.charge().tiers().isEmpty() ? null : PriceTerms.key(usage.charge().item(), usage.charge().provider());
+        BigDecimal volumeBefore = item == null ? BigDecimal.ZERO
+                : state.terms().volumeOf(usage.charge().item(), usage.charge().provider(), now).add(volume.getOrDefault(item, BigDecimal.ZERO));
+        AccountPricing.Priced priced = AccountPricing.price(usage.charge(), usage.occurredAt(), state.terms(), volumeBefore, commitment, consumed);
         Charge charge = priced.charge();
         BigDecimal cost = charge.cost().amount();
         if (review != null && review.holds(cost)) {
@@ -120,7 +121,7 @@ final class UsageBatch {
                     usage.charge(), interval, new Money(review.costAbove(), state.currency()), now));
             return;
         }
-        if (priced.volume().signum() > 0) {
+        if (item != null && priced.volume().signum() > 0) {
             volume.merge(item, priced.volume(), BigDecimal::add);
         }
         if (charge.terms() != null && charge.terms().startsWith(PriceUsed.COMMITMENT)) {
