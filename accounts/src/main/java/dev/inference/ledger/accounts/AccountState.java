@@ -90,9 +90,13 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
                 1, false, Map.of(), false, Map.of(), Organisation.EMPTY, Funding.NONE, Billing.NONE, Map.of(), Grants.NONE, Set.of(), PriceTerms.NONE);
     }
 
-    /** Lifetime spend already paid: usage drawn from a prepaid balance; for a postpaid account, its invoices paid. */
+    /**
+     * Lifetime spend already paid: usage drawn from a prepaid balance, less what promotional grants paid (free credit promotes
+     * nothing); for a postpaid account, its invoices paid.
+     */
     Money paidSpend() {
-        return billingMode == BillingMode.PREPAID ? new Money(prepaidPaidSpend(lifetimeSpend.amount(), balance.amount()), currency)
+        return billingMode == BillingMode.PREPAID
+                ? new Money(prepaidPaidSpend(lifetimeSpend.amount().subtract(grants.freeSpent()), balance.amount()), currency)
                 : new Money(billing.invoicesPaid(), currency);
     }
 

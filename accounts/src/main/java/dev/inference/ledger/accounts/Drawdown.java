@@ -28,6 +28,8 @@ final class Drawdown {
     private final BigDecimal[] left;
     private final Map<String, BigDecimal> drawn = new LinkedHashMap<>(4);
     private int next;
+    /** What promotional grants gave so far: spend that was never paid. */
+    private BigDecimal free = BigDecimal.ZERO;
 
     private Drawdown(List<Grant> queue) {
         this.queue = queue;
@@ -55,6 +57,9 @@ final class Drawdown {
         while (owed.signum() > 0 && next < queue.size()) {
             BigDecimal piece = owed.min(left[next]);
             drawn.merge(queue.get(next).grantId(), piece, BigDecimal::add);
+            if (queue.get(next).kind() == dev.inference.ledger.kernel.account.GrantKind.PROMOTIONAL) {
+                free = free.add(piece);
+            }
             owed = owed.subtract(piece);
             left[next] = left[next].subtract(piece);
             if (left[next].signum() == 0) {
@@ -62,6 +67,11 @@ final class Drawdown {
             }
         }
         return owed;
+    }
+
+    /** What promotional grants have given so far. */
+    BigDecimal free() {
+        return free;
     }
 
     /** What each grant gave, in the order they were drawn. */

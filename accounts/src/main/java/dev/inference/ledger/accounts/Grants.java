@@ -17,9 +17,9 @@ import dev.inference.ledger.kernel.account.GrantKind;
  * spend), in the order they were granted, and the ids of every grant made through the grants API, so that one is never
  * granted twice. A grant drawn to nothing, expired or voided leaves the list.
  */
-public record Grants(List<Grant> open, Set<String> granted) {
+public record Grants(List<Grant> open, Set<String> granted, BigDecimal freeSpent) {
 
-    static final Grants NONE = new Grants(List.of(), Set.of());
+    static final Grants NONE = new Grants(List.of(), Set.of(), BigDecimal.ZERO);
 
     /** The order in which usage draws open grants ({@link Drawdown}). */
     public static final java.util.Comparator<Grant> DRAW_ORDER = Drawdown.ORDER;
@@ -27,6 +27,7 @@ public record Grants(List<Grant> open, Set<String> granted) {
     public Grants {
         open = open == null ? List.of() : List.copyOf(open);
         granted = granted == null ? Set.of() : Set.copyOf(granted);
+        freeSpent = freeSpent == null ? BigDecimal.ZERO : freeSpent;
     }
 
     /**
@@ -104,7 +105,7 @@ public record Grants(List<Grant> open, Set<String> granted) {
             ids = new HashSet<>(granted);
             ids.add(grant.grantId());
         }
-        return new Grants(next, ids);
+        return new Grants(next, ids, freeSpent);
     }
 
     Grants started(String grantId, BigDecimal spendable) {
@@ -115,13 +116,13 @@ public record Grants(List<Grant> open, Set<String> granted) {
                 next.add(now);
             }
         }
-        return new Grants(next, granted);
+        return new Grants(next, granted, freeSpent);
     }
 
     Grants ended(String grantId) {
         List<Grant> next = new ArrayList<>(open);
         next.removeIf(grant -> grant.grantId().equals(grantId));
-        return new Grants(next, granted);
+        return new Grants(next, granted, freeSpent);
     }
 
     /** Credit given back to grants by a reversal: to an open grant, or opening again one that was drawn to nothing. */
@@ -130,12 +131,16 @@ public record Grants(List<Grant> open, Set<String> granted) {
             return this;
         }
         List<Grant> next = new ArrayList<>(open);
+        BigDecimal free = freeSpent;
         for (AccountEvent.GrantReturn back : returns) {
             int at = -1;
             for (int i = 0; i < next.size(); i++) {
                 if (next.get(i).grantId().equals(back.grantId())) {
                     at = i;
                 }
+            }
+            if (back.kind() == GrantKind.PROMOTIONAL) {
+                free = free.subtract(back.amount());
             }
             if (at >= 0) {
                 next.set(at, next.get(at).returned(back.amount()));
@@ -144,7 +149,7 @@ public record Grants(List<Grant> open, Set<String> granted) {
                         back.amount(), true, true));
             }
         }
-        return new Grants(next, granted);
+        return new Grants(next, granted, free);
     }
 
     /** The draws taken off the grants they came from; a grant drawn to nothing leaves. */
@@ -157,13 +162,17 @@ public record Grants(List<Grant> open, Set<String> granted) {
             pieces.merge(draw.grantId(), draw.amount(), BigDecimal::add);
         }
         List<Grant> next = new ArrayList<>(open.size());
+        BigDecimal free = freeSpent;
         for (Grant grant : open) {
             BigDecimal piece = pieces.get(grant.grantId());
             Grant now = piece == null ? grant : grant.drawn(piece);
+            if (piece != null && grant.kind() == GrantKind.PROMOTIONAL) {
+                free = free.add(piece);
+            }
             if (now.staysOpen()) {
                 next.add(now);
             }
         }
-        return new Grants(next, granted);
+        return new Grants(next, granted, free);
     }
 }

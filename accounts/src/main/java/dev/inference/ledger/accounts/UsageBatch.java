@@ -51,6 +51,8 @@ final class UsageBatch {
     private final BigDecimal[] balanceAfter;
     private final BigDecimal[] unbilledAfter;
     private final BigDecimal[] lifetimeAfter;
+    /** What promotional grants had paid of the account's spend after each record (prepaid). */
+    private final BigDecimal[] freeAfter;
     /** The prepaid account's credit grants, drawn record by record; null when postpaid. */
     private final Drawdown drawdown;
     /** The commitment whose term covers the batch, if any, and what it has consumed so far, this batch's records included. */
@@ -67,6 +69,7 @@ final class UsageBatch {
         this.balanceAfter = new BigDecimal[size];
         this.unbilledAfter = new BigDecimal[size];
         this.lifetimeAfter = new BigDecimal[size];
+        this.freeAfter = new BigDecimal[size];
         this.drawdown = state.billingMode() == BillingMode.PREPAID ? Drawdown.of(state.grants(), now) : null;
         this.commitment = state.terms().commitmentAt(now);
         this.consumed = commitment == null ? BigDecimal.ZERO : commitment.consumed();
@@ -138,6 +141,7 @@ final class UsageBatch {
         balanceAfter[i] = prepaid ? balance.subtract(cost) : balance;
         if (prepaid) {
             drawdown.draw(cost);
+            freeAfter[i] = state.grants().freeSpent().add(drawdown.free());
         }
         unbilledAfter[i] = prepaid ? unbilled : unbilled.add(cost);
         lifetimeAfter[i] = lifetime.add(cost);
@@ -243,7 +247,8 @@ final class UsageBatch {
     }
 
     private BigDecimal paidAfter(int record) {
-        return state.billingMode() == BillingMode.PREPAID ? AccountState.prepaidPaidSpend(lifetimeAfter[record], balanceAfter[record])
+        return state.billingMode() == BillingMode.PREPAID
+                ? AccountState.prepaidPaidSpend(lifetimeAfter[record].subtract(freeAfter[record]), balanceAfter[record])
                 : state.paidSpend().amount();
     }
 

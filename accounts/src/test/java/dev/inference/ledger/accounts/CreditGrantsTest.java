@@ -233,4 +233,27 @@ class CreditGrantsTest {
                 .expectException(AccountRuleViolation.class)
                 .expectNoEvents();
     }
+
+    @Test
+    void spend_that_a_promotional_grant_paid_promotes_no_tier_and_spend_a_top_up_paid_does() {
+        // Tier 2 needs 100 paid. 150 of a promotion and 50 of a top-up: 120 spent, the promotion pays first (it expires soonest).
+        AccountState state = AccountState.folded(opened(BillingMode.PREPAID), credited("t-1", "50", "50"),
+                new CreditGranted(ID, "promo", GrantKind.PROMOTIONAL, usd("150"), 100, NOW, MONTH_END, null, usd("200"), NOW));
+        List<dev.inference.ledger.kernel.account.AccountEvent> charged = AccountRules.charge(state, new ChargeUsage(ID, List.of(usage("u-1", "120"))),
+                UsageTiers.defaults(), RechargePolicy.defaults(), UsageReview.defaults(), NOW);
+        assertThat(charged).noneMatch(dev.inference.ledger.kernel.account.AccountEvent.TierPromoted.class::isInstance);
+        state = state.evolveAll(charged);
+        assertThat(state.paidSpend()).isEqualTo(usd("0"));
+
+        // The next 80: 30 of the promotion, 50 of the top-up: 50 paid, still not 100. Then a top-up of 60 and 55 more: 105 paid.
+        state = state.evolveAll(AccountRules.charge(state, new ChargeUsage(ID, List.of(usage("u-2", "80"))), UsageTiers.defaults(),
+                RechargePolicy.defaults(), UsageReview.defaults(), NOW));
+        assertThat(state.paidSpend()).isEqualTo(usd("50"));
+        state = state.evolveAll(AccountRules.topUp(state, new AccountCommand.TopUp(ID, "t-2", usd("60")), UsageTiers.defaults(),
+                RechargePolicy.defaults(), NOW));
+        List<dev.inference.ledger.kernel.account.AccountEvent> promoted = AccountRules.charge(state, new ChargeUsage(ID, List.of(usage("u-3", "55"))),
+                UsageTiers.defaults(), RechargePolicy.defaults(), UsageReview.defaults(), NOW);
+        assertThat(promoted).filteredOn(dev.inference.ledger.kernel.account.AccountEvent.TierPromoted.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((dev.inference.ledger.kernel.account.AccountEvent.TierPromoted) e).paidSpend()).isEqualTo(usd("105")));
+    }
 }
