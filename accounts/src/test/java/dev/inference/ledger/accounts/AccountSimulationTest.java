@@ -56,9 +56,11 @@ import dev.inference.ledger.accounts.AccountCommand.UsageToCharge;
  * folded by the same evolve), over {@code -Dsimulation.commands} random commands (default 1,000,000):
  * top-ups (some held for review, then approved or rejected), usage batches across keys and projects,
  * budgets, auto-recharge settings and recharge outcomes, credit grants (some effective later, most expiring), voids and
- * expiries, reversals of charged records (some asked twice). After every command: the balance is exactly the credits less the charges and expiries the events carry, and
+ * expiries, reversals of charged records (some asked twice), short commitments, price overrides and usage of a model with volume
+ * tiers. After every command: the balance is exactly the credits less the charges and expiries the events carry, and
  * exactly what the grants have left less what is owed beyond them; no grant is below zero, none pays before its effective
- * time or after its expiry, grants never pay more than was charged, and no record is reversed twice; no more than one recharge is ever in flight; every budget's
+ * time or after its expiry, grants never pay more than was charged, and no record is reversed twice; a commitment prices records
+ * only in its term and until used up (overage after), its consumption is what its records say, and a tiered line lies in its tier; no more than one recharge is ever in flight; every budget's
  * spend is what its records say, and its scope is blocked exactly while the cap is reached (the hard cap
  * blocks at authorize: usage that already happened is charged); the tier never goes down. Every command
  * happens on one day (the clock moves up to 40 ms a command), so no more recharges are asked than the daily limit allows, and the limit is told at most once. A failure prints
@@ -111,6 +113,12 @@ class AccountSimulationTest {
         assertThat(sim.expired).as("grants expired").isPositive();
         assertThat(sim.voided).as("grants voided").isPositive();
         assertThat(sim.reversals).as("records reversed").isPositive();
+        System.out.println("simulation: " + sim.commitments.size() + " commitments, " + sim.ended.size() + " ended, " + sim.committedRecords
+                + " records at a commitment's rates, " + sim.overageRecords + " at overage, " + sim.tieredLines + " tiered lines, volume "
+                + sim.volume.toPlainString());
+        assertThat(sim.committedRecords).as("records at a commitment's rates").isPositive();
+        assertThat(sim.overageRecords).as("records at overage").isPositive();
+        assertThat(sim.volume).as("the month's volume passed the last tier").isGreaterThan(TIER_3);
     }
 
     private List<AccountEvent> next(Random random, Simulation sim, int n) {
@@ -121,7 +129,8 @@ class AccountSimulationTest {
             List<UsageToCharge> usage = new ArrayList<>();
             for (int r = 1 + random.nextInt(10); r > 0; r--) {
                 BigDecimal cost = BigDecimal.valueOf(1 + random.nextInt(1_000_000), 6); // 0.000001 to 1: the balance swings low and back
-                Charge charge = new Charge("tokens", "m", "p", 1, List.of(new ChargeLine("input", BigDecimal.valueOf(1_000_000), cost,
+                Charge charge = random.nextInt(3) == 0 ? tiered(1 + random.nextInt(1_000_000))
+                        : new Charge("tokens", "m", "p", 1, List.of(new ChargeLine("input", BigDecimal.valueOf(1_000_000), cost,
                         "1M tokens", new Money(cost, "USD"))), new Money(cost, "USD"));
                 Instant at = MONTH_BEGAN.plusSeconds(random.nextInt((int) Duration.between(MONTH_BEGAN, now).getSeconds()));
                 usage.add(new UsageToCharge("u-" + n + "-" + r, at, "gw", new Attribution(KEYS[random.nextInt(KEYS.length)],
@@ -165,7 +174,24 @@ class AccountSimulationTest {
             return CreditRules.voidGrant(state, new VoidCredit(ID, grant.grantId(), "simulated"), policy, now);
         }
         if (dice < 69) {
-            return CreditRules.due(state, policy, now);
+            return AccountRules.due(state, policy, now);
+        }
+        if (dice < 70) {
+            // A short commitment (some refused: they may not overlap), now and then with its own price for the tiered model.
+            Instant starts = random.nextBoolean() ? now : now.plusSeconds(random.nextInt(30));
+            List<dev.inference.ledger.kernel.account.ItemPrice> prices = random.nextInt(4) == 0
+                    ? List.of(new dev.inference.ledger.kernel.account.ItemPrice("t", null, new BigDecimal("0.4"), null, new BigDecimal("0.4"), null))
+                    : List.of();
+            return PriceTermRules.addCommitment(state, new AccountCommand.AddCommitment(ID, "c-" + n,
+                    new Money(BigDecimal.valueOf(1 + random.nextInt(2000), 2), "USD"), starts, starts.plusSeconds(5 + random.nextInt(300)),
+                    BigDecimal.valueOf(random.nextInt(51)), prices, BigDecimal.valueOf(80 + random.nextInt(60)), false, null), now);
+        }
+        if (dice < 70 + 1 && random.nextInt(20) == 0) {
+            // An override of the tiered model's price, from a moment in the month, or back to the catalog's.
+            Instant from = MONTH_BEGAN.plusSeconds(random.nextInt((int) Duration.between(MONTH_BEGAN, now).getSeconds()));
+            var price = random.nextBoolean() ? new dev.inference.ledger.kernel.account.ItemPrice("t", null, new BigDecimal("1.5"), null,
+                    new BigDecimal("1.5"), null) : new dev.inference.ledger.kernel.account.ItemPrice("t", null, null, null, null, null);
+            return PriceTermRules.setOverride(state, new AccountCommand.SetPriceOverride(ID, price, from, null), now);
         }
         if (dice < 71 && !sim.charges.isEmpty()) {
             // Mostly a record not reversed yet; now and then one that was, which the account must refuse.
@@ -183,6 +209,18 @@ class AccountSimulationTest {
         }
         return List.of();
     }
+
+    /** The tiered model: input at 2.00 per 1M tokens, 1.00 from 5M tokens of the month, 0.50 from 20M. */
+    private static Charge tiered(long tokens) {
+        BigDecimal quantity = BigDecimal.valueOf(tokens);
+        Money cost = new Money(quantity.multiply(BigDecimal.valueOf(2)).movePointLeft(6), "USD");
+        return new Charge("tokens", "t", "p", 1, List.of(new ChargeLine("input", quantity, BigDecimal.valueOf(2), "1M tokens", cost)), cost,
+                List.of(new dev.inference.ledger.kernel.pricing.VolumeTiers.Step(TIER_2, List.of(BigDecimal.ONE)),
+                        new dev.inference.ledger.kernel.pricing.VolumeTiers.Step(TIER_3, List.of(new BigDecimal("0.5")))), null);
+    }
+
+    private static final BigDecimal TIER_2 = BigDecimal.valueOf(5_000_000);
+    private static final BigDecimal TIER_3 = BigDecimal.valueOf(20_000_000);
 
     /** The account folded event by event, and what the events alone say it must be. */
     private static final class Simulation {
@@ -208,6 +246,14 @@ class AccountSimulationTest {
                     : new GrantTerms(grantId, GrantKind.PURCHASED, CreditRules.DEFAULT_PRIORITY, NOW, null);
         }
         final Set<String> pending = new HashSet<>();
+        /** The tiered model's volume this month, and what each commitment consumed, as the events say. */
+        BigDecimal volume = BigDecimal.ZERO;
+        final Map<String, AccountEvent.CommitmentAdded> commitments = new HashMap<>();
+        final Map<String, BigDecimal> consumed = new HashMap<>();
+        final Set<String> ended = new HashSet<>();
+        long committedRecords;
+        long overageRecords;
+        long tieredLines;
         BigDecimal balance = BigDecimal.ZERO;
         final Set<String> blocked = new HashSet<>();
         final Set<String> requested = new HashSet<>();
@@ -234,6 +280,11 @@ class AccountSimulationTest {
                         .isEqualByComparingTo(spent.getOrDefault(scope, BigDecimal.ZERO));
             }
             tier = state.tier();
+            assertThat(state.terms().volumeOf("t", "p", now)).as("the month's volume as the tiered lines say").isEqualByComparingTo(volume);
+            for (var c : state.terms().commitments()) {
+                assertThat(c.consumed()).as(c.id() + " consumed as its records say").isEqualByComparingTo(consumed.getOrDefault(c.id(), BigDecimal.ZERO));
+                assertThat(c.ended()).as(c.id() + " ended as the events say").isEqualTo(ended.contains(c.id()));
+            }
             BigDecimal left = BigDecimal.ZERO;
             mostOpen = Math.max(mostOpen, state.grants().open().size());
             for (Grants.Grant grant : state.grants().open()) {
@@ -282,6 +333,9 @@ class AccountSimulationTest {
                 voided++;
             } else if (event instanceof AccountEvent.UsageReversed r) {
                 assertThat(reversedIds.add(r.usageEventId())).as("a record is reversed once: " + r.usageEventId()).isTrue();
+                if (r.price().commitmentId() != null) {
+                    consumed.merge(r.price().commitmentId(), r.cost().amount().negate(), BigDecimal::add);
+                }
                 balance = balance.add(r.cost().amount()).subtract(r.expiredOnReturn().amount());
                 reversals++;
                 for (Budget budget : state.budgets().values()) {
@@ -294,7 +348,20 @@ class AccountSimulationTest {
                         purchased.add(back.grantId());
                     }
                 }
+            } else if (event instanceof AccountEvent.CommitmentAdded c) {
+                for (var other : commitments.values()) {
+                    if (!ended.contains(other.commitmentId())) {
+                        assertThat(c.startsAt().isBefore(other.endsAt()) && other.startsAt().isBefore(c.endsAt()))
+                                .as("commitments never overlap").isFalse();
+                    }
+                }
+                commitments.put(c.commitmentId(), c);
+            } else if (event instanceof AccountEvent.CommitmentEnded e) {
+                assertThat(ended.add(e.commitmentId())).as("a commitment ends once").isTrue();
+                assertThat(e.endedAt()).as("at or after its end").isAfterOrEqualTo(commitments.get(e.commitmentId()).endsAt());
+                assertThat(e.consumed().amount()).isEqualByComparingTo(consumed.getOrDefault(e.commitmentId(), BigDecimal.ZERO));
             } else if (event instanceof UsageBatchCharged batch) {
+                terms(batch);
                 var draws = batch.drawsByRecord();
                 for (int i = 0; i < batch.records().size(); i++) {
                     ChargedRecord r = batch.records().get(i);
@@ -326,6 +393,44 @@ class AccountSimulationTest {
                 limitsReached++;
             } else if (event instanceof TierPromoted p) {
                 assertThat(p.toTier()).as("a promotion goes up").isGreaterThan(p.fromTier());
+            }
+        }
+
+        /**
+         * Each record's terms and tiers against what the events said before it: a commitment prices a record only within its
+         * term and while not used up, its overage only once used up; a tiered line lies wholly in its tier.
+         */
+        private void terms(UsageBatchCharged batch) {
+            for (ChargedRecord record : batch.records()) {
+                var price = batch.prices().get(record.price());
+                String terms = price.terms();
+                if (terms != null && !terms.equals(AccountEvent.UsageBatchCharged.PriceUsed.OVERRIDE)) {
+                    String id = terms.substring(terms.indexOf(':') + 1);
+                    var c = commitments.get(id);
+                    assertThat(!batch.chargedAt().isBefore(c.startsAt()) && batch.chargedAt().isBefore(c.endsAt()) && !ended.contains(id))
+                            .as("priced by " + id + " only within its term").isTrue();
+                    boolean usedUp = consumed.getOrDefault(id, BigDecimal.ZERO).compareTo(c.amount().amount()) >= 0;
+                    assertThat(usedUp).as(terms + ": overage only once used up").isEqualTo(price.commitmentId() == null);
+                    if (price.commitmentId() != null) {
+                        consumed.merge(id, record.cost(), BigDecimal::add);
+                        committedRecords++;
+                    } else {
+                        overageRecords++;
+                    }
+                }
+                for (int i = 0; i < price.components().size(); i++) {
+                    Integer tier = price.components().get(i).tier();
+                    if (tier == null) {
+                        continue;
+                    }
+                    BigDecimal from = tier == 1 ? BigDecimal.ZERO : tier == 2 ? TIER_2 : TIER_3;
+                    BigDecimal to = tier == 1 ? TIER_2 : tier == 2 ? TIER_3 : null;
+                    BigDecimal q = record.quantities().get(i);
+                    assertThat(volume.compareTo(from) >= 0 && (to == null || volume.add(q).compareTo(to) <= 0))
+                            .as("a line of tier " + tier + " lies in it: " + volume + " + " + q).isTrue();
+                    volume = volume.add(q);
+                    tieredLines++;
+                }
             }
         }
 
