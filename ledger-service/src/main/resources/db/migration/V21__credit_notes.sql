@@ -25,3 +25,6 @@ CREATE INDEX invoice_credit_notes_refunds ON invoice_credit_notes (next_refund_a
 -- Invoice lines now also name volume tiers and an account's terms ("input (tier 2) (commitment:<id>)"), credit notes
 -- credited from an earlier invoice and the rest of a reversed record's cost ("reversal:<eventId>").
 ALTER TABLE invoice_lines ALTER COLUMN component TYPE VARCHAR(200), ALTER COLUMN item TYPE VARCHAR(300);
+
+-- An entry's reference may name what a reversal gave back or carried ("reversal:<eventId>", up to 265 characters).
+ALTER TABLE ledger_entries ALTER COLUMN reference TYPE VARCHAR(300);

@@ -50,8 +50,9 @@ final class AccountPricing {
         if (consumedBefore.compareTo(contract.amount().amount()) < 0) {
             ItemPrice rate = commitment.priceOf(list.item(), list.provider());
             Charge rated = rate == null ? null : at(list, rate, PriceUsed.COMMITMENT + id);
-            return new Priced(rated != null ? rated : scaled(charge, HUNDRED.subtract(contract.discountPercent()), PriceUsed.COMMITMENT + id),
-                    usual.volume());
+            // The commitment's own price replaces the tiers, as an account's own price does: its usage counts in no tier's volume.
+            return rated != null ? new Priced(rated, BigDecimal.ZERO)
+                    : new Priced(scaled(charge, HUNDRED.subtract(contract.discountPercent()), PriceUsed.COMMITMENT + id), usual.volume());
         }
         return new Priced(scaled(charge, contract.overagePercent(), PriceUsed.OVERAGE + id), usual.volume());
     }
@@ -77,7 +78,9 @@ final class AccountPricing {
     /** Each line at {@code percent} of its unit price. */
     private static Charge scaled(Charge charge, BigDecimal percent, String terms) {
         UnaryOperator<BigDecimal> scale = p -> {
-            BigDecimal scaled = p.multiply(percent).movePointLeft(2).stripTrailingZeros();
+            // Rounded to the ledger's scale, as every price it keeps: the line is priced from the price it shows.
+            BigDecimal scaled = p.multiply(percent).movePointLeft(2).setScale(dev.inference.ledger.kernel.money.Money.SCALE,
+                    java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
             return scaled.scale() < 0 ? scaled.setScale(0) : scaled;
         };
         List<ChargeLine> lines = charge.lines().stream().map(l -> Rating.priced(l.component(), l.quantity(), scale.apply(l.unitPrice()),

@@ -169,7 +169,7 @@ public record AccountState(String accountId, BillingMode billingMode, String cur
         nowReversed.add(reversal.usageEventId());
         AccountState next = new AccountState(accountId, billingMode, currency, reversal.balanceAfter(), reversal.unbilledAfter(),
                 reversal.lifetimeSpendAfter(), intervals, tier, suspended, heldTopUps, billingLimitReached, unspent(reversal), organisation, funding,
-                billing.added(reversal.creditLines()), heldUsage, grants.returned(reversal.returned()), nowReversed,
+                billing.added(reversal.creditLines()), heldUsage, grants.returned(reversal.returned()).freeGone(reversal.freeExpired()), nowReversed,
                 terms.reversed(reversal));
         return billingMode == BillingMode.PREPAID ? next.credited(reversal.balanceAfter()) : next;
     }

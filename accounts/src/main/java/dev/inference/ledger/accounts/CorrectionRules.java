@@ -62,14 +62,20 @@ public final class CorrectionRules {
             return invoiced(state, command, reason, cost, lifetime, now);
         }
         if (state.billingMode() == BillingMode.POSTPAID) {
+            List<UnbilledLine> lines = new ArrayList<>(creditLines(charged));
+            UnbilledLine trueUp = trueUpAfterEnd(state, charged, cost, now);
+            if (trueUp != null) {
+                lines.add(trueUp);
+            }
             UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                     BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()),
-                    creditLines(charged), state.balance(), state.unbilled().minus(cost), lifetime, now);
+                    lines, state.balance(), state.unbilled().minus(cost).plus(trueUpOf(trueUp, state)), lifetime, now);
             return withUnblocked(state, reversed, state.evolve(reversed), now);
         }
         BigDecimal owed = state.balance().isNegative() ? state.balance().amount().negate() : BigDecimal.ZERO;
         BigDecimal drawn = BigDecimal.ZERO;
         BigDecimal expired = BigDecimal.ZERO;
+        BigDecimal freeExpired = BigDecimal.ZERO;
         List<GrantReturn> returned = new ArrayList<>();
         // What went below zero comes back first: it pays what is owed now before any grant gets anything back.
         for (GrantDraw piece : charged.paidBy()) {
@@ -83,6 +89,9 @@ public final class CorrectionRules {
             GrantTerms terms = terms(charged, piece.grantId());
             if (terms.expiresAt() != null && !terms.expiresAt().isAfter(now)) {
                 expired = expired.add(piece.amount());
+                if (terms.kind() == GrantKind.PROMOTIONAL) {
+                    freeExpired = freeExpired.add(piece.amount());
+                }
                 continue;
             }
             BigDecimal pays = owed.min(piece.amount());
@@ -99,7 +108,8 @@ public final class CorrectionRules {
         Money expiredOnReturn = new Money(expired, state.currency());
         UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                 BillingMode.PREPAID, cost, charged.record(), charged.price(), returned, expiredOnReturn, List.of(),
-                state.balance().plus(cost).minus(expiredOnReturn), state.unbilled(), lifetime, now);
+                state.balance().plus(cost).minus(expiredOnReturn), state.unbilled(), lifetime, now, null,
+                freeExpired.signum() == 0 ? null : new Money(freeExpired, state.currency()));
         AccountState after = state.evolve(reversed);
         List<AccountEvent> events = withUnblocked(state, reversed, after, now);
         if (state.suspended() && after.balance().isPositive() && !state.billing().owes()) {
@@ -119,15 +129,48 @@ public final class CorrectionRules {
         int places = java.util.Currency.getInstance(state.currency()).getDefaultFractionDigits();
         BigDecimal noted = cost.amount().setScale(places, java.math.RoundingMode.HALF_EVEN);
         BigDecimal rest = cost.amount().subtract(noted);
-        List<UnbilledLine> lines = rest.signum() == 0 ? List.of() : List.of(new UnbilledLine(YearMonth.from(now.atOffset(ZoneOffset.UTC)).toString(),
-                BillingRules.CREDIT_NOTE_KIND, "reversal:" + command.usageEventId(), null, 0, "rest of the reversed cost, below a "
-                + "minor unit", rest.negate(), BillingRules.CREDIT_NOTE_KIND, BigDecimal.ONE, rest.negate(), 1, now, now));
+        List<UnbilledLine> lines = new ArrayList<>(2);
+        if (rest.signum() != 0) {
+            lines.add(new UnbilledLine(YearMonth.from(now.atOffset(ZoneOffset.UTC)).toString(), BillingRules.CREDIT_NOTE_KIND,
+                    "reversal:" + command.usageEventId(), null, 0, "rest of the reversed cost, below a minor unit", rest.negate(),
+                    BillingRules.CREDIT_NOTE_KIND, BigDecimal.ONE, rest.negate(), 1, now, now));
+        }
+        UnbilledLine trueUp = trueUpAfterEnd(state, charged, cost, now);
+        if (trueUp != null) {
+            lines.add(trueUp);
+        }
         InvoiceCredit credit = noted.signum() == 0 ? null
                 : new InvoiceCredit(charged.invoiceId(), new Money(noted, state.currency()), command.settlement());
         UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                 BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()), lines, state.balance(),
-                state.unbilled().minus(new Money(rest, state.currency())), lifetime, now, credit);
+                state.unbilled().minus(new Money(rest, state.currency())).plus(trueUpOf(trueUp, state)), lifetime, now, credit, null);
         return withUnblocked(state, reversed, state.evolve(reversed), now);
+    }
+
+    /**
+     * A record its commitment's rates priced, reversed after the commitment ended with a true-up: the true-up grows by what the
+     * record no longer consumes (up to the commitment's amount), a line of the next invoice, so the customer pays the commitment
+     * whether a record is reversed before its end or after. Null when nothing is added.
+     */
+    private static UnbilledLine trueUpAfterEnd(AccountState state, ChargedUsage charged, Money cost, Instant now) {
+        String id = charged.price().commitmentId();
+        PriceTerms.Commitment c = id == null ? null : state.terms().commitment(id);
+        if (c == null || !c.ended() || !c.terms().trueUp()) {
+            return null;
+        }
+        BigDecimal amount = c.terms().amount().amount();
+        BigDecimal before = amount.subtract(c.consumed()).max(BigDecimal.ZERO);
+        BigDecimal after = amount.subtract(c.consumed().subtract(cost.amount())).max(BigDecimal.ZERO);
+        BigDecimal more = after.subtract(before);
+        if (more.signum() <= 0) {
+            return null;
+        }
+        return new UnbilledLine(YearMonth.from(now.atOffset(ZoneOffset.UTC)).toString(), PriceTermRules.TRUE_UP_KIND, id, null, 0,
+                "true-up, after a reversal", more, PriceTermRules.TRUE_UP_KIND, BigDecimal.ONE, more, 0, now, now);
+    }
+
+    private static Money trueUpOf(UnbilledLine line, AccountState state) {
+        return new Money(line == null ? BigDecimal.ZERO : line.amount(), state.currency());
     }
 
     /** The reversal, and each budget it takes back below its cap this month unblocked, as a raised cap would. */

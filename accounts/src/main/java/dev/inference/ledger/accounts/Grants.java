@@ -152,6 +152,11 @@ public record Grants(List<Grant> open, Set<String> granted, BigDecimal freeSpent
         return new Grants(next, granted, free);
     }
 
+    /** Spend promotional grants had paid that a reversal took away while their part expired on its way back. */
+    Grants freeGone(dev.inference.ledger.kernel.money.Money expired) {
+        return expired == null ? this : new Grants(open, granted, freeSpent.subtract(expired.amount()));
+    }
+
     /** The draws taken off the grants they came from; a grant drawn to nothing leaves. */
     Grants drawn(List<GrantDraw> draws) {
         if (draws.isEmpty()) {

@@ -54,6 +54,19 @@ public final class PriceTermRules {
             throw new AccountRuleViolation("invalid-override", "effectiveFrom may be at most " + MAX_TERM.toDays() + " days ahead");
         }
         String reason = reason(command.reason(), "invalid-override");
+        if (command.effectiveFrom() == null) {
+            // "From now" asked again (a retry): the same price as the latest for the item is set already.
+            PriceOverrideSet latest = null;
+            for (PriceOverrideSet o : state.terms().overrides()) {
+                if (o.price().item().equals(price.item()) && Objects.equals(o.price().provider(), price.provider())
+                        && (latest == null || o.effectiveFrom().isAfter(latest.effectiveFrom()))) {
+                    latest = o;
+                }
+            }
+            if (latest != null && !latest.effectiveFrom().isAfter(now) && samePrice(latest.price(), price)) {
+                return List.of();
+            }
+        }
         for (PriceOverrideSet o : state.terms().overrides()) {
             if (o.price().item().equals(price.item()) && Objects.equals(o.price().provider(), price.provider())
                     && o.effectiveFrom().equals(from)) {

@@ -109,7 +109,17 @@ final class UsageBatch {
         String item = usage.charge().tiers().isEmpty() ? null : PriceTerms.key(usage.charge().item(), usage.charge().provider());
         BigDecimal volumeBefore = item == null ? BigDecimal.ZERO
                 : state.terms().volumeOf(usage.charge().item(), usage.charge().provider(), now).add(volume.getOrDefault(item, BigDecimal.ZERO));
-        AccountPricing.Priced priced = AccountPricing.price(usage.charge(), usage.occurredAt(), state.terms(), volumeBefore, commitment, consumed);
+        AccountPricing.Priced priced;
+        try {
+            priced = AccountPricing.price(usage.charge(), usage.occurredAt(), state.terms(), volumeBefore, commitment, consumed);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            priced = null; // beyond what money holds, at the account's price: refused below, never an exception out of a charge
+        }
+        if (priced == null || !priced.charge().cost().isWithinInputRange()) {
+            refused.add(new UsageRefused(state.accountId(), usage.usageEventId(), Rejection.INVALID_FIELD, "at the account's price the "
+                    + "record would cost more than one record may (" + Money.MAX_INPUT.toPlainString() + "); report the quantity in parts", now));
+            return;
+        }
         Charge charge = priced.charge();
         BigDecimal cost = charge.cost().amount();
         if (review != null && review.holds(cost)) {

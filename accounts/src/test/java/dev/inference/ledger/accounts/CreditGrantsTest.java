@@ -256,4 +256,23 @@ class CreditGrantsTest {
         assertThat(promoted).filteredOn(dev.inference.ledger.kernel.account.AccountEvent.TierPromoted.class::isInstance).singleElement()
                 .satisfies(e -> assertThat(((dev.inference.ledger.kernel.account.AccountEvent.TierPromoted) e).paidSpend()).isEqualTo(usd("105")));
     }
+
+    @Test
+    void a_promotions_part_that_expires_on_its_way_back_is_no_longer_counted_as_free_spend() {
+        // 30 charged, all paid by a promotion of 50; it expires, then the record is reversed: its part expires on the way back.
+        AccountState state = AccountState.folded(opened(BillingMode.PREPAID),
+                new CreditGranted(ID, "promo", GrantKind.PROMOTIONAL, usd("50"), 100, NOW, MONTH_END, null, usd("50"), NOW));
+        var charged = AccountRules.charge(state, new ChargeUsage(ID, List.of(usage("u-1", "30"))), UsageTiers.defaults(),
+                RechargePolicy.defaults(), UsageReview.defaults(), NOW);
+        state = state.evolveAll(charged);
+        assertThat(state.grants().freeSpent()).isEqualByComparingTo("30");
+        state = state.evolveAll(AccountRules.due(state, RechargePolicy.defaults(), MONTH_END));
+        var batch = (dev.inference.ledger.kernel.account.AccountEvent.UsageBatchCharged) charged.get(0);
+        state = state.evolveAll(CorrectionRules.reverse(state, new AccountCommand.ReverseUsage(ID, "u-1", "wrong", "staff",
+                new AccountCommand.ChargedUsage(batch.records().get(0), batch.prices().get(0), batch.draws(), List.of(new AccountCommand.GrantTerms(
+                        "promo", GrantKind.PROMOTIONAL, 100, NOW, MONTH_END)), null)), RechargePolicy.defaults(), MONTH_END));
+
+        assertThat(state.grants().freeSpent()).isEqualByComparingTo("0");
+        assertThat(state.paidSpend()).isEqualTo(usd("0"));
+    }
 }

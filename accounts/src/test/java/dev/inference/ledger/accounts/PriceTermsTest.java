@@ -200,4 +200,46 @@ class PriceTermsTest {
                     .hasFieldOrPropertyWithValue("code", "invalid-commitment");
         }
     }
+
+    @Test
+    void a_record_reversed_after_its_commitment_ended_adds_to_the_true_up_what_it_no_longer_consumes() {
+        AccountState state = given(BillingMode.POSTPAID);
+        state = after(state, PriceTermRules.addCommitment(state, commitment("10", true), NOW));
+        UsageBatchCharged charged = batch(charge(state, NOW, usage("u-1", 1_000_000, NOW))); // 1.60 consumed
+        state = after(state, List.of(charged));
+        state = after(state, AccountRules.due(state, RechargePolicy.defaults(), END)); // true-up 8.40: unbilled 10.00
+        var reversal = (AccountEvent.UsageReversed) CorrectionRules.reverse(state, new AccountCommand.ReverseUsage(ID, "u-1", "wrong count",
+                "staff", new AccountCommand.ChargedUsage(charged.records().get(0), charged.prices().get(0), List.of(), List.of(), null)),
+                RechargePolicy.defaults(), END).get(0);
+
+        // −1.60 for the record, +1.60 more true-up: the customer still pays the commitment's 10.00.
+        assertThat(reversal.creditLines()).extracting(l -> l.amount().stripTrailingZeros())
+                .containsExactlyInAnyOrder(new BigDecimal("-1.6"), new BigDecimal("1.6"));
+        assertThat(reversal.unbilledAfter()).isEqualTo(usd("10"));
+    }
+
+    @Test
+    void a_record_that_would_cost_more_than_a_record_may_at_the_accounts_price_is_refused_not_thrown() {
+        AccountState state = given(BillingMode.POSTPAID, PriceTermRules.setOverride(given(BillingMode.POSTPAID), new SetPriceOverride(ID,
+                new ItemPrice("m", null, new BigDecimal("99999999999999"), null, BigDecimal.ONE, null), null, null), NOW)
+                .toArray(AccountEvent[]::new));
+        List<AccountEvent> events = charge(state, NOW, usage("u-1", 1_000_000_000_000L, NOW), usage("u-2", 10, NOW));
+
+        assertThat(events).filteredOn(AccountEvent.UsageRefused.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((AccountEvent.UsageRefused) e).usageEventId()).isEqualTo("u-1"));
+        // u-2 costs 0.000999… at that price × 10 tokens: above the review ceiling, so it waits for review, as any such record does.
+        assertThat(events).filteredOn(AccountEvent.UsageHeldForReview.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((AccountEvent.UsageHeldForReview) e).usageEventId()).isEqualTo("u-2"));
+    }
+
+    @Test
+    void setting_the_same_price_from_now_again_is_a_repeat_not_a_new_override() {
+        SetPriceOverride fromNow = new SetPriceOverride(ID, new ItemPrice("m", null, BigDecimal.ONE, null, BigDecimal.ONE, null), null, null);
+        AccountState state = given(BillingMode.PREPAID);
+        state = after(state, PriceTermRules.setOverride(state, fromNow, NOW));
+
+        assertThat(PriceTermRules.setOverride(state, fromNow, NOW.plusSeconds(5))).isEmpty();
+        assertThat(PriceTermRules.setOverride(state, new SetPriceOverride(ID, new ItemPrice("m", null, new BigDecimal("2"), null, BigDecimal.ONE,
+                null), null, null), NOW.plusSeconds(5))).hasSize(1);
+    }
 }

@@ -109,6 +109,7 @@ public final class LedgerReplay {
         /** Each commitment's terms, and what records priced by it consumed. */
         final Map<String, AccountEvent.CommitmentAdded> commitments = new HashMap<>();
         final Map<String, BigDecimal> consumed = new HashMap<>();
+        final Set<String> ended = new HashSet<>();
 
         Account(BillingMode mode) {
             this.mode = mode;
@@ -116,6 +117,8 @@ public final class LedgerReplay {
     }
 
     private static final int FETCH = 2_000;
+    /** The kind of a true-up's invoice line (the accounts' PriceTermRules.TRUE_UP_KIND, as stored). */
+    private static final String TRUE_UP_KIND = "commitment";
 
     private final DataSource dataSource;
     private final int maxDifferences;
@@ -130,6 +133,7 @@ public final class LedgerReplay {
     private final Map<String, BigDecimal> creditsAsked = new HashMap<>();
     private final Map<String, BigDecimal> creditNotes = new HashMap<>();
     private final Set<String> refunded = new HashSet<>();
+    private final Set<String> overpaidInvoices = new HashSet<>();
     private final List<Difference> differences = new ArrayList<>();
     private int invoices;
     private long records;
@@ -521,7 +525,16 @@ public final class LedgerReplay {
                         + " reversed for " + r.cost().amount().toPlainString() + ", charged " + (charged == null ? "never" : charged.toPlainString())));
             }
             String commitment = r.price() == null ? null : r.price().commitmentId();
+            // After its commitment ended with a true-up, what the record no longer consumes is trued up: exactly that.
+            BigDecimal trueUpExpected = BigDecimal.ZERO;
             if (commitment != null) {
+                AccountEvent.CommitmentAdded terms = account.commitments.get(commitment);
+                BigDecimal consumed = account.consumed.getOrDefault(commitment, BigDecimal.ZERO);
+                if (terms != null && terms.trueUp() && account.ended.contains(commitment)) {
+                    BigDecimal amount = terms.amount().amount();
+                    trueUpExpected = amount.subtract(consumed.subtract(r.cost().amount())).max(BigDecimal.ZERO)
+                            .subtract(amount.subtract(consumed).max(BigDecimal.ZERO));
+                }
                 account.consumed.merge(commitment, r.cost().amount().negate(), BigDecimal::add);
             }
             if (!account.reversed.add(r.usageEventId())) {
@@ -541,12 +554,16 @@ public final class LedgerReplay {
                 grantsAddUp(account, eventId, r.accountId());
             } else {
                 BigDecimal lines = r.creditLines().stream().map(l -> l.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
+                BigDecimal trueUps = r.creditLines().stream().filter(l -> TRUE_UP_KIND.equals(l.kind())).map(l -> l.amount())
+                        .reduce(BigDecimal.ZERO, BigDecimal::add);
+                expect("true-up after reversal", trueUps, trueUpExpected, eventId, r.accountId() + ": " + r.usageEventId());
                 // An invoiced record: its invoice's credit note gives back what the lines of the next invoice do not.
                 BigDecimal noted = r.invoiceCredit() == null ? BigDecimal.ZERO : r.invoiceCredit().amount().amount();
                 if (r.invoiceCredit() != null) {
-                    creditsAsked.put(r.usageEventId(), noted);
+                    creditsAsked.put(r.accountId() + '|' + r.usageEventId(), noted);
                 }
-                expect("reversal credit lines", lines.negate().add(noted), r.cost().amount(), eventId, r.accountId() + ": " + r.usageEventId());
+                expect("reversal credit lines", lines.subtract(trueUps).negate().add(noted), r.cost().amount(), eventId,
+                        r.accountId() + ": " + r.usageEventId());
                 account.unbilled = account.unbilled.add(lines);
                 expect("unbilled", account.unbilled, r.unbilledAfter().amount(), eventId, r.accountId());
             }
@@ -615,6 +632,7 @@ public final class LedgerReplay {
             expect("commitment consumed", consumed, ended.consumed().amount(), eventId, subject);
             BigDecimal trueUp = terms.trueUp() ? terms.amount().amount().subtract(consumed).max(BigDecimal.ZERO) : BigDecimal.ZERO;
             expect("true-up", trueUp, ended.trueUp().amount(), eventId, subject);
+            account.ended.add(ended.commitmentId());
             account.unbilled = account.unbilled.add(ended.trueUp().amount());
             expect("unbilled", account.unbilled, ended.unbilledAfter().amount(), eventId, ended.accountId());
             return null;
@@ -678,6 +696,16 @@ public final class LedgerReplay {
             differences.add(new Difference("invoice-paid-twice", null, eventId, paid.number()));
         } else if (event instanceof InvoiceEvent.InvoiceCredited credited) {
             credited(credited, eventId);
+        } else if (event instanceof InvoiceEvent.InvoiceVoided voided) {
+            // A void is a credit note of what was left: with the others, never more than the invoice.
+            BigDecimal total = invoiceCredited.merge(voided.invoiceId(), voided.amount().amount(), BigDecimal::add);
+            BigDecimal invoiced = invoiceTotals.get(voided.invoiceId());
+            if (invoiced == null || total.compareTo(invoiced) > 0) {
+                differences.add(new Difference("credit-exceeds-invoice", null, eventId, voided.number() + ": voided, credited "
+                        + total.toPlainString()));
+            }
+        } else if (event instanceof InvoiceEvent.InvoiceOverpaid overpaid && !overpaidInvoices.add(overpaid.invoiceId())) {
+            differences.add(new Difference("overpaid-twice", null, eventId, overpaid.number()));
         } else if (event instanceof InvoiceEvent.InvoiceRefunded refund) {
             BigDecimal noted = creditNotes.get(refund.creditNoteNumber());
             if (!refunded.add(refund.creditNoteNumber())) {
@@ -703,7 +731,7 @@ public final class LedgerReplay {
                     + " of " + (invoiced == null ? "no invoice" : invoiced.toPlainString())));
         }
         if (c.usageEventId() != null) {
-            BigDecimal asked = creditsAsked.get(c.usageEventId());
+            BigDecimal asked = creditsAsked.get(c.accountId() + '|' + c.usageEventId());
             if (asked == null || c.amount().amount().compareTo(asked) > 0) {
                 differences.add(new Difference("credit-not-what-the-reversal-asked", null, eventId, subject + " for " + c.usageEventId()));
             }

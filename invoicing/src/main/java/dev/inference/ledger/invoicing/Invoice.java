@@ -1,6 +1,7 @@
 package dev.inference.ledger.invoicing;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 import org.axonframework.commandhandling.CommandHandler;
@@ -47,12 +48,25 @@ public class Invoice {
         record(InvoiceRules.retry(state, command, clock.instant()));
     }
 
-    /** Returns whether a credit note was recorded (false: asked before, or nothing left to credit). */
+    /**
+     * Returns the credit note recorded, numbered in the credit notes' series in the caller's transaction only when one is; the one
+     * recorded before under the same id (a repeat); or null when the invoice had nothing left to credit.
+     */
     @CommandHandler
-    public boolean handle(CreditInvoice command, Clock clock) {
-        List<InvoiceEvent> events = InvoiceRules.credit(state, command, clock.instant());
+    public InvoiceCommand.Credited handle(CreditInvoice command, Clock clock, InvoiceBook book) {
+        InvoiceCommand.Credited before = state.creditNotes().get(command.creditNoteId());
+        if (before != null) {
+            return before;
+        }
+        Instant now = clock.instant();
+        List<InvoiceEvent> events = InvoiceRules.credit(state, command,
+                () -> book.nextNumber(InvoiceIssuer.CREDIT_NOTE_SERIES, now.atOffset(java.time.ZoneOffset.UTC).getYear()), now);
         record(events);
-        return !events.isEmpty();
+        if (events.isEmpty()) {
+            return null;
+        }
+        InvoiceEvent.InvoiceCredited credited = (InvoiceEvent.InvoiceCredited) events.get(0);
+        return new InvoiceCommand.Credited(credited.creditNoteNumber(), credited.amount().amount(), false);
     }
 
     @CommandHandler

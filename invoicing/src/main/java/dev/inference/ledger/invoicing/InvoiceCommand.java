@@ -26,7 +26,11 @@ public sealed interface InvoiceCommand {
 
     /** The payment provider's answer to one attempt; recording an answer for another attempt or round changes nothing. */
     record RecordPaymentOutcome(@TargetAggregateIdentifier String invoiceId, int round, int attempt, PaymentAnswer answer,
-                                String reference, String reason) implements InvoiceCommand {
+                                String reference, String reason, java.math.BigDecimal charged) implements InvoiceCommand {
+        /** An answer that does not say what was taken: what the invoice asks for now. */
+        public RecordPaymentOutcome(String invoiceId, int round, int attempt, PaymentAnswer answer, String reference, String reason) {
+            this(invoiceId, round, attempt, answer, reference, reason, null);
+        }
     }
 
     /** Ask for payment again: a new card on file, or someone pressed pay. */
@@ -38,13 +42,17 @@ public sealed interface InvoiceCommand {
     }
 
     /**
-     * A credit note for part of the invoice, keyed by {@code creditNoteId} (asked twice, it credits once). {@code settlement}:
+     * A credit note for part of the invoice, keyed by {@code creditNoteId} (asked twice, it credits once), numbered by the invoice
+     * in the credit notes' series when it records one. {@code settlement}:
      * refund or credit for a paid invoice (null: credit); an unpaid one's simply asks for less. {@code upToWhatIsLeft}: a
      * process's credit, which takes what the invoice has left to credit when that is less (none, when it was voided).
      */
-    record CreditInvoice(@TargetAggregateIdentifier String invoiceId, String creditNoteId, String creditNoteNumber,
-                         dev.inference.ledger.kernel.money.Money amount, String settlement, String reason, String usageEventId,
-                         boolean upToWhatIsLeft) implements InvoiceCommand {
+    record CreditInvoice(@TargetAggregateIdentifier String invoiceId, String creditNoteId, dev.inference.ledger.kernel.money.Money amount,
+                         String settlement, String reason, String usageEventId, boolean upToWhatIsLeft) implements InvoiceCommand {
+    }
+
+    /** What a credit note request recorded: its number and amount ({@code repeat}: recorded before, under the same id). */
+    record Credited(String creditNoteNumber, java.math.BigDecimal amount, boolean repeat) {
     }
 
     /** The payment provider's answer to a credit note's refund; an answer for a refund already answered changes nothing. */

@@ -67,26 +67,12 @@ public final class InvoiceIssuer {
     }
 
     /**
-     * A credit note for part of an invoice, numbered in the credit notes' series in the caller's transaction. Empty when the
-     * invoice recorded none (the same {@code creditNoteId} asked before, or nothing left to credit); a caller that must not
-     * leave a gap in the series rolls its transaction back then ({@link NothingCredited}).
+     * A credit note for part of an invoice; the invoice numbers it in the credit notes' series, in the caller's transaction,
+     * only when it records one. Null when the invoice had nothing left to credit.
      */
-    public String credit(String invoiceId, String creditNoteId, Money amount, String settlement, String reason, String usageEventId,
-                         boolean upToWhatIsLeft) {
-        String creditNote = book.nextNumber(CREDIT_NOTE_SERIES, clock.instant().atOffset(ZoneOffset.UTC).getYear());
-        boolean credited = commands.sendAndWait(new CreditInvoice(invoiceId, creditNoteId, creditNote, amount, settlement, reason,
-                usageEventId, upToWhatIsLeft));
-        if (!credited) {
-            throw new NothingCredited(invoiceId, creditNoteId);
-        }
-        return creditNote;
-    }
-
-    /** The invoice recorded no credit note: the number taken for it must be given back, by rolling the transaction back. */
-    public static final class NothingCredited extends RuntimeException {
-        public NothingCredited(String invoiceId, String creditNoteId) {
-            super("invoice " + invoiceId + " recorded no credit note for " + creditNoteId);
-        }
+    public InvoiceCommand.Credited credit(String invoiceId, String creditNoteId, Money amount, String settlement, String reason,
+                                          String usageEventId, boolean upToWhatIsLeft) {
+        return commands.sendAndWait(new CreditInvoice(invoiceId, creditNoteId, amount, settlement, reason, usageEventId, upToWhatIsLeft));
     }
 
     private Optional<Issued> issue(String accountId, String invoiceId, String kind, Instant cutoff) {

@@ -8,6 +8,7 @@ import dev.inference.ledger.invoicing.InvoiceCommand.CreditInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.IssueInvoice;
 import dev.inference.ledger.invoicing.InvoiceCommand.RecordRefundOutcome;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited;
+import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceOverpaid;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefundFailed;
 import dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceRefunded;
 import dev.inference.ledger.kernel.money.Money;
@@ -54,12 +55,27 @@ public final class InvoiceRules {
      */
     public static List<InvoiceEvent> paymentOutcome(InvoiceState invoice, RecordPaymentOutcome command, PaymentSchedule schedule,
                                                     Instant now) {
-        if (invoice.paid() || command.round() != invoice.round() || command.attempt() != invoice.attempt()) {
+        if (command.round() != invoice.round() || command.attempt() != invoice.attempt()) {
+            return List.of();
+        }
+        if (invoice.paid()) {
+            // Credit notes left nothing to charge while this attempt was in flight: what it took is owed back.
+            if (command.answer() == PaymentAnswer.SUCCEEDED && invoice.paidByCredit() && !invoice.overpaid() && command.charged() != null
+                    && command.charged().signum() > 0) {
+                return List.of(new InvoiceOverpaid(invoice.invoiceId(), invoice.number(), invoice.accountId(),
+                        new Money(command.charged(), invoice.total().currency()), command.reference(), now));
+            }
             return List.of();
         }
         if (command.answer() == PaymentAnswer.SUCCEEDED) {
-            return List.of(new InvoicePaid(invoice.invoiceId(), invoice.number(), invoice.accountId(), invoice.due(),
-                    command.reference(), now));
+            Money due = invoice.due();
+            InvoicePaid paid = new InvoicePaid(invoice.invoiceId(), invoice.number(), invoice.accountId(), due, command.reference(), now);
+            // A credit note lowered what is due while the attempt was in flight: the provider took what was asked then.
+            if (command.charged() != null && command.charged().compareTo(due.amount()) > 0) {
+                return List.of(paid, new InvoiceOverpaid(invoice.invoiceId(), invoice.number(), invoice.accountId(),
+                        new Money(command.charged().subtract(due.amount()), due.currency()), command.reference(), now));
+            }
+            return List.of(paid);
         }
         if (invoice.failed() || invoice.voided()) {
             return List.of();
@@ -90,8 +106,9 @@ public final class InvoiceRules {
      * zero is). Paid, the amount goes back: refunded through the payment provider, or credited on the account's next
      * invoice. The same {@code creditNoteId} again changes nothing.
      */
-    public static List<InvoiceEvent> credit(InvoiceState invoice, CreditInvoice command, Instant now) {
-        if (invoice.creditNotes().contains(command.creditNoteId())) {
+    public static List<InvoiceEvent> credit(InvoiceState invoice, CreditInvoice command, java.util.function.Supplier<String> nextNumber,
+                                            Instant now) {
+        if (invoice.creditNotes().containsKey(command.creditNoteId())) {
             return List.of();
         }
         BigDecimal left = invoice.total().amount().subtract(invoice.credited());
@@ -134,7 +151,7 @@ public final class InvoiceRules {
         Money noted = new Money(credited, amount.currency());
         BigDecimal creditedTotal = invoice.credited().add(credited);
         InvoiceCredited event = new InvoiceCredited(invoice.invoiceId(), invoice.number(), invoice.accountId(), command.creditNoteId(),
-                command.creditNoteNumber(), noted, new Money(creditedTotal, amount.currency()), settlement, reason, command.usageEventId(), now);
+                nextNumber.get(), noted, new Money(creditedTotal, amount.currency()), settlement, reason, command.usageEventId(), now);
         if (!invoice.paid() && creditedTotal.compareTo(invoice.total().amount()) == 0) {
             return List.of(event, new InvoicePaid(invoice.invoiceId(), invoice.number(), invoice.accountId(), Money.zero(amount.currency()),
                     NOTHING_DUE, now));
@@ -164,7 +181,7 @@ public final class InvoiceRules {
         }
         String reason = command.reason() == null || command.reason().isBlank() ? "voided" : command.reason().strip();
         return List.of(new InvoiceVoided(invoice.invoiceId(), invoice.number(), invoice.accountId(), command.creditNoteNumber(),
-                invoice.total(), reason, now));
+                invoice.due(), reason, now));
     }
 
     private static String failureReason(RecordPaymentOutcome command) {

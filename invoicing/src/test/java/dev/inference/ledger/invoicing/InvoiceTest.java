@@ -41,6 +41,29 @@ class InvoiceTest {
         fixture = new AggregateTestFixture<>(Invoice.class);
         fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
         fixture.registerInjectableResource(new PaymentSchedule(3, Duration.ofMinutes(1)));
+        fixture.registerInjectableResource(new NumberedFromOne());
+    }
+
+    /** The credit notes' series of one scenario, from its first number: each scenario records one credit note at most. */
+    private static final class NumberedFromOne implements InvoiceBook {
+        @Override
+        public String nextNumber(String series, int year) {
+            return series + "-" + year + "-000001";
+        }
+
+        @Override
+        public BigDecimal carriedFor(String accountId) {
+            return BigDecimal.ZERO;
+        }
+
+        @Override
+        public void carry(String accountId, BigDecimal carriedOut) {
+        }
+
+        @Override
+        public BigDecimal carriedNow(String accountId) {
+            return BigDecimal.ZERO;
+        }
     }
 
     private static UnbilledLine charge(String amount) {
@@ -128,13 +151,12 @@ class InvoiceTest {
     }
 
     private static InvoiceCommand.CreditInvoice credit(String key, String amount, String settlement) {
-        return new InvoiceCommand.CreditInvoice(ID, key, "CN-2026-00000" + key.length(), Money.of(amount, "USD"), settlement, "billed twice",
-                null, false);
+        return new InvoiceCommand.CreditInvoice(ID, key, Money.of(amount, "USD"), settlement, "billed twice", null, false);
     }
 
     private static dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited credited(String key, String amount, String total,
                                                                                            String settlement) {
-        return new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited(ID, NUMBER, "acct-42", key, "CN-2026-00000" + key.length(),
+        return new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited(ID, NUMBER, "acct-42", key, "CN-2026-000001",
                 Money.of(amount, "USD"), Money.of(total, "USD"), settlement, "billed twice", null, NOW);
     }
 
@@ -196,7 +218,7 @@ class InvoiceTest {
 
     @Test
     void a_process_credit_takes_what_is_left_and_nothing_from_a_voided_invoice() {
-        var upTo = new InvoiceCommand.CreditInvoice(ID, "reversal:u-1", "CN-2026-000009", Money.of("0.95", "USD"), null, "reversed", "u-1", true);
+        var upTo = new InvoiceCommand.CreditInvoice(ID, "reversal:u-1", Money.of("0.95", "USD"), null, "reversed", "u-1", true);
         fixture.given(issued("0.890000000000", "0.89", "0"), new InvoiceVoided(ID, NUMBER, "acct-42", "CN-2026-000001", Money.of("0.89", "USD"),
                         "voided", NOW))
                 .when(upTo)
@@ -204,7 +226,35 @@ class InvoiceTest {
         fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.50", "0.50", "due"))
                 .when(upTo)
                 .expectEvents(new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceCredited(ID, NUMBER, "acct-42", "reversal:u-1",
-                                "CN-2026-000009", Money.of("0.39", "USD"), Money.of("0.89", "USD"), "due", "reversed", "u-1", NOW),
+                                "CN-2026-000001", Money.of("0.39", "USD"), Money.of("0.89", "USD"), "due", "reversed", "u-1", NOW),
                         new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.00", "USD"), InvoiceRules.NOTHING_DUE, NOW));
+    }
+
+    @Test
+    void money_taken_beyond_what_a_credit_note_left_due_is_credited_back_once() {
+        // 0.30 credited while an attempt asked for 0.89: the provider took 0.89; 0.59 was due, 0.30 is owed back.
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.30", "0.30", "due"))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.SUCCEEDED, "pay-1", null, new BigDecimal("0.89")))
+                .expectEvents(new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.59", "USD"), "pay-1", NOW),
+                        new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceOverpaid(ID, NUMBER, "acct-42", Money.of("0.30", "USD"),
+                                "pay-1", NOW));
+        // Credited in full while the attempt was in flight: all it took is owed back, once.
+        var overpaid = new dev.inference.ledger.kernel.invoice.InvoiceEvent.InvoiceOverpaid(ID, NUMBER, "acct-42", Money.of("0.89", "USD"),
+                "pay-1", NOW);
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.89", "0.89", "due"),
+                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.00", "USD"), InvoiceRules.NOTHING_DUE, NOW))
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.SUCCEEDED, "pay-1", null, new BigDecimal("0.89")))
+                .expectEvents(overpaid);
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.89", "0.89", "due"),
+                        new InvoicePaid(ID, NUMBER, "acct-42", Money.of("0.00", "USD"), InvoiceRules.NOTHING_DUE, NOW), overpaid)
+                .when(new RecordPaymentOutcome(ID, 1, 1, PaymentAnswer.SUCCEEDED, "pay-1", null, new BigDecimal("0.89")))
+                .expectNoEvents();
+    }
+
+    @Test
+    void a_partly_credited_invoice_is_voided_for_what_is_left() {
+        fixture.given(issued("0.890000000000", "0.89", "0"), credited("k", "0.30", "0.30", "due"))
+                .when(new VoidInvoice(ID, "CN-2026-000002", "cancelled"))
+                .expectEvents(new InvoiceVoided(ID, NUMBER, "acct-42", "CN-2026-000002", Money.of("0.59", "USD"), "cancelled", NOW));
     }
 }

@@ -148,8 +148,10 @@ class ColumnWidthsTest {
                             EntriesProjection.RECHARGE, EntriesProjection.INVOICED, EntriesProjection.USAGE_REVERSED, BalanceMovement.GRANT, BalanceMovement.GRANT_EXPIRED,
                             BalanceMovement.GRANT_VOIDED, EntriesProjection.TRUE_UP)),
                     "reference", Written.internal("a usage eventId, a top-up id (its Idempotency-Key), a recharge id, an invoice id, a grant id "
-                            + "or a commitment id", max(Identifier.EVENT_ID.maxLength(), Identifier.IDEMPOTENCY_KEY.maxLength(), RECHARGE_ID.maxLength(),
-                                    INVOICE_ID.maxLength(), Identifier.GRANT.maxLength(), Identifier.COMMITMENT.maxLength()))),
+                            + "(top-up:<key>, reversal:<eventId>), a commitment id, or a credit's key (a credit note's number, reversal:<eventId>, "
+                            + "overpaid:<invoice number>)", max(Identifier.EVENT_ID.maxLength(), Identifier.IDEMPOTENCY_KEY.maxLength(),
+                                    RECHARGE_ID.maxLength(), INVOICE_ID.maxLength(), Identifier.GRANT.maxLength(), Identifier.COMMITMENT.maxLength(),
+                                    "top-up:".length() + Identifier.IDEMPOTENCY_KEY.maxLength(), "reversal:".length() + Identifier.EVENT_ID.maxLength()))),
             table("credit_grants", "account_id", ACCOUNT, "grant_id", GRANT_ID,
                     "kind", Written.oneOf("grant kind", Arrays.stream(GrantKind.values()).map(GrantKind::wire).toList()),
                     "currency", CURRENCY, "reason", Written.internal("a grant's or a reversal's reason", Identifier.REASON.maxLength()),

@@ -33,7 +33,8 @@ import dev.inference.ledger.service.support.UsageStream.Usage;
 /**
  * A paid invoice corrected after the fact, over a moved clock: a record charged twice by its gateway is reversed after its
  * invoice was paid, and its credit note refunded through the payment provider, once; a goodwill credit note on the next
- * invoice is credited on the one after, which it takes to zero, the rest carried on. The auditor's verify finds every cent.
+ * invoice, then a reversal of a record on it, are credited on the one after, which they take to zero, the rest carried on.
+ * The auditor's verify finds every cent.
  */
 @Import(MovableClock.Config.class)
 @TestPropertySource(properties = {"ledger.invoicing.poll-interval=200ms", "ledger.payments.simulated.delay=10ms"})
@@ -96,16 +97,25 @@ class CreditNotesEndToEndTest extends ServiceStory {
                 "Idempotency-Key", "gw-3").status()).isEqualTo(422);
         Await.until("the credit waits on the next invoice", WAIT, () -> unbilled(api).compareTo(new BigDecimal("-10")) == 0);
 
-        // June's run: May's 0.001425 of DeepSeek less the 10.00 credit: nothing due, 9.998575 carried to the next invoice.
+        // r-2 was wrong too, reversed as credit: the invoice has 72.50 left to credit (10.00 went as goodwill): a credit note of
+        // 72.50, credited, and the 10.00 it could not take credited as well: the whole 82.50 comes back.
+        var second = api.post("/api/v1/accounts/" + ACCOUNT + "/usage/reversals", ADMIN, "{\"eventId\":\"r-2\",\"reason\":\"test traffic\"}");
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(201);
+        Await.until("both credits wait on the next invoice", WAIT, () -> unbilled(api).compareTo(new BigDecimal("-92.50")) == 0);
+        JsonNode credited = api.get("/api/v1/invoices/INV-2027-000002", ADMIN).body();
+        assertThat(new BigDecimal(credited.get("credited").asText())).isEqualByComparingTo("82.50");
+        assertThat(credited.at("/creditNotes/1/amount").asText()).startsWith("72.5");
+
+        // June's run: May's 0.001425 of DeepSeek less the 92.50 of credit: nothing due, 92.498575 carried to the next invoice.
         clock.moveTo(Instant.parse("2027-05-20T10:05:00Z"));
         UsageStream.publish(infra().kafka.bootstrapServers(), List.of(new Usage(ACCOUNT, "{\"eventId\":\"d-1\",\"kind\":\"tokens\","
                 + "\"accountId\":\"" + ACCOUNT + "\",\"occurredAt\":\"2027-05-20T10:00:00Z\",\"model\":\"deepseek-ai/DeepSeek-V3\","
                 + "\"inputTokens\":2000,\"outputTokens\":500}")), 0);
-        Await.until("the small usage is unbilled", WAIT, () -> unbilled(api).compareTo(new BigDecimal("-9.998575")) == 0);
+        Await.until("the small usage is unbilled", WAIT, () -> unbilled(api).compareTo(new BigDecimal("-92.498575")) == 0);
         clock.moveTo(Instant.parse("2027-06-01T00:00:30Z"));
         JsonNode june = awaitInvoice(api, "INV-2027-000003", "paid");
         assertThat(new BigDecimal(june.get("total").asText())).isZero();
-        assertThat(new BigDecimal(june.get("carriedOut").asText())).isEqualByComparingTo("-9.998575");
+        assertThat(new BigDecimal(june.get("carriedOut").asText())).isEqualByComparingTo("-92.498575");
 
         new Ledger(infra().database, api, ADMIN).assertReconciles();
         ByteArrayOutputStream output = new ByteArrayOutputStream();

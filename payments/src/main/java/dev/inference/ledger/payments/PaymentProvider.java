@@ -57,11 +57,22 @@ public interface PaymentProvider {
         }
     }
 
-    /** {@code reference}: the provider's payment id when it succeeded; {@code reason}: why not, otherwise. */
-    record Outcome(Answer answer, String reference, String reason) {
+    /**
+     * {@code reference}: the provider's payment id when it succeeded; {@code reason}: why not, otherwise. {@code amount}: what the
+     * provider took under the key, when it says (a second request with the same key gets the first one's amount).
+     */
+    record Outcome(Answer answer, String reference, String reason, java.math.BigDecimal amount) {
+
+        public Outcome(Answer answer, String reference, String reason) {
+            this(answer, reference, reason, null);
+        }
 
         public static Outcome succeeded(String reference) {
             return new Outcome(Answer.SUCCEEDED, reference, null);
+        }
+
+        public static Outcome succeeded(String reference, java.math.BigDecimal amount) {
+            return new Outcome(Answer.SUCCEEDED, reference, null, amount);
         }
 
         /** A definite refusal (the card declined): no money was taken. */

@@ -101,8 +101,9 @@ public class SimulatedPaymentProvider implements PaymentProvider {
     }
 
     private Outcome find(String key) {
-        List<Outcome> rows = jdbc.query("SELECT succeeded, reference, reason FROM simulated_payments WHERE idempotency_key = ?",
-                (rs, n) -> rs.getBoolean(1) ? Outcome.succeeded(rs.getString(2)) : Outcome.declined(rs.getString(3)), key);
+        List<Outcome> rows = jdbc.query("SELECT succeeded, reference, reason, amount FROM simulated_payments WHERE idempotency_key = ?",
+                (rs, n) -> rs.getBoolean(1) ? Outcome.succeeded(rs.getString(2), rs.getBigDecimal(4).abs()) : Outcome.declined(rs.getString(3)),
+                key);
         return rows.isEmpty() ? null : rows.get(0);
     }
 

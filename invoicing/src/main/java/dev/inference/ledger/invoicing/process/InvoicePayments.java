@@ -56,8 +56,10 @@ public class InvoicePayments {
                 : provider.payOrUnknown(new PaymentProvider.Request(due.idempotencyKey(), due.accountId(),
                         new Money(due.total(), due.currency()), due.paymentMethodId()));
         try {
+            // What the provider took under the key (its first answer's amount), else what this attempt asked for.
+            java.math.BigDecimal charged = outcome.amount() != null ? outcome.amount() : due.total();
             commands.sendAndWait(new RecordPaymentOutcome(due.invoiceId(), due.round(), due.attempt(),
-                    PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason()));
+                    PaymentAnswer.valueOf(outcome.answer().name()), outcome.reference(), outcome.reason(), charged));
         } catch (RuntimeException e) {
             log.warn("invoice {}: answer not recorded, asking again in {}: {}", due.number(), UNANSWERED_RETRY, e.toString());
         }

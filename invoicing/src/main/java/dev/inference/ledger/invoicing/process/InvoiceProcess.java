@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import dev.inference.ledger.invoicing.AccountBilling;
 import dev.inference.ledger.invoicing.InvoiceCommand.RetryPayment;
+import dev.inference.ledger.invoicing.InvoiceCommand;
 import dev.inference.ledger.invoicing.InvoiceIssuer;
 import dev.inference.ledger.kernel.account.AccountEvent.BillingLimitReached;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
@@ -72,19 +73,41 @@ public class InvoiceProcess {
     }
 
     /**
-     * A reversed usage record that was on an invoice: the invoice gets its credit note. Looked up first in the view, so a
-     * number is only taken for an invoice with something left to credit and a credit note not made yet.
+     * A reversed usage record that was on an invoice: the invoice gets its credit note, as far as it has anything left to credit
+     * (other credit notes, or a void, may have taken it); what it could not take goes as credit on the account's next invoice,
+     * so the customer gets the cost back whole.
      */
     @EventHandler
     void on(UsageReversed event) {
         InvoiceCredit credit = event.invoiceCredit();
-        String creditNoteId = "reversal:" + event.usageEventId();
-        if (credit == null || !invoices.creditable(credit.invoiceId())
-                || invoices.creditNoteNumber(credit.invoiceId(), creditNoteId).isPresent()) {
+        if (credit == null) {
             return;
         }
-        issuer.credit(credit.invoiceId(), creditNoteId, credit.amount(), credit.settlement(), event.reason(), event.usageEventId(), true);
+        InvoiceCommand.Credited credited = issuer.credit(credit.invoiceId(), REVERSAL + event.usageEventId(), credit.amount(),
+                credit.settlement(), event.reason(), event.usageEventId(), true);
+        java.math.BigDecimal rest = credit.amount().amount().subtract(credited == null ? java.math.BigDecimal.ZERO : credited.amount());
+        if (rest.signum() > 0) {
+            accounts.creditCarried(event.accountId(), credit.invoiceId(), REVERSAL + event.usageEventId(),
+                    new dev.inference.ledger.kernel.money.Money(rest, credit.amount().currency()));
+        }
     }
+
+    /** A refund the provider refused: its money is not lost, it is credited on the account's next invoice. */
+    @EventHandler
+    void on(InvoiceEvent.InvoiceRefundFailed event) {
+        accounts.creditCarried(event.accountId(), event.invoiceId(), event.creditNoteNumber(), event.amount());
+    }
+
+    /** Money taken beyond what the invoice asked (a credit note while the payment was in flight) is credited back. */
+    @EventHandler
+    void on(InvoiceEvent.InvoiceOverpaid event) {
+        accounts.creditCarried(event.accountId(), event.invoiceId(), OVERPAID + event.number(), event.amount());
+    }
+
+    /** The key of a reversed record's credit note, and of what its invoice could not take. */
+    public static final String REVERSAL = "reversal:";
+    /** The key of the credit for money taken beyond an invoice's due. */
+    public static final String OVERPAID = "overpaid:";
 
     @EventHandler
     void on(PaymentMethodAttached event) {

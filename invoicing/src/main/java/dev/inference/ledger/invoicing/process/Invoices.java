@@ -104,18 +104,6 @@ public class Invoices {
                         instant(rs.getTimestamp(6)), rs.getString(7), rs.getString(8), rs.getString(9)), invoiceId);
     }
 
-    /** The credit note a request's key made on an invoice, if it made one. */
-    public java.util.Optional<String> creditNoteNumber(String invoiceId, String creditNoteId) {
-        return jdbc.queryForList("SELECT credit_note_number FROM invoice_credit_notes WHERE invoice_id = ? AND credit_note_id = ?",
-                String.class, invoiceId, creditNoteId).stream().findFirst();
-    }
-
-    /** Whether an invoice has anything left to credit, as the view has it now. */
-    public boolean creditable(String invoiceId) {
-        return !jdbc.queryForList("SELECT 1 FROM invoices WHERE invoice_id = ? AND status <> ? AND credited < total", Integer.class,
-                invoiceId, InvoiceProjection.VOID).isEmpty();
-    }
-
     public void postpone(String invoiceId, int round, int attempt, Instant until) {
         jdbc.update("UPDATE invoices SET next_payment_at = ? WHERE invoice_id = ? AND payment_round = ? AND payment_attempt = ? "
                 + "AND next_payment_at IS NOT NULL", Timestamp.from(until), invoiceId, round, attempt);

@@ -173,16 +173,11 @@ public class InvoicesController {
             Identifier.REASON.problem(request.reason().strip()).ifPresent(problem -> {
                 throw ApiException.badRequest("invalid-credit-note", problem);
             });
-            String creditNote;
-            int status = 201;
-            try {
-                creditNote = OwnUnitOfWork.call(transactions, () -> issuer.credit(invoice.invoiceId(), key, amount, request.settlement(),
-                        request.reason(), null, false));
-            } catch (InvoiceIssuer.NothingCredited e) {
-                // Made before, by this key, and its answer not kept (a crash between): the same credit note.
-                creditNote = invoices.creditNoteNumber(invoice.invoiceId(), key).orElseThrow(() -> e);
-                status = 200;
-            }
+            // The same key again, its answer not kept (a crash between): the invoice answers with the credit note it made then.
+            var credited = OwnUnitOfWork.call(transactions, () -> issuer.credit(invoice.invoiceId(), key, amount, request.settlement(),
+                    request.reason(), null, false));
+            String creditNote = credited.creditNoteNumber();
+            int status = credited.repeat() ? 200 : 201;
             String made = creditNote;
             var note = invoices.creditNotes(invoice.invoiceId()).stream().filter(n -> n.creditNoteNumber().equals(made)).findFirst();
             return new IdempotentRequests.Answer(status, new CreditNoteView(invoice.number(), creditNote, amount.toPlainString(),

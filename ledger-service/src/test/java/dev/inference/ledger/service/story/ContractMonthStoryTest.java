@@ -205,8 +205,8 @@ class ContractMonthStoryTest {
                 "ben/threshold/1"), InvoiceEvent.REFUND), RechargePolicy.defaults(), day(8, 10))).get(0);
         assertThat(reversed.invoiceCredit().amount()).isEqualTo(usd("9.00"));
         assertThat(ben.state.terms().commitments().get(0).consumed()).isEqualByComparingTo("11.7");
-        invoice = apply(invoice, InvoiceRules.credit(invoice, new InvoiceCommand.CreditInvoice("ben/threshold/1", "reversal:b-2", "CN-2026-000001",
-                reversed.invoiceCredit().amount(), InvoiceEvent.REFUND, "counted twice", "b-2", true), day(8, 10)));
+        invoice = apply(invoice, InvoiceRules.credit(invoice, new InvoiceCommand.CreditInvoice("ben/threshold/1", "reversal:b-2",
+                reversed.invoiceCredit().amount(), InvoiceEvent.REFUND, "counted twice", "b-2", true), () -> "CN-2026-000001", day(8, 10)));
         assertThat(invoice.credited()).isEqualByComparingTo("9");
         List<InvoiceEvent> refund = InvoiceRules.refundOutcome(invoice, new InvoiceCommand.RecordRefundOutcome("ben/threshold/1",
                 "CN-2026-000001", usd("9.00"), PaymentAnswer.SUCCEEDED, "re-1", null), day(8, 11));
@@ -234,7 +234,7 @@ class ContractMonthStoryTest {
         InvoiceIssued issued = (InvoiceIssued) InvoiceRules.issue(new InvoiceCommand.IssueInvoice(invoiceId, number, story.state.accountId(), kind,
                 "USD", DECEMBER, now, taken.lines(), BigDecimal.ZERO), now).get(0);
         return new InvoiceState(invoiceId, number, issued.accountId(), issued.totalMoney(), false, false, false, 1, 1, BigDecimal.ZERO,
-                java.util.Set.of(), java.util.Set.of());
+                java.util.Map.of(), java.util.Set.of(), false, false);
     }
 
     private static InvoiceState apply(InvoiceState state, List<InvoiceEvent> events) {

@@ -479,13 +479,18 @@ public sealed interface AccountEvent {
      * back (usage charged below zero, and paid since) returns as a purchased grant {@code reversal:<usageEventId>}. Postpaid,
      * not yet invoiced: a credit line of the cost ({@code creditLines}, negative amounts) goes on the next invoice. {@code record}
      * is the record as it was charged (its {@code price} index names {@code price}), so that every view can take it back.
-     * {@code lifetimeSpendAfter}: all usage ever charged, less reversals.
+     * {@code lifetimeSpendAfter}: all usage ever charged, less reversals. Already invoiced: {@code invoiceCredit} is the credit
+     * note it asks of its invoice, and the rest below a minor unit a credit line. {@code freeExpired}: the part of
+     * {@code expiredOnReturn} that promotional grants had paid (spend that was never paid, now gone). A record its commitment's
+     * rates priced, reversed after the commitment ended with a true-up, adds to the true-up what it no longer consumes (a
+     * positive line of kind {@code commitment} among the credit lines).
      */
     record UsageReversed(String accountId, String usageEventId, String reason, String requestedBy, BillingMode billingMode, Money cost,
                          UsageBatchCharged.ChargedRecord record, UsageBatchCharged.PriceUsed price, List<GrantReturn> returned,
                          Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
                          Money lifetimeSpendAfter, Instant reversedAt,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) InvoiceCredit invoiceCredit) implements AccountEvent {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) InvoiceCredit invoiceCredit,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Money freeExpired) implements AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
@@ -496,7 +501,7 @@ public sealed interface AccountEvent {
                              Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
                              Money lifetimeSpendAfter, Instant reversedAt) {
             this(accountId, usageEventId, reason, requestedBy, billingMode, cost, record, price, returned, expiredOnReturn, creditLines,
-                    balanceAfter, unbilledAfter, lifetimeSpendAfter, reversedAt, null);
+                    balanceAfter, unbilledAfter, lifetimeSpendAfter, reversedAt, null, null);
         }
 
         public UsageReversed {

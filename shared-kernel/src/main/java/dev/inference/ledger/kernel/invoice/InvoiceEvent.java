@@ -39,6 +39,8 @@ public sealed interface InvoiceEvent {
         R on(InvoiceRefunded event);
 
         R on(InvoiceRefundFailed event);
+
+        R on(InvoiceOverpaid event);
     }
 
     /** How a credit note is settled: what an unpaid invoice asks for falls; a paid one's is refunded or credited. */
@@ -156,6 +158,18 @@ public sealed interface InvoiceEvent {
     /** The provider refused the refund (no money moved): the credit note stands, its money waits for staff. */
     record InvoiceRefundFailed(String invoiceId, String number, String accountId, String creditNoteNumber, Money amount, String reason,
                                Instant failedAt) implements InvoiceEvent {
+        @Override
+        public <R> R fold(Fold<R> fold) {
+            return fold.on(this);
+        }
+    }
+
+    /**
+     * Money the payment provider took beyond what the invoice asked by then (a credit note lowered it while the attempt was
+     * in flight): {@code amount}, owed back to the account, which gets it as credit on its next invoice. Once per invoice.
+     */
+    record InvoiceOverpaid(String invoiceId, String number, String accountId, Money amount, String paymentReference, Instant overpaidAt)
+            implements InvoiceEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
