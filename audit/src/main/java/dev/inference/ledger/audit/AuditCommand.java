@@ -158,6 +158,32 @@ public final class AuditCommand implements Callable<Integer> {
         return conclude(differences, reportFile);
     }
 
+    @Command(name = "verify-receipt", description = {
+            "Checks one usage receipt's proof offline (GET /api/v1/receipts/{receiptId}/proof saves it): the checkpoint is signed by "
+                    + "the ledger's key, the audit row is in its tree, the row hashes the stored event, and the event charged the "
+                    + "receipt's record. Needs no database."})
+    int verifyReceipt(@Option(names = "--proof", required = true, paramLabel = "<proof.json>") Path proofFile,
+                      @Option(names = "--key", required = true, paramLabel = "<verifier key>",
+                              description = "the ledger's verifier key (`audit public-key` prints it), obtained from the ledger's "
+                                      + "operator by a channel other than the proof") String verifierKey) {
+        ReceiptProof proof;
+        try {
+            proof = JSON.readValue(proofFile.toFile(), ReceiptProof.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the proof " + proofFile + ": " + e.getMessage(), e);
+        }
+        List<String> problems = ReceiptVerification.problems(proof, verifierKey);
+        if (problems.isEmpty()) {
+            out.println("VERIFIED: receipt " + proof.receiptId() + ", " + proof.record().usageEventId() + " charged "
+                    + proof.record().cost() + " " + proof.record().currency() + " to " + proof.accountId() + ", entry "
+                    + proof.auditRow().logIndex() + " of the log's " + proof.treeSize() + " under a signed checkpoint");
+            return 0;
+        }
+        out.println("NOT VERIFIED: receipt " + proof.receiptId());
+        problems.forEach(p -> out.println("  " + p));
+        return 1;
+    }
+
     @Command(name = "what-if", description = "Re-rates the usage of a period with a draft price list (the shape GET /api/v1/prices "
             + "returns): what was paid against what would have been.")
     int whatIf(@Option(names = "--catalog", required = true, paramLabel = "<draft.json>") Path catalog,

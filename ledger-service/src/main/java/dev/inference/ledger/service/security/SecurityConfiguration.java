@@ -40,7 +40,8 @@ public class SecurityConfiguration {
      * own files (which hold no data: every figure it shows comes from the API, with the token signed in).
      */
     public static final String[] OPEN = {"/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs",
-            "/v3/api-docs.yaml", "/console", "/console/", "/console/index.html", "/console/console.js", "/console/console.css"};
+            "/v3/api-docs.yaml", "/console", "/console/", "/console/index.html", "/console/console.js", "/console/console.css",
+            "/receipts/verify-receipt.js"};
 
     /** Scripts and styles from the service only (never inline, never a CDN), no framing, nothing sent elsewhere. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "

@@ -48,11 +48,12 @@ class AccessRulesTest extends ServiceStory {
 
     /**
      * Request names that name something of one account, and the thing of each account the suite uses: an
-     * invoice's number, a hold's id. Stated here, not asked of the product; a new one must be added here and to the
+     * invoice's number, a hold's id, a receipt's id. Stated here, not asked of the product; a new one must be added here and to the
      * product's {@link AccountOwner}s alike, or {@link #every_path_variable_is_an_account_something_of_one_or_neither} fails.
      */
-    private static final Map<String, Map<String, String>> OWNED = Map.of("number", Map.of(OWN, "INV-1999-000001", OTHER, "INV-1999-000002"),
-            "holdId", Map.of(OWN, "h-own", OTHER, "h-other"));
+    private static final Map<String, Map<String, String>> OWNED = new java.util.HashMap<>(Map.of(
+            "number", Map.of(OWN, "INV-1999-000001", OTHER, "INV-1999-000002"),
+            "holdId", Map.of(OWN, "h-own", OTHER, "h-other")));
 
     /** Path variables that name nothing of an account by themselves (each is looked up under the account of the path, or spans none). */
     private static final Set<String> NEITHER = Set.of("scope", "scopeId", "topUpId", "tokenId", "subscriptionId", "period", "traceId", "grantId");
@@ -87,6 +88,8 @@ class AccessRulesTest extends ServiceStory {
             invoiceOf(account, OWNED.get("number").get(account));
             holdOf(account, OWNED.get("holdId").get(account));
         }
+        // A receipt names its account through its event: the account's first event, record 0.
+        OWNED.put("receiptId", Map.of(OWN, firstEventOf(OWN) + ":0", OTHER, firstEventOf(OTHER) + ":0"));
         for (Role role : Role.values()) {
             tokens.put(role + "/unbound", mint(api, role, null));
             tokens.put(role + "/bound", mint(api, role, OWN));
@@ -103,6 +106,19 @@ class AccessRulesTest extends ServiceStory {
             insert.setString(2, number);
             insert.setString(3, account);
             insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String firstEventOf(String account) {
+        try (Connection c = infra().database.connect(); PreparedStatement select = c.prepareStatement(
+                "SELECT eventidentifier FROM domainevententry WHERE aggregateidentifier = ? ORDER BY sequencenumber LIMIT 1")) {
+            select.setString(1, account);
+            try (var rs = select.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
