@@ -2,6 +2,7 @@ package dev.inference.ledger.service.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -176,7 +177,7 @@ public class AccountsController {
 
     @Operation(summary = "An account's balance, held and available money, tier and limits")
     @GetMapping("/{id}")
-    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY, CUSTOMER})
     public AccountView account(@PathVariable String id, @RequestParam(required = false) String asOf,
                                @RequestParam(required = false) String occurredBefore) {
         if (asOf != null && occurredBefore != null) {
@@ -266,7 +267,7 @@ public class AccountsController {
     /** Sets (or replaces) a monthly budget on the account, a project, a member or an API key. */
     @Operation(summary = "Set a budget on a scope")
     @PutMapping("/{id}/budgets/{scope}/{scopeId}")
-    @Allowed({ADMIN, STAFF})
+    @Allowed({ADMIN, STAFF, CUSTOMER})
     public BudgetView budget(@PathVariable String id, @PathVariable String scope, @PathVariable String scopeId,
                              @RequestBody BudgetRequest request) {
         var hardCap = MoneyInput.parse("hardCap", request.hardCap(), request.currency(), Currencies.USD);
@@ -295,7 +296,7 @@ public class AccountsController {
     /** Each budget as last set, with its scope's spend this month (UTC, by when the usage occurred). */
     @Operation(summary = "The account's budgets: caps, alerts, this month's spend and holds")
     @GetMapping("/{id}/budgets")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public Budgets budgets(@PathVariable String id) {
         ApiException.requireAccount(registry, id);
         Instant now = clock.instant();
@@ -411,7 +412,7 @@ public class AccountsController {
      */
     @Operation(summary = "The account's ledger entries, newest first")
     @GetMapping("/{id}/entries")
-    @Allowed({STAFF, AUDITOR, ADMIN})
+    @Allowed({STAFF, AUDITOR, ADMIN, CUSTOMER})
     public EntriesPage entries(@PathVariable String id, @RequestParam(required = false) String after,
                                @RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String asOf,
                                @RequestParam(required = false) String occurredBefore, @RequestParam(defaultValue = "asc") String order) {

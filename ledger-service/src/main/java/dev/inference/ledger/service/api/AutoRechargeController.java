@@ -2,6 +2,7 @@ package dev.inference.ledger.service.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -50,7 +51,7 @@ public class AutoRechargeController {
 
     @Operation(summary = "The account's auto-recharge settings and state")
     @GetMapping("/{id}/auto-recharge")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public AutoRechargeState read(@PathVariable String id) {
         var saved = settings.find(id).orElseThrow(() -> ApiException.notFound("account " + id + " has no auto-recharge settings"));
         return new AutoRechargeState(id, saved.threshold().toPlainString(), saved.amount().toPlainString(), saved.enabled(),
@@ -59,7 +60,7 @@ public class AutoRechargeController {
 
     @Operation(summary = "Configure auto-recharge")
     @PutMapping("/{id}/auto-recharge")
-    @Allowed({ADMIN, STAFF})
+    @Allowed({ADMIN, STAFF, CUSTOMER})
     public AutoRechargeView configure(@PathVariable String id, @RequestBody AutoRechargeRequest request) {
         if (request.enabled() == null) {
             throw ApiException.badRequest("invalid-auto-recharge", "enabled is required: true or false");

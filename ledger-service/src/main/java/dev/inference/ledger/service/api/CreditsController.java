@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -81,7 +82,7 @@ public class CreditsController {
 
     @Operation(summary = "The account's credit grants, with what each has left")
     @GetMapping("/{id}/grants")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public GrantsPage grants(@PathVariable String id) {
         ApiException.requireAccount(registry, id);
         Instant now = clock.instant();

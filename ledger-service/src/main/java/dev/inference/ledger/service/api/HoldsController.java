@@ -2,6 +2,7 @@ package dev.inference.ledger.service.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -224,7 +225,7 @@ public class HoldsController {
     /** The account's holds: open ones, or with {@code all=true} also the last ended ones, at most {@value #MAX_LISTED}. */
     @Operation(summary = "The account's holds")
     @GetMapping("/api/v1/accounts/{id}/holds")
-    @Allowed({GATEWAY, ADMIN, STAFF, AUDITOR})
+    @Allowed({GATEWAY, ADMIN, STAFF, AUDITOR, CUSTOMER})
     public Holds holds(@PathVariable String id, @RequestParam(required = false, defaultValue = "false") boolean all) {
         return new Holds(id, store.ofAccount(id, !all, MAX_LISTED).stream().map(HoldView::new).toList());
     }

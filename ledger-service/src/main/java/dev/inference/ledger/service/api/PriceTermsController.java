@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -89,7 +90,7 @@ public class PriceTermsController {
 
     @Operation(summary = "The account's own prices, each from its time on")
     @GetMapping("/{id}/prices")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public OverridesPage accountPrices(@PathVariable String id) {
         ApiException.requireAccount(registry, id);
         return new OverridesPage(id, terms.overrides(id));
@@ -115,7 +116,7 @@ public class PriceTermsController {
 
     @Operation(summary = "The account's commitments, with what usage has consumed of each")
     @GetMapping("/{id}/commitments")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public CommitmentsPage accountCommitments(@PathVariable String id) {
         ApiException.requireAccount(registry, id);
         return new CommitmentsPage(id, terms.commitments(id, clock.instant()));

@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.GATEWAY;
 import static dev.inference.ledger.service.security.Role.STAFF;
@@ -37,7 +38,7 @@ public class ReceiptsController {
 
     @Operation(summary = "A usage receipt's proof: the stored charge, its audit row, its inclusion in a signed checkpoint")
     @GetMapping("/{receiptId}/proof")
-    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY, CUSTOMER})
     public ReceiptProof proof(@PathVariable String receiptId) {
         // <eventId>:<index>, an event id being a UUID: the bound of an eventId is more than enough.
         Identifier.EVENT_ID.problem(receiptId).ifPresent(problem -> {
@@ -49,7 +50,7 @@ public class ReceiptsController {
     /** The key checkpoints are signed with: compare it with the one the platform publishes elsewhere before trusting a proof. */
     @Operation(summary = "The ledger's verifier key, that receipts' checkpoints are signed with")
     @GetMapping("/verifier-key")
-    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY})
+    @Allowed({ADMIN, STAFF, AUDITOR, GATEWAY, CUSTOMER})
     public Map<String, String> verifierKey() {
         return Map.of("verifierKey", key.verifierKey());
     }

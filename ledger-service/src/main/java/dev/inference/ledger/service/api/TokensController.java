@@ -63,7 +63,7 @@ public class TokensController {
     /** Who this token is: what the console shows and offers (it still asks the API, which decides). */
     @Operation(summary = "The calling token: its role and account")
     @GetMapping("/api/v1/me")
-    @Allowed({Role.ADMIN, Role.STAFF, Role.AUDITOR, Role.GATEWAY, Role.METRICS})
+    @Allowed({Role.ADMIN, Role.STAFF, Role.AUDITOR, Role.GATEWAY, Role.METRICS, Role.CUSTOMER})
     public Me me(@AuthenticationPrincipal Caller caller) {
         return new Me(caller.tokenId(), caller.role().wire(), caller.accountId());
     }

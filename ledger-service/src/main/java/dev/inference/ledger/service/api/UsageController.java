@@ -2,6 +2,7 @@ package dev.inference.ledger.service.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -47,7 +48,7 @@ public class UsageController {
      */
     @Operation(summary = "The account's usage, summed by period and dimension")
     @GetMapping
-    @Allowed({STAFF, AUDITOR, ADMIN})
+    @Allowed({STAFF, AUDITOR, ADMIN, CUSTOMER})
     public UsageAnalytics.Answer usage(@PathVariable String id, @RequestParam(required = false) String from,
                                        @RequestParam(required = false) String to, @RequestParam(required = false) String groupBy) {
         Instant now = clock.instant();
@@ -80,7 +81,7 @@ public class UsageController {
     /** One agent run: every call that named the trace, in the order they occurred, with the run's totals. */
     @Operation(summary = "A trace's usage records and cost")
     @GetMapping("/traces/{traceId}")
-    @Allowed({STAFF, AUDITOR, ADMIN})
+    @Allowed({STAFF, AUDITOR, ADMIN, CUSTOMER})
     public UsageAnalytics.Trace trace(@PathVariable String id, @PathVariable String traceId) {
         ApiException.requireAccount(registry, id);
         return analytics.trace(id, traceId).orElseThrow(() -> ApiException.notFound("account '" + id + "' has no usage of trace '"

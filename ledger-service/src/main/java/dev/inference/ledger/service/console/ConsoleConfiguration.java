@@ -15,5 +15,8 @@ public class ConsoleConfiguration implements WebMvcConfigurer {
     public void addViewControllers(ViewControllerRegistry registry) {
         registry.addRedirectViewController("/console", "/console/");
         registry.addViewController("/console/").setViewName("forward:/console/index.html");
+        // The customer portal, served the same way.
+        registry.addRedirectViewController("/portal", "/portal/");
+        registry.addViewController("/portal/").setViewName("forward:/portal/index.html");
     }
 }

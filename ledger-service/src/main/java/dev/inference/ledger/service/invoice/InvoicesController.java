@@ -2,6 +2,7 @@ package dev.inference.ledger.service.invoice;
 
 import io.swagger.v3.oas.annotations.Operation;
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.AUDITOR;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -81,7 +82,7 @@ public class InvoicesController {
 
     @Operation(summary = "The account's invoices")
     @GetMapping("/accounts/{id}/invoices")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public Map<String, List<InvoiceView>> ofAccount(@PathVariable String id) {
         return Map.of("invoices", invoices.ofAccount(id));
     }
@@ -89,7 +90,7 @@ public class InvoicesController {
     /** What a threshold invoice would be now, by the same closing and rounding; writes nothing. */
     @Operation(summary = "What a threshold invoice would be now")
     @GetMapping("/accounts/{id}/invoices/preview")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public Map<String, Object> preview(@PathVariable String id) {
         var rounded = issuer.preview(id, invoices.currencyOf(id).orElseThrow(() -> ApiException.notFound("no account " + id)));
         return Map.of("accountId", id, "lines", rounded.lines(), "exactCharges", rounded.exactCharges().toPlainString(),
@@ -98,14 +99,14 @@ public class InvoicesController {
 
     @Operation(summary = "An invoice")
     @GetMapping("/invoices/{number}")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public InvoiceView invoice(@PathVariable String number) {
         return find(number);
     }
 
     @Operation(summary = "An invoice as PDF")
     @GetMapping("/invoices/{number}.pdf")
-    @Allowed({ADMIN, STAFF, AUDITOR})
+    @Allowed({ADMIN, STAFF, AUDITOR, CUSTOMER})
     public ResponseEntity<byte[]> pdf(@PathVariable String number) {
         InvoiceView invoice = find(number);
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)

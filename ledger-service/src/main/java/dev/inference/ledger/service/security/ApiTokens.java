@@ -64,11 +64,10 @@ public class ApiTokens {
         if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
             throw new TokenRefused(422, "expiresAt must be in the future");
         }
-        String token = generate();
-        String tokenId = "tok_" + HexFormat.of().formatHex(randomBytes(8));
-        jdbc.update("INSERT INTO api_tokens (token_hash, token_id, role, account_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                Sha256.hex(token), tokenId, role.wire(), accountId, timestamp(expiresAt), timestamp(clock.instant()));
-        return new Minted(token, find(tokenId).orElseThrow());
+        if (role.portal()) {
+            throw new TokenRefused(422, "customer sessions begin from a portal link (POST /api/v1/accounts/{id}/portal-sessions)");
+        }
+        return insert(role, accountId, expiresAt);
     }
 
     /** Admin may mint any role, everyone else only their own; a bound caller only for its own account. */
@@ -84,6 +83,37 @@ public class ApiTokens {
 
     public Optional<TokenView> find(String tokenId) {
         return jdbc.query(SELECT_VIEW + " WHERE token_id = ?", (rs, n) -> view(rs), tokenId).stream().findFirst();
+    }
+
+    /**
+     * A portal link's one use: revoked at once (the first of two concurrent uses wins, on any instance), and a customer
+     * token of its account minted in its stead, valid until {@code expiresAt}. Empty when the link was used already.
+     */
+    @Transactional
+    public Optional<Minted> exchange(Caller link, Instant expiresAt) {
+        if (link.role() != Role.PORTAL_LINK || !link.isBound()) {
+            throw new TokenRefused(403, "only a portal link becomes a portal session");
+        }
+        int used = jdbc.update("UPDATE api_tokens SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL", timestamp(clock.instant()),
+                link.tokenId());
+        known.values().removeIf(r -> r.caller().tokenId().equals(link.tokenId()));
+        if (used != 1) {
+            return Optional.empty();
+        }
+        return Optional.of(insert(Role.CUSTOMER, link.accountId(), expiresAt));
+    }
+
+    /** A portal link of an account, minted by staff: its holder can only exchange it, once, before {@code expiresAt}. */
+    public Minted link(String accountId, Instant expiresAt) {
+        return insert(Role.PORTAL_LINK, accountId, expiresAt);
+    }
+
+    private Minted insert(Role role, String accountId, Instant expiresAt) {
+        String token = generate();
+        String tokenId = "tok_" + HexFormat.of().formatHex(randomBytes(8));
+        jdbc.update("INSERT INTO api_tokens (token_hash, token_id, role, account_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                Sha256.hex(token), tokenId, role.wire(), accountId, timestamp(expiresAt), timestamp(clock.instant()));
+        return new Minted(token, find(tokenId).orElseThrow());
     }
 
     /** Revokes the token at once here, and on other instances once they forget it ({@link #REMEMBERED}). */

@@ -8,7 +8,16 @@ public enum Role {
     AUDITOR("auditor"),
     ADMIN("admin"),
     /** Scrapes {@code /actuator/prometheus} and nothing else. */
-    METRICS("metrics");
+    METRICS("metrics"),
+    /** A customer in the portal: bound to its account, reads it and does what its owner may; minted by a portal link only. */
+    CUSTOMER("customer"),
+    /** A portal link: bound to its account, short-lived, good for one thing only, once: to become a customer session. */
+    PORTAL_LINK("portal-link");
+
+    /** Roles a token always has bound to one account, minted only through a portal link. */
+    public boolean portal() {
+        return this == CUSTOMER || this == PORTAL_LINK;
+    }
 
     private final String wire;
 

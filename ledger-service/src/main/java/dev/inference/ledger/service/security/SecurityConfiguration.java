@@ -41,7 +41,7 @@ public class SecurityConfiguration {
      */
     public static final String[] OPEN = {"/actuator/health", "/actuator/health/**", "/openapi.yaml", "/v3/api-docs",
             "/v3/api-docs.yaml", "/console", "/console/", "/console/index.html", "/console/console.js", "/console/console.css",
-            "/receipts/verify-receipt.js"};
+            "/receipts/verify-receipt.js", "/portal", "/portal/", "/portal/index.html", "/portal/portal.js", "/portal/portal.css"};
 
     /** Scripts and styles from the service only (never inline, never a CDN), no framing, nothing sent elsewhere. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "

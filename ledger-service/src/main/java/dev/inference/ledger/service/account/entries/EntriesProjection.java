@@ -191,7 +191,7 @@ public class EntriesProjection {
         long sequence = message.getSequenceNumber();
         Object payload = message.getPayload();
         if (payload instanceof UsageBatchCharged batch) {
-            usage(sequence, batch, from, room, into);
+            usage(sequence, message.getIdentifier(), batch, from, room, into);
         } else if (from > 0) {
             return; // the event's one entry ended the page before
         } else if (payload instanceof UsageReversed r) {
@@ -220,7 +220,8 @@ public class EntriesProjection {
                 at, at, null);
     }
 
-    private static void usage(long sequence, UsageBatchCharged batch, int from, int room, List<LedgerEntry> page) {
+    /** {@code ledgerEventId}: the stored event's id; with a record's index, its receipt's id ({@code <eventId>:<index>}). */
+    private static void usage(long sequence, String ledgerEventId, UsageBatchCharged batch, int from, int room, List<LedgerEntry> page) {
         String currency = batch.currency();
         Money zero = Money.zero(currency);
         boolean prepaid = batch.billingMode() == BillingMode.PREPAID;
@@ -233,7 +234,7 @@ public class EntriesProjection {
             Money cost = record.costIn(currency);
             page.add(new LedgerEntry(new EntryCursor(sequence, index), USAGE, record.eventId(), prepaid ? cost.negate() : zero,
                     prepaid ? zero : cost, new Money(balanceAfter, currency), record.occurredAt(), batch.chargedAt(),
-                    UsageDetails.of(record, batch.prices().get(record.price()), currency, paidBy.get(index))));
+                    UsageDetails.of(record, batch.prices().get(record.price()), currency, paidBy.get(index), ledgerEventId + ":" + index)));
             added[0]++;
         });
     }

@@ -19,7 +19,8 @@ import dev.inference.ledger.kernel.usage.UsageRecord.Attribution;
  * stored (the event keeps quantities, unit prices and the record's exact cost), so it is not shown.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record UsageDetails(String source, Attribution attribution, Charge charge, Interval interval, List<GrantDraw> paidBy) {
+public record UsageDetails(String source, Attribution attribution, Charge charge, Interval interval, List<GrantDraw> paidBy,
+                           String receiptId) {
 
     /** {@code terms}: the account's own terms that priced it (override, commitment:&lt;id&gt;, overage:&lt;id&gt;); absent: the catalog's. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,7 +34,8 @@ public record UsageDetails(String source, Attribution attribution, Charge charge
     }
 
     /** {@code paidBy}: the credit grants that paid the record (prepaid), what each gave; what they did not cover went below zero. */
-    static UsageDetails of(ChargedRecord record, PriceUsed price, String currency, List<GrantDraw> paidBy) {
+    /** {@code receiptId}: the record's {@code usage.charged} receipt, whose proof {@code GET /api/v1/receipts/{receiptId}/proof} gives. */
+    static UsageDetails of(ChargedRecord record, PriceUsed price, String currency, List<GrantDraw> paidBy, String receiptId) {
         List<Line> lines = new ArrayList<>(price.components().size());
         for (int i = 0; i < price.components().size(); i++) {
             var component = price.components().get(i);
@@ -41,6 +43,6 @@ public record UsageDetails(String source, Attribution attribution, Charge charge
                     component.tier()));
         }
         return new UsageDetails(record.source(), record.attribution(), new Charge(price.kind(), price.item(), price.provider(),
-                price.catalogVersion(), lines, record.costIn(currency), price.terms()), record.interval(), paidBy);
+                price.catalogVersion(), lines, record.costIn(currency), price.terms()), record.interval(), paidBy, receiptId);
     }
 }

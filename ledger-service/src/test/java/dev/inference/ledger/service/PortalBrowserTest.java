@@ -1,0 +1,137 @@
+package dev.inference.ledger.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.inference.ledger.service.support.HttpApi;
+import dev.inference.ledger.service.support.Ledger;
+import dev.inference.ledger.service.support.ServiceStory;
+import dev.inference.ledger.service.support.UsageStream;
+
+/**
+ * The customer portal in a real headless Chromium: staff make a one-time link; the customer opens it and sees only
+ * their account, with the API's figures, the usage chart and their receipts verified against the signed log; the link
+ * cannot be used twice; the session reaches no other account; on a phone's width nothing scrolls sideways.
+ * Screenshots (desktop and phone) go to target/portal-screenshots.
+ */
+@TestPropertySource(properties = {"ledger.audit.checkpoint-every-events=5", "ledger.audit.checkpoint-interval=1s",
+        "ledger.audit.checkpoint-poll=200ms"})
+class PortalBrowserTest extends ServiceStory {
+
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium"));
+    private static final Path DRIVER = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path SHOTS = Path.of("target", "portal-screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        assertThat(CHROMIUM).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isExecutable();
+        Files.createDirectories(SHOTS);
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void a_customer_opens_a_one_time_link_and_sees_their_account_only_with_its_receipts_verified() {
+        HttpApi api = new HttpApi(port);
+        Ledger ledger = new Ledger(infra().database, api, ADMIN);
+        List<String> accounts = List.of("acct-portal-1", "acct-portal-2");
+        ledger.openPrepaid(accounts, new BigDecimal("100"));
+        UsageStream usage = new UsageStream(11).unique("portal-", 30, accounts);
+        UsageStream.publish(infra().kafka.bootstrapServers(), usage.withDuplicates(0), 0);
+        for (String account : accounts) {
+            ledger.awaitBalance(account, new BigDecimal("100").subtract(usage.expectedSpend(account)), WAIT);
+        }
+        String staff = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"staff\"}").body().get("token").asText();
+        String gateway = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\"}").body().get("token").asText();
+        assertThat(api.post("/api/v1/accounts/acct-portal-1/portal-sessions", gateway, "{}").status()).isEqualTo(403);
+        assertThat(api.post("/api/v1/tokens", ADMIN, "{\"role\":\"customer\",\"accountId\":\"acct-portal-1\"}").status())
+                .as("customer sessions begin from a link").isEqualTo(422);
+        var made = api.post("/api/v1/accounts/acct-portal-1/portal-sessions", staff, "{}");
+        assertThat(made.status()).as(String.valueOf(made.body())).isEqualTo(201);
+        String link = made.body().get("link").asText();
+        String linkToken = link.substring(link.indexOf("link=") + 5);
+        assertThat(api.get("/api/v1/accounts/acct-portal-1", linkToken).status()).as("a link reads nothing by itself").isEqualTo(403);
+
+        browser.get("http://localhost:" + port + link);
+        String balance = new DecimalFormat("#,##0.######", DecimalFormatSymbols.getInstance(Locale.ENGLISH))
+                .format(new BigDecimal(api.get("/api/v1/accounts/acct-portal-1", ADMIN).body().get("balance").asText()));
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("balance"), balance + " USD"));
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#usage-chart rect.bar"), 0));
+        assertThat(browser.getCurrentUrl()).as("the link is not kept in the address").doesNotContain(linkToken);
+        String page = browser.findElement(By.tagName("main")).getText();
+        assertThat(page).contains("top-up:opening-acct-portal-1").doesNotContain("acct-portal-2");
+        // Each receipt is checked in the page against the signed log, once a checkpoint covers it: reload until one has.
+        new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.TimeoutException.class).until(d -> {
+            d.navigate().refresh();
+            return new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.findElements(By.cssSelector(".receipt-ok")).size() > 0);
+        });
+        assertThat(browser.findElements(By.cssSelector(".receipt-bad"))).isEmpty();
+        shot("1-desktop");
+
+        // The link is good once; the session it opened reaches its own account only.
+        assertThat(api.post("/api/v1/portal/sessions", linkToken, "{}").status()).isEqualTo(401);
+        String session = (String) ((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('ledger-portal-session')");
+        assertThat(api.get("/api/v1/accounts/acct-portal-2", session).status()).isEqualTo(403);
+        assertThat(api.get("/api/v1/accounts/acct-portal-1", session).status()).isEqualTo(200);
+        assertThat(api.get("/api/v1/tokens", session).status()).isEqualTo(403);
+        // What the account's owner may do: a budget on an API key.
+        assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/apiKey/key-1", session, "{\"hardCap\":\"50\"}").status()).isEqualTo(200);
+        assertThat(api.put("/api/v1/accounts/acct-portal-2/budgets/apiKey/key-1", session, "{\"hardCap\":\"50\"}").status()).isEqualTo(403);
+
+        // A phone's width: nothing scrolls sideways.
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(By.id("balance"), balance + " USD"));
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(((Number) overflow).intValue()).as("horizontal scroll on a phone").isLessThanOrEqualTo(0);
+        shot("2-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1600));
+    }
+
+    private static void shot(String name) {
+        try {
+            Files.move(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
