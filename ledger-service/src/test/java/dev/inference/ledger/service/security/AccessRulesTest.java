@@ -91,9 +91,13 @@ class AccessRulesTest extends ServiceStory {
         // A receipt names its account through its event: the account's first event, record 0.
         OWNED.put("receiptId", Map.of(OWN, firstEventOf(OWN) + ":0", OTHER, firstEventOf(OTHER) + ":0"));
         for (Role role : Role.values()) {
-            tokens.put(role + "/unbound", mint(api, role, null));
-            tokens.put(role + "/bound", mint(api, role, OWN));
+            if (!role.portal()) { // a customer's and a portal link's tokens are always bound, and only come from a link
+                tokens.put(role + "/unbound", mint(api, role, null));
+                tokens.put(role + "/bound", mint(api, role, OWN));
+            }
         }
+        portalApi = api;
+        tokens.put(Role.CUSTOMER + "/bound", api.post("/api/v1/portal/sessions", link(), "{}").body().get("token").asText());
     }
 
     /** An issued invoice of the account, as the invoice projection keeps it. */
@@ -135,6 +139,21 @@ class AccessRulesTest extends ServiceStory {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static HttpApi portalApi;
+
+    /** A fresh portal link of the suite's own account: a link is good once. */
+    private static String link() {
+        HttpApi.Response made = portalApi.post("/api/v1/accounts/" + OWN + "/portal-sessions", ADMIN, "{}");
+        assertThat(made.status()).as(String.valueOf(made.body())).isEqualTo(201);
+        String link = made.body().get("link").asText();
+        return link.substring(link.indexOf("link=") + 5);
+    }
+
+    /** The suite's token of a role, bound or not; a portal link's is made fresh for each use, as it is spent by one. */
+    private static String token(Role role, boolean bound) {
+        return role == Role.PORTAL_LINK && bound ? link() : tokens.get(role + (bound ? "/bound" : "/unbound"));
     }
 
     private static String mint(HttpApi api, Role role, String account) {
@@ -182,9 +201,12 @@ class AccessRulesTest extends ServiceStory {
         for (Endpoint endpoint : endpoints()) {
             for (Role role : Role.values()) {
                 for (boolean bound : new boolean[] {false, true}) {
+                    if (role.portal() && !bound) {
+                        continue; // no such token
+                    }
                     for (String target : List.of(OWN, OTHER)) {
                         boolean expectRefused = refused(endpoint, role, bound, target);
-                        HttpApi.Response response = send(api, endpoint, target, tokens.get(role + (bound ? "/bound" : "/unbound")));
+                        HttpApi.Response response = send(api, endpoint, target, token(role, bound));
                         boolean wasRefused = response.status() == 403;
                         String caseName = endpoint + " as " + role + (bound ? " bound to " + OWN : " unbound") + " naming " + target
                                 + " → " + response.status() + " " + response.body();
@@ -280,7 +302,7 @@ class AccessRulesTest extends ServiceStory {
                     wrong.add(endpoint + " as " + path + " without a token → " + anonymous.status());
                 }
                 if (namesAccount(endpoint) || endpoint.allowed().reach() == Allowed.Reach.ALL_ACCOUNTS) {
-                    String token = tokens.get(endpoint.allowed().value()[0] + "/bound");
+                    String token = token(endpoint.allowed().value()[0], true);
                     HttpApi.Response bound = api.call(endpoint.method(), path, token, body(endpoint, OTHER), headers(endpoint));
                     if (bound.status() < 400 || bound.status() >= 500) {
                         wrong.add(endpoint + " as " + path + " bound to " + OWN + " → " + bound.status());
