@@ -39,7 +39,8 @@ const get = (path) => call('GET', path);
 
 function table(caption, columns, rows) {
   if (rows.length === 0) return h('p', { class: 'muted' }, `${caption}: nothing yet.`);
-  return h('div', { class: 'table-box' }, h('table', {},
+  // A box that scrolls on a narrow screen: reachable by the keyboard, and named, so it can be scrolled without a mouse.
+  return h('div', { class: 'table-box', tabindex: '0', role: 'region', 'aria-label': caption }, h('table', {},
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.title)))),
     h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : null }, c.value(row))))))));

@@ -37,7 +37,8 @@ import dev.inference.ledger.service.support.UsageStream;
 /**
  * The customer portal in a real headless Chromium: staff make a one-time link; the customer opens it and sees only
  * their account, with the API's figures, the usage chart and their receipts verified against the signed log; the link
- * cannot be used twice; the session reaches no other account; on a phone's width nothing scrolls sideways.
+ * cannot be used twice; the session reaches no other account; on a phone's width nothing scrolls sideways; axe-core
+ * (fetched from npm by the test) finds no serious or critical violation, and the keyboard reaches the content.
  * Screenshots (desktop and phone) go to target/portal-screenshots.
  */
 @TestPropertySource(properties = {"ledger.audit.checkpoint-every-events=5", "ledger.audit.checkpoint-interval=1s",
@@ -103,7 +104,11 @@ class PortalBrowserTest extends ServiceStory {
             return new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.findElements(By.cssSelector(".receipt-ok")).size() > 0);
         });
         assertThat(browser.findElements(By.cssSelector(".receipt-bad"))).isEmpty();
+        assertThat(seriousAccessibilityViolations()).as("axe-core: serious or critical violations").isEmpty();
         shot("1-desktop");
+        // Keyboard only: the first Tab reaches the skip link, and following it lands on the content.
+        browser.findElement(By.tagName("body")).sendKeys(org.openqa.selenium.Keys.TAB);
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Skip to content");
 
         // The link is good once; the session it opened reaches its own account only.
         assertThat(api.post("/api/v1/portal/sessions", linkToken, "{}").status()).isEqualTo(401);
@@ -122,8 +127,24 @@ class PortalBrowserTest extends ServiceStory {
         Object overflow = ((JavascriptExecutor) browser).executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertThat(((Number) overflow).intValue()).as("horizontal scroll on a phone").isLessThanOrEqualTo(0);
+        assertThat(seriousAccessibilityViolations()).as("axe-core on a phone").isEmpty();
         shot("2-phone");
         browser.manage().window().setSize(new Dimension(1280, 1600));
+    }
+
+    /** axe-core's serious and critical violations on the page as it is now: the rule and how many elements break it. */
+    @SuppressWarnings("unchecked")
+    private static List<String> seriousAccessibilityViolations() {
+        try {
+            ((JavascriptExecutor) browser).executeScript(dev.inference.ledger.service.support.Axe.script());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("axe-core could not be installed: " + e.getMessage(), e);
+        }
+        return (List<String>) ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document).then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                    .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.length + ' element(s), e.g. ' + v.nodes[0].html)),
+                    (e) => done(['axe failed: ' + e]));""");
     }
 
     private static void shot(String name) {
