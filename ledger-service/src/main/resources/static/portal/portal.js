@@ -24,10 +24,10 @@ const money = (amount, currency) => `${Number(amount).toLocaleString('en', { max
 const when = (instant) => (instant ? new Date(instant).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
 const enc = encodeURIComponent;
 
-async function call(method, path, body, token = sessionStorage.getItem(SESSION)) {
+async function call(method, path, body, token = sessionStorage.getItem(SESSION), headers = {}) {
   const response = await fetch(path, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    headers: { Authorization: `Bearer ${token || sessionStorage.getItem(SESSION)}`, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
@@ -44,6 +44,27 @@ function table(caption, columns, rows) {
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.title)))),
     h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c) => h('td', { class: c.num ? 'num' : null }, c.value(row))))))));
+}
+
+const field = (name, label, id, type = 'decimal') => h('label', { for: id }, label,
+  h('input', { id, name, required: true, ...(type === 'decimal' ? { inputmode: 'decimal', pattern: '[0-9]+(\\.[0-9]+)?' } : {}) }));
+
+/** A form that sends what it holds and says how it went, in words a screen reader announces. */
+function form(label, fields, send, done, after) {
+  const status = h('p', { role: 'status' });
+  const element = h('form', { class: 'inline', 'aria-label': label }, fields, h('button', { type: 'submit', class: 'primary' }, label));
+  element.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      status.textContent = 'Sending…';
+      await send(Object.fromEntries(new FormData(element).entries()));
+      status.textContent = done;
+      if (after) after();
+    } catch (e) {
+      status.textContent = `Not done: ${e.message}`;
+    }
+  });
+  return h('div', {}, element, status);
 }
 
 function section(title, content) {
@@ -94,10 +115,21 @@ async function account(id) {
       { title: 'Left', num: true, value: (g) => money(g.remaining, c) }, { title: 'Expires', value: (g) => (g.expiresAt ? when(g.expiresAt) : 'never') }],
     grants.grants)) : null,
     section('Usage this month by day and model', chart(usage, c)),
-    section('Budgets', table('Caps on your spend this month', [
+    a.billingMode === 'prepaid' ? section('Top up and auto-recharge', [
+      form('Top up by card', [field('amount', `Amount (${c})`, 'top-up-amount')],
+        (v) => call('POST', `/api/v1/accounts/${enc(id)}/card-top-ups`, { amount: v.amount }, undefined,
+          { 'Idempotency-Key': crypto.randomUUID() }), 'Your card is being charged; the balance follows.'),
+      form('Save auto-recharge', [field('threshold', `When the balance falls below (${c})`, 'recharge-threshold'),
+        field('amount', `Recharge (${c})`, 'recharge-amount')],
+      (v) => call('PUT', `/api/v1/accounts/${enc(id)}/auto-recharge`, { enabled: true, threshold: v.threshold, amount: v.amount }),
+      'Auto-recharge saved.')]) : null,
+    section('Budgets', [form('Cap an API key this month', [field('apiKeyId', 'API key', 'cap-key', 'text'),
+      field('hardCap', `Cap (${c})`, 'cap-amount')],
+    (v) => call('PUT', `/api/v1/accounts/${enc(id)}/budgets/apiKey/${enc(v.apiKeyId)}`, { hardCap: v.hardCap }),
+    'Cap saved: it shows below once the ledger has it (reload).'), table('Caps on your spend this month', [
       { title: 'Scope', value: (b) => `${b.scope} ${b.scopeId}` }, { title: 'Spent', num: true, value: (b) => money(b.spentThisMonth, c) },
       { title: 'Held', num: true, value: (b) => money(b.held, c) }, { title: 'Cap', num: true, value: (b) => money(b.hardCap, c) }],
-    budgets.budgets || [])),
+    budgets.budgets || [])]),
     section('Receipts of recent requests', receipts(entries.entries.filter((e) => e.type === 'usage'), c, key.verifierKey)),
     section('Invoices', table('Your invoices', [
       { title: 'Number', value: (i) => i.number }, { title: 'Issued', value: (i) => when(i.issuedAt) },

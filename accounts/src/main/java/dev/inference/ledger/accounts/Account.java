@@ -36,6 +36,8 @@ import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceDefault;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoicePaid;
 import dev.inference.ledger.accounts.AccountCommand.RecordInvoiceVoided;
 import dev.inference.ledger.accounts.AccountCommand.CarryInvoiceCredit;
+import dev.inference.ledger.accounts.AccountCommand.PayTopUp;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
 import dev.inference.ledger.accounts.AccountCommand.IssueApiKey;
 import dev.inference.ledger.accounts.AccountCommand.OpenAccount;
@@ -183,6 +185,13 @@ public class Account {
     @CommandHandler
     public void handle(RecordInvoicePaid command, Clock clock, UsageTiers tiers, RechargePolicy policy) {
         BillingRules.paid(state, command, tiers, policy, clock.instant()).forEach(event -> apply(event));
+    }
+
+    @CommandHandler
+    public RechargeRequested handle(PayTopUp command, Clock clock, RechargePolicy policy) {
+        RechargeRequested requested = FundingRules.payTopUp(state, command, policy, clock.instant());
+        apply(requested);
+        return requested;
     }
 
     @CommandHandler

@@ -153,6 +153,10 @@ public sealed interface AccountCommand {
     }
 
     /** An invoice cancelled by a credit note; recording it twice changes nothing. */
+    /** A prepaid top-up the customer pays by card, through the payment provider: a recharge the customer asked for. */
+    record PayTopUp(@TargetAggregateIdentifier String accountId, Money amount) implements AccountCommand {
+    }
+
     /** A paid invoice's credit note settled as credit: a credit line on the account's next invoice. */
     record CarryInvoiceCredit(@TargetAggregateIdentifier String accountId, String invoiceId, String creditNoteNumber, Money amount)
             implements AccountCommand {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.inference.ledger.kernel.account.AccountEvent;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.kernel.account.AccountEvent.AccountReinstated;
 import dev.inference.ledger.kernel.account.AccountEvent.AutoRechargeConfigured;
 import dev.inference.ledger.kernel.account.AccountEvent.RechargeAttemptFailed;
@@ -14,6 +15,7 @@ import dev.inference.ledger.kernel.account.AccountEvent.RechargeSucceeded;
 import dev.inference.ledger.kernel.account.BillingMode;
 import dev.inference.ledger.kernel.money.Money;
 import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.accounts.AccountCommand.PayTopUp;
 import dev.inference.ledger.accounts.AccountCommand.RecordRechargeOutcome;
 import dev.inference.ledger.accounts.Funding.Recharge;
 
@@ -53,6 +55,30 @@ public final class FundingRules {
         List<AccountEvent> events = new ArrayList<>(List.of(configured));
         events.addAll(Triggers.ofBalance(state.evolve(configured), policy, now));
         return events;
+    }
+
+    /**
+     * A top-up the customer pays by card: a recharge asked at once, paid and credited as an auto-recharge is, within the
+     * same bounds (a top-up's amount that needs no review, one payment in flight, the daily count and amount of recharges).
+     */
+    public static RechargeRequested payTopUp(AccountState state, PayTopUp command, RechargePolicy policy, Instant now) {
+        if (state.billingMode() != BillingMode.PREPAID) {
+            throw new AccountRuleViolation("top-up-not-prepaid", "a postpaid account pays its invoices; it is not topped up");
+        }
+        Money min = Money.of(AccountRules.MIN_TOP_UP, state.currency());
+        Money max = Money.of(AccountRules.REVIEW_ABOVE, state.currency());
+        if (command.amount() == null || !command.amount().currency().equals(state.currency())
+                || command.amount().isLessThan(min) || max.isLessThan(command.amount())) {
+            throw new AccountRuleViolation("invalid-amount", "amount must be from " + AccountRules.MIN_TOP_UP + " to "
+                    + AccountRules.REVIEW_ABOVE + " " + state.currency());
+        }
+        if (state.funding().rechargeInFlight()) {
+            throw new AccountRuleViolation("payment-in-flight", "a payment for this account is on its way: wait for its answer");
+        }
+        if (!policy.allowsAnother(state.funding(), command.amount(), now)) {
+            throw new AccountRuleViolation("daily-limit", "the account has reached today's limit of card payments");
+        }
+        return new RechargeRequested(state.accountId(), state.funding().nextRechargeId(state.accountId()), command.amount(), state.balance(), now);
     }
 
     /**

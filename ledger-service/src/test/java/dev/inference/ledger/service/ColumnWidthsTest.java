@@ -161,8 +161,8 @@ class ColumnWidthsTest {
             table("api_tokens", "token_hash", Written.internal("SHA-256 in hex", SHA256_HEX), "token_id", Written.id(Identifier.TOKEN_ID),
                     "role", Written.oneOf("role", Arrays.stream(Role.values()).map(Role::wire).toList()), "account_id", ACCOUNT),
             table("idempotent_requests",
-                    "scope", Written.internal("top-up:<accountId> or credit-note:<invoice number>", "top-up:".length()
-                            + Identifier.ACCOUNT.maxLength()),
+                    "scope", Written.internal("top-up:<accountId>, card-top-up:<accountId> or credit-note:<invoice number>",
+                            "card-top-up:".length() + Identifier.ACCOUNT.maxLength()),
                     "idempotency_key", Written.id(Identifier.IDEMPOTENCY_KEY),
                     "request_hash", Written.internal("SHA-256 in hex", SHA256_HEX),
                     "response_body", Written.unbounded("the first answer's body")),

@@ -9,6 +9,9 @@ import static dev.inference.ledger.service.security.Role.STAFF;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -18,11 +21,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.inference.ledger.kernel.money.Currencies;
 import dev.inference.ledger.accounts.AccountCommand.ConfigureAutoRecharge;
+import dev.inference.ledger.accounts.AccountCommand.PayTopUp;
+import dev.inference.ledger.kernel.account.AccountEvent.RechargeRequested;
 import dev.inference.ledger.service.recharge.AutoRechargeSettings;
 import dev.inference.ledger.service.recharge.RechargeQueue;
 import dev.inference.ledger.service.security.Allowed;
 
-/** Staff set an account's auto-recharge and read it back; saving the same settings again is harmless. */
+/**
+ * Staff (and the account's customer, in the portal) set an account's auto-recharge and read it back; saving the same
+ * settings again is harmless. A customer tops up by card: a recharge asked at once, paid by the recharge worker.
+ */
 @RestController
 @RequestMapping("/api/v1/accounts")
 public class AutoRechargeController {
@@ -31,7 +39,11 @@ public class AutoRechargeController {
     private final AutoRechargeSettings settings;
     private final RechargeQueue recharges;
 
-    public AutoRechargeController(CommandGateway commands, AutoRechargeSettings settings, RechargeQueue recharges) {
+    private final IdempotentRequests idempotent;
+
+    public AutoRechargeController(CommandGateway commands, AutoRechargeSettings settings, RechargeQueue recharges,
+                                  IdempotentRequests idempotent) {
+        this.idempotent = idempotent;
         this.commands = commands;
         this.settings = settings;
         this.recharges = recharges;
@@ -69,5 +81,28 @@ public class AutoRechargeController {
         var amount = MoneyInput.parse("amount", request.amount(), request.currency(), Currencies.USD);
         commands.sendAndWait(new ConfigureAutoRecharge(id, request.enabled(), threshold, amount));
         return new AutoRechargeView(id, threshold.toPlainString(), amount.toPlainString(), request.enabled());
+    }
+
+    record CardTopUpRequest(String amount, @JsonInclude(JsonInclude.Include.NON_NULL) String currency) {
+    }
+
+    record CardTopUpView(String accountId, String rechargeId, String amount, String currency, String status) {
+    }
+
+    /**
+     * A top-up paid by card through the payment provider, as an auto-recharge is paid: 202, then credited once the provider
+     * answers (a recharge entry). The same {@code Idempotency-Key} and body get the first answer again.
+     */
+    @Operation(summary = "Top up a prepaid balance by card, through the payment provider")
+    @PostMapping("/{id}/card-top-ups")
+    @Allowed({ADMIN, STAFF, CUSTOMER})
+    public ResponseEntity<String> cardTopUp(@PathVariable String id, @RequestHeader("Idempotency-Key") String key,
+                                            @RequestBody CardTopUpRequest request) {
+        return idempotent.once("card-top-up:" + id, key, request, () -> {
+            var amount = MoneyInput.parse("amount", request.amount(), request.currency(), Currencies.USD);
+            RechargeRequested requested = commands.sendAndWait(new PayTopUp(id, amount));
+            return new IdempotentRequests.Answer(202, new CardTopUpView(id, requested.rechargeId(), amount.toPlainString(), amount.currency(),
+                    "requested"));
+        });
     }
 }
