@@ -11,6 +11,7 @@ import static dev.inference.ledger.accounts.AccountEvents.record;
 import static dev.inference.ledger.accounts.AccountEvents.usage;
 import static dev.inference.ledger.accounts.AccountEvents.usd;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -338,5 +339,32 @@ class AutoRechargeTest {
         return List.of(opened(BillingMode.PREPAID), credited("t-1", "10", "10"), ENABLED,
                 charged("u-1", "15", BillingMode.PREPAID, "-5", "0", "15"), new BalanceLow(ID, usd("-5"), usd("20"), NOW),
                 new RechargeRequested(ID, FIRST, usd("100"), usd("-5"), NOW), new BalanceExhausted(ID, usd("-5"), NOW));
+    }
+
+    @Test
+    void a_customer_pays_a_top_up_by_card_as_a_recharge_asked_at_once_within_the_same_bounds() {
+        // No auto-recharge needed: the recharge is asked, paid by the worker and credited as any recharge.
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"))
+                .when(new AccountCommand.PayTopUp(ID, usd("40")))
+                .expectEvents(new RechargeRequested(ID, FIRST, usd("40"), usd("50"), NOW));
+        // One payment on its way at a time.
+        fixture.given(opened(BillingMode.PREPAID), credited("t-1", "50", "50"), new RechargeRequested(ID, FIRST, usd("40"), usd("50"), NOW))
+                .when(new AccountCommand.PayTopUp(ID, usd("40")))
+                .expectException(AccountRuleViolation.class)
+                .expectExceptionMessage(org.hamcrest.Matchers.containsString("on its way"));
+        // Below the minimum top-up, above what needs review, or a postpaid account: refused.
+        fixture.given(opened(BillingMode.PREPAID)).when(new AccountCommand.PayTopUp(ID, usd("5"))).expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.PREPAID)).when(new AccountCommand.PayTopUp(ID, usd("5000.01"))).expectException(AccountRuleViolation.class);
+        fixture.given(opened(BillingMode.POSTPAID)).when(new AccountCommand.PayTopUp(ID, usd("40"))).expectException(AccountRuleViolation.class);
+    }
+
+    @Test
+    void card_top_ups_count_in_the_days_recharge_limit() {
+        RechargePolicy onePerDay = new RechargePolicy(4, java.time.Duration.ofSeconds(30), 1, new BigDecimal("10000"));
+        AccountState state = AccountState.folded(opened(BillingMode.PREPAID), credited("t-1", "50", "50"),
+                new RechargeRequested(ID, FIRST, usd("40"), usd("50"), NOW),
+                new RechargeSucceeded(ID, FIRST, usd("40"), "pay-1", usd("90"), NOW));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FundingRules.payTopUp(state, new AccountCommand.PayTopUp(ID, usd("40")), onePerDay,
+                NOW)).hasFieldOrPropertyWithValue("code", "daily-limit");
     }
 }

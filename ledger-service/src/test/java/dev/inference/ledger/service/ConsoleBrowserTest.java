@@ -110,6 +110,11 @@ class ConsoleBrowserTest extends ServiceStory {
         assertThat(text(By.cssSelector("section[aria-label='Commitments']"))).contains("active", "1,000");
         assertThat(text(By.cssSelector("section[aria-label='Entries, newest first']"))).contains("commitment:c-console");
 
+        // Staff open the account's portal as its customer sees it: a one-time link.
+        browser.findElement(By.cssSelector("form[aria-label='Make a portal link'] button[type=submit]")).click();
+        waitFor(By.id("confirm-ok")).click();
+        assertThat(waitFor(By.id("portal-link-a")).getAttribute("href")).contains("/portal/#link=lt_");
+
         WebElement amount = waitFor(By.id("top-up-amount"));
         amount.sendKeys("25");
         browser.findElement(By.cssSelector("form[aria-label='Top up'] button[type=submit]")).click();
