@@ -97,9 +97,14 @@ async function start() {
 async function account(id) {
   const a = await get(`/api/v1/accounts/${enc(id)}`);
   const c = a.currency;
-  const [grants, usage, invoices, entries, budgets, key] = await Promise.all([
+  const [grants, usage, byKey, byTrace, holds, recharge, invoices, entries, budgets, key] = await Promise.all([
     a.billingMode === 'prepaid' ? get(`/api/v1/accounts/${enc(id)}/grants`) : Promise.resolve({ grants: [] }),
     get(`/api/v1/accounts/${enc(id)}/usage?groupBy=day,model`),
+    get(`/api/v1/accounts/${enc(id)}/usage?groupBy=apiKey,project`),
+    get(`/api/v1/accounts/${enc(id)}/usage?groupBy=trace`),
+    get(`/api/v1/accounts/${enc(id)}/holds`),
+    // No settings saved yet: no auto-recharge to show.
+    a.billingMode === 'prepaid' ? get(`/api/v1/accounts/${enc(id)}/auto-recharge`).catch(() => null) : Promise.resolve(null),
     get(`/api/v1/accounts/${enc(id)}/invoices`),
     get(`/api/v1/accounts/${enc(id)}/entries?order=desc&limit=20`),
     get(`/api/v1/accounts/${enc(id)}/budgets`),
@@ -107,6 +112,7 @@ async function account(id) {
   ]);
   view.replaceChildren(
     h('h2', { id: 'account-name' }, a.name),
+    alerts(a, recharge, budgets.budgets || []),
     h('div', { class: 'cards' },
       card('Balance', money(a.balance, c), 'balance'), card('Unbilled', money(a.unbilled, c), 'unbilled'),
       card('Held', money(a.held, c), 'held'), card('Available', a.available == null ? 'no limit' : money(a.available, c), 'available')),
@@ -123,6 +129,16 @@ async function account(id) {
         field('amount', `Recharge (${c})`, 'recharge-amount')],
       (v) => call('PUT', `/api/v1/accounts/${enc(id)}/auto-recharge`, { enabled: true, threshold: v.threshold, amount: v.amount }),
       'Auto-recharge saved.')]) : null,
+    section('Usage this month by API key and project', table('Cost by API key and project', [
+      { title: 'API key', value: (g) => g.apiKey || '—' }, { title: 'Project', value: (g) => g.project || '—' },
+      { title: 'Requests', num: true, value: (g) => g.usage.records }, { title: 'Cost', num: true, value: (g) => money(g.usage.cost, c) }],
+    byKey.groups)),
+    section('Usage this month by agent task', table('Cost by agent task (trace)', [
+      { title: 'Task', value: (g) => g.trace || 'no task named' }, { title: 'Requests', num: true, value: (g) => g.usage.records },
+      { title: 'Cost', num: true, value: (g) => money(g.usage.cost, c) }], byTrace.groups)),
+    section('Money held for requests in flight', table('Holds', [
+      { title: 'Hold', value: (x) => x.holdId }, { title: 'Amount', num: true, value: (x) => money(x.amount, c) },
+      { title: 'Until', value: (x) => when(x.expiresAt) }], holds.holds)),
     section('Budgets', [form('Cap an API key this month', [field('apiKeyId', 'API key', 'cap-key', 'text'),
       field('hardCap', `Cap (${c})`, 'cap-amount')],
     (v) => call('PUT', `/api/v1/accounts/${enc(id)}/budgets/apiKey/${enc(v.apiKeyId)}`, { hardCap: v.hardCap }),
@@ -133,8 +149,38 @@ async function account(id) {
     section('Receipts of recent requests', receipts(entries.entries.filter((e) => e.type === 'usage'), c, key.verifierKey)),
     section('Invoices', table('Your invoices', [
       { title: 'Number', value: (i) => i.number }, { title: 'Issued', value: (i) => when(i.issuedAt) },
-      { title: 'Status', value: (i) => i.status }, { title: 'Total', num: true, value: (i) => money(i.total, i.currency) }], invoices.invoices)),
+      { title: 'Status', value: (i) => i.status }, { title: 'Total', num: true, value: (i) => money(i.total, i.currency) },
+      { title: 'Documents', value: (i) => h('span', {}, h('button', { type: 'button', onclick: download(i, 'pdf') }, 'PDF'), ' ',
+        h('button', { type: 'button', onclick: download(i, 'csv') }, 'CSV')) }], invoices.invoices)),
   );
+}
+
+/** What needs the customer's eye: a balance spent or low, a cap reached. */
+function alerts(a, recharge, budgets) {
+  const notes = [];
+  if (Number(a.balance) <= 0 && a.billingMode === 'prepaid') notes.push('Your balance is spent: requests are refused until you top up.');
+  else if (recharge && recharge.threshold && Number(a.balance) < Number(recharge.threshold)) {
+    notes.push(`Your balance is below ${money(recharge.threshold, a.currency)}.`);
+  }
+  budgets.filter((b) => Number(b.spentThisMonth) >= Number(b.hardCap))
+    .forEach((b) => notes.push(`The cap of ${b.scope} ${b.scopeId} is reached: its requests are refused this month.`));
+  if (a.status === 'suspended') notes.push('The account is suspended.');
+  return notes.length === 0 ? null : h('div', { role: 'alert', class: 'error', id: 'alerts' }, notes.map((n) => h('p', {}, n)));
+}
+
+/** A document fetched with the session and handed over as a file: no link ever carries the token. */
+function download(invoice, kind) {
+  return async () => {
+    const response = await fetch(`/api/v1/invoices/${enc(invoice.number)}.${kind}`,
+      { headers: { Authorization: `Bearer ${sessionStorage.getItem(SESSION)}` } });
+    if (!response.ok) return;
+    const url = URL.createObjectURL(await response.blob());
+    const link = h('a', { href: url, download: `${invoice.number}.${kind}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
 }
 
 function card(title, value, id) {

@@ -146,6 +146,16 @@ class PortalBrowserTest extends ServiceStory {
         // What the account's owner may do: a budget on an API key.
         assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/apiKey/key-1", session, "{\"hardCap\":\"50\"}").status()).isEqualTo(200);
         assertThat(api.put("/api/v1/accounts/acct-portal-2/budgets/apiKey/key-1", session, "{\"hardCap\":\"50\"}").status()).isEqualTo(403);
+        // A cap the month's spend has reached is in view.
+        assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/account/acct-portal-1", session, "{\"hardCap\":\"0.01\"}").status())
+                .isEqualTo(200);
+        new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.TimeoutException.class).until(d -> {
+            d.navigate().refresh();
+            return new WebDriverWait(d, Duration.ofSeconds(5)).until(x -> x.findElement(By.id("alerts")).getText()
+                    .contains("cap of account acct-portal-1 is reached"));
+        });
+        assertThat(browser.findElement(By.cssSelector("section[aria-label='Usage this month by API key and project']")).getText())
+                .contains("Cost by API key and project");
 
         // A phone's width: nothing scrolls sideways.
         browser.manage().window().setSize(new Dimension(390, 844));
