@@ -2,11 +2,8 @@ package dev.inference.ledger.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,18 +11,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.Chromium;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
@@ -39,21 +32,14 @@ import dev.inference.ledger.service.support.UsageStream;
  */
 class ConsoleBrowserTest extends ServiceStory {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path DRIVER = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final Path SHOTS = Path.of("target", "console-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(40);
 
     private static WebDriver browser;
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        assertThat(CHROMIUM).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isExecutable();
-        assertThat(DRIVER).as("chromedriver (apt-get install chromium-driver; .ci/run does)").isExecutable();
-        Files.createDirectories(SHOTS);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+    static void startBrowser() {
+        browser = Chromium.start(1280, 1600);
     }
 
     @AfterAll
@@ -197,11 +183,6 @@ class ConsoleBrowserTest extends ServiceStory {
     }
 
     private static void shot(String name) {
-        try {
-            Files.move(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Chromium.shot(browser, SHOTS, name);
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.time.Duration;
@@ -19,16 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.test.context.TestPropertySource;
 
+import dev.inference.ledger.service.support.Chromium;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
@@ -45,20 +39,14 @@ import dev.inference.ledger.service.support.UsageStream;
         "ledger.audit.checkpoint-poll=200ms"})
 class PortalBrowserTest extends ServiceStory {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium"));
-    private static final Path DRIVER = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final Path SHOTS = Path.of("target", "portal-screenshots");
     private static final Duration WAIT = Duration.ofSeconds(40);
 
     private static WebDriver browser;
 
     @BeforeAll
-    static void startBrowser() throws IOException {
-        assertThat(CHROMIUM).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isExecutable();
-        Files.createDirectories(SHOTS);
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1600");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), options);
+    static void startBrowser() {
+        browser = Chromium.start(1280, 1600);
     }
 
     @AfterAll
@@ -185,11 +173,6 @@ class PortalBrowserTest extends ServiceStory {
     }
 
     private static void shot(String name) {
-        try {
-            Files.move(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"),
-                    StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Chromium.shot(browser, SHOTS, name);
     }
 }

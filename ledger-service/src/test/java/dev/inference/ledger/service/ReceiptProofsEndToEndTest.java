@@ -19,9 +19,6 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.springframework.test.context.TestPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,6 +29,7 @@ import dev.inference.ledger.audit.ReceiptProof;
 import dev.inference.ledger.audit.ReceiptVerification;
 import dev.inference.ledger.kernel.audit.Checkpoint;
 import dev.inference.ledger.service.support.Await;
+import dev.inference.ledger.service.support.Chromium;
 import dev.inference.ledger.service.support.HttpApi;
 import dev.inference.ledger.service.support.Ledger;
 import dev.inference.ledger.service.support.ServiceStory;
@@ -137,7 +135,7 @@ class ReceiptProofsEndToEndTest extends ServiceStory {
         assertThat(api.get("/api/v1/receipts/" + last.substring(0, last.indexOf(':')) + ":999/proof", ADMIN).status()).isEqualTo(404);
 
         // The documented JavaScript function, in a real Chromium: the same verdicts.
-        WebDriver browser = chromium();
+        WebDriver browser = Chromium.start(1280, 1000);
         try {
             browser.get("http://localhost:" + port + "/console/");
             assertThat(verifyInBrowser(browser, original, key)).isTrue();
@@ -168,11 +166,4 @@ class ReceiptProofsEndToEndTest extends ServiceStory {
         return (Boolean) verified;
     }
 
-    private static WebDriver chromium() {
-        Path chromium = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMIUM", "/usr/bin/chromium"));
-        Path driver = Path.of(System.getenv().getOrDefault("LEDGER_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile()).addArguments("--headless=new", "--no-sandbox",
-                "--disable-dev-shm-usage");
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build(), options);
-    }
 }
