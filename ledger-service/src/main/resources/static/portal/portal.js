@@ -87,10 +87,24 @@ async function start() {
     view.replaceChildren(h('p', { role: 'status' }, 'Open the portal from the link your provider gave you.'));
     return;
   }
-  const me = await get('/api/v1/me');
+  let me;
+  try {
+    me = await get('/api/v1/me');
+  } catch (e) { // the session ended (expired, signed out elsewhere, revoked): nothing to keep
+    sessionStorage.removeItem(SESSION);
+    view.replaceChildren(h('p', { role: 'status' }, 'Your session has ended. Open the portal again from a new link your provider gives you.'));
+    return;
+  }
   document.getElementById('nav').hidden = false;
   document.getElementById('who').textContent = me.accountId;
-  document.getElementById('sign-out').onclick = () => { sessionStorage.removeItem(SESSION); location.reload(); };
+  document.getElementById('sign-out').onclick = async () => {
+    try {
+      await call('DELETE', '/api/v1/portal/sessions'); // the session ends at the ledger, not only in this tab
+    } finally {
+      sessionStorage.removeItem(SESSION);
+      location.reload();
+    }
+  };
   await account(me.accountId);
 }
 
@@ -173,7 +187,10 @@ function download(invoice, kind) {
   return async () => {
     const response = await fetch(`/api/v1/invoices/${enc(invoice.number)}.${kind}`,
       { headers: { Authorization: `Bearer ${sessionStorage.getItem(SESSION)}` } });
-    if (!response.ok) return;
+    if (!response.ok) {
+      view.prepend(h('p', { role: 'alert', class: 'error' }, `The ${kind.toUpperCase()} of ${invoice.number} could not be fetched (HTTP ${response.status}).`));
+      return;
+    }
     const url = URL.createObjectURL(await response.blob());
     const link = h('a', { href: url, download: `${invoice.number}.${kind}` });
     document.body.append(link);
@@ -225,6 +242,10 @@ function chart(usage, c) {
 /** Each recent request's receipt, checked here against the ledger's signed log with its verifier key. */
 function receipts(usage, c, verifierKey) {
   const rows = usage.slice(0, 10);
+  // A check against the key this ledger gives: it proves the receipts to a customer who compares the key with one the
+  // platform publishes elsewhere (or runs `audit verify-receipt` with it), not to one who trusts nothing at all.
+  const key = h('p', { class: 'muted' }, 'Checked with the ledger\'s key ', h('code', { id: 'verifier-key' }, verifierKey),
+    ': compare it with the key your provider publishes.');
   const box = table('Recent requests and their receipts', [
     { title: 'Request', value: (e) => e.reference }, { title: 'When', value: (e) => when(e.occurredAt) },
     { title: 'Cost', num: true, value: (e) => money(e.details.charge.cost.amount, c) },
@@ -234,13 +255,13 @@ function receipts(usage, c, verifierKey) {
     try {
       const proof = await get(`/api/v1/receipts/${enc(e.details.receiptId)}/proof`);
       const result = await verifyReceipt(proof, verifierKey);
-      cell.textContent = result.verified ? 'verified' : `not verified: ${result.problems.join('; ')}`;
+      cell.textContent = result.verified ? 'verified with the ledger\'s key' : `not verified: ${result.problems.join('; ')}`;
       cell.className = result.verified ? 'receipt receipt-ok' : 'receipt receipt-bad';
     } catch (error) {
       cell.textContent = `not yet provable (${error.message})`;
     }
   });
-  return box;
+  return [key, box];
 }
 
 start();

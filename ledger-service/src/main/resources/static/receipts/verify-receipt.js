@@ -23,8 +23,14 @@ const concat = (...parts) => {
 };
 const sha256 = async (...parts) => new Uint8Array(await subtle.digest('SHA-256', concat(...parts)));
 const equal = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-// Money stays a decimal string: "1.500000000000" and "1.5" are the same amount, never compared as floats.
-const decimal = (text) => (String(text).includes('.') ? String(text).replace(/0+$/, '').replace(/\.$/, '') : String(text));
+// Money stays a decimal string: "1.500000000000" and "1.5" are the same amount, never compared as floats. Anything that is
+// not a decimal of the ledger's grammar is no amount at all (null), and equals nothing.
+const decimal = (text) => {
+  if (typeof text !== 'string' || !/^-?[0-9]+(\.[0-9]+)?$/.test(text)) return null;
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+};
+const whole = (n) => Number.isSafeInteger(n) && n >= 0;
+const text = (v) => typeof v === 'string';
 
 /** The audit row as hashed (AuditEntry.text): its fields, one a line, after the format's version. */
 function rowText(row) {
@@ -56,7 +62,12 @@ async function verifyInclusion(leaf, index, size, proof, root) {
 
 /** The C2SP verifier key <name>+<hex key id>+<base64(0x01 ‖ key)>, its id checked. */
 async function parseKey(verifierKey) {
-  const [name, id, key] = verifierKey.trim().split('+');
+  // <name>+<id>+<key>: the key is base64, which may itself hold '+': split at the first two only.
+  const trimmed = verifierKey.trim();
+  const first = trimmed.indexOf('+');
+  const second = trimmed.indexOf('+', first + 1);
+  if (first < 0 || second < 0) throw new Error('a verifier key is <name>+<key id>+<base64 key>');
+  const [name, id, key] = [trimmed.slice(0, first), trimmed.slice(first + 1, second), trimmed.slice(second + 1)];
   const typed = base64(key);
   if (typed.length !== 33 || typed[0] !== 1) throw new Error('not an Ed25519 verifier key');
   const raw = typed.slice(1);
@@ -91,6 +102,12 @@ export async function verifyReceipt(proof, verifierKey) {
     const key = await parseKey(verifierKey);
     const head = await verifyNote(proof.checkpoint, key);
     const row = proof.auditRow;
+    const claimed = proof.record;
+    if (!whole(proof.treeSize) || !whole(row.logIndex) || !whole(row.globalIndex) || !whole(row.sequence) || !whole(claimed.index)
+      || ![row.eventId, row.aggregateId, row.eventType, row.recordedAt, row.payloadHash, proof.receiptId, proof.accountId,
+        claimed.usageEventId, claimed.occurredAt, claimed.currency, claimed.cost].every(text)) {
+      throw new Error('a field of the proof is not of its kind');
+    }
     if (head.size !== proof.treeSize) problems.push(`the proof is for ${proof.treeSize} entries, the checkpoint for ${head.size}`);
     const payload = base64(proof.payload);
     if (hex(await sha256(payload)) !== row.payloadHash) problems.push('the payload is not the one the audit row hashes');
@@ -98,14 +115,13 @@ export async function verifyReceipt(proof, verifierKey) {
     if (!(await verifyInclusion(leaf, row.logIndex, head.size, proof.inclusion.map(base64), head.root))) {
       problems.push(`the audit row is not in the checkpoint's tree at ${row.logIndex}`);
     }
-    const claimed = proof.record;
     if (proof.receiptId !== `${row.eventId}:${claimed.index}`) problems.push('the receipt is not this record of this event');
     if (row.eventType !== 'UsageBatchCharged' || row.aggregateId !== proof.accountId) problems.push('not a usage batch of this account');
     const batch = JSON.parse(new TextDecoder().decode(payload));
-    const record = (batch.records || [])[claimed.index];
-    if (!record || batch.accountId !== proof.accountId) {
+    const record = Array.isArray(batch.records) ? batch.records[claimed.index] : undefined;
+    if (!record || typeof record !== 'object' || batch.accountId !== proof.accountId) {
       problems.push('the payload has no such record of this account');
-    } else if (record.eventId !== claimed.usageEventId || decimal(record.cost) !== decimal(claimed.cost)
+    } else if (record.eventId !== claimed.usageEventId || decimal(record.cost) === null || decimal(record.cost) !== decimal(claimed.cost)
       || record.occurredAt !== claimed.occurredAt || batch.currency !== claimed.currency) {
       problems.push('the payload charged the record otherwise than the receipt says');
     }

@@ -134,8 +134,10 @@ class PortalBrowserTest extends ServiceStory {
         // What the account's owner may do: a budget on an API key.
         assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/apiKey/key-1", session, "{\"hardCap\":\"50\"}").status()).isEqualTo(200);
         assertThat(api.put("/api/v1/accounts/acct-portal-2/budgets/apiKey/key-1", session, "{\"hardCap\":\"50\"}").status()).isEqualTo(403);
-        // A cap the month's spend has reached is in view.
-        assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/account/acct-portal-1", session, "{\"hardCap\":\"0.01\"}").status())
+        // A customer caps its API keys, not the account: that budget is the platform's. One staff set, reached, is in view.
+        assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/account/acct-portal-1", session, "{\"hardCap\":\"999999\"}").status())
+                .isEqualTo(422);
+        assertThat(api.put("/api/v1/accounts/acct-portal-1/budgets/account/acct-portal-1", staff, "{\"hardCap\":\"0.01\"}").status())
                 .isEqualTo(200);
         new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.TimeoutException.class).until(d -> {
             d.navigate().refresh();
@@ -155,6 +157,11 @@ class PortalBrowserTest extends ServiceStory {
         assertThat(seriousAccessibilityViolations()).as("axe-core on a phone").isEmpty();
         shot("3-phone");
         browser.manage().window().setSize(new Dimension(1280, 1600));
+
+        // Signing out ends the session at the ledger; a page with an ended session says so and keeps nothing.
+        browser.findElement(By.id("sign-out")).click();
+        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.tagName("main")).getText().contains("link your provider gave you"));
+        assertThat(api.get("/api/v1/accounts/acct-portal-1", session).status()).isEqualTo(401);
     }
 
     /** axe-core's serious and critical violations on the page as it is now: the rule and how many elements break it. */

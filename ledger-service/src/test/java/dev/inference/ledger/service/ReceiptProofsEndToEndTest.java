@@ -111,10 +111,21 @@ class ReceiptProofsEndToEndTest extends ServiceStory {
             }
             return p;
         }));
-        // Against another checkpoint: the oldest, of a smaller tree.
-        JsonNode checkpoints = api.get("/api/v1/audit/checkpoints?limit=1000", ADMIN).body().get("checkpoints");
-        String oldest = checkpoints.get(checkpoints.size() - 1).get("note").asText();
-        tampered.add(edit(original, p -> p.put("checkpoint", oldest)));
+        // Against another checkpoint: one of a larger tree, once more usage has been logged and signed.
+        long treeSize = JSON.readTree(original).get("treeSize").asLong();
+        UsageStream.publish(infra().kafka.bootstrapServers(), new UsageStream(8).unique("rcpt-more-", 3, List.of("acct-receipts-2"))
+                .withDuplicates(0), 0);
+        String[] other = new String[1];
+        Await.until("a checkpoint of another tree", WAIT, () -> {
+            for (JsonNode c : api.get("/api/v1/audit/checkpoints?limit=1000", ADMIN).body().get("checkpoints")) {
+                if (c.get("treeSize").asLong() != treeSize) {
+                    other[0] = c.get("note").asText();
+                    return true;
+                }
+            }
+            return false;
+        });
+        tampered.add(edit(original, p -> p.put("checkpoint", other[0])));
         for (String bad : tampered) {
             assertThat(ReceiptVerification.problems(JSON.readValue(bad, ReceiptProof.class), key)).as(bad).isNotEmpty();
         }
@@ -133,6 +144,26 @@ class ReceiptProofsEndToEndTest extends ServiceStory {
         String bound = api.post("/api/v1/tokens", ADMIN, "{\"role\":\"gateway\",\"accountId\":\"acct-receipts-2\"}").body().get("token").asText();
         assertThat(api.get("/api/v1/receipts/" + last + "/proof", bound).status()).isEqualTo(403);
         assertThat(api.get("/api/v1/receipts/" + last.substring(0, last.indexOf(':')) + ":999/proof", ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/receipts/no-such-event:0/proof", ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/receipts/12345/proof", ADMIN).status()).isEqualTo(400);
+
+        // A verifier key whose base64 holds a '+' (about half of all keys do): the same checkpoint signed with one verifies.
+        ReceiptProof genuine = JSON.readValue(original, ReceiptProof.class);
+        String[] keyName = new String[1];
+        Checkpoint head = Checkpoint.verify(genuine.checkpoint(), key.substring(0, key.indexOf('+')),
+                Checkpoint.parseVerifierKey(key, keyName));
+        java.security.KeyPair plus;
+        String plusKey;
+        do {
+            plus = ed25519.generateKeyPair();
+            plusKey = Checkpoint.verifierKey(keyName[0], Checkpoint.raw(plus.getPublic()));
+        } while (!plusKey.substring(plusKey.indexOf('+', plusKey.indexOf('+') + 1) + 1).contains("+"));
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(plus.getPrivate());
+        signer.update(head.signedBytes());
+        String note = head.signed(keyName[0], Checkpoint.raw(plus.getPublic()), signer.sign());
+        String resigned = edit(original, p -> p.put("checkpoint", note));
+        assertThat(ReceiptVerification.problems(JSON.readValue(resigned, ReceiptProof.class), plusKey)).as("Java, the same key").isEmpty();
 
         // The documented JavaScript function, in a real Chromium: the same verdicts.
         WebDriver browser = Chromium.start(1280, 1000);
@@ -143,6 +174,7 @@ class ReceiptProofsEndToEndTest extends ServiceStory {
                 assertThat(verifyInBrowser(browser, bad, key)).as(bad).isFalse();
             }
             assertThat(verifyInBrowser(browser, original, otherKey)).isFalse();
+            assertThat(verifyInBrowser(browser, resigned, plusKey)).as("a key with a '+' in its base64").isTrue();
         } finally {
             browser.quit();
         }

@@ -26,6 +26,7 @@ import org.springframework.http.ResponseEntity;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -65,6 +66,8 @@ import dev.inference.ledger.accounts.UsageTiers;
 import dev.inference.ledger.service.hold.HoldRules;
 import dev.inference.ledger.service.hold.HoldStore;
 import dev.inference.ledger.service.security.Allowed;
+import dev.inference.ledger.service.security.Role;
+import dev.inference.ledger.service.security.Caller;
 
 /** Translates the account endpoints of docs/reference/contract.md into commands and queries; decides nothing. */
 @RestController
@@ -264,12 +267,18 @@ public class AccountsController {
     record BudgetView(String accountId, String scope, String scopeId, String period, String hardCap, List<String> softAlerts) {
     }
 
-    /** Sets (or replaces) a monthly budget on the account, a project, a member or an API key. */
+    /**
+     * Sets (or replaces) a monthly budget on the account, a project, a member or an API key. A customer, in the portal, caps
+     * its API keys only: the account's, projects' and members' budgets are the platform's to set.
+     */
     @Operation(summary = "Set a budget on a scope")
     @PutMapping("/{id}/budgets/{scope}/{scopeId}")
     @Allowed({ADMIN, STAFF, CUSTOMER})
-    public BudgetView budget(@PathVariable String id, @PathVariable String scope, @PathVariable String scopeId,
-                             @RequestBody BudgetRequest request) {
+    public BudgetView budget(@AuthenticationPrincipal Caller caller, @PathVariable String id, @PathVariable String scope,
+                             @PathVariable String scopeId, @RequestBody BudgetRequest request) {
+        if (caller.role() == Role.CUSTOMER && !"apiKey".equals(scope)) {
+            throw new ApiException(422, "customer-caps-api-keys", "Refused", "a customer caps its API keys; other budgets are the platform's to set");
+        }
         var hardCap = MoneyInput.parse("hardCap", request.hardCap(), request.currency(), Currencies.USD);
         List<BigDecimal> alerts = (request.softAlerts() == null ? List.<String>of() : request.softAlerts()).stream()
                 .map(AccountsController::fraction).toList();

@@ -1,6 +1,7 @@
 package dev.inference.ledger.service.api;
 
 import static dev.inference.ledger.service.security.Role.ADMIN;
+import static dev.inference.ledger.service.security.Role.CUSTOMER;
 import static dev.inference.ledger.service.security.Role.PORTAL_LINK;
 import static dev.inference.ledger.service.security.Role.STAFF;
 
@@ -11,6 +12,7 @@ import java.time.Instant;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -58,6 +60,15 @@ public class PortalController {
         ApiTokens.Minted minted = tokens.link(id, clock.instant().plus(link));
         return ResponseEntity.status(201).body(new PortalLink(id, "/portal/#link=" + minted.token(), minted.view().tokenId(),
                 minted.view().expiresAt(), session.toMinutes()));
+    }
+
+    /** Signing out of the portal ends the session: its token is revoked, not merely forgotten by the tab. */
+    @Operation(summary = "End the calling customer session")
+    @DeleteMapping("/api/v1/portal/sessions")
+    @Allowed({CUSTOMER})
+    public ResponseEntity<Void> signOut(@AuthenticationPrincipal Caller caller) {
+        tokens.revoke(caller.tokenId());
+        return ResponseEntity.noContent().build();
     }
 
     /** The link's one use: the portal sends it as its bearer token and gets a customer session in its stead. */

@@ -41,15 +41,20 @@ public class ReceiptProofs {
                 receiptId.substring(0, colon)).stream().findFirst();
     }
 
+    /** {@code <eventId>:<index>}: a ledger event's id and a record's index in it (at most 999,999,999). */
+    private static final java.util.regex.Pattern RECEIPT_ID = java.util.regex.Pattern.compile("(.+):([0-9]{1,9})");
+
     public ReceiptProof proof(String receiptId) {
-        int colon = receiptId.lastIndexOf(':');
-        int index;
-        try {
-            index = Integer.parseInt(receiptId.substring(colon + 1));
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        var parts = RECEIPT_ID.matcher(receiptId);
+        if (!parts.matches()) {
+            throw ApiException.badRequest("invalid-receipt-id", "a receipt id is <eventId>:<index>, as its receipt says");
+        }
+        String eventId = parts.group(1);
+        int index = Integer.parseInt(parts.group(2));
+        List<String> type = jdbc.queryForList("SELECT payloadtype FROM domainevententry WHERE eventidentifier = ?", String.class, eventId);
+        if (type.isEmpty() || !type.get(0).endsWith("UsageBatchCharged")) {
             throw ApiException.notFound("no receipt " + receiptId);
         }
-        String eventId = receiptId.substring(0, Math.max(colon, 0));
         List<ReceiptProof.Row> rows = jdbc.query("""
                 SELECT log_index, global_index, event_id, aggregate_id, sequence, event_type, recorded_at, payload_hash
                   FROM audit_log WHERE event_id = ?""",

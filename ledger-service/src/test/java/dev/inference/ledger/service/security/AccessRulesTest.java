@@ -97,7 +97,6 @@ class AccessRulesTest extends ServiceStory {
             }
         }
         portalApi = api;
-        tokens.put(Role.CUSTOMER + "/bound", api.post("/api/v1/portal/sessions", link(), "{}").body().get("token").asText());
     }
 
     /** An issued invoice of the account, as the invoice projection keeps it. */
@@ -151,9 +150,18 @@ class AccessRulesTest extends ServiceStory {
         return link.substring(link.indexOf("link=") + 5);
     }
 
-    /** The suite's token of a role, bound or not; a portal link's is made fresh for each use, as it is spent by one. */
+    /**
+     * The suite's token of a role, bound or not. A portal link's and a customer session's are made fresh for each use: a link
+     * is spent by its exchange, and a session by signing out.
+     */
     private static String token(Role role, boolean bound) {
-        return role == Role.PORTAL_LINK && bound ? link() : tokens.get(role + (bound ? "/bound" : "/unbound"));
+        if (role == Role.PORTAL_LINK && bound) {
+            return link();
+        }
+        if (role == Role.CUSTOMER && bound) {
+            return portalApi.post("/api/v1/portal/sessions", link(), "{}").body().get("token").asText();
+        }
+        return tokens.get(role + (bound ? "/bound" : "/unbound"));
     }
 
     private static String mint(HttpApi api, Role role, String account) {
