@@ -76,13 +76,19 @@ public sealed interface AccountCommand {
      * invoice it went onto (null while it is unbilled, and for a prepaid account).
      */
     record ChargedUsage(AccountEvent.UsageBatchCharged.ChargedRecord record, AccountEvent.UsageBatchCharged.PriceUsed price,
-                        List<GrantDraw> paidBy, List<GrantTerms> terms, String invoiceId) {
+                        List<GrantDraw> paidBy, List<GrantTerms> terms, String invoiceId, Instant chargedAt) {
         public ChargedUsage {
             // The record alone, its price its only one.
             record = new AccountEvent.UsageBatchCharged.ChargedRecord(record.eventId(), record.occurredAt(), record.source(),
                     record.attribution(), 0, record.quantities(), record.cost(), record.interval());
             paidBy = List.copyOf(paidBy);
             terms = List.copyOf(terms);
+        }
+
+        /** A record whose charge time is not known: its volume, if graduated, stays counted. */
+        public ChargedUsage(AccountEvent.UsageBatchCharged.ChargedRecord record, AccountEvent.UsageBatchCharged.PriceUsed price,
+                            List<GrantDraw> paidBy, List<GrantTerms> terms, String invoiceId) {
+            this(record, price, paidBy, terms, invoiceId, null);
         }
     }
 

@@ -69,7 +69,8 @@ public final class CorrectionRules {
             }
             UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                     BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()),
-                    lines, state.balance(), state.unbilled().minus(cost).plus(trueUpOf(trueUp, state)), lifetime, now);
+                    lines, state.balance(), state.unbilled().minus(cost).plus(trueUpOf(trueUp, state)), lifetime, now, null, null,
+                    charged.chargedAt());
             return withUnblocked(state, reversed, state.evolve(reversed), now);
         }
         BigDecimal owed = state.balance().isNegative() ? state.balance().amount().negate() : BigDecimal.ZERO;
@@ -109,7 +110,7 @@ public final class CorrectionRules {
         UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                 BillingMode.PREPAID, cost, charged.record(), charged.price(), returned, expiredOnReturn, List.of(),
                 state.balance().plus(cost).minus(expiredOnReturn), state.unbilled(), lifetime, now, null,
-                freeExpired.signum() == 0 ? null : new Money(freeExpired, state.currency()));
+                freeExpired.signum() == 0 ? null : new Money(freeExpired, state.currency()), charged.chargedAt());
         AccountState after = state.evolve(reversed);
         List<AccountEvent> events = withUnblocked(state, reversed, after, now);
         if (state.suspended() && after.balance().isPositive() && !state.billing().owes()) {
@@ -143,7 +144,8 @@ public final class CorrectionRules {
                 : new InvoiceCredit(charged.invoiceId(), new Money(noted, state.currency()), command.settlement());
         UsageReversed reversed = new UsageReversed(state.accountId(), command.usageEventId(), reason, command.requestedBy(),
                 BillingMode.POSTPAID, cost, charged.record(), charged.price(), List.of(), Money.zero(state.currency()), lines, state.balance(),
-                state.unbilled().minus(new Money(rest, state.currency())).plus(trueUpOf(trueUp, state)), lifetime, now, credit, null);
+                state.unbilled().minus(new Money(rest, state.currency())).plus(trueUpOf(trueUp, state)), lifetime, now, credit, null,
+                charged.chargedAt());
         return withUnblocked(state, reversed, state.evolve(reversed), now);
     }
 

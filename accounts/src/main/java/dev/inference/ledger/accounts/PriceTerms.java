@@ -148,10 +148,29 @@ public record PriceTerms(List<PriceOverrideSet> overrides, List<Commitment> comm
         return new PriceTerms(overrides, consumed(consumedBy, 1), chargedIn, nextVolume);
     }
 
-    /** A reversed record no longer consumes the commitment that priced it. */
+    /**
+     * A reversed record no longer consumes the commitment that priced it; reversed in the month it was charged, its graduated
+     * quantity leaves that month's volume (never below zero), so later usage is priced as if it had not been charged.
+     */
     PriceTerms reversed(UsageReversed reversal) {
-        String id = reversal.price() == null ? null : reversal.price().commitmentId();
-        return id == null ? this : new PriceTerms(overrides, consumed(Map.of(id, reversal.cost().amount()), -1), month, volume);
+        PriceUsed price = reversal.price();
+        String id = price == null ? null : price.commitmentId();
+        List<Commitment> nextCommitments = id == null ? commitments : consumed(Map.of(id, reversal.cost().amount()), -1);
+        Map<String, BigDecimal> nextVolume = volume;
+        if (price != null && reversal.chargedAt() != null && monthOf(reversal.chargedAt()).equals(month)) {
+            BigDecimal tiered = BigDecimal.ZERO;
+            for (int i = 0; i < price.components().size(); i++) {
+                if (price.components().get(i).tier() != null) {
+                    tiered = tiered.add(reversal.record().quantities().get(i));
+                }
+            }
+            if (tiered.signum() > 0) {
+                BigDecimal back = tiered;
+                nextVolume = new HashMap<>(volume);
+                nextVolume.computeIfPresent(key(price.item(), price.provider()), (k, v) -> v.subtract(back).max(BigDecimal.ZERO));
+            }
+        }
+        return nextCommitments == commitments && nextVolume == volume ? this : new PriceTerms(overrides, nextCommitments, month, nextVolume);
     }
 
     private List<Commitment> consumed(Map<String, BigDecimal> amounts, int sign) {

@@ -198,7 +198,7 @@ class AccountSimulationTest {
             Simulation.Charged c = sim.charges.get(random.nextInt(sim.charges.size()));
             List<GrantTerms> terms = c.paidBy().stream().map(d -> sim.termsOf(d.grantId())).toList();
             return CorrectionRules.reverse(state, new ReverseUsage(ID, c.eventId(), "simulated", "staff",
-                    new ChargedUsage(c.record(), c.price(), c.paidBy(), terms, null)), policy, now);
+                    new ChargedUsage(c.record(), c.price(), c.paidBy(), terms, null, c.chargedAt())), policy, now);
         }
         var inFlight = state.funding().inFlight();
         if (inFlight != null) {
@@ -237,7 +237,7 @@ class AccountSimulationTest {
 
         /** A record as charged, and the grants that paid it: what a reversal is given. */
         record Charged(String eventId, ChargedRecord record, AccountEvent.UsageBatchCharged.PriceUsed price,
-                       List<dev.inference.ledger.kernel.account.GrantDraw> paidBy) {
+                       List<dev.inference.ledger.kernel.account.GrantDraw> paidBy, Instant chargedAt) {
         }
 
         GrantTerms termsOf(String grantId) {
@@ -336,6 +336,12 @@ class AccountSimulationTest {
                 if (r.price().commitmentId() != null) {
                     consumed.merge(r.price().commitmentId(), r.cost().amount().negate(), BigDecimal::add);
                 }
+                // Reversed in the month it was charged (every charge here is on one day): its tiered quantity leaves the volume.
+                for (int i = 0; i < r.price().components().size(); i++) {
+                    if (r.price().components().get(i).tier() != null) {
+                        volume = volume.subtract(r.record().quantities().get(i)).max(BigDecimal.ZERO);
+                    }
+                }
                 balance = balance.add(r.cost().amount()).subtract(r.expiredOnReturn().amount());
                 reversals++;
                 for (Budget budget : state.budgets().values()) {
@@ -368,7 +374,7 @@ class AccountSimulationTest {
                     if (charges.size() >= 1000) {
                         charges.remove(0);
                     }
-                    charges.add(new Charged(r.eventId(), r, batch.prices().get(r.price()), draws.get(i)));
+                    charges.add(new Charged(r.eventId(), r, batch.prices().get(r.price()), draws.get(i), batch.chargedAt()));
                 }
                 assertThat(batch.draws().stream().map(d -> d.amount()).reduce(BigDecimal.ZERO, BigDecimal::add))
                         .as("grants never pay more than was charged").isLessThanOrEqualTo(batch.total());

@@ -84,7 +84,7 @@ class CorrectionsTest {
                                 usd("100"), EXPIRY))
                 .when(new ReverseUsage(ID, "u-1", "wrong model", "staff", usage("10", List.of(draw("promo-1", "10")), null, PROMO)))
                 .expectEvents(new UsageReversed(ID, "u-1", "wrong model", "staff", BillingMode.PREPAID, usd("10"), record("u-1", "10"), PRICE, List.of(), usd("10"),
-                        List.of(), usd("100"), usd("0"), usd("0"), EXPIRY.plusSeconds(1), null, usd("10")));
+                        List.of(), usd("100"), usd("0"), usd("0"), EXPIRY.plusSeconds(1), null, usd("10"), null));
     }
 
     @Test

@@ -242,4 +242,17 @@ class PriceTermsTest {
         assertThat(PriceTermRules.setOverride(state, new SetPriceOverride(ID, new ItemPrice("m", null, new BigDecimal("2"), null, BigDecimal.ONE,
                 null), null, null), NOW.plusSeconds(5))).hasSize(1);
     }
+
+    @Test
+    void a_record_reversed_in_the_month_it_was_charged_leaves_the_months_volume() {
+        AccountState state = given(BillingMode.POSTPAID);
+        UsageBatchCharged first = batch(charge(state, NOW, usage("u-1", 800_000, NOW)));
+        state = after(state, List.of(first));
+        // u-1 was wrong: reversed, its 800,000 tokens leave the month, and the next 800,000 are charged at the first price again.
+        state = after(state, CorrectionRules.reverse(state, new AccountCommand.ReverseUsage(ID, "u-1", "wrong count", "staff",
+                new AccountCommand.ChargedUsage(first.records().get(0), first.prices().get(0), List.of(), List.of(), null, first.chargedAt())),
+                RechargePolicy.defaults(), NOW));
+        assertThat(state.terms().volumeOf("m", "p", NOW)).isEqualByComparingTo("0");
+        assertThat(batch(charge(state, NOW, usage("u-2", 800_000, NOW))).total()).isEqualByComparingTo("1.6");
+    }
 }

@@ -61,7 +61,7 @@ public class ChargedRecords {
                         List<GrantDraw> paidBy = batch.drawsByRecord().get(i);
                         return Optional.of(new ChargedUsage(record, batch.prices().get(record.price()), paidBy,
                                 terms(accountId, paidBy, batch.chargedAt()),
-                                invoiceOf(accountId, message.getSequenceNumber(), record.occurredAt())));
+                                invoiceOf(accountId, message.getSequenceNumber(), record.occurredAt()), batch.chargedAt()));
                     }
                 }
             }

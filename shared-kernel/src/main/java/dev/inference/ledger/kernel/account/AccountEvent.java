@@ -483,14 +483,16 @@ public sealed interface AccountEvent {
      * note it asks of its invoice, and the rest below a minor unit a credit line. {@code freeExpired}: the part of
      * {@code expiredOnReturn} that promotional grants had paid (spend that was never paid, now gone). A record its commitment's
      * rates priced, reversed after the commitment ended with a true-up, adds to the true-up what it no longer consumes (a
-     * positive line of kind {@code commitment} among the credit lines).
+     * positive line of kind {@code commitment} among the credit lines). {@code chargedAt}: when the record was charged, when
+     * known: a graduated record reversed in the month it was charged no longer counts in that month's volume.
      */
     record UsageReversed(String accountId, String usageEventId, String reason, String requestedBy, BillingMode billingMode, Money cost,
                          UsageBatchCharged.ChargedRecord record, UsageBatchCharged.PriceUsed price, List<GrantReturn> returned,
                          Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
                          Money lifetimeSpendAfter, Instant reversedAt,
                          @JsonInclude(JsonInclude.Include.NON_NULL) InvoiceCredit invoiceCredit,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) Money freeExpired) implements AccountEvent {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Money freeExpired,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Instant chargedAt) implements AccountEvent {
         @Override
         public <R> R fold(Fold<R> fold) {
             return fold.on(this);
@@ -501,7 +503,7 @@ public sealed interface AccountEvent {
                              Money expiredOnReturn, List<UnbilledLine> creditLines, Money balanceAfter, Money unbilledAfter,
                              Money lifetimeSpendAfter, Instant reversedAt) {
             this(accountId, usageEventId, reason, requestedBy, billingMode, cost, record, price, returned, expiredOnReturn, creditLines,
-                    balanceAfter, unbilledAfter, lifetimeSpendAfter, reversedAt, null, null);
+                    balanceAfter, unbilledAfter, lifetimeSpendAfter, reversedAt, null, null, null);
         }
 
         public UsageReversed {
