@@ -160,7 +160,9 @@ class PortalBrowserTest extends ServiceStory {
 
         // Signing out ends the session at the ledger; a page with an ended session says so and keeps nothing.
         browser.findElement(By.id("sign-out")).click();
-        new WebDriverWait(browser, WAIT).until(d -> d.findElement(By.tagName("main")).getText().contains("link your provider gave you"));
+        // The page reloads itself: an element found before the reload is stale after it.
+        new WebDriverWait(browser, WAIT).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.tagName("main")).getText().contains("link your provider gave you"));
         assertThat(api.get("/api/v1/accounts/acct-portal-1", session).status()).isEqualTo(401);
     }
 
