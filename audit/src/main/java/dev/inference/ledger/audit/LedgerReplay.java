@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.inference.ledger.accounts.PriceTermRules;
 import dev.inference.ledger.kernel.account.AccountEvent;
 import dev.inference.ledger.kernel.account.AccountEvent.PaymentMethodAttached;
 import dev.inference.ledger.kernel.account.AccountEvent.InvoiceDefaulted;
@@ -117,8 +118,6 @@ public final class LedgerReplay {
     }
 
     private static final int FETCH = 2_000;
-    /** The kind of a true-up's invoice line (the accounts' PriceTermRules.TRUE_UP_KIND, as stored). */
-    private static final String TRUE_UP_KIND = "commitment";
 
     private final DataSource dataSource;
     private final int maxDifferences;
@@ -554,7 +553,7 @@ public final class LedgerReplay {
                 grantsAddUp(account, eventId, r.accountId());
             } else {
                 BigDecimal lines = r.creditLines().stream().map(l -> l.amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
-                BigDecimal trueUps = r.creditLines().stream().filter(l -> TRUE_UP_KIND.equals(l.kind())).map(l -> l.amount())
+                BigDecimal trueUps = r.creditLines().stream().filter(l -> PriceTermRules.TRUE_UP_KIND.equals(l.kind())).map(l -> l.amount())
                         .reduce(BigDecimal.ZERO, BigDecimal::add);
                 expect("true-up after reversal", trueUps, trueUpExpected, eventId, r.accountId() + ": " + r.usageEventId());
                 // An invoiced record: its invoice's credit note gives back what the lines of the next invoice do not.

@@ -51,8 +51,10 @@ public class ReceiptProofs {
         }
         String eventId = parts.group(1);
         int index = Integer.parseInt(parts.group(2));
-        List<String> type = jdbc.queryForList("SELECT payloadtype FROM domainevententry WHERE eventidentifier = ?", String.class, eventId);
-        if (type.isEmpty() || !type.get(0).endsWith("UsageBatchCharged")) {
+        // The stored event, read once: its type says whether it charged usage, its bytes are what the proof carries.
+        List<Object[]> stored = jdbc.query("SELECT payloadtype, payload FROM domainevententry WHERE eventidentifier = ?",
+                (rs, n) -> new Object[] {rs.getString(1), rs.getBytes(2)}, eventId);
+        if (stored.isEmpty() || !((String) stored.get(0)[0]).endsWith("UsageBatchCharged")) {
             throw ApiException.notFound("no receipt " + receiptId);
         }
         List<ReceiptProof.Row> rows = jdbc.query("""
@@ -72,8 +74,6 @@ public class ReceiptProofs {
                     "no signed checkpoint covers the charge yet: ask again after the next one");
         }
         long size = (long) checkpoint.get(0)[0];
-        List<Object[]> stored = jdbc.query("SELECT payloadtype, payload FROM domainevententry WHERE eventidentifier = ?",
-                (rs, n) -> new Object[] {rs.getString(1), rs.getBytes(2)}, eventId);
         byte[] payload = (byte[]) stored.get(0)[1];
         ReceiptProof.Charged charged = charged(payload, index, receiptId);
         List<String> path = new MerkleTree(new AuditNodes(jdbc)).inclusionProof(row.logIndex(), size).stream()
